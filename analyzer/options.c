@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION };
+
+/* Fills msg and returns -1, so each usage error is one line at its call site. */
+static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int usage_error(char *msg, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Parses a non-negative decimal (or 0x hex) integer without accepting trailing junk. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses "X=N" (drive letter X had volume N); the letter is stored upper-case. */
+static int parse_drive(const char *s, drive_mapping *out)
+{
+	uint64_t n;
+	if (!s || !isalpha((unsigned char)s[0]) || s[1] != '=' || parse_u64(s + 2, &n) || n > 1000)
+		return -1;
+	out->letter = (char)toupper((unsigned char)s[0]);
+	out->volume = (int)n;
+	return 0;
+}
+
+void options_usage(FILE *f)
+{
+	fputs("Usage: ntfslinks [OPTIONS] IMAGE\n"
+	      "Analyse the hard links and reparse points (junctions, symbolic links, ...) of every NTFS\n"
+	      "volume in a forensic image, read-only, and write a JSON report.\n"
+	      "\n"
+	      "IMAGE is a raw or split raw image (.dd, .img, .001), an E01 (give the first segment),\n"
+	      "a whole disk (MBR or GPT), a bare NTFS volume, or an extracted $MFT file.\n"
+	      "\n"
+	      "Output:\n"
+	      "  -o, --output FILE    write the report to FILE (default: standard output)\n"
+	      "      --format FMT     json (one document, default) or ndjson (one object per line)\n"
+	      "  -q, --quiet          no summary or warnings on standard error\n"
+	      "\n"
+	      "Volumes:\n"
+	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset\n"
+	      "      --partition N    analyse only volume N (as numbered in the report)\n"
+	      "      --drive X=N      volume N had drive letter X (repeatable); resolves X:\\ targets\n"
+	      "\n"
+	      "Performance:\n"
+	      "      --threads N      parse records with N threads (default: one per core)\n"
+	      "\n"
+	      "  -h, --help           show this help and exit\n"
+	      "  -V, --version        show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 scan completed, 1 usage error, 2 image unreadable or no NTFS volume.\n",
+	      f);
+}
+
+int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"offset", required_argument, NULL, OPT_OFFSET},
+		{"partition", required_argument, NULL, OPT_PARTITION},
+		{"drive", required_argument, NULL, OPT_DRIVE},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t n;
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->partition = -1;
+	msg[0] = '\0';
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opts->output = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json"))
+				opts->format = OUTPUT_JSON;
+			else if (!strcmp(optarg, "ndjson"))
+				opts->format = OUTPUT_NDJSON;
+			else
+				return usage_error(msg, cap, "unknown --format '%s' (json or ndjson)", optarg);
+			break;
+		case OPT_OFFSET:
+			if (parse_u64(optarg, &opts->offset))
+				return usage_error(msg, cap, "--offset needs a byte count, not '%s'", optarg);
+			opts->have_offset = true;
+			break;
+		case OPT_PARTITION:
+			if (parse_u64(optarg, &n) || n > 1000)
+				return usage_error(msg, cap, "--partition needs a volume number, not '%s'", optarg);
+			opts->partition = (int)n;
+			break;
+		case OPT_DRIVE:
+			if (opts->drive_count >= OPTIONS_MAX_DRIVES)
+				return usage_error(msg, cap, "too many --drive options");
+			if (parse_drive(optarg, &opts->drives[opts->drive_count]))
+				return usage_error(msg, cap, "--drive needs LETTER=VOLUME (e.g. C=0), not '%s'", optarg);
+			opts->drive_count++;
+			break;
+		case OPT_THREADS:
+			if (parse_u64(optarg, &n) || n < 1 || n > 256)
+				return usage_error(msg, cap, "--threads needs a number from 1 to 256, not '%s'", optarg);
+			opts->threads = (int)n;
+			break;
+		case 'q':
+			opts->quiet = true;
+			break;
+		case 'h':
+			opts->help = true;
+			return 0;
+		case 'V':
+			opts->version = true;
+			return 0;
+		default:
+			if (optopt && optopt < 256)
+				return usage_error(msg, cap, "unknown or incomplete option '-%c'", optopt);
+			return usage_error(msg, cap, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (opts->have_offset && opts->partition >= 0)
+		return usage_error(msg, cap, "--offset and --partition pick a volume two ways: give one");
+	if (optind >= argc)
+		return usage_error(msg, cap, "no image given");
+	if (optind + 1 < argc)
+		return usage_error(msg, cap, "one image at a time (got '%s' after '%s')", argv[optind + 1], argv[optind]);
+	opts->image = argv[optind];
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Command-line options of ntfslinks, parsed into one struct with no global state. */
+#ifndef NTFSLINKS_OPTIONS_H
+#define NTFSLINKS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum { OUTPUT_JSON, OUTPUT_NDJSON } output_format;
+
+#define OPTIONS_MAX_DRIVES 26
+
+typedef struct {
+	char letter;              /* 'C' */
+	int volume;               /* volume index in the report */
+} drive_mapping;
+
+typedef struct {
+	const char *image;        /* the first (or only) image file */
+	const char *output;       /* NULL: standard output */
+	output_format format;
+	bool have_offset;
+	uint64_t offset;          /* --offset BYTES: one volume at this byte offset */
+	int partition;            /* --partition N: only volume N; -1 for all */
+	drive_mapping drives[OPTIONS_MAX_DRIVES];
+	int drive_count;
+	int threads;              /* 0: one per core */
+	bool quiet;
+	bool help;
+	bool version;
+} options;
+
+/*
+ * Parses argv into opts. Returns 0 on success, -1 on a usage error with a message in msg
+ * (msg_cap bytes). --help and --version set their flags and skip the image requirement.
+ */
+int options_parse(int argc, char **argv, options *opts, char *msg, size_t msg_cap);
+
+/* Writes the --help text to f. */
+void options_usage(FILE *f);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Self-relative security descriptors ($SECURITY_DESCRIPTOR, $Secure:$SDS entries) and SIDs. */
+#ifndef NTFSLINKS_SECURITY_H
+#define NTFSLINKS_SECURITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "ntfs_error.h"
+
+#define NTFS_SID_STRING_MAX 192  /* "S-1-" + up to 15 sub-authorities of 10 digits */
+#define NTFS_SDS_ENTRY_HEADER 20
+
+typedef struct {
+	uint8_t revision;
+	uint16_t control;
+	bool has_owner;
+	char owner_sid[NTFS_SID_STRING_MAX];
+	bool has_group;
+	char group_sid[NTFS_SID_STRING_MAX];
+	bool has_dacl;
+	bool has_sacl;
+} ntfs_security_descriptor;
+
+typedef struct {
+	uint32_t hash;
+	uint32_t security_id;
+	uint64_t offset;          /* the entry's own offset in $SDS, as stored */
+	uint32_t length;          /* entry length including the 20-byte header */
+	const uint8_t *descriptor;/* points into buf */
+	size_t descriptor_length;
+} ntfs_sds_entry;
+
+/* Formats a binary SID as "S-1-5-21-..."; *consumed receives its byte length. */
+ntfs_status ntfs_sid_to_string(const uint8_t *buf, size_t len, char *out, size_t cap, size_t *consumed,
+			       ntfs_error *err);
+
+/* Decodes a self-relative security descriptor down to the owner and group SIDs. */
+ntfs_status ntfs_sd_decode(const uint8_t *buf, size_t len, ntfs_security_descriptor *out, ntfs_error *err);
+
+/* Decodes one $Secure:$SDS entry header at buf; the descriptor must fit in len. */
+ntfs_status ntfs_sds_entry_decode(const uint8_t *buf, size_t len, ntfs_sds_entry *out, ntfs_error *err);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "options.h"
+
+/* Parses a NULL-terminated argument list; returns options_parse's result. */
+static int parse(options *o, char *msg, const char **args)
+{
+	int argc = 0;
+	while (args[argc])
+		argc++;
+	return options_parse(argc, (char **)args, o, msg, 256);
+}
+
+Test(options, image_and_defaults)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "img.E01", NULL};
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert_str_eq(o.image, "img.E01");
+	cr_assert_eq(o.format, OUTPUT_JSON);
+	cr_assert_eq(o.partition, -1);
+	cr_assert_null(o.output);
+}
+
+Test(options, all_options)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "-o", "r.json", "--format", "ndjson", "--partition", "1", "--drive", "c=0",
+			   "--drive", "D=1", "--threads", "2", "--quiet", "x.dd", NULL};
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert_str_eq(o.output, "r.json");
+	cr_assert_eq(o.format, OUTPUT_NDJSON);
+	cr_assert_eq(o.partition, 1);
+	cr_assert_eq(o.drive_count, 2);
+	cr_assert_eq(o.drives[0].letter, 'C');
+	cr_assert_eq(o.drives[1].volume, 1);
+	cr_assert_eq(o.threads, 2);
+	cr_assert(o.quiet);
+}
+
+Test(options, usage_errors_have_messages)
+{
+	options o;
+	char msg[256];
+	const char *bad_format[] = {"ntfslinks", "--format", "xml", "x", NULL};
+	const char *bad_drive[] = {"ntfslinks", "--drive", "CC", "x", NULL};
+	const char *no_image[] = {"ntfslinks", NULL};
+	const char *two_ways[] = {"ntfslinks", "--offset", "512", "--partition", "0", "x", NULL};
+	const char *zero_threads[] = {"ntfslinks", "--threads", "0", "x", NULL};
+	cr_assert_eq(parse(&o, msg, bad_format), -1);
+	cr_assert(strstr(msg, "xml"));
+	cr_assert_eq(parse(&o, msg, bad_drive), -1);
+	cr_assert(strstr(msg, "LETTER=VOLUME"));
+	cr_assert_eq(parse(&o, msg, no_image), -1);
+	cr_assert_eq(parse(&o, msg, two_ways), -1);
+	cr_assert_eq(parse(&o, msg, zero_threads), -1);
+}
+
+Test(options, offset_accepts_hex)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "--offset", "0x100000", "x", NULL};
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert(o.have_offset);
+	cr_assert_eq(o.offset, 1048576);
+}
