@@ -8,7 +8,8 @@
 
 /*
  * Converts `units` UTF-16LE code units at src to UTF-8 in dst (cap bytes, NUL-terminated when
- * cap > 0). An unpaired surrogate becomes the six characters "\uD800" (upper-case hex).
+ * cap > 0). An unpaired surrogate becomes the six characters "\uD800" (upper-case hex), and U+0000
+ * becomes "\u0000", so the result is always a C string. A character is written whole or not at all.
  * Returns the length the full conversion needs, excluding the NUL (like snprintf).
  */
 size_t ntfs_utf16_to_utf8(const uint8_t *src, size_t units, char *dst, size_t cap);
