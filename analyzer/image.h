@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Read-only access to an evidence image (raw, split raw, E01, extracted $MFT) and its partition table. */
+#ifndef NTFSLINKS_IMAGE_H
+#define NTFSLINKS_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ntfs_error.h"
+
+typedef enum { IMAGE_FORMAT_RAW, IMAGE_FORMAT_SPLIT_RAW, IMAGE_FORMAT_EWF, IMAGE_FORMAT_MFT_FILE } image_format;
+
+typedef struct {            /* E01 metadata; NULL strings when absent */
+	char *case_number, *evidence_number, *examiner, *description, *notes;
+	char *acquisition_date, *system_date, *acquisition_software, *acquisition_software_version,
+	     *acquisition_os, *model, *serial_number;   /* dates ISO 8601 as stored (acquiring host's local time) */
+	uint64_t media_size; uint32_t bytes_per_sector;
+	char *stored_md5, *stored_sha1;   /* lower-case hex, as stored in the E01 */
+} image_ewf_info;
+
+typedef struct image image;  /* opaque */
+
+/* Opens path read-only. Recognises E01 (by signature; all segments found with libewf_glob), split raw
+ * (path ending .001 with .002, .003 … present; a lone .001 is plain raw), an extracted $MFT (first 4 bytes
+ * "FILE"), else raw. Regular files and block devices only. Errors name the file and the cause
+ * ("No such file or directory", "is a directory", "empty file", "is truncated", "segment … is missing"). */
+ntfs_status image_open(const char *path, image **out, ntfs_error *err);
+void image_close(image *img);
+
+/* Thread-safe positional read of len bytes at offset. *got = bytes read (short only at the end of the
+ * image; 0 at or past the end). A read error is NTFS_E_IO with offset and cause. */
+ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_t *got, ntfs_error *err);
+
+uint64_t image_size(const image *img);
+image_format image_get_format(const image *img);
+const char *image_format_name(image_format f);   /* "raw", "split_raw", "ewf", "mft_file" */
+const char *image_path(const image *img);        /* the path given to image_open */
+size_t image_segment_count(const image *img);
+const char *image_segment(const image *img, size_t i);  /* file names of all segments (1 for raw); NULL past the end */
+const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
+
+typedef struct {
+	uint64_t offset, length;   /* bytes */
+	char table[8];             /* "dos", "gpt", "none" (no partition table: the whole image); "bsd"/"sun"/"mac" rare */
+	char slot[16];             /* TSK's slot "000:000", or "-" for none */
+	char description[128];     /* TSK's description, e.g. "NTFS / exFAT (0x07)" */
+	bool is_ntfs;              /* the first sector is an NTFS boot sector ("NTFS    " at offset 3) */
+} image_partition;
+
+/* Lists the image's partitions with libtsk's vs layer (allocated partitions only; TSK's meta/unallocated
+ * entries skipped). No partition table (or an extracted $MFT) → one entry covering the whole image,
+ * table "none". Caller frees *parts. */
+ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *count, ntfs_error *err);
+
+#endif
