@@ -252,22 +252,52 @@ def check_reparse_bytes(image, sector, rec, r):
     return errs
 
 
-def check_fsntfsinfo(label, image, vol):
-    if not shutil.which("fsntfsinfo"):
-        return
-    rc, out, err = run(["fsntfsinfo", "-o", str(vol["offset"]), image])
-    def field(name):
-        m = re.search(r"^\s*%s\s*:\s*(.*)$" % re.escape(name), out, re.M)
-        return m.group(1).strip() if m else None
-    got = {"label": field("Name"), "cluster_size": field("Cluster block size"), "record_size": field("MFT entry size")}
+def check_geometry(label, image, vol, is_ewf):
+    """Label, cluster and record size: fsntfsinfo (libfsntfs) on raw forms, fsstat (TSK) on E01."""
+    if is_ewf or not shutil.which("fsntfsinfo"):
+        if not vol.get("tsk_can_open", True):
+            return
+        rc, out, err = run(["fsstat", "-o", str(vol["offset"] // 512), image])
+        def field(name):
+            m = re.search(r"^%s:\s*(.*)$" % re.escape(name), out, re.M)
+            return m.group(1).strip() if m else None
+        got = {"label": field("Volume Name"), "cluster_size": field("Cluster Size"), "record_size": None}
+        tool = "fsstat"
+    else:
+        rc, out, err = run(["fsntfsinfo", "-o", str(vol["offset"]), image])
+        def field(name):
+            m = re.search(r"^\s*%s\s*:\s*(.*)$" % re.escape(name), out, re.M)
+            return m.group(1).strip() if m else None
+        got = {"label": field("Name"), "cluster_size": field("Cluster block size"), "record_size": field("MFT entry size")}
+        tool = "fsntfsinfo"
     if got["cluster_size"] is None:
-        fail("%s: fsntfsinfo could not read the volume: %s" % (label, (err or out).strip()[-200:]))
+        fail("%s: %s could not read the volume: %s" % (label, tool, (err or out).strip()[-200:]))
         return
     for k in ("label", "cluster_size", "record_size"):
-        if k in vol and str(vol[k]) != got[k]:
-            fail("%s: %s is %r per fsntfsinfo, expectation says %r" % (label, k, got[k], vol[k]))
+        if got[k] is not None and k in vol and str(vol[k]) != got[k]:
+            fail("%s: %s is %r per %s, expectation says %r" % (label, k, got[k], tool, vol[k]))
             return
-    ok("%s: fsntfsinfo label=%s cluster=%s record=%s" % (label, got["label"], got["cluster_size"], got["record_size"]))
+    ok("%s: %s label=%s cluster=%s record=%s" % (label, tool, got["label"], got["cluster_size"], got["record_size"]))
+
+
+def check_names_fsntfsinfo(label, image, vol):
+    """For volumes TSK cannot open: the allocated hierarchy per libfsntfs (fsntfsinfo -H)."""
+    if not shutil.which("fsntfsinfo"):
+        return
+    rc, out, err = run(["fsntfsinfo", "-H", "-o", str(vol["offset"]), image])
+    listed = set(l.strip() for l in out.splitlines() if l.startswith("\\"))
+    if rc != 0 or not listed:
+        fail("%s: fsntfsinfo -H failed: %s" % (label, err.strip()[-200:]))
+        return
+    missing = [n for n in vol.get("names", []) if n not in listed]
+    for n in missing:
+        fail("%s: name %s not listed by fsntfsinfo -H" % (label, n))
+    extra = sorted(p for p in listed if not p.split("\\")[1].startswith("$") and ":" not in p
+                   and p not in vol.get("names", []) and p != "\\")
+    for p in extra:
+        fail("%s: fsntfsinfo -H lists %s, which the expectation does not name" % (label, p))
+    if not missing and not extra:
+        ok("%s: fsntfsinfo -H lists exactly the %d expected names" % (label, len(vol.get("names", []))))
 
 
 def md5_of(path):
@@ -397,11 +427,12 @@ def check_fixture(expect_path, workdir, srcdir):
         for i, (form, img) in enumerate(forms):
             label = "%s[%s] volume %d @%d" % (name, form, vol["index"], vol["offset"])
             if i == 0:
-                check_fsntfsinfo(label, img, vol)
+                check_geometry(label, img, vol, form.startswith("ewf"))
             if vol.get("tsk_can_open", True):
                 check_volume_fls(label, img, vol, full=(i == 0) and vol.get("names_complete", True))
             elif i == 0:
                 entries, err = fls(img, vol["offset"] // 512)
+                check_names_fsntfsinfo(label, img, vol)
                 if entries is None:
                     ok("%s: TSK cannot open it, as expected (%s)" % (label, err.splitlines()[0] if err else ""))
                 else:
