@@ -94,7 +94,8 @@ typedef struct {
 
 	/* CLOUD family */
 	unsigned cloud_subtype;       /* 0..15 from the tag's bits 12..15 */
-	uint32_t cloud_flags;         /* first word of the payload when present */
+	uint32_t cloud_flags;         /* first 16-bit word of the payload when present (0x8000: not compressed) */
+	uint16_t cloud_length;        /* second 16-bit word: length of the cloud data as stored (not checked) */
 
 	/* NFS */
 	uint64_t nfs_type;            /* 'LNK', 'CHR', 'BLK', 'FIFO', 'SOCK' as the 8-byte type */
@@ -102,10 +103,18 @@ typedef struct {
 	char *nfs_target;             /* symlink target (UTF-8) */
 	uint32_t nfs_major, nfs_minor;
 
+	/* WCI and WCI_1 (WCI_REPARSE_DATA: version, reserved, lookup GUID into guid/guid_string, name) */
+	uint32_t wci_version;
+	char *wci_name;               /* UTF-8, malloc'd, NULL when absent */
+
+	/* WOF, WIM provider: the data source id (which WIM) */
+	uint64_t wof_data_source_id;
+
 	/* Third-party (and any other GUID-carrying buffer) */
 	bool has_guid;
 	uint8_t guid[16];
-	char guid_string[39];         /* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" */
+	char guid_string[39];         /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}": upper-case hex like Windows'
+	                               * GUID display; Data1..3 read little-endian, Data4 in byte order */
 
 	/* payload (the bytes after the 8-byte header, or after the GUID) for opaque kinds */
 	size_t payload_length;

@@ -167,15 +167,17 @@ static long read_escape(const char *s, size_t left)
 	return v;
 }
 
-/* Decodes one UTF-8 sequence at s; stores the code point (U+FFFD if invalid) and returns bytes used. */
-static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
+/* Decodes one UTF-8 sequence at s into *cp (U+FFFD and *valid false if invalid); returns bytes used. */
+static size_t decode_utf8_checked(const unsigned char *s, size_t left, uint32_t *cp, bool *valid)
 {
 	unsigned char b = s[0];
 	size_t n;
 	uint32_t v, min;
 
+	*valid = false;
 	if (b < 0x80) {
 		*cp = b;
+		*valid = true;
 		return 1;
 	}
 	if (b >= 0xC2 && b <= 0xDF) {
@@ -205,7 +207,32 @@ static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
 		}
 	}
 	*cp = v;
+	*valid = true;
 	return n;
+}
+
+/* Decodes one UTF-8 sequence at s; stores the code point (U+FFFD if invalid) and returns bytes used. */
+static size_t decode_utf8(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	bool valid;
+	return decode_utf8_checked(s, left, cp, &valid);
+}
+
+/* Offset of the first byte that is not valid UTF-8 (or is NUL), or len when it all is. */
+size_t ntfs_utf8_validate(const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		bool valid;
+		size_t n = decode_utf8_checked(s + i, len - i, &cp, &valid);
+		if (!valid || cp == 0)
+			return i;
+		i += n;
+	}
+	return len;
 }
 
 /* Stores one unit at dst[*count] when there is room, and counts it either way. */

@@ -24,4 +24,10 @@ char *ntfs_utf16_to_utf8_alloc(const uint8_t *src, size_t units);
  */
 size_t ntfs_utf8_to_utf16(const char *src, size_t len, uint16_t *dst, size_t cap);
 
+/*
+ * Offset of the first byte of src[0..len) that is not part of valid UTF-8 (overlongs, encoded
+ * surrogates and values past U+10FFFF are invalid) or is NUL; len when the whole text is valid.
+ */
+size_t ntfs_utf8_validate(const char *src, size_t len);
+
 #endif
