@@ -43,7 +43,7 @@ const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
 typedef struct {
 	uint64_t offset, length;   /* bytes */
 	char table[8];             /* "dos", "gpt", "none" (no partition table: the whole image); "bsd"/"sun"/"mac" rare */
-	char slot[16];             /* TSK's slot "000:000", or "-" for none */
+	char slot[16];             /* TSK's slot as mmls shows it: "000:000" (dos), "000" (gpt), "-" for none */
 	char description[128];     /* TSK's description, e.g. "NTFS / exFAT (0x07)" */
 	bool is_ntfs;              /* the first sector is an NTFS boot sector ("NTFS    " at offset 3) */
 } image_partition;

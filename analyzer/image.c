@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Opening and reading evidence images, strictly read-only: pread for single raw files, libtsk's img
+ * layer for split raw and E01 (libewf underneath). */
+#include "config.h"
+#include "image_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The largest split-raw set we look for; real tools stop at .999. */
+#define IMAGE_MAX_SPLIT 9999
+
+/* TSK reads of this many bytes or more skip its cache and need sector-multiple lengths (see image_read_tsk). */
+#define IMAGE_TSK_CACHE_LEN ((size_t)TSK_IMG_INFO_CACHE_LEN)
+
+const char *image_format_name(image_format f)
+{
+	switch (f) {
+	case IMAGE_FORMAT_RAW: return "raw";
+	case IMAGE_FORMAT_SPLIT_RAW: return "split_raw";
+	case IMAGE_FORMAT_EWF: return "ewf";
+	case IMAGE_FORMAT_MFT_FILE: return "mft_file";
+	}
+	return "unknown";
+}
+
+/* Rejects what we must never open: directories (clear message) and FIFOs, sockets, character devices
+ * (opening or reading them could block forever or consume data). */
+static ntfs_status image_check_type(const char *path, const struct stat *st, ntfs_error *err)
+{
+	if (S_ISDIR(st->st_mode))
+		return ntfs_error_set(err, NTFS_E_IO, "%s: is a directory", path);
+	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
+		return ntfs_error_set(err, NTFS_E_IO, "%s: not a regular file or block device", path);
+	return NTFS_OK;
+}
+
+/* stat()s path first so a FIFO is rejected before open() could block on it. */
+static ntfs_status image_stat_path(const char *path, struct stat *st, ntfs_error *err)
+{
+	if (stat(path, st) != 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: %s", path, strerror(errno));
+	return image_check_type(path, st, err);
+}
+
+/* Opens path O_RDONLY (non-blocking, so a FIFO swapped in after stat cannot hang us) and re-checks the
+ * type on the open descriptor; returns the fd and the size in bytes. */
+static ntfs_status image_open_fd(const char *path, int *fd_out, uint64_t *size, ntfs_error *err)
+{
+	struct stat st;
+	ntfs_status s = image_stat_path(path, &st, err);
+	if (s != NTFS_OK)
+		return s;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || (s = image_check_type(path, &st, err)) != NTFS_OK) {
+		if (s == NTFS_OK)
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return s;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_END);
+		if (end < 0) {
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: cannot size block device: %s", path, strerror(errno));
+			close(fd);
+			return s;
+		}
+		*size = (uint64_t)end;
+	} else {
+		*size = (uint64_t)st.st_size;
+	}
+	*fd_out = fd;
+	return NTFS_OK;
+}
+
+/* pread that retries on EINTR and short reads; returns bytes read (short only at end of file) or -1. */
+static ssize_t image_pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		size_t want = len - done;
+		if (want > (size_t)1 << 30)
+			want = (size_t)1 << 30;
+		ssize_t n = pread(fd, buf + done, want, (off_t)(off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* Frees a list of segment names. */
+static void image_free_segments(char **segs, size_t n)
+{
+	if (!segs)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(segs[i]);
+	free(segs);
+}
+
+/* Builds the list of split-raw segment names for a path ending in ".001": .002, .003 … while they
+ * exist. A lone .001 yields one segment. Every segment must be a regular file or block device. */
+static ntfs_status image_split_segments(const char *path, char ***out, size_t *count, ntfs_error *err)
+{
+	size_t base = strlen(path) - 3, cap = 8, n = 0;
+	char **segs = calloc(cap, sizeof(*segs));
+	if (!segs || !(segs[0] = strdup(path))) {
+		free(segs);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	}
+	n = 1;
+	for (size_t i = 2; i <= IMAGE_MAX_SPLIT; i++) {
+		char *name = malloc(base + 8);
+		if (!name)
+			goto nomem;
+		snprintf(name, base + 8, "%.*s%03zu", (int)base, path, i);
+		struct stat st;
+		if (stat(name, &st) != 0 && errno == ENOENT) {
+			free(name);
+			break;
+		}
+		ntfs_status s = image_stat_path(name, &st, err);
+		if (s != NTFS_OK) {
+			free(name);
+			image_free_segments(segs, n);
+			return s;
+		}
+		if (n == cap) {
+			char **grown = realloc(segs, 2 * cap * sizeof(*segs));
+			if (!grown) {
+				free(name);
+				goto nomem;
+			}
+			segs = grown;
+			cap *= 2;
+		}
+		segs[n++] = name;
+	}
+	*out = segs;
+	*count = n;
+	return NTFS_OK;
+nomem:
+	image_free_segments(segs, n);
+	return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+}
+
+/* True when the path ends in ".001", the first segment of a split raw image. */
+static bool image_is_split_name(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && strcmp(path + n - 4, ".001") == 0;
+}
+
+/* Opens split-raw or E01 segments with libtsk's img layer; the message names the first segment. */
+static ntfs_status image_open_tsk(image *img, TSK_IMG_TYPE_ENUM type, ntfs_error *err)
+{
+	if (img->segment_count > INT_MAX)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", img->path);
+	img->tsk = tsk_img_open_utf8((int)img->segment_count, (const char *const *)img->segments, type, 0);
+	if (!img->tsk)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: cannot open image: %s", img->path, tsk_error_get());
+	if (img->tsk->size < 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: image size is negative", img->path);
+	img->size = (uint64_t)img->tsk->size;
+	return NTFS_OK;
+}
+
+/* Records a single-file image (raw or $MFT) whose reads go through pread on fd. */
+static ntfs_status image_setup_single(image *img, image_format f, int fd, uint64_t size, ntfs_error *err)
+{
+	img->segments = calloc(1, sizeof(*img->segments));
+	if (!img->segments || !(img->segments[0] = strdup(img->path))) {
+		close(fd);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
+	}
+	img->segment_count = 1;
+	img->format = f;
+	img->fd = fd;
+	img->size = size;
+	return NTFS_OK;
+}
+
+/* Decides the format from the first bytes and the name, then sets img up for reading. Takes fd. */
+static ntfs_status image_setup(image *img, int fd, uint64_t size, ntfs_error *err)
+{
+	uint8_t head[8] = {0};
+	ssize_t n = image_pread_full(fd, head, sizeof(head), 0);
+	if (n < 0) {
+		ntfs_status s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset 0: %s", img->path,
+					       strerror(errno));
+		close(fd);
+		return s;
+	}
+	if (image_ewf_signature(head, (size_t)n)) {
+		close(fd);
+		img->format = IMAGE_FORMAT_EWF;
+		ntfs_status s = image_ewf_open(img->path, &img->segments, &img->segment_count, &img->ewf, err);
+		if (s != NTFS_OK)
+			return s;
+		return image_open_tsk(img, TSK_IMG_TYPE_EWF_EWF, err);
+	}
+	if (image_is_split_name(img->path)) {
+		char **segs = NULL;
+		size_t count = 0;
+		ntfs_status s = image_split_segments(img->path, &segs, &count, err);
+		if (s != NTFS_OK) {
+			close(fd);
+			return s;
+		}
+		if (count > 1) {
+			close(fd);
+			img->segments = segs;
+			img->segment_count = count;
+			img->format = IMAGE_FORMAT_SPLIT_RAW;
+			return image_open_tsk(img, TSK_IMG_TYPE_RAW, err);
+		}
+		image_free_segments(segs, count);
+	}
+	if (n >= 4 && memcmp(head, "FILE", 4) == 0)
+		return image_setup_single(img, IMAGE_FORMAT_MFT_FILE, fd, size, err);
+	return image_setup_single(img, IMAGE_FORMAT_RAW, fd, size, err);
+}
+
+/* Allocates an empty image with no open resources. */
+static image *image_alloc(const char *path)
+{
+	image *img = calloc(1, sizeof(*img));
+	if (!img)
+		return NULL;
+	img->fd = -1;
+	img->path = strdup(path);
+	if (!img->path || pthread_mutex_init(&img->tsk_mutex, NULL) != 0) {
+		free(img->path);
+		free(img);
+		return NULL;
+	}
+	return img;
+}
+
+ntfs_status image_open(const char *path, image **out, ntfs_error *err)
+{
+	if (!out)
+		return ntfs_error_set(err, NTFS_E_INVALID, "image_open: no output pointer");
+	*out = NULL;
+	if (!path || !*path)
+		return ntfs_error_set(err, NTFS_E_INVALID, "image_open: empty image path");
+	int fd = -1;
+	uint64_t size = 0;
+	ntfs_status s = image_open_fd(path, &fd, &size, err);
+	if (s != NTFS_OK)
+		return s;
+	if (size == 0) {
+		close(fd);
+		return ntfs_error_set(err, NTFS_E_IO, "%s: empty file", path);
+	}
+	image *img = image_alloc(path);
+	if (!img) {
+		close(fd);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	}
+	s = image_setup(img, fd, size, err);
+	if (s == NTFS_OK && img->size == 0)
+		s = ntfs_error_set(err, NTFS_E_IO, "%s: image holds no data (size 0)", path);
+	if (s != NTFS_OK) {
+		image_close(img);
+		return s;
+	}
+	*out = img;
+	return NTFS_OK;
+}
+
+void image_close(image *img)
+{
+	if (!img)
+		return;
+	if (img->tsk)
+		tsk_img_close(img->tsk);
+	if (img->fd >= 0)
+		close(img->fd);
+	image_ewf_info_free(img->ewf);
+	image_free_segments(img->segments, img->segment_count);
+	pthread_mutex_destroy(&img->tsk_mutex);
+	free(img->path);
+	free(img);
+}
+
+/* Reads through libtsk. tsk_img_read serialises callers on the image's cache_lock, so this is
+ * thread-safe. Reads that bypass TSK's cache must have a sector-multiple length: for other lengths TSK
+ * 4.11 reads into a scratch buffer and, on a read error, copies that buffer anyway and reports success.
+ * So large reads are split into a sector-multiple body and a small tail that goes through the cache. */
+static ntfs_status image_read_tsk(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got,
+				  ntfs_error *err)
+{
+	size_t ss = img->tsk->sector_size ? img->tsk->sector_size : 512;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t pos = off + done;
+		size_t want = len - done;
+		if (want > (size_t)1 << 30)
+			want = (size_t)1 << 30;
+		if (want + (size_t)(pos % 512) > IMAGE_TSK_CACHE_LEN)
+			want -= want % ss;
+		ssize_t n = tsk_img_read(img->tsk, (TSK_OFF_T)pos, (char *)buf + done, want);
+		if (n < 0)
+			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
+					      (unsigned long long)pos, tsk_error_get());
+		if (n == 0)
+			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the "
+					      "end of the image", img->path, (unsigned long long)pos);
+		done += (size_t)n;
+	}
+	*got = done;
+	return NTFS_OK;
+}
+
+/* Reads with pread; the image size was fixed at open, so running out of file earlier is an error. */
+static ntfs_status image_read_fd(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got,
+				 ntfs_error *err)
+{
+	ssize_t n = image_pread_full(img->fd, buf, len, off);
+	if (n < 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
+				      (unsigned long long)off, strerror(errno));
+	if ((size_t)n < len)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: file ended early (did it "
+				      "shrink?)", img->path, (unsigned long long)(off + (uint64_t)n));
+	*got = len;
+	return NTFS_OK;
+}
+
+ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_t *got, ntfs_error *err)
+{
+	size_t dummy;
+	if (!got)
+		got = &dummy;
+	*got = 0;
+	if (!img || (!buf && len))
+		return ntfs_error_set(err, NTFS_E_INVALID, "image_read: null image or buffer");
+	if (offset >= img->size || len == 0)
+		return NTFS_OK;
+	if (len > img->size - offset)
+		len = (size_t)(img->size - offset);
+	if (img->fd >= 0)
+		return image_read_fd(img, offset, buf, len, got, err);
+	return image_read_tsk(img, offset, buf, len, got, err);
+}
+
+ntfs_status image_tsk_handle(image *img, TSK_IMG_INFO **out, ntfs_error *err)
+{
+	ntfs_status s = NTFS_OK;
+	pthread_mutex_lock(&img->tsk_mutex);
+	if (!img->tsk) {
+		img->tsk = tsk_img_open_utf8_sing(img->path, TSK_IMG_TYPE_RAW, 0);
+		if (!img->tsk)
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: libtsk cannot open the image: %s", img->path,
+					   tsk_error_get());
+	}
+	*out = img->tsk;
+	pthread_mutex_unlock(&img->tsk_mutex);
+	return s;
+}
+
+uint64_t image_size(const image *img)
+{
+	return img ? img->size : 0;
+}
+
+image_format image_get_format(const image *img)
+{
+	return img ? img->format : IMAGE_FORMAT_RAW;
+}
+
+const char *image_path(const image *img)
+{
+	return img ? img->path : NULL;
+}
+
+size_t image_segment_count(const image *img)
+{
+	return img ? img->segment_count : 0;
+}
+
+const char *image_segment(const image *img, size_t i)
+{
+	return img && i < img->segment_count ? img->segments[i] : NULL;
+}
+
+const image_ewf_info *image_ewf(const image *img)
+{
+	return img ? img->ewf : NULL;
+}

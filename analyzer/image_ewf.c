@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* E01 sets: finding the segments, refusing incomplete or truncated sets (libewf 20140813 opens them
+ * and silently returns zeros for the missing data), and reading the acquisition metadata. */
+#include "config.h"
+#include "image_priv.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libewf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "le.h"
+
+#define EWF_FILE_HEADER_LEN 13     /* signature 8, fields start 1, segment number 2, fields end 2 */
+#define EWF_SECTION_DESC_LEN 76    /* type 16, next offset 8, size 8, padding 40, checksum 4 */
+#define EWF_MAX_SECTIONS 100000000 /* far more than any real segment holds; bounds the walk */
+
+static const uint8_t ewf1_sig[8] = {'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
+static const uint8_t ewf2_sig[8] = {'E', 'V', 'F', '2', 0x0d, 0x0a, 0x81, 0x00};
+
+bool image_ewf_signature(const uint8_t *p, size_t len)
+{
+	return len >= 8 && (memcmp(p, ewf1_sig, 8) == 0 || memcmp(p, ewf2_sig, 8) == 0);
+}
+
+/* Copies libewf's error message into buf and frees the error, so callers can quote the cause. */
+static const char *ewf_cause(libewf_error_t **e, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "unknown libewf error");
+	if (e && *e) {
+		if (libewf_error_sprint(*e, buf, cap) <= 0)
+			snprintf(buf, cap, "unknown libewf error");
+		libewf_error_free(e);
+	}
+	return buf;
+}
+
+/* How a segment's section chain ends. */
+typedef enum { EWF_CHAIN_DONE, EWF_CHAIN_NEXT, EWF_CHAIN_OTHER } ewf_chain_end;
+
+/* Reads exactly len bytes at off, retrying on EINTR; false on error or end of file. */
+static bool ewf_pread_exact(int fd, uint8_t *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/* Walks the section chain of one EWF1 segment file from its header to its "next" or "done" section:
+ * a chain that runs past the end of the file means the file is truncated. Also checks that the
+ * header's segment number is the one the set's order expects. */
+static ntfs_status ewf_walk_segment(const char *name, uint16_t expect_number, ewf_chain_end *end,
+				    ntfs_error *err)
+{
+	int fd = open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: %s", name, strerror(errno));
+	struct stat st;
+	uint8_t d[EWF_SECTION_DESC_LEN];
+	ntfs_status s = NTFS_OK;
+	*end = EWF_CHAIN_OTHER;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		s = ntfs_error_set(err, NTFS_E_IO, "%s: not a regular file", name);
+		goto out;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if (!ewf_pread_exact(fd, d, EWF_FILE_HEADER_LEN, 0)) {
+		s = ntfs_error_set(err, NTFS_E_TRUNCATED, "%s: E01 segment is truncated (no file header)", name);
+		goto out;
+	}
+	if (memcmp(d, ewf1_sig, 8) != 0)    /* EWF2 (Ex01) segments: libewf's own checks only */
+		goto out;
+	if (le16(d + 9) != expect_number) {
+		s = ntfs_error_set(err, NTFS_E_INVALID, "%s: E01 segment number %u where %u was expected (segment "
+				   "files renamed or mixed from different sets?)", name, le16(d + 9), expect_number);
+		goto out;
+	}
+	uint64_t off = EWF_FILE_HEADER_LEN;
+	for (long i = 0; i < EWF_MAX_SECTIONS; i++) {
+		if (off > size || size - off < EWF_SECTION_DESC_LEN || !ewf_pread_exact(fd, d, sizeof(d), off)) {
+			s = ntfs_error_set(err, NTFS_E_TRUNCATED, "%s: E01 segment is truncated (section chain "
+					   "leads to offset %llu of a %llu-byte file)", name,
+					   (unsigned long long)off, (unsigned long long)size);
+			goto out;
+		}
+		if (memcmp(d, "done", 5) == 0 || memcmp(d, "next", 5) == 0) {
+			*end = d[0] == 'd' ? EWF_CHAIN_DONE : EWF_CHAIN_NEXT;
+			goto out;
+		}
+		uint64_t next = le64(d + 16);
+		if (next <= off) {
+			s = ntfs_error_set(err, NTFS_E_INVALID, "%s: E01 section chain is corrupt at offset %llu",
+					   name, (unsigned long long)off);
+			goto out;
+		}
+		off = next;
+	}
+	s = ntfs_error_set(err, NTFS_E_INVALID, "%s: E01 segment has too many sections", name);
+out:
+	close(fd);
+	return s;
+}
+
+/* Writes the name the segment after last would have (x.E07 → x.E08), or "the next segment". */
+static void ewf_next_name(const char *last, char *buf, size_t cap)
+{
+	size_t n = strlen(last);
+	if (n >= 3 && isdigit((unsigned char)last[n - 1]) && isdigit((unsigned char)last[n - 2]) &&
+	    !(last[n - 2] == '9' && last[n - 1] == '9')) {
+		int num = (last[n - 2] - '0') * 10 + (last[n - 1] - '0') + 1;
+		snprintf(buf, cap, "%.*s%02d", (int)(n - 2), last, num);
+	} else {
+		snprintf(buf, cap, "the segment after %s", last);
+	}
+}
+
+/* Checks every segment is intact and that the last one ends the set ("done"), so a missing segment
+ * or a truncated file is an error instead of silently zero-filled data. */
+static ntfs_status ewf_check_set(const char *path, char **segs, size_t n, ntfs_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		ewf_chain_end end;
+		ntfs_status s = ewf_walk_segment(segs[i], (uint16_t)(i + 1), &end, err);
+		if (s != NTFS_OK)
+			return s;
+		if (i + 1 == n && end == EWF_CHAIN_NEXT) {
+			char next[4096];
+			ewf_next_name(segs[i], next, sizeof(next));
+			return ntfs_error_set(err, NTFS_E_IO, "%s: E01 set is incomplete: segment %s is missing (%s "
+					      "says more segments follow)", path, next, segs[i]);
+		}
+	}
+	return NTFS_OK;
+}
+
+/* Finds all segments of the set with libewf_glob; a name libewf cannot glob (no .E01-style extension)
+ * is used alone. The list is copied into malloc'd strings the image owns. */
+static ntfs_status ewf_glob(const char *path, char ***out, size_t *count, ntfs_error *err)
+{
+	libewf_error_t *e = NULL;
+	char **names = NULL;
+	int n = 0;
+	char **segs;
+	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &n, &e) != 1 || n < 1) {
+		libewf_error_free(&e);
+		names = NULL;
+		n = 0;
+	}
+	size_t want = n > 0 ? (size_t)n : 1;
+	segs = calloc(want, sizeof(*segs));
+	for (size_t i = 0; segs && i < want; i++) {
+		segs[i] = strdup(n > 0 ? names[i] : path);
+		if (!segs[i]) {
+			while (i > 0)
+				free(segs[--i]);
+			free(segs);
+			segs = NULL;
+		}
+	}
+	if (names)
+		libewf_glob_free(names, n, NULL);
+	if (!segs)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	*out = segs;
+	*count = want;
+	return NTFS_OK;
+}
+
+/* One header value as a malloc'd string; NULL when absent or empty. Sets *oom on allocation failure. */
+static char *ewf_value(libewf_handle_t *h, const char *id, bool hash, bool *oom)
+{
+	libewf_error_t *e = NULL;
+	size_t size = 0;
+	const uint8_t *uid = (const uint8_t *)id;
+	int r = hash ? libewf_handle_get_utf8_hash_value_size(h, uid, strlen(id), &size, &e)
+		     : libewf_handle_get_utf8_header_value_size(h, uid, strlen(id), &size, &e);
+	if (r != 1 || size < 2) {
+		libewf_error_free(&e);
+		return NULL;
+	}
+	uint8_t *v = malloc(size);
+	if (!v) {
+		*oom = true;
+		return NULL;
+	}
+	r = hash ? libewf_handle_get_utf8_hash_value(h, uid, strlen(id), v, size, &e)
+		 : libewf_handle_get_utf8_header_value(h, uid, strlen(id), v, size, &e);
+	if (r != 1 || v[0] == '\0') {
+		libewf_error_free(&e);
+		free(v);
+		return NULL;
+	}
+	v[size - 1] = '\0';
+	return (char *)v;
+}
+
+/* Lower-cases a hex digest in place (libewf prints what the E01 stores). */
+static void ewf_lower(char *s)
+{
+	for (; s && *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* Fills info from an open handle: header values, stored hashes, media size and sector size. */
+static ntfs_status ewf_fill_info(libewf_handle_t *h, const char *path, image_ewf_info *info, ntfs_error *err)
+{
+	bool oom = false;
+	libewf_error_t *e = NULL;
+	char cause[256];
+	info->case_number = ewf_value(h, "case_number", false, &oom);
+	info->evidence_number = ewf_value(h, "evidence_number", false, &oom);
+	info->examiner = ewf_value(h, "examiner_name", false, &oom);
+	info->description = ewf_value(h, "description", false, &oom);
+	info->notes = ewf_value(h, "notes", false, &oom);
+	info->acquisition_date = ewf_value(h, "acquiry_date", false, &oom);
+	info->system_date = ewf_value(h, "system_date", false, &oom);
+	info->acquisition_software = ewf_value(h, "acquiry_software", false, &oom);
+	info->acquisition_software_version = ewf_value(h, "acquiry_software_version", false, &oom);
+	info->acquisition_os = ewf_value(h, "acquiry_operating_system", false, &oom);
+	info->model = ewf_value(h, "model", false, &oom);
+	info->serial_number = ewf_value(h, "serial_number", false, &oom);
+	info->stored_md5 = ewf_value(h, "MD5", true, &oom);
+	info->stored_sha1 = ewf_value(h, "SHA1", true, &oom);
+	ewf_lower(info->stored_md5);
+	ewf_lower(info->stored_sha1);
+	if (oom)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	size64_t media = 0;
+	if (libewf_handle_get_media_size(h, &media, &e) != 1)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: cannot read the E01 media size: %s", path,
+				      ewf_cause(&e, cause, sizeof(cause)));
+	info->media_size = media;
+	if (libewf_handle_get_bytes_per_sector(h, &info->bytes_per_sector, &e) != 1)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: cannot read the E01 sector size: %s", path,
+				      ewf_cause(&e, cause, sizeof(cause)));
+	return NTFS_OK;
+}
+
+/* Opens the set read-only with libewf, refuses it if libewf flags it corrupted, and reads its metadata. */
+static ntfs_status ewf_read_info(const char *path, char **segs, size_t n, image_ewf_info *info, ntfs_error *err)
+{
+	libewf_handle_t *h = NULL;
+	libewf_error_t *e = NULL;
+	char cause[256];
+	ntfs_status s = NTFS_OK;
+	if (libewf_handle_initialize(&h, &e) != 1)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: libewf: %s", path, ewf_cause(&e, cause, sizeof(cause)));
+	if (libewf_handle_open(h, segs, (int)n, LIBEWF_OPEN_READ, &e) != 1) {
+		s = ntfs_error_set(err, NTFS_E_IO, "%s: cannot open E01: %s", path, ewf_cause(&e, cause, sizeof(cause)));
+		libewf_handle_free(&h, NULL);
+		return s;
+	}
+	libewf_handle_set_header_values_date_format(h, LIBEWF_DATE_FORMAT_ISO8601, NULL);
+	if (libewf_handle_segment_files_corrupted(h, NULL) == 1)
+		s = ntfs_error_set(err, NTFS_E_IO, "%s: E01 segment files are corrupted or incomplete (libewf)", path);
+	else
+		s = ewf_fill_info(h, path, info, err);
+	libewf_handle_close(h, NULL);
+	libewf_handle_free(&h, NULL);
+	return s;
+}
+
+ntfs_status image_ewf_open(const char *path, char ***segments, size_t *count, image_ewf_info **info,
+			   ntfs_error *err)
+{
+	char **segs = NULL;
+	size_t n = 0;
+	image_ewf_info *inf = NULL;
+	ntfs_status s = ewf_glob(path, &segs, &n, err);
+	if (s != NTFS_OK)
+		return s;
+	s = ewf_check_set(path, segs, n, err);
+	if (s == NTFS_OK && n > (size_t)INT32_MAX)
+		s = ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", path);
+	if (s == NTFS_OK && !(inf = calloc(1, sizeof(*inf))))
+		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	if (s == NTFS_OK)
+		s = ewf_read_info(path, segs, n, inf, err);
+	if (s != NTFS_OK) {
+		image_ewf_info_free(inf);
+		for (size_t i = 0; i < n; i++)
+			free(segs[i]);
+		free(segs);
+		return s;
+	}
+	*segments = segs;
+	*count = n;
+	*info = inf;
+	return NTFS_OK;
+}
+
+void image_ewf_info_free(image_ewf_info *info)
+{
+	if (!info)
+		return;
+	char *strs[] = {info->case_number, info->evidence_number, info->examiner, info->description,
+			info->notes, info->acquisition_date, info->system_date, info->acquisition_software,
+			info->acquisition_software_version, info->acquisition_os, info->model,
+			info->serial_number, info->stored_md5, info->stored_sha1};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		free(strs[i]);
+	free(info);
+}

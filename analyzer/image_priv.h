@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by image.c, image_ewf.c and partitions.c; not part of the public image API. */
+#ifndef NTFSLINKS_IMAGE_PRIV_H
+#define NTFSLINKS_IMAGE_PRIV_H
+
+#include <pthread.h>
+#include <tsk/libtsk.h>
+
+#include "image.h"
+
+struct image {
+	image_format format;
+	uint64_t size;
+	int fd;                     /* raw and mft_file: read with pread on this fd; -1 otherwise */
+	TSK_IMG_INFO *tsk;          /* split raw and EWF always; raw only once the vs layer needs it */
+	pthread_mutex_t tsk_mutex;  /* guards the lazy open of tsk for raw images */
+	char *path;
+	char **segments;
+	size_t segment_count;
+	image_ewf_info *ewf;
+};
+
+/* Finds the segments of the E01 set that path belongs to, checks that the set is complete and not
+ * truncated, and reads its metadata with libewf (read-only). On success the caller owns *segments and *info. */
+ntfs_status image_ewf_open(const char *path, char ***segments, size_t *count, image_ewf_info **info,
+			   ntfs_error *err);
+
+/* Frees E01 metadata from image_ewf_open (NULL is fine). */
+void image_ewf_info_free(image_ewf_info *info);
+
+/* True when the 8 bytes at p are an EWF (E01, EWF1) or Ex01 (EWF2) file signature. */
+bool image_ewf_signature(const uint8_t *p, size_t len);
+
+/* The TSK image handle for the vs layer, opening it on first use for raw images; thread-safe. */
+ntfs_status image_tsk_handle(image *img, TSK_IMG_INFO **out, ntfs_error *err);
+
+#endif
