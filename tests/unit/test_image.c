@@ -763,3 +763,187 @@ Test(image, split_raw_gpt_partitions)
 	check_gpt_parts(img, "Basic data");
 	image_close(img);
 }
+
+/* ---- the committed fixtures (fixtures/, built by fixtures/build.sh) ---- */
+
+/* Path of a committed fixture; skips the test when the tree or the file is not there. */
+static const char *fixture(const char *name)
+{
+	static char bufs[4][1024];
+	static int next;
+	const char *top = getenv("top_srcdir");
+	if (!top)
+		cr_skip_test("top_srcdir not set (run through make check)");
+	char *b = bufs[next++ % 4];
+	snprintf(b, sizeof(bufs[0]), "%s/fixtures/%s", top, name);
+	if (access(b, R_OK) != 0)
+		cr_skip_test("fixture %s not present", b);
+	return b;
+}
+
+/* Decompresses fixture name.gz into the temporary directory as name; returns its path. */
+static const char *gunzip_fixture(const char *name)
+{
+	char gz[300], cmd[2048];
+	snprintf(gz, sizeof(gz), "%s.gz", name);
+	const char *src = fixture(gz);
+	const char *dst = tmp_path(name);
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s'", src, dst);
+	run(cmd);
+	return dst;
+}
+
+/* Asserts two images hold the same bytes, comparing in 4 MiB reads. */
+static void check_same_data(image *a, image *b)
+{
+	const size_t chunk = 4u << 20;
+	uint8_t *x = malloc(chunk), *y = malloc(chunk);
+	cr_assert(x && y);
+	cr_assert_eq(image_size(a), image_size(b));
+	for (uint64_t off = 0; off < image_size(a); off += chunk) {
+		size_t ga = 0, gb = 0;
+		ntfs_error err = {0};
+		cr_assert_eq(image_read(a, off, x, chunk, &ga, &err), NTFS_OK, "%s", err.reason);
+		cr_assert_eq(image_read(b, off, y, chunk, &gb, &err), NTFS_OK, "%s", err.reason);
+		cr_assert_eq(ga, gb);
+		cr_assert(memcmp(x, y, ga) == 0, "data differs in the 4 MiB at %llu", (unsigned long long)off);
+	}
+	free(x);
+	free(y);
+}
+
+/* MD5 of an image's whole data (written out and hashed with md5sum). */
+static void image_md5(image *img, char *out, size_t cap)
+{
+	const char *p = tmp_path("md5.data");
+	FILE *f = fopen(p, "wb");
+	uint8_t *buf = malloc(1u << 20);
+	cr_assert(f && buf);
+	for (uint64_t off = 0; off < image_size(img);) {
+		size_t got = 0;
+		cr_assert_eq(image_read(img, off, buf, 1u << 20, &got, NULL), NTFS_OK);
+		cr_assert_eq(fwrite(buf, 1, got, f), got);
+		off += got;
+	}
+	cr_assert_eq(fclose(f), 0);
+	free(buf);
+	digest_of("md5sum", p, out, cap);
+}
+
+Test(image, fixture_demo_e01)
+{
+	const char *path = fixture("demo.E01");
+	struct stat before, after;
+	cr_assert_eq(stat(path, &before), 0);
+	image *img = open_ok(path);
+	cr_assert_eq(image_get_format(img), IMAGE_FORMAT_EWF);
+	cr_assert_eq(image_segment_count(img), 1);
+	const image_ewf_info *e = image_ewf(img);
+	cr_assert_not_null(e);
+	cr_assert_str_eq(e->case_number, "2026-0142");
+	cr_assert_str_eq(e->examiner, "J. Doe");
+	cr_assert_str_eq(e->evidence_number, "EV-001");
+	cr_assert_str_eq(e->description, "Workstation WS-ALICE system disk (synthetic)");
+	cr_assert_str_eq(e->notes, "Synthetic demo image built by fixtures/build.sh; not real evidence");
+	cr_assert_eq(e->media_size, image_size(img));
+	cr_assert_not_null(e->stored_md5);
+	char md5[64];
+	image_md5(img, md5, sizeof(md5));
+	cr_assert_str_eq(e->stored_md5, md5);
+	size_t n = 0;
+	image_partition *p = list_ok(img, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(p[0].table, "dos");
+	cr_assert_str_eq(p[0].slot, "000:000");
+	cr_assert_eq(p[0].offset, 1048576);
+	cr_assert_eq(p[0].length, 50331648);
+	cr_assert_str_eq(p[0].description, "NTFS / exFAT (0x07)");
+	cr_assert(p[0].is_ntfs);
+	free(p);
+	image_close(img);
+	cr_assert_eq(stat(path, &after), 0);
+	cr_assert_eq(after.st_size, before.st_size, "the evidence file changed size");
+	cr_assert_eq(after.st_mtime, before.st_mtime, "the evidence file was modified");
+}
+
+Test(image, fixture_reparse_in_every_container)
+{
+	image *raw = open_ok(gunzip_fixture("reparse.raw"));
+	cr_assert_eq(image_get_format(raw), IMAGE_FORMAT_RAW);
+	size_t n = 0;
+	image_partition *p = list_ok(raw, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(p[0].table, "none");
+	cr_assert_eq(p[0].offset, 0);
+	cr_assert_eq(p[0].length, image_size(raw));
+	cr_assert(p[0].is_ntfs);
+	free(p);
+
+	const char *pieces[] = {"reparse.raw.001", "reparse.raw.002", "reparse.raw.003", "reparse.raw.004"};
+	for (int i = 0; i < 4; i++)
+		gunzip_fixture(pieces[i]);
+	image *split = open_ok(tmp_path("reparse.raw.001"));
+	cr_assert_eq(image_get_format(split), IMAGE_FORMAT_SPLIT_RAW);
+	cr_assert_eq(image_segment_count(split), 4);
+	check_same_data(raw, split);
+	image_close(split);
+
+	image *e01 = open_ok(fixture("reparse.E01"));
+	cr_assert_eq(image_get_format(e01), IMAGE_FORMAT_EWF);
+	cr_assert_eq(image_segment_count(e01), 1);
+	cr_assert_str_eq(image_ewf(e01)->evidence_number, "EV-REPARSE-1");
+	cr_assert_str_eq(image_ewf(e01)->case_number, "NTFSLINKS-REPARSE");
+	check_same_data(raw, e01);
+	image_close(e01);
+
+	image *multi = open_ok(fixture("reparse-multi.E01"));
+	cr_assert_eq(image_segment_count(multi), 2);
+	const char *seg1 = image_segment(multi, 1);
+	cr_assert(strstr(seg1, "reparse-multi.E02") != NULL, "%s", seg1);
+	cr_assert_str_eq(image_ewf(multi)->evidence_number, "EV-REPARSE-2");
+	cr_assert_str_eq(image_ewf(multi)->notes, "built by fixtures/build.sh; 1 MiB segments");
+	check_same_data(raw, multi);
+	image_close(multi);
+	image_close(raw);
+
+	image *mft = open_ok(gunzip_fixture("reparse.mft"));
+	cr_assert_eq(image_get_format(mft), IMAGE_FORMAT_MFT_FILE);
+	image_close(mft);
+}
+
+Test(image, fixture_disk_mbr)
+{
+	image *img = open_ok(gunzip_fixture("disk-mbr.raw"));
+	size_t n = 0;
+	image_partition *p = list_ok(img, &n);
+	cr_assert_eq(n, 3);
+	const uint64_t off[] = {1048576, 26214400, 51380224}, len[] = {25165824, 25165824, 8388608};
+	const char *slot[] = {"000:000", "000:001", "000:002"};
+	const char *desc[] = {"NTFS / exFAT (0x07)", "NTFS / exFAT (0x07)", "Linux (0x83)"};
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_str_eq(p[i].table, "dos");
+		cr_assert_str_eq(p[i].slot, slot[i]);
+		cr_assert_eq(p[i].offset, off[i]);
+		cr_assert_eq(p[i].length, len[i]);
+		cr_assert_str_eq(p[i].description, desc[i]);
+		cr_assert_eq(p[i].is_ntfs, i < 2);
+	}
+	free(p);
+	image_close(img);
+}
+
+Test(image, fixture_disk_gpt)
+{
+	image *img = open_ok(gunzip_fixture("disk-gpt.raw"));
+	size_t n = 0;
+	image_partition *p = list_ok(img, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(p[0].table, "gpt");
+	cr_assert_str_eq(p[0].slot, "000");
+	cr_assert_eq(p[0].offset, 1048576);
+	cr_assert_eq(p[0].length, 25165824);
+	cr_assert_str_eq(p[0].description, "Basic data partition");
+	cr_assert(p[0].is_ntfs);
+	free(p);
+	image_close(img);
+}
