@@ -43,12 +43,17 @@ static bool part_multiple_types(void)
 	return msg && strstr(msg, " or ") && strstr(msg, " at ");
 }
 
-/* Opens the volume system; when TSK finds several table types (e.g. a GPT with a hybrid MBR), prefers
- * GPT, then DOS. Explicit types are only tried then: an explicit DOS open skips TSK's check that sector 0
- * is not a FAT/NTFS boot sector. NULL means no partition table. */
+/* Opens the volume system. A primary GPT is taken first: TSK 4.11's autodetection leaks the protective
+ * MBR's table when it picks GPT over it. Otherwise autodetection; when TSK finds several table types
+ * (e.g. a hybrid MBR), GPT then DOS. An explicit DOS open is only tried then, because it skips TSK's
+ * check that sector 0 is not a FAT/NTFS boot sector. NULL means no partition table. */
 static TSK_VS_INFO *part_open_vs(TSK_IMG_INFO *ti)
 {
-	TSK_VS_INFO *vs = tsk_vs_open(ti, 0, TSK_VS_TYPE_DETECT);
+	TSK_VS_INFO *vs = tsk_vs_open(ti, 0, TSK_VS_TYPE_GPT);
+	if (vs && !vs->is_backup)
+		return vs;
+	tsk_vs_close(vs);
+	vs = tsk_vs_open(ti, 0, TSK_VS_TYPE_DETECT);
 	if (vs || !part_multiple_types())
 		return vs;
 	vs = tsk_vs_open(ti, 0, TSK_VS_TYPE_GPT);
