@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mft_scan.h"
+
+/* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
+static void now_iso(char *buf, size_t cap)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Adds one candidate volume to the analysis. */
+static vol_analysis *add_volume(analysis *a, const image_partition *part)
+{
+	vol_analysis *v = realloc(a->vols, (a->nvols + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	a->vols = v;
+	v = &a->vols[a->nvols];
+	memset(v, 0, sizeof(*v));
+	v->index = (int)a->nvols++;
+	v->part = *part;
+	vec_init(&v->links, sizeof(link_entry));
+	return v;
+}
+
+/* Lists the volumes to analyse: the $MFT file, the one at --offset, or every NTFS partition. */
+static ntfs_status find_volumes(analysis *a, ntfs_error *err)
+{
+	image_partition one = {0};
+	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE || a->opts->have_offset) {
+		one.offset = a->opts->have_offset ? a->opts->offset : 0;
+		uint64_t size = image_size(a->img);
+		one.length = size > one.offset ? size - one.offset : 0;
+		strcpy(one.table, "none");
+		strcpy(one.slot, "-");
+		snprintf(one.description, sizeof(one.description), "%s",
+			 image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE ? "extracted $MFT" : "volume at --offset");
+		one.is_ntfs = true;
+		return add_volume(a, &one) ? NTFS_OK : ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	}
+	image_partition *parts = NULL;
+	size_t n = 0;
+	ntfs_status st = image_list_partitions(a->img, &parts, &n, err);
+	if (st != NTFS_OK)
+		return st;
+	a->parts = parts;
+	a->nparts = n;
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].is_ntfs && !add_volume(a, &parts[i]))
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	if (a->nvols == 0)
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume found (%zu partition(s) of other types)",
+				      a->opts->image, n);
+	return NTFS_OK;
+}
+
+/* Opens, scans and indexes one volume; failures are kept on the volume, not fatal to the run. */
+static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress progress, void *ctx)
+{
+	ntfs_error e;
+	ntfs_status st;
+	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE)
+		st = volume_open_mft_file(a->img, &va->vol, &e);
+	else
+		st = volume_open(a->img, va->part.offset, va->part.length, &va->vol, &e);
+	if (st != NTFS_OK) {
+		snprintf(va->error, sizeof(va->error), "%s", e.reason);
+		return st == NTFS_E_NOMEM ? st : NTFS_OK;
+	}
+	model_init(&va->m, va->vol);
+	st = mft_scan(&va->m, a->opts->threads, progress, ctx, &e);
+	if (st == NTFS_OK)
+		st = paths_build(&va->p, &va->m, &e);
+	if (st == NTFS_OK)
+		st = name_index_build(&va->ix, &va->p, &e);
+	if (st == NTFS_OK)
+		st = links_collect(va, &e);
+	if (st != NTFS_OK) {
+		snprintf(va->error, sizeof(va->error), "%s", e.reason);
+		return st;
+	}
+	va->scanned = true;
+	if (va->m.partial)
+		a->partial = true;
+	return NTFS_OK;
+}
+
+/* True when the volume holds the allocated directory \Windows\System32: a system volume, so C:. */
+static bool has_system32(const vol_analysis *va)
+{
+	static const char *comps[] = {"Windows", "System32"};
+	uint32_t dir = NTFS_ROOT_RECORD, found[4];
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = name_index_find(&va->ix, dir, comps[i], strlen(comps[i]), found, 4);
+		uint32_t next = MODEL_NONE;
+		for (size_t k = 0; k < n && k < 4; k++) {
+			uint32_t owner = model_name(&va->m, found[k])->owner;
+			if (model_in_use(&va->m, owner) && (va->m.recs[owner].flags & REC_DIR))
+				next = owner;
+		}
+		if (next == MODEL_NONE)
+			return false;
+		dir = next;
+	}
+	return true;
+}
+
+/* Assigns drive letters: --drive first, then C: to the first system volume if C: is still free. */
+static void assign_drives(analysis *a)
+{
+	bool c_taken = false;
+	for (int i = 0; i < a->opts->drive_count; i++) {
+		const drive_mapping *d = &a->opts->drives[i];
+		if (d->letter == 'C')
+			c_taken = true;
+		if (d->volume >= 0 && (size_t)d->volume < a->nvols) {
+			a->vols[d->volume].drive = d->letter;
+			a->vols[d->volume].drive_given = true;
+		}
+	}
+	for (size_t v = 0; v < a->nvols && !c_taken; v++)
+		if (a->vols[v].scanned && !a->vols[v].drive && has_system32(&a->vols[v])) {
+			a->vols[v].drive = 'C';
+			c_taken = true;
+		}
+}
+
+ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress progress, void *ctx, ntfs_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->opts = opts;
+	now_iso(a->started, sizeof(a->started));
+	ntfs_status st = image_open(opts->image, &a->img, err);
+	if (st != NTFS_OK)
+		return st;
+	st = find_volumes(a, err);
+	if (st != NTFS_OK)
+		return st;
+	if (opts->partition >= 0 && (size_t)opts->partition >= a->nvols)
+		return ntfs_error_set(err, NTFS_E_RANGE, "--partition %d: the image has %zu NTFS volume(s), numbered from 0",
+				      opts->partition, a->nvols);
+	size_t scanned = 0;
+	for (size_t v = 0; v < a->nvols; v++) {
+		if (opts->partition >= 0 && (int)v != opts->partition)
+			continue;
+		a->vols[v].selected = true;
+		st = scan_volume(a, &a->vols[v], progress, ctx);
+		if (st != NTFS_OK)
+			return ntfs_error_set(err, st, "volume %zu: %s", v, a->vols[v].error);
+		if (a->vols[v].scanned)
+			scanned++;
+		else
+			a->partial = true;
+	}
+	if (scanned == 0) {
+		const vol_analysis *first = opts->partition >= 0 ? &a->vols[opts->partition] : &a->vols[0];
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume could be read (volume %d at byte %llu: %s)",
+				      opts->image, first->index, (unsigned long long)first->part.offset, first->error);
+	}
+	assign_drives(a);
+	resolve_all(a);
+	for (size_t v = 0; v < a->nvols; v++)
+		if (a->vols[v].scanned)
+			links_stats(&a->vols[v]);
+	now_iso(a->finished, sizeof(a->finished));
+	return NTFS_OK;
+}
+
+void analysis_free(analysis *a)
+{
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		for (size_t i = 0; i < va->links.count; i++) {
+			link_entry *le = &VEC_AT(&va->links, link_entry, i);
+			reparse_point_free(&le->rp);
+			link_target_free(&le->target);
+		}
+		vec_free(&va->links);
+		if (va->vol) {
+			name_index_free(&va->ix);
+			paths_free(&va->p);
+			model_free(&va->m);
+			volume_close(va->vol);
+		}
+	}
+	free(a->vols);
+	free(a->parts);
+	if (a->img)
+		image_close(a->img);
+	memset(a, 0, sizeof(*a));
+}

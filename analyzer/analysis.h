@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One run over one image: its volumes, each scanned into a model, with links decoded and resolved. */
+#ifndef NTFSLINKS_ANALYSIS_H
+#define NTFSLINKS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "image.h"
+#include "mft_scan.h"
+#include "model.h"
+#include "name_index.h"
+#include "options.h"
+#include "paths.h"
+#include "reparse.h"
+
+/* Where a link's target leads. */
+typedef struct {
+	const char *status;       /* "ok", "stale", "type_mismatch", "loop", "external", "remote", "malformed" */
+	char *path;               /* volume-relative path it resolves to (or would), NULL when none applies */
+	int volume;               /* index of the volume holding the target, -1 when none */
+	bool has_record;
+	uint32_t record;          /* the target's record when it exists */
+	uint16_t sequence;
+	char *reason;             /* why, in words */
+} link_target;
+
+/* One record with a $REPARSE_POINT. */
+typedef struct {
+	uint32_t record;
+	uint16_t sequence;
+	bool allocated;
+	bool is_directory;
+	uint32_t name;            /* index of the name giving its path, MODEL_NONE when it has none */
+	reparse_point rp;
+	bool has_target;          /* junctions, mount points and symbolic links */
+	link_target target;
+} link_entry;
+
+typedef struct {
+	uint64_t records_in_use;
+	uint64_t names;
+	uint64_t hardlink_sets;
+	uint64_t reparse_points;
+	uint64_t stale_links;
+	uint64_t anomalies;
+} volume_stats;
+
+typedef struct {
+	int index;
+	image_partition part;
+	bool selected;            /* chosen for analysis (all, or the one --partition names) */
+	bool scanned;             /* false: the volume could not be opened (see error) */
+	char error[300];
+	volume *vol;
+	model m;
+	paths p;
+	name_index ix;
+	char drive;               /* drive letter, 0 when unknown */
+	bool drive_given;         /* from --drive, not inferred */
+	vec links;                /* link_entry */
+	volume_stats stats;
+} vol_analysis;
+
+typedef struct {
+	const options *opts;
+	image *img;
+	vol_analysis *vols;       /* the NTFS volumes, numbered as in the report */
+	size_t nvols;
+	image_partition *parts;   /* every partition of the image, NTFS or not */
+	size_t nparts;
+	bool partial;             /* some volume or some records could not be read */
+	char started[32], finished[32];
+} analysis;
+
+/*
+ * Opens the image, finds its NTFS volumes, scans and analyses each. Returns NTFS_OK when at least
+ * one volume was scanned; otherwise an error saying why (unreadable image, no NTFS volume).
+ */
+ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress progress, void *ctx, ntfs_error *err);
+
+/* Releases everything the analysis holds, the image included. */
+void analysis_free(analysis *a);
+
+/* Decodes every reparse point of a scanned volume into va->links (no resolution yet). */
+ntfs_status links_collect(vol_analysis *va, ntfs_error *err);
+
+/* Counts hard-link sets and fills va->stats (after resolution, so stale links are counted). */
+void links_stats(vol_analysis *va);
+
+/* The names of record r that count as links: every name but DOS aliases. */
+uint32_t links_name_count(const model *m, uint32_t r);
+
+/* True when record r is an allocated file whose names form a hard-link set. */
+bool links_is_hardlink_set(const model *m, uint32_t r);
+
+/* Resolves the target of every link of every volume, across volumes by drive letter. */
+void resolve_all(analysis *a);
+
+/* Frees the strings of a resolved target. */
+void link_target_free(link_target *t);
+
+#endif

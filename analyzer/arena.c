@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Grows a buffer geometrically so appends stay amortised O(1). */
+static int grow(void **data, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	void *p = realloc(*data, ncap * elem);
+	if (!p)
+		return -1;
+	*data = p;
+	*cap = ncap;
+	return 0;
+}
+
+void *arena_reserve(arena *a, size_t n)
+{
+	if (n > SIZE_MAX - a->len - 1)
+		return NULL;
+	if (a->len + n + 1 > a->cap && grow((void **)&a->data, &a->cap, a->len + n + 1, 1))
+		return NULL;
+	void *p = a->data + a->len;
+	a->len += n;
+	a->data[a->len] = '\0';
+	return p;
+}
+
+size_t arena_add(arena *a, const void *src, size_t n)
+{
+	size_t off = a->len;
+	char *p = arena_reserve(a, n + 1);
+	if (!p)
+		return SIZE_MAX;
+	memcpy(p, src, n);
+	p[n] = '\0';
+	return off;
+}
+
+void arena_free(arena *a)
+{
+	free(a->data);
+	memset(a, 0, sizeof(*a));
+}
+
+void vec_init(vec *v, size_t elem_size)
+{
+	memset(v, 0, sizeof(*v));
+	v->elem = elem_size;
+}
+
+int vec_reserve(vec *v, size_t n)
+{
+	if (n <= v->cap)
+		return 0;
+	return grow(&v->data, &v->cap, n, v->elem);
+}
+
+void *vec_push(vec *v)
+{
+	if (v->count == v->cap && grow(&v->data, &v->cap, v->count + 1, v->elem))
+		return NULL;
+	char *p = (char *)v->data + v->count * v->elem;
+	memset(p, 0, v->elem);
+	v->count++;
+	return p;
+}
+
+int vec_append(vec *v, const vec *src)
+{
+	if (!src->count)
+		return 0;
+	if (vec_reserve(v, v->count + src->count))
+		return -1;
+	memcpy((char *)v->data + v->count * v->elem, src->data, src->count * src->elem);
+	v->count += src->count;
+	return 0;
+}
+
+void vec_free(vec *v)
+{
+	free(v->data);
+	v->data = NULL;
+	v->count = v->cap = 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Growable byte arenas and arrays: a million names cost a few large allocations, not a million small ones. */
+#ifndef NTFSLINKS_ARENA_H
+#define NTFSLINKS_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer; offsets into it stay valid when it grows (pointers do not). */
+typedef struct {
+	char *data;
+	size_t len;
+	size_t cap;
+} arena;
+
+/* Appends n bytes and a NUL; returns the offset of the copy, or SIZE_MAX when memory runs out. */
+size_t arena_add(arena *a, const void *src, size_t n);
+
+/* Reserves n bytes at the end and returns a pointer to them (valid until the next add), or NULL. */
+void *arena_reserve(arena *a, size_t n);
+
+/* Releases the arena's memory. */
+void arena_free(arena *a);
+
+/* A growable array of fixed-size elements. */
+typedef struct {
+	void *data;
+	size_t count;
+	size_t cap;
+	size_t elem;
+} vec;
+
+/* Prepares an empty array of elements of elem_size bytes. */
+void vec_init(vec *v, size_t elem_size);
+
+/* Appends one zeroed element and returns it (valid until the next push), or NULL when memory runs out. */
+void *vec_push(vec *v);
+
+/* Makes room for at least n elements in total; returns 0 or -1. */
+int vec_reserve(vec *v, size_t n);
+
+/* Appends all elements of src (same element size); returns 0 or -1. */
+int vec_append(vec *v, const vec *src);
+
+/* Releases the array's memory. */
+void vec_free(vec *v);
+
+/* Element i of v as type T. */
+#define VEC_AT(v, T, i) (((T *)(v)->data)[(i)])
+
+#endif

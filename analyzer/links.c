@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Hard-link sets and reparse points of a scanned volume, with the anomalies that only show there. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "attribute.h"
+#include "file_name.h"
+#include "std_info.h"
+
+#define MAX_REPARSE_BYTES (64u << 10)
+
+uint32_t links_name_count(const model *m, uint32_t r)
+{
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++)
+		if (model_record_name(m, r, k)->ns != NTFS_NS_DOS)
+			n++;
+	return n;
+}
+
+bool links_is_hardlink_set(const model *m, uint32_t r)
+{
+	return model_in_use(m, r) && links_name_count(m, r) > 1;
+}
+
+/* The raw $REPARSE_POINT bytes of a record: from the scan, or read now when non-resident. */
+static uint8_t *reparse_bytes(vol_analysis *va, const reparse_raw *raw, size_t *len, bool *owned, ntfs_error *e)
+{
+	*owned = false;
+	if (!raw->nonresident) {
+		*len = raw->len;
+		return (uint8_t *)va->m.strings.data + raw->data;
+	}
+	uint8_t *buf = NULL;
+	uint32_t base = va->m.recs[raw->record].base == MODEL_NONE ? raw->record : va->m.recs[raw->record].base;
+	if (va->vol->is_mft_file) {
+		ntfs_error_set(e, NTFS_E_UNSUPPORTED, "non-resident and the image is an extracted $MFT (no data to read)");
+		return NULL;
+	}
+	if (volume_load_attr(va->vol, base, NTFS_AT_REPARSE_POINT, NULL, MAX_REPARSE_BYTES, &buf, len, e) != NTFS_OK)
+		return NULL;
+	*owned = true;
+	return buf;
+}
+
+/* Strips "\??\" and compares with the print name, ignoring ASCII case: does `dir` show the truth? */
+static bool print_name_agrees(const reparse_point *rp)
+{
+	const char *sub = rp->substitute_name, *prn = rp->print_name;
+	if (!sub || !prn || !*prn)
+		return true;
+	if (!strncmp(sub, "\\??\\", 4))
+		sub += 4;
+	if (!strncasecmp(sub, "UNC\\", 4) && !strncmp(prn, "\\\\", 2)) {
+		sub += 4;
+		prn += 2;
+	}
+	size_t ls = strlen(sub), lp = strlen(prn);
+	while (ls > 0 && sub[ls - 1] == '\\')
+		ls--;
+	while (lp > 0 && prn[lp - 1] == '\\')
+		lp--;
+	return ls == lp && strncasecmp(sub, prn, ls) == 0;
+}
+
+/* Decodes the reparse point of base record r into a new link entry. */
+static ntfs_status collect_one(vol_analysis *va, uint32_t r, ntfs_error *err)
+{
+	model *m = &va->m;
+	rec_info *ri = &m->recs[r];
+	const reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, ri->reparse);
+	link_entry *le = vec_push(&va->links);
+	if (!le)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	const name_info *pn = model_primary_name(m, r);
+	le->record = r;
+	le->sequence = ri->sequence;
+	le->allocated = ri->flags & REC_IN_USE;
+	le->is_directory = ri->flags & REC_DIR;
+	le->name = pn ? (uint32_t)(pn - model_name(m, 0)) : MODEL_NONE;
+	size_t len = 0;
+	bool owned;
+	ntfs_error e;
+	uint8_t *bytes = reparse_bytes(va, raw, &len, &owned, &e);
+	if (!bytes || reparse_decode(bytes, len, &le->rp, &e) != NTFS_OK) {
+		if (e.status == NTFS_E_NOMEM)
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+		memset(&le->rp, 0, sizeof(le->rp));
+		le->rp.malformed = true;
+		snprintf(le->rp.malformed_reason, sizeof(le->rp.malformed_reason), "%.180s", e.reason);
+	}
+	if (owned)
+		free(bytes);
+	if (le->rp.malformed)
+		anomaly_add(&m->anomalies, "malformed_reparse", r, "$REPARSE_POINT (tag 0x%08x): %s", le->rp.tag,
+			    le->rp.malformed_reason);
+	else if (!print_name_agrees(&le->rp))
+		anomaly_add(&m->anomalies, "print_name_mismatch", r,
+			    "print name '%s' differs from substitute name '%s': dir shows a target the link does not use",
+			    le->rp.print_name, le->rp.substitute_name);
+	le->has_target = le->rp.malformed || le->rp.kind == REPARSE_KIND_JUNCTION ||
+			 le->rp.kind == REPARSE_KIND_VOLUME_MOUNT_POINT || le->rp.kind == REPARSE_KIND_SYMLINK ||
+			 le->rp.kind == REPARSE_KIND_LX_SYMLINK;
+	return NTFS_OK;
+}
+
+/* Flags records whose link count or reparse flag disagrees with what the record holds. */
+static void record_anomalies(model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	uint32_t names = links_name_count(m, r);
+	if (ri->name_count && names != ri->link_count)
+		anomaly_add(&m->anomalies, "link_count_mismatch", r, "header link count %u, but %u name(s) found",
+			    ri->link_count, names);
+	bool flag = ri->std_flags & NTFS_FA_REPARSE_POINT, attr = ri->flags & REC_HAS_REPARSE;
+	if ((ri->flags & REC_HAS_SI) && flag && !attr)
+		anomaly_add(&m->anomalies, "reparse_flag_without_attribute", r,
+			    "$STANDARD_INFORMATION has the reparse-point flag but the record has no $REPARSE_POINT");
+	else if ((ri->flags & REC_HAS_SI) && !flag && attr)
+		anomaly_add(&m->anomalies, "reparse_attribute_without_flag", r,
+			    "the record has a $REPARSE_POINT but $STANDARD_INFORMATION lacks the reparse-point flag");
+}
+
+ntfs_status links_collect(vol_analysis *va, ntfs_error *err)
+{
+	model *m = &va->m;
+	vec_init(&va->links, sizeof(link_entry));
+	for (uint64_t r = 0; r < m->count; r++) {
+		const rec_info *ri = &m->recs[r];
+		if (ri->state != REC_OK || ri->base != MODEL_NONE)
+			continue;
+		if (ri->flags & REC_IN_USE)
+			record_anomalies(m, (uint32_t)r);
+		if (ri->reparse != MODEL_NONE) {
+			ntfs_status st = collect_one(va, (uint32_t)r, err);
+			if (st != NTFS_OK)
+				return st;
+		}
+	}
+	return NTFS_OK;
+}
+
+void links_stats(vol_analysis *va)
+{
+	model *m = &va->m;
+	volume_stats *s = &va->stats;
+	memset(s, 0, sizeof(*s));
+	for (uint64_t r = 0; r < m->count; r++) {
+		if (!model_in_use(m, r))
+			continue;
+		s->records_in_use++;
+		uint32_t n = links_name_count(m, (uint32_t)r);
+		s->names += n;
+		if (n > 1)
+			s->hardlink_sets++;
+	}
+	s->reparse_points = va->links.count;
+	for (size_t i = 0; i < va->links.count; i++) {
+		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		if (le->has_target && le->allocated && strcmp(le->target.status, "ok") && strcmp(le->target.status, "external") &&
+		    strcmp(le->target.status, "remote"))
+			s->stale_links++;
+	}
+	s->anomalies = anomaly_count(&m->anomalies) + anomaly_count(&va->vol->anomalies);
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "mft_scan.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attribute.h"
+#include "file_name.h"
+#include "le.h"
+#include "record.h"
+#include "std_info.h"
+#include "utf16.h"
+
+#define CHUNK_BYTES (8u << 20)    /* $MFT is read 8 MiB at a time */
+#define FIXUP_STRIDE 512
+#define MAX_NAME_UTF8 (255 * 6 + 1)
+
+/* One worker's share of a chunk and what it found there; merged in order after the chunk. */
+typedef struct {
+	model *m;
+	uint8_t *buf;             /* the chunk */
+	uint64_t first;           /* record number of buf[0] */
+	size_t from, to;          /* records [from, to) of the chunk are this worker's */
+	vec names;                /* name_info with str relative to strings */
+	vec reparse;              /* reparse_raw with data relative to strings */
+	arena strings;
+	anomaly_list anomalies;
+	bool nomem;
+} worker;
+
+/* FNV-1a over upcased UTF-16 units: equal for names NTFS considers equal. */
+static uint32_t name_hash(const ntfs_upcase *uc, const uint8_t *name, size_t units)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < units; i++) {
+		uint16_t c = ntfs_upcase_char(uc, le16(name + 2 * i));
+		h = (h ^ (c & 0xFF)) * 16777619u;
+		h = (h ^ (c >> 8)) * 16777619u;
+	}
+	return h;
+}
+
+/* Records one $FILE_NAME of record rec. */
+static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
+{
+	ntfs_file_name fn;
+	ntfs_error e;
+	if (a->non_resident || ntfs_file_name_decode(a->value, a->value_length, &fn, &e) != NTFS_OK) {
+		anomaly_add(&w->anomalies, "bad_file_name", rec, "%s",
+			    a->non_resident ? "$FILE_NAME is non-resident" : e.reason);
+		return;
+	}
+	char *dst = arena_reserve(&w->strings, MAX_NAME_UTF8);
+	name_info *n = dst ? vec_push(&w->names) : NULL;
+	if (!n) {
+		w->nomem = true;
+		return;
+	}
+	size_t need = ntfs_utf16_to_utf8(fn.name, fn.name_length, dst, MAX_NAME_UTF8);
+	if (need >= MAX_NAME_UTF8)
+		need = MAX_NAME_UTF8 - 1;
+	w->strings.len -= MAX_NAME_UTF8 - need - 1; /* keep the name and its NUL */
+	n->str = (uint64_t)(dst - w->strings.data);
+	n->len = (uint16_t)need;
+	n->parent_ref = fn.parent_ref;
+	n->times[0] = fn.created;
+	n->times[1] = fn.modified;
+	n->times[2] = fn.mft_modified;
+	n->times[3] = fn.accessed;
+	n->owner = n->src = rec;
+	n->ns = fn.name_space;
+	n->units = fn.name_length;
+	n->hash = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
+}
+
+/* Records the raw $REPARSE_POINT of record rec for decoding after the scan. */
+static void take_reparse(worker *w, uint32_t rec, const ntfs_attr *a)
+{
+	reparse_raw *r = vec_push(&w->reparse);
+	if (!r) {
+		w->nomem = true;
+		return;
+	}
+	r->record = rec;
+	if (a->non_resident) {
+		r->nonresident = true;
+		return;
+	}
+	size_t off = arena_add(&w->strings, a->value, a->value_length);
+	if (off == SIZE_MAX) {
+		w->nomem = true;
+		w->reparse.count--;
+		return;
+	}
+	r->data = off;
+	r->len = a->value_length;
+}
+
+/* Takes the facts the model keeps from one attribute of record rec. */
+static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
+{
+	ntfs_std_info si;
+	switch (a->type) {
+	case NTFS_AT_STANDARD_INFORMATION:
+		if (!a->non_resident && ntfs_std_info_decode(a->value, a->value_length, &si, NULL) == NTFS_OK) {
+			ri->flags |= REC_HAS_SI;
+			ri->std_flags = si.flags;
+			ri->security_id = si.has_v3_fields ? si.security_id : 0;
+		}
+		break;
+	case NTFS_AT_FILE_NAME:
+		take_file_name(w, rec, a);
+		break;
+	case NTFS_AT_DATA:
+		if (a->name_length == 0 && (a->non_resident ? a->lowest_vcn == 0 : true) && !(ri->flags & REC_HAS_DATA)) {
+			ri->flags |= REC_HAS_DATA;
+			ri->data_size = a->non_resident ? a->data_size : a->value_length;
+			ri->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
+		}
+		break;
+	case NTFS_AT_REPARSE_POINT:
+		ri->flags |= REC_HAS_REPARSE;
+		take_reparse(w, rec, a);
+		break;
+	case NTFS_AT_ATTRIBUTE_LIST:
+		ri->flags |= REC_HAS_ATTR_LIST;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Parses one record in place: header, fixups, attributes. */
+static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
+{
+	rec_info *ri = &w->m->recs[rec];
+	ntfs_record_header h;
+	ntfs_record_fixups fx;
+	ntfs_error e;
+	ri->base = MODEL_NONE;
+	ri->reparse = MODEL_NONE;
+	if (!ntfs_record_has_signature(buf, rs))
+		return; /* never used, or not a record: nothing to report */
+	if (ntfs_record_decode_header(buf, rs, &h, &e) != NTFS_OK ||
+	    ntfs_record_apply_fixups(buf, rs, FIXUP_STRIDE, &fx, &e) != NTFS_OK) {
+		ri->state = REC_BAD;
+		anomaly_add(&w->anomalies, "bad_record_header", rec, "%s", e.reason);
+		return;
+	}
+	ri->state = REC_OK;
+	ri->sequence = h.sequence;
+	ri->link_count = h.link_count;
+	ri->flags = (h.flags & NTFS_RECORD_FLAG_IN_USE ? REC_IN_USE : 0) | (h.flags & NTFS_RECORD_FLAG_DIRECTORY ? REC_DIR : 0);
+	if (h.base_ref) {
+		uint64_t b = ntfs_ref_record(h.base_ref);
+		ri->base = b < w->m->count ? (uint32_t)b : MODEL_NONE - 1;
+		ri->base_seq = ntfs_ref_sequence(h.base_ref);
+	}
+	if (fx.bad_count) {
+		ri->flags |= REC_BAD_FIXUP;
+		ri->fixup_bad = (uint8_t)fx.bad_count;
+		if (ri->flags & REC_IN_USE)
+			anomaly_add(&w->anomalies, "bad_fixup", rec,
+				    "%u of %u sectors fail the update sequence check (mask 0x%x); record kept", fx.bad_count,
+				    fx.sectors, fx.bad_mask);
+	}
+	if (h.is_baad && (ri->flags & REC_IN_USE))
+		anomaly_add(&w->anomalies, "baad_record", rec, "record signature is BAAD (marked corrupt by chkdsk)");
+	ntfs_attr_iter it;
+	ntfs_attr a;
+	int r;
+	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
+	while ((r = ntfs_attr_iter_next(&it, &a, &e)) == 1)
+		take_attr(w, rec, ri, &a);
+	if (r < 0 && (ri->flags & REC_IN_USE))
+		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
+}
+
+/* Worker thread body: parses its slice of the chunk. */
+static void *worker_run(void *arg)
+{
+	worker *w = arg;
+	size_t rs = w->m->vol->record_size;
+	for (size_t i = w->from; i < w->to; i++)
+		parse_record(w, (uint32_t)(w->first + i), w->buf + i * rs, rs);
+	return NULL;
+}
+
+/* Moves one worker's findings into the model, rebasing string offsets. */
+static int worker_merge(model *m, worker *w)
+{
+	size_t base = m->strings.len;
+	if (w->strings.len && !arena_reserve(&m->strings, w->strings.len))
+		return -1;
+	if (w->strings.len)
+		memcpy(m->strings.data + base, w->strings.data, w->strings.len);
+	for (size_t i = 0; i < w->names.count; i++)
+		VEC_AT(&w->names, name_info, i).str += base;
+	for (size_t i = 0; i < w->reparse.count; i++)
+		VEC_AT(&w->reparse, reparse_raw, i).data += base;
+	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse))
+		return -1;
+	for (size_t i = 0; i < w->anomalies.items.count; i++) {
+		anomaly *a = &VEC_AT(&w->anomalies.items, anomaly, i);
+		anomaly_add(&m->anomalies, a->type, a->record, "%s", anomaly_detail(&w->anomalies, a));
+	}
+	w->names.count = w->reparse.count = 0;
+	w->strings.len = 0;
+	w->anomalies.items.count = 0;
+	w->anomalies.text.len = 0;
+	return w->nomem ? -1 : 0;
+}
+
+/* Number of worker threads: the request, else one per online core, at most 64. */
+static int thread_count(int requested)
+{
+	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Parses one chunk of records with all workers and merges their findings in record order. */
+static int parse_chunk(model *m, worker *ws, int nt, uint8_t *buf, uint64_t first, size_t n)
+{
+	pthread_t tid[64];
+	bool started[64] = {false};
+	for (int t = 0; t < nt; t++) {
+		ws[t].buf = buf;
+		ws[t].first = first;
+		ws[t].from = n * (size_t)t / (size_t)nt;
+		ws[t].to = n * (size_t)(t + 1) / (size_t)nt;
+	}
+	for (int t = 1; t < nt; t++)
+		started[t] = pthread_create(&tid[t], NULL, worker_run, &ws[t]) == 0;
+	worker_run(&ws[0]);
+	for (int t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			worker_run(&ws[t]); /* could not start a thread: do its share here */
+	}
+	for (int t = 0; t < nt; t++)
+		if (worker_merge(m, &ws[t]))
+			return -1;
+	return 0;
+}
+
+/* Marks a chunk's records lost after a read error, so the report says what is missing. */
+static void chunk_lost(model *m, uint64_t first, size_t n, const ntfs_error *e)
+{
+	anomaly_add(&m->anomalies, "read_error", first, "records %llu-%llu unreadable: %s", (unsigned long long)first,
+		    (unsigned long long)(first + n - 1), e->reason);
+	m->unreadable_records += n;
+	m->partial = true;
+}
+
+ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
+{
+	volume *vol = m->vol;
+	uint64_t count = vol->record_count;
+	if (count > MODEL_NONE - 2) {
+		anomaly_add(&m->anomalies, "mft_too_large", ANOMALY_NO_RECORD, "%llu records; scanning the first %u",
+			    (unsigned long long)count, MODEL_NONE - 2);
+		count = MODEL_NONE - 2;
+		m->partial = true;
+	}
+	m->count = count;
+	m->recs = calloc(count ? count : 1, sizeof(rec_info));
+	size_t per_chunk = CHUNK_BYTES / vol->record_size;
+	uint8_t *buf = malloc(per_chunk * vol->record_size);
+	int nt = thread_count(threads);
+	worker *ws = calloc((size_t)nt, sizeof(worker));
+	ntfs_status st = NTFS_OK;
+	if (!m->recs || !buf || !ws) {
+		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
+		goto out;
+	}
+	for (int t = 0; t < nt; t++) {
+		ws[t].m = m;
+		vec_init(&ws[t].names, sizeof(name_info));
+		vec_init(&ws[t].reparse, sizeof(reparse_raw));
+		anomaly_list_init(&ws[t].anomalies);
+	}
+	for (uint64_t first = 0; first < count; first += per_chunk) {
+		size_t n = count - first < per_chunk ? (size_t)(count - first) : per_chunk;
+		uint64_t short_records = 0;
+		ntfs_error e;
+		if (volume_read_records(vol, first, n, buf, &short_records, &e) != NTFS_OK) {
+			chunk_lost(m, first, n, &e);
+			for (size_t i = 0; i < n; i++)
+				m->recs[first + i].base = m->recs[first + i].reparse = MODEL_NONE;
+			continue;
+		}
+		if (short_records) {
+			ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
+			chunk_lost(m, first + n - short_records, (size_t)short_records, &e);
+		}
+		if (parse_chunk(m, ws, nt, buf, first, n)) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
+			goto out;
+		}
+		if (progress && progress(ctx, first + n, count)) {
+			anomaly_add(&m->anomalies, "scan_interrupted", first + n, "scan stopped after %llu of %llu records",
+				    (unsigned long long)(first + n), (unsigned long long)count);
+			m->partial = true;
+			for (uint64_t r = first + n; r < count; r++)
+				m->recs[r].base = m->recs[r].reparse = MODEL_NONE;
+			break;
+		}
+	}
+	st = model_merge(m, err);
+out:
+	if (ws)
+		for (int t = 0; t < nt; t++) {
+			vec_free(&ws[t].names);
+			vec_free(&ws[t].reparse);
+			arena_free(&ws[t].strings);
+			anomaly_list_free(&ws[t].anomalies);
+		}
+	free(ws);
+	free(buf);
+	return st;
+}

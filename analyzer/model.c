@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_name.h"
+
+void model_init(model *m, volume *vol)
+{
+	memset(m, 0, sizeof(*m));
+	m->vol = vol;
+	vec_init(&m->names, sizeof(name_info));
+	vec_init(&m->reparse, sizeof(reparse_raw));
+	anomaly_list_init(&m->anomalies);
+}
+
+void model_free(model *m)
+{
+	free(m->recs);
+	free(m->name_order);
+	vec_free(&m->names);
+	vec_free(&m->reparse);
+	arena_free(&m->strings);
+	anomaly_list_free(&m->anomalies);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Decides whether extension record r really belongs to the base record it names. */
+static bool extension_accepted(model *m, uint32_t r)
+{
+	rec_info *e = &m->recs[r];
+	if (e->base >= m->count || e->base == r)
+		return false;
+	rec_info *b = &m->recs[e->base];
+	if (b->state != REC_OK || b->base != MODEL_NONE)
+		return false;
+	bool e_use = e->flags & REC_IN_USE, b_use = b->flags & REC_IN_USE;
+	if (e_use != b_use)
+		return false;
+	/* a freed base record's sequence has moved on by one; its extensions keep the old one */
+	return e->base_seq == b->sequence || (!b_use && (uint16_t)(e->base_seq + 1) == b->sequence);
+}
+
+/* Folds the facts of accepted extension records into their base; rejects the others as anomalies. */
+static void merge_extensions(model *m)
+{
+	for (uint64_t r = 0; r < m->count; r++) {
+		rec_info *e = &m->recs[r];
+		if (e->state != REC_OK || e->base == MODEL_NONE)
+			continue;
+		if (!extension_accepted(m, (uint32_t)r)) {
+			if (e->flags & REC_IN_USE)
+				anomaly_add(&m->anomalies, "orphan_extension", r,
+					    "extension record names base record %llu (sequence %u), which does not claim it",
+					    e->base < m->count ? (unsigned long long)e->base : (unsigned long long)~0ULL,
+					    e->base_seq);
+			continue;
+		}
+		e->flags |= REC_EXT_VALID;
+		rec_info *b = &m->recs[e->base];
+		if ((e->flags & REC_HAS_DATA) && !(b->flags & REC_HAS_DATA)) {
+			b->flags |= REC_HAS_DATA;
+			b->data_size = e->data_size;
+			b->allocated_size = e->allocated_size;
+		}
+		b->flags |= e->flags & REC_HAS_REPARSE;
+	}
+}
+
+/* The record that owns names held by record r: its base when r is an accepted extension. */
+static uint32_t owner_of(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	return (ri->flags & REC_EXT_VALID) ? ri->base : r;
+}
+
+/* Groups name indexes by owner record with a counting sort (stable: record order within an owner). */
+static ntfs_status group_names(model *m, ntfs_error *err)
+{
+	size_t n = m->names.count;
+	if (n >= MODEL_NONE)
+		return ntfs_error_set(err, NTFS_E_RANGE, "%zu names: more than this tool can index", n);
+	m->name_order = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!m->name_order)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory grouping %zu names", n);
+	for (size_t i = 0; i < n; i++) {
+		name_info *ni = model_name(m, (uint32_t)i);
+		ni->owner = owner_of(m, ni->src);
+		if (m->recs[ni->owner].name_count < UINT16_MAX)
+			m->recs[ni->owner].name_count++;
+		else
+			ni->owner = MODEL_NONE; /* hostile: more names than a header can count */
+	}
+	uint32_t next = 0;
+	for (uint64_t r = 0; r < m->count; r++) {
+		m->recs[r].name_first = next;
+		next += m->recs[r].name_count;
+		m->recs[r].name_count = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		name_info *ni = model_name(m, (uint32_t)i);
+		if (ni->owner == MODEL_NONE)
+			continue;
+		rec_info *ri = &m->recs[ni->owner];
+		m->name_order[ri->name_first + ri->name_count++] = (uint32_t)i;
+	}
+	return NTFS_OK;
+}
+
+/* Points each base record at its $REPARSE_POINT data (its own or an accepted extension's). */
+static void link_reparse(model *m)
+{
+	for (size_t i = 0; i < m->reparse.count; i++) {
+		reparse_raw *rp = &VEC_AT(&m->reparse, reparse_raw, i);
+		uint32_t owner = owner_of(m, rp->record);
+		if (m->recs[owner].reparse == MODEL_NONE)
+			m->recs[owner].reparse = (uint32_t)i;
+	}
+}
+
+ntfs_status model_merge(model *m, ntfs_error *err)
+{
+	merge_extensions(m);
+	link_reparse(m);
+	return group_names(m, err);
+}
+
+const name_info *model_primary_name(const model *m, uint32_t r)
+{
+	const name_info *dos = NULL;
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
+		const name_info *n = model_record_name(m, r, k);
+		if (n->ns != NTFS_NS_DOS)
+			return n;
+		dos = n;
+	}
+	return dos;
+}

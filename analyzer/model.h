@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The scanned volume in compact tables: one rec_info per MFT record, one name_info per $FILE_NAME. */
+#ifndef NTFSLINKS_MODEL_H
+#define NTFSLINKS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "anomaly.h"
+#include "arena.h"
+#include "volume.h"
+
+#define MODEL_NONE UINT32_MAX
+
+enum {                            /* rec_info.state */
+	REC_EMPTY = 0,            /* never used, unreadable, or not a file record */
+	REC_OK,                   /* header decoded (attributes may still be damaged) */
+	REC_BAD                   /* signature present but the header is unusable */
+};
+
+enum {                            /* rec_info.flags */
+	REC_IN_USE = 0x01,
+	REC_DIR = 0x02,           /* header says it has a directory index */
+	REC_HAS_SI = 0x04,        /* $STANDARD_INFORMATION found */
+	REC_HAS_REPARSE = 0x08,   /* $REPARSE_POINT found (in this record or, after merging, an extension) */
+	REC_HAS_ATTR_LIST = 0x10,
+	REC_HAS_DATA = 0x20,      /* unnamed $DATA with VCN 0 found */
+	REC_BAD_FIXUP = 0x40,
+	REC_EXT_VALID = 0x80      /* an extension record whose base accepted it */
+};
+
+typedef struct {
+	uint64_t data_size;       /* unnamed $DATA: logical size */
+	uint64_t allocated_size;
+	uint32_t base;            /* base record of an extension record, else MODEL_NONE */
+	uint32_t security_id;
+	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
+	uint32_t name_first;      /* first slot in model.name_order of this record's names */
+	uint32_t reparse;         /* index in model.reparse, or MODEL_NONE */
+	uint16_t sequence;
+	uint16_t link_count;      /* from the header */
+	uint16_t base_seq;        /* sequence in the base reference */
+	uint16_t name_count;      /* names owned after merging extension records */
+	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
+	uint8_t flags;            /* REC_* */
+	uint8_t fixup_bad;        /* sectors that failed the update sequence check */
+} rec_info;
+
+typedef struct {
+	uint64_t parent_ref;      /* parent record (low 48 bits) and sequence (high 16) */
+	uint64_t times[4];        /* $FILE_NAME created, modified, MFT modified, accessed (FILETIME) */
+	uint64_t str;             /* offset of the UTF-8 name in model.strings */
+	uint32_t owner;           /* base record the name belongs to */
+	uint32_t src;             /* record that holds the attribute (owner or an extension) */
+	uint32_t hash;            /* hash of the upcased UTF-16 name, for case-insensitive lookups */
+	uint16_t len;             /* UTF-8 bytes */
+	uint8_t ns;               /* NTFS_NS_* */
+	uint8_t units;            /* UTF-16 code units */
+} name_info;
+
+typedef struct {
+	uint64_t data;            /* offset of the raw $REPARSE_POINT value in model.strings */
+	uint32_t record;          /* record holding the attribute */
+	uint32_t len;             /* bytes; 0 with nonresident set when it must be read from the volume */
+	bool nonresident;
+} reparse_raw;
+
+typedef struct {
+	volume *vol;
+	uint64_t count;           /* records in the table */
+	rec_info *recs;
+	vec names;                /* name_info */
+	uint32_t *name_order;     /* name indexes grouped by owner record (CSR with rec_info.name_first) */
+	arena strings;            /* names and raw reparse buffers */
+	vec reparse;              /* reparse_raw */
+	anomaly_list anomalies;
+	uint64_t unreadable_records; /* records lost to read errors or a short image */
+	bool partial;             /* the scan could not read everything */
+} model;
+
+/* The UTF-8 name of n. */
+static inline const char *model_name_str(const model *m, const name_info *n)
+{
+	return m->strings.data + n->str;
+}
+
+/* Name i of the table. */
+static inline name_info *model_name(const model *m, uint32_t i)
+{
+	return &((name_info *)m->names.data)[i];
+}
+
+/* The k-th name owned by record r. */
+static inline name_info *model_record_name(const model *m, uint32_t r, uint32_t k)
+{
+	return model_name(m, m->name_order[m->recs[r].name_first + k]);
+}
+
+/* True when record r is a decoded base record that is in use. */
+static inline bool model_in_use(const model *m, uint64_t r)
+{
+	return r < m->count && m->recs[r].state == REC_OK && (m->recs[r].flags & REC_IN_USE) &&
+	       m->recs[r].base == MODEL_NONE;
+}
+
+/* Prepares an empty model for vol. */
+void model_init(model *m, volume *vol);
+
+/* Releases the model's tables (not the volume). */
+void model_free(model *m);
+
+/*
+ * After the scan: folds valid extension records into their base records (names, sizes, reparse
+ * data) and groups names by owner. Rejected extension records become anomalies.
+ */
+ntfs_status model_merge(model *m, ntfs_error *err);
+
+/* The name of record r to use for its path: the first non-DOS name, or NULL when it has none. */
+const name_info *model_primary_name(const model *m, uint32_t r);
+
+#endif

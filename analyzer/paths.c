@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "paths.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "le.h"
+
+enum { ST_UNKNOWN = 0, ST_VISITING, ST_DONE };
+
+parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *parent)
+{
+	uint64_t pr = ntfs_ref_record(n->parent_ref);
+	uint16_t ps = ntfs_ref_sequence(n->parent_ref);
+	*parent = MODEL_NONE;
+	if (pr >= m->count || m->recs[pr].state != REC_OK || m->recs[pr].base != MODEL_NONE)
+		return PARENT_MISSING;
+	const rec_info *p = &m->recs[pr];
+	*parent = (uint32_t)pr;
+	if (!(p->flags & REC_DIR))
+		return PARENT_NOT_DIRECTORY;
+	/* a freed record's sequence moved on by one: its deleted children still name the old one */
+	if (ps == p->sequence || (!(p->flags & REC_IN_USE) && (uint16_t)(ps + 1) == p->sequence))
+		return PARENT_OK;
+	return PARENT_REUSED;
+}
+
+/* Says why a name has no valid parent, as an anomaly of its record (allocated records only). */
+static void orphan_anomaly(model *m, const name_info *n, parent_status st, uint32_t parent)
+{
+	if (!(m->recs[n->owner].flags & REC_IN_USE))
+		return;
+	const char *name = model_name_str(m, n);
+	unsigned long long pr = ntfs_ref_record(n->parent_ref);
+	unsigned ps = ntfs_ref_sequence(n->parent_ref);
+	switch (st) {
+	case PARENT_MISSING:
+		anomaly_add(&m->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is missing or unreadable",
+			    name, pr);
+		break;
+	case PARENT_NOT_DIRECTORY:
+		anomaly_add(&m->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is not a directory", name,
+			    pr);
+		break;
+	case PARENT_REUSED:
+		anomaly_add(&m->anomalies, "sequence_mismatch", n->owner,
+			    "name '%s': parent reference %llu-%u, but record %u has sequence %u (reused)", name, pr, ps,
+			    parent, m->recs[parent].sequence);
+		break;
+	case PARENT_OK:
+		break;
+	}
+}
+
+/* Resolves the validated parent of directory d and of every directory above it, iteratively. */
+static void resolve_dir(paths *p, uint32_t d)
+{
+	model *m = p->m;
+	size_t top = 0;
+	uint32_t cur = d;
+	while (p->state[cur] != ST_DONE) {
+		const name_info *n = model_primary_name(m, cur);
+		uint32_t parent;
+		p->state[cur] = ST_VISITING;
+		p->stack[top++] = cur;
+		if (cur == NTFS_ROOT_RECORD) {
+			p->dir_parent[cur] = MODEL_NONE;
+			break;
+		}
+		if (!n) {
+			p->dir_parent[cur] = PATHS_ORPHAN;
+			break;
+		}
+		parent_status st = paths_check_parent(m, n, &parent);
+		if (st != PARENT_OK) {
+			p->dir_parent[cur] = PATHS_ORPHAN;
+			break;
+		}
+		if (p->state[parent] == ST_VISITING) {
+			if (m->recs[cur].flags & REC_IN_USE)
+				anomaly_add(&m->anomalies, "parent_cycle", cur,
+					    "directory '%s': its parent chain leads back to itself through record %u",
+					    model_name_str(m, n), parent);
+			p->dir_parent[cur] = PATHS_ORPHAN;
+			break;
+		}
+		p->dir_parent[cur] = parent;
+		if (top > PATHS_MAX_DEPTH) {
+			anomaly_add(&m->anomalies, "path_too_deep", cur, "parent chain deeper than %d directories",
+				    PATHS_MAX_DEPTH);
+			p->dir_parent[cur] = PATHS_ORPHAN;
+			break;
+		}
+		cur = parent;
+	}
+	/* unwind: depths from the top of the chain down */
+	while (top > 0) {
+		uint32_t r = p->stack[--top];
+		uint32_t dp = p->dir_parent[r];
+		p->depth[r] = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : (uint16_t)(p->depth[dp] + 1);
+		p->state[r] = ST_DONE;
+	}
+}
+
+/* Checks every allocated name's parent once, so each orphan is reported once. */
+static void report_orphans(paths *p)
+{
+	model *m = p->m;
+	for (size_t i = 0; i < m->names.count; i++) {
+		const name_info *n = model_name(m, (uint32_t)i);
+		uint32_t parent;
+		if (n->owner == MODEL_NONE || n->owner == NTFS_ROOT_RECORD)
+			continue;
+		parent_status st = paths_check_parent(m, n, &parent);
+		if (st != PARENT_OK)
+			orphan_anomaly(m, n, st, parent);
+	}
+}
+
+ntfs_status paths_build(paths *p, model *m, ntfs_error *err)
+{
+	size_t n = m->count ? m->count : 1;
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	p->dir_parent = malloc(n * sizeof(uint32_t));
+	p->depth = calloc(n, sizeof(uint16_t));
+	p->state = calloc(n, 1);
+	p->stack = malloc((PATHS_MAX_DEPTH + 2) * sizeof(uint32_t));
+	if (!p->dir_parent || !p->depth || !p->state || !p->stack) {
+		paths_free(p);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the paths of %llu records",
+				      (unsigned long long)m->count);
+	}
+	for (uint64_t r = 0; r < m->count; r++)
+		if (m->recs[r].state == REC_OK && (m->recs[r].flags & REC_DIR) && m->recs[r].base == MODEL_NONE)
+			resolve_dir(p, (uint32_t)r);
+	report_orphans(p);
+	return NTFS_OK;
+}
+
+void paths_free(paths *p)
+{
+	free(p->dir_parent);
+	free(p->depth);
+	free(p->state);
+	free(p->stack);
+	memset(p, 0, sizeof(*p));
+}
+
+uint32_t paths_name_dir(const paths *p, const name_info *n)
+{
+	uint32_t parent;
+	if (paths_check_parent(p->m, n, &parent) != PARENT_OK)
+		return PATHS_ORPHAN;
+	return parent;
+}
+
+/* Appends s (n bytes) at *pos of buf, counting what does not fit. */
+static void put(char *buf, size_t cap, size_t *pos, const char *s, size_t n)
+{
+	if (*pos < cap) {
+		size_t room = cap - *pos - 1;
+		memcpy(buf + *pos, s, n < room ? n : room);
+	}
+	*pos += n;
+}
+
+/* Writes the prefix of directory d ("" for the root) followed by suffix; the shared core of both paths. */
+static size_t compose(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *buf, size_t cap)
+{
+	size_t top = 0, pos = 0;
+	uint32_t cur = d;
+	/* collect the chain bottom-up, then write it top-down */
+	while (cur != MODEL_NONE && cur != PATHS_ORPHAN && cur != NTFS_ROOT_RECORD && top <= PATHS_MAX_DEPTH) {
+		p->stack[top++] = cur;
+		cur = p->state[cur] == ST_DONE ? p->dir_parent[cur] : PATHS_ORPHAN;
+	}
+	if (cur == PATHS_ORPHAN)
+		put(buf, cap, &pos, PATHS_ORPHAN_DIR, strlen(PATHS_ORPHAN_DIR));
+	while (top > 0) {
+		const name_info *n = model_primary_name(p->m, p->stack[--top]);
+		put(buf, cap, &pos, "\\", 1);
+		if (n)
+			put(buf, cap, &pos, model_name_str(p->m, n), n->len);
+	}
+	if (suffix) {
+		put(buf, cap, &pos, "\\", 1);
+		put(buf, cap, &pos, suffix, suffix_len);
+	} else if (pos == 0) {
+		put(buf, cap, &pos, "\\", 1);
+	}
+	if (cap)
+		buf[pos < cap ? pos : cap - 1] = '\0';
+	return pos;
+}
+
+size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap)
+{
+	if (n->owner == NTFS_ROOT_RECORD)
+		return compose(p, NTFS_ROOT_RECORD, NULL, 0, buf, cap);
+	return compose(p, paths_name_dir(p, n), model_name_str(p->m, n), n->len, buf, cap);
+}
+
+size_t paths_dir(const paths *p, uint32_t d, char *buf, size_t cap)
+{
+	return compose(p, d, NULL, 0, buf, cap);
+}
+
+/* Runs a composer twice: once to measure, once into an exact allocation. */
+static char *alloc_path(const paths *p, const name_info *n, uint32_t d)
+{
+	char small[512];
+	size_t need = n ? paths_name(p, n, small, sizeof(small)) : paths_dir(p, d, small, sizeof(small));
+	char *s = malloc(need + 1);
+	if (!s)
+		return NULL;
+	if (need < sizeof(small))
+		memcpy(s, small, need + 1);
+	else if (n)
+		paths_name(p, n, s, need + 1);
+	else
+		paths_dir(p, d, s, need + 1);
+	return s;
+}
+
+char *paths_name_alloc(const paths *p, const name_info *n)
+{
+	return alloc_path(p, n, 0);
+}
+
+char *paths_dir_alloc(const paths *p, uint32_t d)
+{
+	return alloc_path(p, NULL, d);
+}

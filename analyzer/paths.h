@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Full paths from parent references: validated, memoised per directory, guarded against cycles and depth. */
+#ifndef NTFSLINKS_PATHS_H
+#define NTFSLINKS_PATHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define NTFS_ROOT_RECORD 5
+#define PATHS_ORPHAN (MODEL_NONE - 1)   /* the name hangs under \$OrphanFiles */
+#define PATHS_MAX_DEPTH 16384           /* deeper than any real NTFS path (32767 characters) */
+#define PATHS_ORPHAN_DIR "\\$OrphanFiles"
+
+typedef enum {
+	PARENT_OK = 0,
+	PARENT_MISSING,           /* record absent, unreadable, or an extension record */
+	PARENT_NOT_DIRECTORY,
+	PARENT_REUSED             /* sequence differs: the parent record now holds another file */
+} parent_status;
+
+typedef struct {
+	model *m;
+	uint32_t *dir_parent;     /* per record: validated parent directory, PATHS_ORPHAN, or MODEL_NONE for the root */
+	uint16_t *depth;
+	uint8_t *state;
+	uint32_t *stack;          /* scratch for walks (PATHS_MAX_DEPTH + 1 entries) */
+} paths;
+
+/* Checks name n's parent reference against the parent record's state and sequence number. */
+parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *parent);
+
+/* Resolves the parent chain of every directory and records orphan, cycle and sequence anomalies. */
+ntfs_status paths_build(paths *p, model *m, ntfs_error *err);
+
+/* Releases the tables. */
+void paths_free(paths *p);
+
+/* The directory name n lives in, after validation: a record, or PATHS_ORPHAN. */
+uint32_t paths_name_dir(const paths *p, const name_info *n);
+
+/* Writes the full path of name n ("\dir\file") into buf like snprintf; returns the length needed. */
+size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap);
+
+/* Writes the path of directory record d ("\" for the root) into buf like snprintf. */
+size_t paths_dir(const paths *p, uint32_t d, char *buf, size_t cap);
+
+/* Path of name n in a fresh malloc'd string (NULL when memory runs out). */
+char *paths_name_alloc(const paths *p, const name_info *n);
+
+/* Path of directory d in a fresh malloc'd string. */
+char *paths_dir_alloc(const paths *p, uint32_t d);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One NTFS volume inside an image: boot sector, $MFT's runlist, record reads, $UpCase, $Secure, label. */
+#ifndef NTFSLINKS_VOLUME_H
+#define NTFSLINKS_VOLUME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "anomaly.h"
+#include "boot.h"
+#include "image.h"
+#include "record.h"
+#include "runlist.h"
+#include "upcase.h"
+
+typedef struct {
+	uint32_t security_id;
+	size_t sid;               /* offset of the owner SID string in the volume's text arena */
+} volume_sid;
+
+typedef struct volume {
+	image *img;
+	uint64_t offset;          /* byte offset of the volume in the image */
+	uint64_t length;          /* bytes available to the volume (partition or image) */
+	bool is_mft_file;         /* an extracted $MFT: records only, no clusters */
+	ntfs_boot boot;           /* zeroed for an extracted $MFT */
+	uint32_t record_size;
+	uint32_t sector_size;     /* update sequence stride */
+	ntfs_runlist mft_runs;    /* $MFT's $DATA */
+	uint64_t mft_size;        /* bytes of $MFT's $DATA */
+	uint64_t record_count;
+	ntfs_upcase *upcase;
+	bool upcase_from_volume;  /* false: the default Windows table */
+	char label[256];
+	bool has_label;
+	uint8_t version_major, version_minor;
+	bool has_version;
+	vec sids;                 /* volume_sid sorted by security_id */
+	arena text;
+	anomaly_list anomalies;   /* volume-level problems found while opening */
+} volume;
+
+/* Opens the NTFS volume at offset (length bytes; 0 = to the end of the image). */
+ntfs_status volume_open(image *img, uint64_t offset, uint64_t length, volume **out, ntfs_error *err);
+
+/* Opens an extracted $MFT file: record size from record 0, the default $UpCase, no data reads. */
+ntfs_status volume_open_mft_file(image *img, volume **out, ntfs_error *err);
+
+/* Releases the volume (not the image). */
+void volume_close(volume *vol);
+
+/*
+ * Reads the raw bytes of records [first, first+count) into buf (count * record_size bytes).
+ * Sparse runs read as zeros; bytes past the image end read as zeros and count in *short_records.
+ */
+ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8_t *buf, uint64_t *short_records,
+				ntfs_error *err);
+
+/* Reads one record, applies its fixups; the header goes to hdr (buf holds record_size bytes). */
+ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_record_header *hdr,
+			       ntfs_error *err);
+
+/* Reads len bytes at byte offset off of a non-resident attribute's data, given its runlist. */
+ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, void *buf, size_t len,
+			     ntfs_error *err);
+
+/*
+ * Reads the whole value of attribute (type, name; NULL = unnamed) of base record rec_no, following
+ * its attribute list, into a malloc'd buffer of at most max bytes.
+ */
+ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, size_t max,
+			     uint8_t **out, size_t *len, ntfs_error *err);
+
+/* The owner SID ("S-1-5-...") of a security id from $Secure, or NULL when unknown. */
+const char *volume_owner_sid(const volume *vol, uint32_t security_id);
+
+#endif

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "file_name.h"
+#include "le.h"
+
+#define FILETIME_UNIX_DIFF 11644473600ULL /* seconds from 1601-01-01 to 1970-01-01 */
+
+/* Where the report goes and in which shape. */
+typedef struct {
+	FILE *f;
+	bool ndjson;
+	bool first_item;          /* JSON mode: no comma before the first item of an array */
+	int volume;
+	bool failed;
+} writer;
+
+void report_filetime(uint64_t ft, char *buf, size_t cap)
+{
+	uint64_t secs = ft / 10000000ULL;
+	unsigned frac = (unsigned)(ft % 10000000ULL);
+	time_t t = (time_t)((int64_t)secs - (int64_t)FILETIME_UNIX_DIFF);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, cap, "invalid");
+		return;
+	}
+	char head[32];
+	strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, cap, "%s.%07uZ", head, frac);
+}
+
+/* A FILETIME as a JSON string, or null when unset. */
+static json_t *jtime(uint64_t ft)
+{
+	char buf[48];
+	if (ft == 0)
+		return json_null();
+	report_filetime(ft, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* A string that may be NULL, as JSON (jansson rejects invalid UTF-8; fall back to an escaped form). */
+static json_t *jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	/* not valid UTF-8: keep the bytes visible as \xNN rather than dropping the value */
+	size_t n = strlen(s);
+	char *buf = malloc(n * 4 + 1), *w = buf;
+	if (!buf)
+		return json_null();
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			*w++ = (char)c;
+		else
+			w += sprintf(w, "\\x%02X", c);
+	}
+	*w = '\0';
+	j = json_string(buf);
+	free(buf);
+	return j ? j : json_null();
+}
+
+/* Emits one item: a line of NDJSON with type and volume added, or an element of the open array. */
+static void emit(writer *w, const char *type, json_t *item)
+{
+	if (!item) {
+		w->failed = true;
+		return;
+	}
+	if (w->ndjson) {
+		json_object_set_new(item, "type", json_string(type));
+		if (w->volume >= 0)
+			json_object_set_new(item, "volume", json_integer(w->volume));
+		if (json_dumpf(item, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
+			w->failed = true;
+		fputc('\n', w->f);
+	} else {
+		fputs(w->first_item ? "\n    " : ",\n    ", w->f);
+		if (json_dumpf(item, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
+			w->failed = true;
+		w->first_item = false;
+	}
+	json_decref(item);
+}
+
+/* Opens a named array inside the volume object (JSON mode only). */
+static void array_open(writer *w, const char *name)
+{
+	if (!w->ndjson) {
+		fprintf(w->f, ",\n   \"%s\": [", name);
+		w->first_item = true;
+	}
+}
+
+/* Closes the array opened last. */
+static void array_close(writer *w)
+{
+	if (!w->ndjson)
+		fputs(w->first_item ? "]" : "\n   ]", w->f);
+}
+
+/* Path of name n as a JSON string. */
+static json_t *jpath(const vol_analysis *va, const name_info *n)
+{
+	char *p = paths_name_alloc(&va->p, n);
+	json_t *j = jstr(p);
+	free(p);
+	return j;
+}
+
+/* The DOS 8.3 alias of a Win32 name: a DOS name of the same record in the same directory. */
+static const name_info *dos_alias(const model *m, uint32_t r, const name_info *n)
+{
+	if (n->ns != NTFS_NS_WIN32)
+		return NULL;
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
+		const name_info *d = model_record_name(m, r, k);
+		if (d->ns == NTFS_NS_DOS && d->parent_ref == n->parent_ref)
+			return d;
+	}
+	return NULL;
+}
+
+/* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
+static json_t *name_json(const vol_analysis *va, uint32_t r, const name_info *n)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "path", jpath(va, n));
+	json_object_set_new(o, "parent_record", json_integer((json_int_t)ntfs_ref_record(n->parent_ref)));
+	json_object_set_new(o, "parent_sequence", json_integer(ntfs_ref_sequence(n->parent_ref)));
+	json_object_set_new(o, "name", jstr(model_name_str(&va->m, n)));
+	json_object_set_new(o, "namespace", json_string(ntfs_file_name_namespace_name(n->ns)));
+	const name_info *dos = dos_alias(&va->m, r, n);
+	if (dos)
+		json_object_set_new(o, "dos_name", jstr(model_name_str(&va->m, dos)));
+	json_object_set_new(o, "created", jtime(n->times[0]));
+	json_object_set_new(o, "modified", jtime(n->times[1]));
+	json_object_set_new(o, "mft_modified", jtime(n->times[2]));
+	json_object_set_new(o, "accessed", jtime(n->times[3]));
+	return o;
+}
+
+/* One hard-link set: the record and all its names but DOS aliases. */
+static json_t *hardlink_json(const vol_analysis *va, uint32_t r)
+{
+	const model *m = &va->m;
+	const rec_info *ri = &m->recs[r];
+	json_t *o = json_object(), *names = json_array();
+	json_object_set_new(o, "record", json_integer(r));
+	json_object_set_new(o, "sequence", json_integer(ri->sequence));
+	json_object_set_new(o, "link_count", json_integer(ri->link_count));
+	json_object_set_new(o, "names_found", json_integer(links_name_count(m, r)));
+	json_object_set_new(o, "is_directory", json_boolean(ri->flags & REC_DIR));
+	json_object_set_new(o, "size", json_integer((json_int_t)ri->data_size));
+	json_object_set_new(o, "allocated_size", json_integer((json_int_t)ri->allocated_size));
+	json_object_set_new(o, "security_id", json_integer(ri->security_id));
+	json_object_set_new(o, "owner_sid", jstr(volume_owner_sid(va->vol, ri->security_id)));
+	for (uint32_t k = 0; k < ri->name_count; k++) {
+		const name_info *n = model_record_name(m, r, k);
+		if (n->ns != NTFS_NS_DOS)
+			json_array_append_new(names, name_json(va, r, n));
+	}
+	json_object_set_new(o, "names", names);
+	return o;
+}
+
+/* The decoded fields of reparse kinds that carry no target path. */
+static void reparse_details(json_t *o, const reparse_point *rp)
+{
+	switch (rp->kind) {
+	case REPARSE_KIND_LX_SYMLINK:
+		json_object_set_new(o, "lx_target", jstr(rp->lx_target));
+		break;
+	case REPARSE_KIND_APP_EXEC_LINK:
+		json_object_set_new(o, "app_exec", json_pack("{s:i,s:o,s:o,s:o,s:o}", "version", (json_int_t)rp->appx_version,
+							     "package_id", jstr(rp->appx_package_id), "app_user_model_id",
+							     jstr(rp->appx_app_user_model_id), "target_path",
+							     jstr(rp->appx_target_path), "app_type", jstr(rp->appx_app_type)));
+		break;
+	case REPARSE_KIND_WOF:
+		json_object_set_new(o, "wof", json_pack("{s:i,s:i,s:i,s:i,s:o}", "version", (json_int_t)rp->wof_version,
+							"provider", (json_int_t)rp->wof_provider, "file_version",
+							(json_int_t)rp->wof_file_version, "algorithm",
+							(json_int_t)rp->wof_algorithm, "algorithm_name",
+							jstr(rp->wof_algorithm_name)));
+		break;
+	case REPARSE_KIND_CLOUD:
+		json_object_set_new(o, "cloud", json_pack("{s:i,s:i}", "subtype", (json_int_t)rp->cloud_subtype, "flags",
+							  (json_int_t)rp->cloud_flags));
+		break;
+	case REPARSE_KIND_NFS:
+		json_object_set_new(o, "nfs", json_pack("{s:o,s:o,s:i,s:i}", "type", jstr(rp->nfs_type_name), "target",
+							jstr(rp->nfs_target), "major", (json_int_t)rp->nfs_major, "minor",
+							(json_int_t)rp->nfs_minor));
+		break;
+	default:
+		break;
+	}
+	if (rp->has_guid)
+		json_object_set_new(o, "guid", json_string(rp->guid_string));
+	if (rp->payload_length)
+		json_object_set_new(o, "payload_length", json_integer((json_int_t)rp->payload_length));
+}
+
+/* Where a link leads, as the report's "target" object. */
+static json_t *target_json(const link_target *t)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "path", jstr(t->path));
+	json_object_set_new(o, "record", t->has_record ? json_integer(t->record) : json_null());
+	if (t->has_record)
+		json_object_set_new(o, "sequence", json_integer(t->sequence));
+	json_object_set_new(o, "volume", t->volume >= 0 ? json_integer(t->volume) : json_null());
+	json_object_set_new(o, "status", json_string(t->status ? t->status : "malformed"));
+	json_object_set_new(o, "reason", jstr(t->reason));
+	return o;
+}
+
+/* One reparse point: where it is, what it is, what it says and where that leads. */
+static json_t *reparse_json(const vol_analysis *va, const link_entry *le)
+{
+	const reparse_point *rp = &le->rp;
+	char tag[16];
+	json_t *o = json_object();
+	snprintf(tag, sizeof(tag), "0x%08x", rp->tag);
+	json_object_set_new(o, "record", json_integer(le->record));
+	json_object_set_new(o, "sequence", json_integer(le->sequence));
+	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(&va->m, le->name)) : json_null());
+	json_object_set_new(o, "allocated", json_boolean(le->allocated));
+	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
+	json_object_set_new(o, "tag", json_string(tag));
+	json_object_set_new(o, "tag_name", jstr(rp->info ? rp->info->name : NULL));
+	json_object_set_new(o, "kind", json_string(reparse_kind_name(rp->kind)));
+	json_object_set_new(o, "microsoft", json_boolean(reparse_tag_is_microsoft(rp->tag)));
+	json_object_set_new(o, "surrogate", json_boolean(reparse_tag_is_surrogate(rp->tag)));
+	if (rp->kind == REPARSE_KIND_JUNCTION || rp->kind == REPARSE_KIND_VOLUME_MOUNT_POINT ||
+	    rp->kind == REPARSE_KIND_SYMLINK) {
+		json_object_set_new(o, "substitute_name", jstr(rp->substitute_name));
+		json_object_set_new(o, "print_name", jstr(rp->print_name));
+		json_object_set_new(o, "relative", json_boolean(rp->relative));
+	}
+	if (rp->kind == REPARSE_KIND_SYMLINK)
+		json_object_set_new(o, "symlink_flags", json_integer(rp->symlink_flags));
+	reparse_details(o, rp);
+	if (rp->malformed)
+		json_object_set_new(o, "malformed_reason", jstr(rp->malformed_reason));
+	if (le->has_target)
+		json_object_set_new(o, "target", target_json(&le->target));
+	return o;
+}
+
+/* One anomaly; volume-wide ones carry no record. */
+static json_t *anomaly_json(const anomaly_list *l, const anomaly *an)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string(an->type));
+	if (an->record != ANOMALY_NO_RECORD)
+		json_object_set_new(o, "record", json_integer((json_int_t)an->record));
+	json_object_set_new(o, "detail", jstr(anomaly_detail(l, an)));
+	return o;
+}
+
+/* The volume's header fields: where it is, what NTFS says about itself, and the counts. */
+static json_t *volume_json(const vol_analysis *va)
+{
+	json_t *o = json_object();
+	const volume *vol = va->vol;
+	json_object_set_new(o, "index", json_integer(va->index));
+	json_object_set_new(o, "offset", json_integer((json_int_t)va->part.offset));
+	json_object_set_new(o, "length", json_integer((json_int_t)va->part.length));
+	json_object_set_new(o, "partition", json_pack("{s:s,s:s,s:s}", "table", va->part.table, "slot", va->part.slot,
+						      "description", va->part.description));
+	if (!va->scanned) {
+		json_object_set_new(o, "error", jstr(va->error));
+		return o;
+	}
+	json_t *ntfs = json_object();
+	char buf[32];
+	if (vol->has_version) {
+		snprintf(buf, sizeof(buf), "%u.%u", vol->version_major, vol->version_minor);
+		json_object_set_new(ntfs, "version", json_string(buf));
+	} else {
+		json_object_set_new(ntfs, "version", json_null());
+	}
+	snprintf(buf, sizeof(buf), "%016llX", (unsigned long long)vol->boot.serial);
+	json_object_set_new(ntfs, "serial", vol->is_mft_file ? json_null() : json_string(buf));
+	json_object_set_new(ntfs, "label", vol->has_label ? jstr(vol->label) : json_null());
+	json_object_set_new(ntfs, "cluster_size", vol->is_mft_file ? json_null() : json_integer(vol->boot.cluster_size));
+	json_object_set_new(ntfs, "bytes_per_sector", vol->is_mft_file ? json_null() : json_integer(vol->boot.bytes_per_sector));
+	json_object_set_new(ntfs, "record_size", json_integer(vol->record_size));
+	json_object_set_new(ntfs, "mft_records", json_integer((json_int_t)vol->record_count));
+	json_object_set_new(ntfs, "upcase", json_string(vol->upcase_from_volume ? "volume" : "default"));
+	json_object_set_new(o, "ntfs", ntfs);
+	if (va->drive) {
+		snprintf(buf, sizeof(buf), "%c", va->drive);
+		json_object_set_new(o, "drive_letter", json_string(buf));
+		json_object_set_new(o, "drive_letter_source", json_string(va->drive_given ? "option" : "inferred"));
+	} else {
+		json_object_set_new(o, "drive_letter", json_null());
+	}
+	json_object_set_new(o, "scan", json_pack("{s:b,s:I}", "complete", !va->m.partial, "unreadable_records",
+						 (json_int_t)va->m.unreadable_records));
+	const volume_stats *s = &va->stats;
+	json_object_set_new(o, "stats", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "records_in_use", (json_int_t)s->records_in_use,
+						  "names", (json_int_t)s->names, "hardlink_sets",
+						  (json_int_t)s->hardlink_sets, "reparse_points",
+						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
+						  "anomalies", (json_int_t)s->anomalies));
+	return o;
+}
+
+/* Streams a volume's hard-link sets, reparse points and anomalies. */
+static void volume_items(writer *w, vol_analysis *va)
+{
+	const model *m = &va->m;
+	array_open(w, "hardlink_sets");
+	for (uint64_t r = 0; r < m->count; r++)
+		if (links_is_hardlink_set(m, (uint32_t)r))
+			emit(w, "hardlink_set", hardlink_json(va, (uint32_t)r));
+	array_close(w);
+	array_open(w, "reparse_points");
+	for (size_t i = 0; i < va->links.count; i++)
+		emit(w, "reparse_point", reparse_json(va, &VEC_AT(&va->links, link_entry, i)));
+	array_close(w);
+	array_open(w, "anomalies");
+	anomaly_list_sort(&va->vol->anomalies);
+	anomaly_list_sort(&va->m.anomalies);
+	const anomaly_list *lists[2] = {&va->vol->anomalies, &va->m.anomalies};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->items.count; i++)
+			emit(w, "anomaly", anomaly_json(lists[l], &VEC_AT(&lists[l]->items, anomaly, i)));
+	array_close(w);
+}
+
+/* The E01 metadata block. */
+static json_t *ewf_json(const image_ewf_info *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "case_number", jstr(e->case_number));
+	json_object_set_new(o, "evidence_number", jstr(e->evidence_number));
+	json_object_set_new(o, "examiner", jstr(e->examiner));
+	json_object_set_new(o, "description", jstr(e->description));
+	json_object_set_new(o, "notes", jstr(e->notes));
+	json_object_set_new(o, "acquisition_date", jstr(e->acquisition_date));
+	json_object_set_new(o, "system_date", jstr(e->system_date));
+	json_object_set_new(o, "acquisition_software", jstr(e->acquisition_software));
+	json_object_set_new(o, "acquisition_software_version", jstr(e->acquisition_software_version));
+	json_object_set_new(o, "acquisition_os", jstr(e->acquisition_os));
+	json_object_set_new(o, "model", jstr(e->model));
+	json_object_set_new(o, "serial_number", jstr(e->serial_number));
+	json_object_set_new(o, "media_size", json_integer((json_int_t)e->media_size));
+	json_object_set_new(o, "bytes_per_sector", json_integer(e->bytes_per_sector));
+	json_object_set_new(o, "stored_md5", jstr(e->stored_md5));
+	json_object_set_new(o, "stored_sha1", jstr(e->stored_sha1));
+	return o;
+}
+
+/* The image block: file, format, segments, E01 metadata and every partition found. */
+static json_t *image_json(const analysis *a)
+{
+	json_t *o = json_object(), *segs = json_array(), *parts = json_array();
+	json_object_set_new(o, "path", jstr(a->opts->image));
+	json_object_set_new(o, "format", json_string(image_format_name(image_get_format(a->img))));
+	json_object_set_new(o, "size", json_integer((json_int_t)image_size(a->img)));
+	for (size_t i = 0; i < image_segment_count(a->img); i++)
+		json_array_append_new(segs, jstr(image_segment(a->img, i)));
+	json_object_set_new(o, "segments", segs);
+	const image_ewf_info *e = image_ewf(a->img);
+	if (e)
+		json_object_set_new(o, "ewf", ewf_json(e));
+	for (size_t i = 0; i < a->nparts; i++) {
+		const image_partition *p = &a->parts[i];
+		json_t *po = json_pack("{s:s,s:s,s:I,s:I,s:s,s:b}", "table", p->table, "slot", p->slot, "offset",
+				       (json_int_t)p->offset, "length", (json_int_t)p->length, "description",
+				       p->description, "ntfs", p->is_ntfs);
+		for (size_t v = 0; v < a->nvols; v++)
+			if (a->vols[v].part.offset == p->offset && p->is_ntfs)
+				json_object_set_new(po, "volume", json_integer((json_int_t)v));
+		json_array_append_new(parts, po);
+	}
+	json_object_set_new(o, "partitions", parts);
+	return o;
+}
+
+/* The report's opening fields: schema, tool, run and image. */
+static json_t *header_json(const analysis *a, int argc, char **argv)
+{
+	json_t *o = json_object(), *cmd = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(cmd, jstr(argv[i]));
+	json_object_set_new(o, "schema_version", json_string(REPORT_SCHEMA_VERSION));
+	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
+	json_object_set_new(o, "run", json_pack("{s:s,s:s,s:o,s:b}", "started", a->started, "finished", a->finished,
+						"command_line", cmd, "complete", !a->partial));
+	json_object_set_new(o, "image", image_json(a));
+	return o;
+}
+
+/* Writes the body of a JSON object without its closing brace, so arrays can follow it. */
+static void open_object(writer *w, json_t *o, const char *indent)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!s) {
+		w->failed = true;
+		return;
+	}
+	size_t n = strlen(s);
+	if (n >= 2)
+		fprintf(w->f, "%s%.*s", indent, (int)(n - 1), s);
+	free(s);
+}
+
+ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err)
+{
+	writer w = {.f = f, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1};
+	json_t *head = header_json(a, argc, argv);
+	if (w.ndjson)
+		emit(&w, "report", head);
+	else {
+		open_object(&w, head, "");
+		fputs(",\n \"volumes\": [", f);
+	}
+	bool first = true;
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		if (!va->selected)
+			continue;
+		w.volume = -1;
+		if (w.ndjson) {
+			json_t *vo = volume_json(va);
+			json_object_set_new(vo, "type", json_string("volume"));
+			json_dumpf(vo, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fputc('\n', f);
+			json_decref(vo);
+		} else {
+			fputs(first ? "\n  " : ",\n  ", f);
+			open_object(&w, volume_json(va), "");
+		}
+		first = false;
+		w.volume = va->index;
+		if (va->scanned)
+			volume_items(&w, va);
+		if (!w.ndjson)
+			fputs("}", f);
+	}
+	if (!w.ndjson)
+		fputs("\n ]\n}\n", f);
+	if (fflush(f) || ferror(f) || w.failed)
+		return ntfs_error_set(err, NTFS_E_IO, "writing the report failed");
+	return NTFS_OK;
+}
