@@ -193,6 +193,17 @@ def check_volume_fls(label, image, vol, full):
             fail("%s: reparse point %s not listed by fls" % (label, p)); bad += 1
     if not bad:
         ok("%s: $REPARSE_POINT on exactly the %d expected records; tags and decoded fields match" % (label, len(rp_paths)))
+    # sizes of the unnamed $DATA stream
+    for p, size in sorted(vol.get("file_sizes", {}).items()):
+        recs = alloc.get(fwd(p))
+        if not recs:
+            fail("%s: %s (file_sizes) not listed" % (label, p)); continue
+        rc, out, err = run(["istat", "-o", str(sector), image, str(recs[0][1])])
+        m = re.search(r"^Type: \$DATA \(128-\d+\)\s+Name: N/A\s.*?size: (\d+)", out, re.M)
+        if not m or int(m.group(1)) != size:
+            fail("%s: %s $DATA size is %s, expected %d" % (label, p, m and m.group(1), size))
+        else:
+            ok("%s: %s is %d bytes" % (label, p, size))
     # 300-name style files: an $ATTRIBUTE_LIST must be present where promised
     for p in vol.get("attribute_list", []):
         recs = alloc.get(fwd(p))
