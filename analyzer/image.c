@@ -15,7 +15,7 @@
 /* The largest split-raw set we look for; real tools stop at .999. */
 #define IMAGE_MAX_SPLIT 9999
 
-/* TSK reads of this many bytes or more skip its cache and need sector-multiple lengths (see image_read_tsk). */
+/* libtsk reads longer than this skip its cache (see image_tsk_direct). */
 #define IMAGE_TSK_CACHE_LEN ((size_t)TSK_IMG_INFO_CACHE_LEN)
 
 const char *image_format_name(image_format f)
@@ -297,33 +297,65 @@ void image_close(image *img)
 	free(img);
 }
 
-/* Reads through libtsk. tsk_img_read serialises callers on the image's cache_lock, so this is
- * thread-safe. Reads that bypass TSK's cache must have a sector-multiple length: for other lengths TSK
- * 4.11 reads into a scratch buffer and, on a read error, copies that buffer anyway and reports success.
- * So large reads are split into a sector-multiple body and a small tail that goes through the cache. */
+/* One uncached tsk_img_read of a sector-multiple length of at least TSK_IMG_INFO_CACHE_LEN + 1 bytes:
+ * the only kind of libtsk 4.11 read that reports a failing segment or E01 chunk. Its cached path (reads
+ * up to 64 KiB) returns zeros as success, and uncached reads of other lengths copy an unread scratch
+ * buffer and report success. Returns bytes read, or -1 with the cause in err. */
+static ssize_t image_tsk_direct(image *img, uint64_t pos, uint8_t *dst, size_t len, ntfs_error *err)
+{
+	ssize_t n = tsk_img_read(img->tsk, (TSK_OFF_T)pos, (char *)dst, len);
+	if (n < 0)
+		ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
+			       (unsigned long long)pos, tsk_error_get());
+	return n;
+}
+
+/* Reads through libtsk (split raw, E01). tsk_img_read holds the image's cache_lock for the whole read
+ * (and libtsk's EWF reader adds its own lock), so this is thread-safe; readers are serialised. Large
+ * pieces are read directly into buf; small ones through an aligned window just over 64 KiB, so that
+ * every TSK read takes the uncached path that reports errors (see image_tsk_direct). */
 static ntfs_status image_read_tsk(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got,
 				  ntfs_error *err)
 {
-	size_t ss = img->tsk->sector_size ? img->tsk->sector_size : 512;
-	size_t done = 0;
-	while (done < len) {
+	size_t ss = img->tsk->sector_size >= 512 ? img->tsk->sector_size : 512;
+	size_t window = IMAGE_TSK_CACHE_LEN + 2 * ss, done = 0;
+	uint8_t *scratch = NULL;
+	ntfs_status s = NTFS_OK;
+	while (done < len && s == NTFS_OK) {
 		uint64_t pos = off + done;
-		size_t want = len - done;
+		size_t want = len - done, skip = (size_t)(pos % ss);
+		ssize_t n;
 		if (want > (size_t)1 << 30)
 			want = (size_t)1 << 30;
-		if (want + (size_t)(pos % 512) > IMAGE_TSK_CACHE_LEN)
+		if (want >= window && skip == 0) {
 			want -= want % ss;
-		ssize_t n = tsk_img_read(img->tsk, (TSK_OFF_T)pos, (char *)buf + done, want);
+			n = image_tsk_direct(img, pos, buf + done, want, err);
+		} else {
+			if (want > window - skip)
+				want = window - skip;
+			if (!scratch && !(scratch = malloc(window))) {
+				s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
+				break;
+			}
+			n = image_tsk_direct(img, pos - skip, scratch, window, err);
+			if (n > 0) {
+				n = (size_t)n > skip ? n - (ssize_t)skip : 0;
+				if ((size_t)n > want)
+					n = (ssize_t)want;
+				memcpy(buf + done, scratch + skip, (size_t)n);
+			}
+		}
 		if (n < 0)
-			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
-					      (unsigned long long)pos, tsk_error_get());
-		if (n == 0)
-			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the "
-					      "end of the image", img->path, (unsigned long long)pos);
-		done += (size_t)n;
+			s = NTFS_E_IO;
+		else if (n == 0)
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the end of "
+					   "the image", img->path, (unsigned long long)pos);
+		else
+			done += (size_t)n;
 	}
-	*got = done;
-	return NTFS_OK;
+	free(scratch);
+	*got = s == NTFS_OK ? done : 0;
+	return s;
 }
 
 /* Reads with pread; the image size was fixed at open, so running out of file earlier is an error. */

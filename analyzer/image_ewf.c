@@ -144,23 +144,23 @@ static ntfs_status ewf_check_set(const char *path, char **segs, size_t n, ntfs_e
 	return NTFS_OK;
 }
 
-/* Finds all segments of the set with libewf_glob; a name libewf cannot glob (no .E01-style extension)
- * is used alone. The list is copied into malloc'd strings the image owns. */
+/* Finds all segments of the set with libewf_glob. A name it cannot glob (no .E01-style extension) is
+ * refused with advice: libtsk globs single names itself and would fail less clearly. The list is
+ * copied into malloc'd strings the image owns. */
 static ntfs_status ewf_glob(const char *path, char ***out, size_t *count, ntfs_error *err)
 {
 	libewf_error_t *e = NULL;
 	char **names = NULL;
 	int n = 0;
 	char **segs;
-	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &n, &e) != 1 || n < 1) {
-		libewf_error_free(&e);
-		names = NULL;
-		n = 0;
-	}
-	size_t want = n > 0 ? (size_t)n : 1;
+	char cause[256];
+	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &n, &e) != 1 || n < 1)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: has an E01 signature but not an E01 segment "
+				      "name (link or copy it as NAME.E01): %s", path, ewf_cause(&e, cause, sizeof(cause)));
+	size_t want = (size_t)n;
 	segs = calloc(want, sizeof(*segs));
 	for (size_t i = 0; segs && i < want; i++) {
-		segs[i] = strdup(n > 0 ? names[i] : path);
+		segs[i] = strdup(names[i]);
 		if (!segs[i]) {
 			while (i > 0)
 				free(segs[--i]);

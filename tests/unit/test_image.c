@@ -947,3 +947,53 @@ Test(image, fixture_disk_gpt)
 	free(p);
 	image_close(img);
 }
+
+/* ---- read errors must surface, never turn into made-up data ---- */
+
+/* Reads len bytes at off and asserts NTFS_E_IO whose reason contains needle. */
+static void read_fails(image *img, uint64_t off, size_t len, const char *needle)
+{
+	uint8_t *buf = malloc(len);
+	size_t got = 99;
+	ntfs_error err = {0};
+	cr_assert_not_null(buf);
+	cr_assert_eq(image_read(img, off, buf, len, &got, &err), NTFS_E_IO, "read %llu+%zu succeeded",
+		     (unsigned long long)off, len);
+	cr_assert(strstr(err.reason, needle) != NULL, "reason '%s' lacks '%s'", err.reason, needle);
+	free(buf);
+}
+
+Test(image, split_raw_segment_vanishing_is_an_error)
+{
+	/* TSK 4.11 reports success for a failed uncached read whose length is not a sector multiple. */
+	const size_t sizes[] = {200000, 200000};
+	write_split(tmp_path("gone"), sizes, 2);
+	image *img = open_ok(tmp_path("gone.001"));
+	cr_assert_eq(unlink(tmp_path("gone.002")), 0);
+	read_fails(img, 210000, 100000, "gone.002");   /* large, unaligned length */
+	read_fails(img, 250000, 100, "gone.002");      /* small, through TSK's cache */
+	read_fails(img, 150000, 100001, "gone.002");   /* starts in the segment that is still there */
+	check_read(img, 1000, 100001, 100001);         /* the first segment still reads */
+	image_close(img);
+}
+
+Test(image, raw_file_shrinking_is_an_error)
+{
+	const char *p = tmp_path("shrink.dd");
+	write_pattern(p, 0, 100000);
+	image *img = open_ok(p);
+	cr_assert_eq(truncate(p, 50000), 0);
+	read_fails(img, 40000, 20000, "shrink.dd");
+	check_read(img, 0, 50000, 50000);
+	image_close(img);
+}
+
+Test(image, e01_with_a_foreign_name_is_refused_with_advice)
+{
+	const char *src = fixture("reparse.E01");
+	const char *p = tmp_path("evidence.bin");
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, p);
+	run(cmd);
+	open_fails(p, NTFS_E_UNSUPPORTED, "evidence.bin", ".E01");
+}
