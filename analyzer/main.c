@@ -37,11 +37,13 @@ static void print_summary(const analysis *a)
 			continue;
 		}
 		const volume_stats *s = &va->stats;
+		char drive[16] = "";
+		if (va->drive)
+			snprintf(drive, sizeof(drive), " (%c:)", va->drive);
 		fprintf(stderr,
-			"ntfslinks: volume %d at byte %llu%s%s%s: %llu records in use, %llu hard-link sets, %llu reparse points, "
+			"ntfslinks: volume %d at byte %llu%s: %llu records in use, %llu hard-link sets, %llu reparse points, "
 			"%llu stale links, %llu anomalies%s\n",
-			va->index, (unsigned long long)va->part.offset, va->drive ? " drive " : "",
-			va->drive ? (char[]){va->drive, 0} : "", va->drive ? ":" : "", (unsigned long long)s->records_in_use,
+			va->index, (unsigned long long)va->part.offset, drive, (unsigned long long)s->records_in_use,
 			(unsigned long long)s->hardlink_sets, (unsigned long long)s->reparse_points,
 			(unsigned long long)s->stale_links, (unsigned long long)s->anomalies,
 			va->m.partial ? " (partial scan)" : "");

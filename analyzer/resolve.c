@@ -213,16 +213,21 @@ static bool followable(const link_entry *le)
 		le->rp.kind == REPARSE_KIND_VOLUME_MOUNT_POINT || le->rp.kind == REPARSE_KIND_LX_SYMLINK);
 }
 
-/* Finds component c in directory dir: the allocated owner record, else a deleted one in *deleted. */
-static uint32_t lookup(const vol_analysis *va, uint32_t dir, const char *c, uint32_t *deleted)
+/*
+ * Finds component c in directory dir: the allocated owner record (its name as stored in *stored),
+ * else MODEL_NONE with a deleted record holding that name in *deleted.
+ */
+static uint32_t lookup(const vol_analysis *va, uint32_t dir, const char *c, uint32_t *deleted, const char **stored)
 {
 	uint32_t found[MAX_MATCHES];
 	size_t n = name_index_find(&va->ix, dir, c, strlen(c), found, MAX_MATCHES);
 	*deleted = MODEL_NONE;
 	for (size_t i = 0; i < n && i < MAX_MATCHES; i++) {
 		uint32_t owner = model_name(&va->m, found[i])->owner;
-		if (model_in_use(&va->m, owner))
+		if (model_in_use(&va->m, owner)) {
+			*stored = model_name_str(&va->m, model_name(&va->m, found[i]));
 			return owner;
+		}
 		if (*deleted == MODEL_NONE)
 			*deleted = owner;
 	}
@@ -288,7 +293,8 @@ static void walk(const analysis *a, target_path *tp, link_target *t)
 	size_t i = 0;
 	while (i < tp->n) {
 		const vol_analysis *va = &a->vols[tp->vol];
-		uint32_t deleted, rec = lookup(va, dir, tp->comp[i], &deleted);
+		const char *stored = NULL;
+		uint32_t deleted, rec = lookup(va, dir, tp->comp[i], &deleted, &stored);
 		if (rec == MODEL_NONE) {
 			stale(t, va, tp, i, deleted);
 			return;
@@ -319,6 +325,7 @@ static void walk(const analysis *a, target_path *tp, link_target *t)
 			free(where);
 			return;
 		}
+		tp->comp[i] = stored; /* report the name as the volume spells it */
 		dir = rec;
 		i++;
 	}

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Compares an ntfslinks report with a fixture's hand-written expectation (fixtures/NAME.expect.json).
+
+usage: check_expect.py REPORT EXPECT [--form raw|split_raw|ewf|ewf_multi|mft]
+       check_expect.py --same REPORT_A REPORT_B     (reports agree except for "image" and "run")
+       check_expect.py --ndjson NDJSON REPORT        (the NDJSON lines carry the same items)
+Prints one line per mismatch and exits 1 when there is any.
+"""
+import json
+import sys
+
+problems = []
+
+
+def fail(msg):
+    problems.append(msg)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def pick_volume(report, exp_vol, form):
+    """The report volume matching an expected one: by index (the $MFT form has one volume at 0)."""
+    vols = report.get("volumes", [])
+    if form == "mft":
+        return vols[0] if vols else None
+    for v in vols:
+        if v.get("index") == exp_vol.get("index"):
+            return v
+    return None
+
+
+def check_hardlinks(rv, ev, where):
+    got = {frozenset(n["path"] for n in s["names"]) for s in rv.get("hardlink_sets", [])}
+    want = {frozenset(s) for s in ev.get("hardlink_sets", [])}
+    for s in sorted(want - got, key=sorted):
+        fail(f"{where}: missing hard-link set {sorted(s)[:4]}{'...' if len(s) > 4 else ''} ({len(s)} names)")
+    for s in sorted(got - want, key=sorted):
+        fail(f"{where}: unexpected hard-link set {sorted(s)[:4]} ({len(s)} names)")
+    for s in rv.get("hardlink_sets", []):
+        for key in ("record", "sequence"):
+            if not isinstance(s.get(key), int):
+                fail(f"{where}: hard-link set without {key}: {s.get('names', [{}])[0].get('path')}")
+
+
+DETAIL_MAP = {
+    "lx_symlink": {"target": ("lx_target",)},
+    "app_exec_link": {k: ("app_exec", k) for k in ("package_id", "app_user_model_id", "target_path", "app_type")},
+    "wof": {"provider": ("wof", "provider"), "algorithm": ("wof", "algorithm")},
+    "third_party": {"guid": ("guid",)},
+}
+
+
+def dig(obj, keys):
+    for k in keys:
+        if not isinstance(obj, dict) or k not in obj:
+            return None
+        obj = obj[k]
+    return obj
+
+
+def check_reparse(rv, ev, where, form):
+    got = {}
+    for rp in rv.get("reparse_points", []):
+        if not isinstance(rp.get("record"), int) or not isinstance(rp.get("sequence"), int):
+            fail(f"{where}: reparse point without record/sequence: {rp.get('path')}")
+        got.setdefault(rp.get("path"), []).append(rp)
+    want = ev.get("reparse_points", [])
+    for e in want:
+        path = e["path"]
+        cands = got.get(path)
+        if not cands:
+            fail(f"{where}: missing reparse point {path}")
+            continue
+        rp = cands[0]
+        w = f"{where}: {path}"
+        for key in ("kind", "tag", "is_directory", "allocated", "substitute_name", "print_name", "relative"):
+            if key in e and rp.get(key) != e[key]:
+                fail(f"{w}: {key} is {rp.get(key)!r}, expected {e[key]!r}")
+        for key, want_val in (e.get("details") or {}).items():
+            loc = DETAIL_MAP.get(e["kind"], {}).get(key)
+            if loc is None:
+                continue
+            have = dig(rp, loc)
+            if isinstance(want_val, str) and isinstance(have, str) and key == "guid":
+                have, want_val = have.lower(), want_val.lower()
+            if have != want_val:
+                fail(f"{w}: {'.'.join(loc)} is {have!r}, expected {want_val!r}")
+        et = e.get("target")
+        if et:
+            rt = rp.get("target") or {}
+            if rt.get("status") != et.get("status"):
+                fail(f"{w}: target status {rt.get('status')!r} ({rt.get('reason')}), expected {et.get('status')!r}")
+            if "path" in et and rt.get("path") != et["path"]:
+                fail(f"{w}: target path {rt.get('path')!r}, expected {et['path']!r}")
+            if et.get("reason_mentions_deleted") and "deleted" not in (rt.get("reason") or ""):
+                fail(f"{w}: target reason does not mention the deleted record: {rt.get('reason')!r}")
+            if rt.get("status") == "ok" and not isinstance(rt.get("record"), int):
+                fail(f"{w}: resolved target without a record")
+    extra = set(got) - {e["path"] for e in want}
+    for path in sorted(p for p in extra if p is not None):
+        fail(f"{where}: unexpected reparse point {path} ({got[path][0].get('kind')})")
+
+
+def check_anomalies(rv, ev, where):
+    got = sorted(a["type"] for a in rv.get("anomalies", []))
+    want = sorted(a["type"] for a in ev.get("anomalies", []))
+    if got != want:
+        details = "; ".join(f"{a['type']}@{a.get('record')}: {a.get('detail')}" for a in rv.get("anomalies", []))
+        fail(f"{where}: anomalies {got}, expected {want} ({details})")
+    stats = rv.get("stats", {})
+    if stats.get("hardlink_sets") != len(rv.get("hardlink_sets", [])):
+        fail(f"{where}: stats.hardlink_sets {stats.get('hardlink_sets')} != {len(rv.get('hardlink_sets', []))} sets")
+    if stats.get("reparse_points") != len(rv.get("reparse_points", [])):
+        fail(f"{where}: stats.reparse_points disagrees with the list")
+    if stats.get("anomalies") != len(rv.get("anomalies", [])):
+        fail(f"{where}: stats.anomalies disagrees with the list")
+
+
+def check(report_path, expect_path, form):
+    report, expect = load(report_path), load(expect_path)
+    if report.get("schema_version") != "1":
+        fail(f"schema_version {report.get('schema_version')!r}")
+    for ev in expect["volumes"]:
+        where = f"{expect['fixture']}[{form}] volume {ev.get('index')}"
+        rv = pick_volume(report, ev, form)
+        if rv is None:
+            fail(f"{where}: not in the report")
+            continue
+        if form != "mft" and rv.get("offset") != ev.get("offset"):
+            fail(f"{where}: offset {rv.get('offset')}, expected {ev.get('offset')}")
+        if "error" in rv:
+            fail(f"{where}: not scanned: {rv['error']}")
+            continue
+        ntfs = rv.get("ntfs", {})
+        if form != "mft" and "cluster_size" in ev and ntfs.get("cluster_size") != ev["cluster_size"]:
+            fail(f"{where}: cluster_size {ntfs.get('cluster_size')}, expected {ev['cluster_size']}")
+        if form != "mft" and ev.get("label") and ntfs.get("label") != ev["label"]:
+            fail(f"{where}: label {ntfs.get('label')!r}, expected {ev['label']!r}")
+        check_hardlinks(rv, ev, where)
+        check_reparse(rv, ev, where, form)
+        check_anomalies(rv, ev, where)
+    exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
+    if exp_parts and form != "mft":
+        got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}
+        for p in exp_parts:
+            if (p["offset"], p["ntfs"]) not in got:
+                fail(f"{expect['fixture']}: partition at {p['offset']} (ntfs={p['ntfs']}) not listed")
+
+
+def strip(report):
+    """The parts of a report that must not depend on the container."""
+    out = []
+    for v in report["volumes"]:
+        v = dict(v)
+        v.pop("partition", None)
+        v.pop("offset", None)
+        v.pop("length", None)
+        out.append(v)
+    return out
+
+
+def same(a_path, b_path):
+    a, b = strip(load(a_path)), strip(load(b_path))
+    if a != b:
+        for va, vb in zip(a, b):
+            for key in va:
+                if va.get(key) != vb.get(key):
+                    fail(f"{a_path} and {b_path} differ in volume field {key!r}")
+        if len(a) != len(b):
+            fail(f"{a_path} has {len(a)} volumes, {b_path} {len(b)}")
+
+
+def ndjson(nd_path, report_path):
+    report = load(report_path)
+    counts = {}
+    with open(nd_path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            try:
+                obj = json.loads(line)
+            except ValueError as e:
+                fail(f"{nd_path}:{n}: not JSON: {e}")
+                continue
+            t = obj.get("type")
+            if t in ("hardlink_set", "reparse_point", "anomaly") and not isinstance(obj.get("volume"), int):
+                fail(f"{nd_path}:{n}: {t} line without volume")
+            counts[t] = counts.get(t, 0) + 1
+    want = {"report": 1, "volume": len(report["volumes"])}
+    for key, t in (("hardlink_sets", "hardlink_set"), ("reparse_points", "reparse_point"), ("anomalies", "anomaly")):
+        want[t] = sum(len(v.get(key, [])) for v in report["volumes"])
+    for t, n in want.items():
+        if counts.get(t, 0) != n:
+            fail(f"{nd_path}: {counts.get(t, 0)} {t} lines, the JSON report has {n}")
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "--same":
+        same(argv[1], argv[2])
+    elif len(argv) >= 3 and argv[0] == "--ndjson":
+        ndjson(argv[1], argv[2])
+    else:
+        form = argv[argv.index("--form") + 1] if "--form" in argv else "raw"
+        check(argv[0], argv[1], form)
+    for p in problems:
+        print("MISMATCH:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
