@@ -52,6 +52,8 @@ typedef struct {
 	uint64_t allocated_size;
 	uint64_t data_size;
 	uint64_t initialized_size;
+	bool has_compressed_size;     /* compressed or sparse first extent with the 0x48-byte header */
+	uint64_t compressed_size;     /* clusters actually allocated, in bytes (valid when has_compressed_size) */
 } ntfs_attr;
 
 typedef struct {

@@ -13,8 +13,11 @@
 #define NTFS_RECORD_FLAG_EXTEND    0x0004 /* in $Extend */
 #define NTFS_RECORD_FLAG_VIEW_INDEX 0x0008
 
-/* At most 4096/256 sectors per record; bit i of bad_sectors = sector i mismatched. */
+/* At most 32 update-sequence strides per record (16 KiB of 512-byte strides); bit i of bad_mask = stride i mismatched. */
 #define NTFS_RECORD_MAX_SECTORS 32
+
+/* Windows protects multi-sector records every 512 bytes whatever the device's sector size. */
+#define NTFS_USA_STRIDE 512
 
 typedef struct {
 	bool is_baad;             /* signature "BAAD": Windows found it corrupt */
@@ -39,13 +42,20 @@ typedef struct {
 	uint32_t bad_mask;        /* bit i set: sector i mismatched */
 } ntfs_record_fixups;
 
-/* Decodes the header; checks signature, USA bounds and attribute offset against len. */
+/*
+ * Decodes the header; checks signature, USA bounds and attribute offset against len, and bytes in use
+ * against bytes allocated and the first attribute. Bytes in use are not checked against len (a header-only
+ * prefix decodes; walk min(bytes_in_use, len)); compare bytes_allocated with the volume's record size.
+ */
 ntfs_status ntfs_record_decode_header(const uint8_t *buf, size_t len, ntfs_record_header *out, ntfs_error *err);
 
 /*
  * Applies the update sequence array in place to buf, the caller's private copy of one record
  * (never the image). Mismatching sectors are counted in fx and left as read; the record stays usable.
  * Fails only when the array itself cannot be applied (bounds, sector size).
+ * sector_size is the update-sequence stride: pass NTFS_USA_STRIDE (512), also on 4 KiB-sector volumes;
+ * the array must cover exactly len bytes ((usa_count - 1) * sector_size == len). It does not check the
+ * signature, so it serves INDX records too.
  */
 ntfs_status ntfs_record_apply_fixups(uint8_t *buf, size_t len, uint32_t sector_size, ntfs_record_fixups *fx,
 				     ntfs_error *err);
