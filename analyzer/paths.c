@@ -86,19 +86,24 @@ static void resolve_dir(paths *p, uint32_t d)
 			break;
 		}
 		p->dir_parent[cur] = parent;
-		if (top > PATHS_MAX_DEPTH) {
-			anomaly_add(&m->anomalies, "path_too_deep", cur, "parent chain deeper than %d directories",
-				    PATHS_MAX_DEPTH);
+		if (top > PATHS_MAX_DEPTH) { /* the unwind below cuts the chain where it grows too deep */
 			p->dir_parent[cur] = PATHS_ORPHAN;
 			break;
 		}
 		cur = parent;
 	}
-	/* unwind: depths from the top of the chain down */
+	/* unwind: depths from the top of the chain down; a chain too deep is cut and re-rooted */
 	while (top > 0) {
 		uint32_t r = p->stack[--top];
 		uint32_t dp = p->dir_parent[r];
-		p->depth[r] = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : (uint16_t)(p->depth[dp] + 1);
+		unsigned here = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : p->depth[dp] + 1u;
+		if (here > PATHS_MAX_DEPTH) {
+			anomaly_add(&m->anomalies, "path_too_deep", r,
+				    "parent chain deeper than %d directories; the path is cut here", PATHS_MAX_DEPTH);
+			p->dir_parent[r] = PATHS_ORPHAN;
+			here = 1;
+		}
+		p->depth[r] = (uint16_t)here;
 		p->state[r] = ST_DONE;
 	}
 }
