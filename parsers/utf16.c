@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "le.h"
 
@@ -84,14 +85,36 @@ size_t ntfs_utf16_to_utf8(const uint8_t *src, size_t units, char *dst, size_t ca
 	while (i < units) {
 		uint32_t u = le16(src + 2 * i);
 
-		/* Fast path: printable ASCII, the bulk of every volume's names. */
+		/* Fast path: a run of ASCII (not NUL), the bulk of every volume's names, copied in a tight loop. */
 		if (u - 1u < 0x7Fu) {
-			if (!full && written + 1 < cap)
-				dst[written++] = (char)u;
-			else
+			size_t start = i;
+			if (!full) {
+				size_t room = cap - 1 - written;
+				size_t stop = units - i < room ? units : i + room;
+				/* four units at a time while all four are ASCII and none is NUL */
+				while (stop - i >= 4) {
+					uint64_t w = le64(src + 2 * i);
+					if ((w & 0xFF80FF80FF80FF80ull) != 0 ||
+					    ((w + 0x007F007F007F007Full) & 0x0080008000800080ull) != 0x0080008000800080ull)
+						break;
+					dst[written] = (char)w;
+					dst[written + 1] = (char)(w >> 16);
+					dst[written + 2] = (char)(w >> 32);
+					dst[written + 3] = (char)(w >> 48);
+					written += 4;
+					i += 4;
+				}
+				while (i < stop && src[2 * i + 1] == 0 && src[2 * i] != 0 && src[2 * i] < 0x80) {
+					dst[written++] = (char)src[2 * i];
+					i++;
+				}
+			}
+			/* whatever ASCII is left did not fit: count it only */
+			while (i < units && src[2 * i + 1] == 0 && src[2 * i] != 0 && src[2 * i] < 0x80) {
 				full = true;
-			need++;
-			i++;
+				i++;
+			}
+			need += i - start;
 			continue;
 		}
 
@@ -128,12 +151,17 @@ size_t ntfs_utf16_to_utf8(const uint8_t *src, size_t units, char *dst, size_t ca
 
 char *ntfs_utf16_to_utf8_alloc(const uint8_t *src, size_t units)
 {
-	size_t need = ntfs_utf16_to_utf8(src, units, NULL, 0);
+	char local[512];
+	size_t need = ntfs_utf16_to_utf8(src, units, local, sizeof(local));
 	char *s = malloc(need + 1);
 
 	if (s == NULL)
 		return NULL;
-	ntfs_utf16_to_utf8(src, units, s, need + 1);
+	/* One pass for every name that fits the stack buffer (all ASCII names: at most 255 units). */
+	if (need < sizeof(local))
+		memcpy(s, local, need + 1);
+	else
+		ntfs_utf16_to_utf8(src, units, s, need + 1);
 	return s;
 }
 

@@ -214,3 +214,74 @@ Test(utf16, every_unit_round_trips)
 		cr_assert_eq(back[0], u, "unit %04X came back as %04X", u, back[0]);
 	}
 }
+
+/* UTF-8 (or escape) text our converter must give for one special unit. */
+static const char *special_text(uint16_t u)
+{
+	switch (u) {
+	case 0x00E9: return "\xC3\xA9";
+	case 0x0000: return "\\u0000";
+	case 0xD800: return "\\uD800";
+	case 0x0080: return "\xC2\x80";
+	case 0x0100: return "\xC4\x80";
+	case 0x007F: return "\x7F";
+	case 0x4100: return "\xE4\x84\x80"; /* low byte looks like 'A' */
+	}
+	return NULL;
+}
+
+Test(utf16, ascii_block_path_boundaries)
+{
+	static const uint16_t specials[] = {0x00E9, 0x0000, 0xD800, 0x0080, 0x0100, 0x007F, 0x4100};
+	for (size_t s = 0; s < sizeof(specials) / sizeof(specials[0]); s++) {
+		for (size_t len = 1; len <= 13; len++) {
+			for (size_t p = 0; p < len; p++) {
+				uint16_t u[16];
+				char expect[64];
+				size_t e = 0;
+				for (size_t i = 0; i < len; i++) {
+					if (i == p) {
+						u[i] = specials[s];
+						const char *t = special_text(specials[s]);
+						memcpy(expect + e, t, strlen(t));
+						e += strlen(t);
+					} else {
+						u[i] = (uint16_t)('a' + i);
+						expect[e++] = (char)('a' + i);
+					}
+				}
+				expect[e] = '\0';
+				char *got = conv(u, len);
+				cr_assert_str_eq(got, expect, "special %04X at %zu of %zu", specials[s], p, len);
+				free(got);
+			}
+		}
+	}
+}
+
+Test(utf16, every_capacity_gives_a_whole_character_prefix)
+{
+	const uint16_t u[] = {'a', 'b', 'c', 'd', 'e', 0x00E9, 'f', 'g', 'h', 'i', 'j', 0xD83D, 0xDE00, 'k', 0xDC00, 'l'};
+	const size_t n = sizeof(u) / sizeof(u[0]);
+	uint8_t le[64];
+	to_le(u, n, le);
+	char full[64];
+	size_t need = ntfs_utf16_to_utf8(le, n, full, sizeof(full));
+	cr_assert_eq(need, strlen(full));
+	/* the places a truncated output may end: between characters */
+	static const size_t cuts[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 16, 17, 23, 24};
+	for (size_t cap = 1; cap <= need + 1; cap++) {
+		char buf[64];
+		memset(buf, 'Z', sizeof(buf));
+		cr_assert_eq(ntfs_utf16_to_utf8(le, n, buf, cap), need, "cap %zu", cap);
+		size_t got = strlen(buf);
+		cr_assert_lt(got, cap);
+		cr_assert_eq(memcmp(buf, full, got), 0, "cap %zu: not a prefix", cap);
+		size_t best = 0;
+		for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++)
+			if (cuts[k] < cap && cuts[k] > best)
+				best = cuts[k];
+		cr_assert_eq(got, best, "cap %zu: wrote %zu bytes, the longest whole prefix is %zu", cap, got, best);
+		cr_assert_eq(buf[cap], 'Z', "cap %zu: wrote past cap", cap);
+	}
+}
