@@ -31,6 +31,8 @@
 #define NFS_SPECFILE_FIFO 0x000000004F464946ull /* "FIFO" */
 #define NFS_SPECFILE_SOCK 0x000000004B434F53ull /* "SOCK" */
 
+#define REPARSE_TAG_WCI_1 0x90001018u
+
 #define WOF_PROVIDER_WIM  1u
 #define WOF_PROVIDER_FILE 2u
 
@@ -380,7 +382,7 @@ static bool decode_microsoft(reparse_point *rp, const uint8_t *d, size_t dlen)
 		return decode_nfs(rp, d, dlen);
 	case REPARSE_KIND_WCI:
 		/* only WCI and WCI_1 hold WCI_REPARSE_DATA; tombstones and links stay opaque */
-		if ((rp->tag & 0xFFFFu) == 0x0018u)
+		if (rp->tag == REPARSE_TAG_WCI || rp->tag == REPARSE_TAG_WCI_1)
 			return decode_wci(rp, d, dlen);
 		return true;
 	default:
@@ -388,6 +390,7 @@ static bool decode_microsoft(reparse_point *rp, const uint8_t *d, size_t dlen)
 	}
 }
 
+/* Entry point: header, then the GUID layout or the Microsoft tag's own decoder (see reparse.h). */
 ntfs_status reparse_decode(const uint8_t *buf, size_t len, reparse_point *out, ntfs_error *err)
 {
 	if (out == NULL)
@@ -438,6 +441,7 @@ ntfs_status reparse_decode(const uint8_t *buf, size_t len, reparse_point *out, n
 	return NTFS_OK;
 }
 
+/* Frees every string the decoder may have set and zeroes the struct, so a second free is harmless. */
 void reparse_point_free(reparse_point *rp)
 {
 	if (rp == NULL)

@@ -5,6 +5,7 @@
 
 #include "le.h"
 
+/* Copies a volume's own table: names on that volume collate by it, not by ours. */
 ntfs_status ntfs_upcase_load(const uint8_t *buf, size_t len, ntfs_upcase *out, ntfs_error *err)
 {
 	if (out == NULL)
@@ -19,6 +20,7 @@ ntfs_status ntfs_upcase_load(const uint8_t *buf, size_t len, ntfs_upcase *out, n
 	return NTFS_OK;
 }
 
+/* NTFS name equality/ordering (index collation): upcase both sides unit by unit. */
 int ntfs_upcase_compare(const ntfs_upcase *uc, const uint16_t *a, size_t alen, const uint16_t *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen;

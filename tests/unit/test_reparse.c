@@ -503,6 +503,16 @@ Test(reparse, wci)
 	cr_assert_str_eq(reparse_kind_name(rp.kind), "wci");
 	reparse_point_free(&rp);
 
+	/* WCI_1 (the directory variant) has the same layout */
+	build_wci(&r, "dir");
+	r.b[0] = 0x18; r.b[1] = 0x10; r.b[2] = 0x00; r.b[3] = 0x90;
+	decode_ok(&r, &rp);
+	cr_assert_str_eq(rp.info->name, "WCI_1");
+	cr_assert_eq(rp.kind, REPARSE_KIND_WCI);
+	cr_assert_str_eq(rp.wci_name, "dir");
+	cr_assert_str_eq(rp.guid_string, GUID_TEXT);
+	reparse_point_free(&rp);
+
 	/* WCI_TOMBSTONE is in the wci family but opaque */
 	build_opaque(&r, 0xA000001Fu, 0);
 	decode_ok(&r, &rp);
