@@ -255,10 +255,10 @@ static void decode_wof(reparse_point *rp, const uint8_t *d, size_t dlen)
 	if (rp->wof_version != 1)
 		mark(rp, "WOF_EXTERNAL_INFO Version %u, expected 1", (unsigned)rp->wof_version);
 	if (rp->wof_provider == WOF_PROVIDER_FILE) {
-		/* FILE_PROVIDER_EXTERNAL_INFO_V1: Version, Algorithm, Flags */
-		if (dlen < 8 + 12) {
-			mark(rp, "WOF file provider info is %zu bytes, FILE_PROVIDER_EXTERNAL_INFO_V1 needs 12",
-			     dlen - 8);
+		/* on disk the file provider stores Version and Algorithm only (16 bytes in all, as Windows
+		 * writes them); the API struct FILE_PROVIDER_EXTERNAL_INFO_V1 adds a Flags word that is not kept */
+		if (dlen < 8 + 8) {
+			mark(rp, "WOF file provider info is %zu bytes, Version and Algorithm need 8", dlen - 8);
 			return;
 		}
 		rp->wof_file_version = le32(d + 8);

@@ -123,7 +123,7 @@ static void build_appx(rbuf *r)
 	finish(r);
 }
 
-/* WOF with the file provider (FILE_PROVIDER_EXTERNAL_INFO_V1). */
+/* WOF with the file provider, 16 bytes as Windows stores it: WOF_EXTERNAL_INFO + Version, Algorithm. */
 static void build_wof_file(rbuf *r, uint32_t algorithm)
 {
 	begin(r, REPARSE_TAG_WOF);
@@ -131,7 +131,6 @@ static void build_wof_file(rbuf *r, uint32_t algorithm)
 	put32(r, 2);
 	put32(r, 1);
 	put32(r, algorithm);
-	put32(r, 0);
 	finish(r);
 }
 
@@ -838,7 +837,7 @@ Test(reparse, payload_field_lies)
 	build_wof_file(&r, 1);
 	r.n -= 4;
 	finish(&r);
-	decode_bad(&r, r.n, "WOF file provider info is 8 bytes, FILE_PROVIDER_EXTERNAL_INFO_V1 needs 12", &rp);
+	decode_bad(&r, r.n, "WOF file provider info is 4 bytes, Version and Algorithm need 8", &rp);
 	build_wof_wim(&r);
 	r.n -= 1;
 	finish(&r);
