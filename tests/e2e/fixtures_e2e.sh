@@ -5,12 +5,13 @@
 set -u
 src=${top_srcdir:-.}
 work=${top_builddir:-.}/tests/work/e2e
+fixtures=${top_builddir:-.}/tests/work/fixtures
 PY=/usr/bin/python3
 CHECK="$PY $src/tests/e2e/check_expect.py"
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
 [ -x "$PY" ] || { echo "SKIP: $PY is not installed"; exit 77; }
 mkdir -p "$work/out"
-bash "$src/fixtures/unpack.sh" "$work/img" >/dev/null || { echo "FAIL: unpacking fixtures"; exit 1; }
+bash "$src/fixtures/unpack.sh" "$fixtures" >/dev/null || { echo "FAIL: unpacking fixtures"; exit 1; }
 
 fail=0
 run() { # run NAME FORM IMAGE EXPECT OPTIONS...
@@ -33,8 +34,8 @@ run() { # run NAME FORM IMAGE EXPECT OPTIONS...
 for exp in "$src"/fixtures/*.expect.json "$src"/fixtures/real/*.expect.json; do
 	name=$(jq -r .fixture "$exp")
 	mapfile -t opts < <(jq -r '.options // [] | .[]' "$exp")
-	dir=$work/img
-	case $exp in */real/*) dir=$work/img/real ;; esac
+	dir=$fixtures
+	case $exp in */real/*) dir=$fixtures/real ;; esac
 	forms=()
 	for form in raw split_raw ewf ewf_multi mft; do
 		file=$(jq -r ".files.$form // empty" "$exp")
