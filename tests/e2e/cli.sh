@@ -14,4 +14,29 @@ case $out in "ntfslinks "[0-9]*) echo "ok: --version text";; *) echo "FAIL: --ve
 "$NTFSLINKS" --format xml x 2>/dev/null; check "bad format" 1 $?
 err=$("$NTFSLINKS" /nonexistent/image.dd 2>&1 >/dev/null); check "missing image" 2 $?
 case $err in *"/nonexistent/image.dd"*) echo "ok: error names the file";; *) echo "FAIL: error does not name the file: $err"; fail=1;; esac
+
+# volume selection and evidence protection, on the MBR disk fixture (two NTFS volumes, one ext2)
+fx=${top_builddir:-.}/tests/work/fixtures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bash "${top_srcdir:-.}/fixtures/unpack.sh" "$fx" >/dev/null || { echo "FAIL: unpacking fixtures"; exit 1; }
+disk=$fx/disk-mbr.raw
+"$NTFSLINKS" -q -o "$tmp/all.json" "$disk"; check "whole disk" 0 $?
+n=$(jq '.volumes | length' "$tmp/all.json"); [ "$n" = 2 ] && echo "ok: two NTFS volumes" || { echo "FAIL: $n volumes"; fail=1; }
+n=$(jq '[.image.partitions[] | select(.ntfs == false)] | length' "$tmp/all.json")
+[ "$n" -ge 1 ] && echo "ok: non-NTFS partition listed" || { echo "FAIL: non-NTFS partition not listed"; fail=1; }
+"$NTFSLINKS" -q --partition 1 -o "$tmp/p1.json" "$disk"; check "--partition 1" 0 $?
+v=$(jq -c '[.volumes[] | [.index, .offset]]' "$tmp/p1.json")
+[ "$v" = "[[1,26214400]]" ] && echo "ok: --partition 1 picks volume 1" || { echo "FAIL: --partition 1 gave $v"; fail=1; }
+"$NTFSLINKS" -q --offset 26214400 -o "$tmp/off.json" "$disk"; check "--offset" 0 $?
+a=$(jq -c '.volumes[0].hardlink_sets | map(.names | map(.path))' "$tmp/off.json")
+b=$(jq -c '.volumes[0].hardlink_sets | map(.names | map(.path))' "$tmp/p1.json")
+[ "$a" = "$b" ] && echo "ok: --offset and --partition agree" || { echo "FAIL: --offset and --partition differ"; fail=1; }
+"$NTFSLINKS" -q --partition 7 "$disk" >/dev/null 2>&1; check "--partition out of range" 1 $?
+sum=$(sha256sum "$disk")
+"$NTFSLINKS" -q -o "$disk" "$disk" 2>/dev/null; check "report over the image refused" 1 $?
+[ "$(sha256sum "$disk")" = "$sum" ] && echo "ok: image unchanged" || { echo "FAIL: the image changed"; fail=1; }
+head -c 1048576 /dev/zero >"$tmp/zeros.dd"
+err=$("$NTFSLINKS" -q "$tmp/zeros.dd" 2>&1 >/dev/null); check "no NTFS volume" 2 $?
+case $err in *"NTFS"*) echo "ok: says no NTFS";; *) echo "FAIL: message: $err"; fail=1;; esac
 exit $fail
