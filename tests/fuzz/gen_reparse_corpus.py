@@ -37,7 +37,7 @@ SEEDS = {
     "appexeclink": ms(0x8000001B, struct.pack("<I", 3) + w("Pkg_8wekyb3d8bbwe", True)
                       + w("Pkg_8wekyb3d8bbwe!App", True) + w("C:\\Program Files\\WindowsApps\\a.exe", True)
                       + w("0", True)),
-    "wof_file_lzx": ms(0x80000017, struct.pack("<IIIII", 1, 2, 1, 1, 0)),
+    "wof_file_lzx": ms(0x80000017, struct.pack("<IIII", 1, 2, 1, 1)),  # 16 bytes, as Windows stores it
     "wof_wim": ms(0x80000017, struct.pack("<IIIIQ", 1, 1, 1, 0, 7) + bytes(20)),
     "cloud_3": ms(0x9000301A, struct.pack("<HH", 0x8001, 8) + bytes(range(8))),
     "dedup": ms(0x80000013, bytes(range(40))),
