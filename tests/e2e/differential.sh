@@ -32,9 +32,11 @@ if [ ! -x "$NTFSLINKS" ]; then
 fi
 
 work=$top_builddir/tests/work/diff
-if ! sh "$top_srcdir/fixtures/unpack.sh" "$work/img" >/dev/null; then
-    echo "FAIL: fixtures/unpack.sh $work/img"
+fixtures=$top_builddir/tests/work/fixtures   # shared with the other end-to-end tests
+if ! sh "$top_srcdir/fixtures/unpack.sh" "$fixtures" >/dev/null; then
+    echo "FAIL: fixtures/unpack.sh $fixtures"
     exit 1
 fi
+mkdir -p "$work" && ln -sfn "$fixtures" "$work/img"
 
 exec "$PY" "$top_srcdir/tests/e2e/differential.py" "$top_srcdir" "$work" "$NTFSLINKS"
