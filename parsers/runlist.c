@@ -85,7 +85,7 @@ static ntfs_status place_run(int64_t prev, const mapping_pair *mp, uint64_t volu
 	return NTFS_OK;
 }
 
-/* Grows rl to hold one more run, never past base_count + max_new runs (the len/2 bound). */
+/* Grows rl to hold one more run, never past limit (runs before this call + len/2). */
 static ntfs_status reserve(ntfs_runlist *rl, size_t limit, ntfs_error *err)
 {
 	size_t cap;

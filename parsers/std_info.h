@@ -19,6 +19,7 @@
 #define NTFS_FA_COMPRESSED    0x00000800
 #define NTFS_FA_ENCRYPTED     0x00004000
 #define NTFS_FA_DUP_FILE_NAME_INDEX 0x10000000 /* "directory" in $FILE_NAME flags */
+#define NTFS_FA_DUP_VIEW_INDEX      0x20000000 /* a view index ($Secure, $Quota, $ObjId, $Reparse) in $FILE_NAME flags */
 
 typedef struct {
 	uint64_t created;         /* FILETIME: 100 ns since 1601-01-01 UTC */

@@ -350,6 +350,25 @@ Test(realdata, record5_root_directory)
 	cr_assert_eq(a.value[3], 0x63);
 }
 
+Test(realdata, record5_security_descriptor_needs_the_fixups)
+{
+	uint8_t r[RECORD_SIZE];
+	ntfs_record_header h;
+	ntfs_security_descriptor sd;
+	ntfs_attr a;
+	ntfs_error e;
+
+	/* As stored, bytes 510..511 hold the update sequence number, in the middle of the group SID. */
+	cr_assert_eq(load("lastaccess_rec5_root.bin", r, sizeof(r)), RECORD_SIZE);
+	cr_assert_eq(ntfs_record_decode_header(r, RECORD_SIZE, &h, &e), NTFS_OK, "%s", e.reason);
+	cr_assert(find_attr(r, &h, NTFS_AT_SECURITY_DESCRIPTOR, "", &a));
+	cr_assert_lt(a.value - r, 510);
+	cr_assert_gt(a.value - r + (long)a.value_length, 512);
+	cr_assert_eq(ntfs_sd_decode(a.value, a.value_length, &sd, &e), NTFS_OK, "%s", e.reason);
+	cr_assert_str_eq(sd.owner_sid, "S-1-5-18");
+	cr_assert_str_neq(sd.group_sid, "S-1-5-18");
+}
+
 Test(realdata, record9_secure)
 {
 	uint8_t r[RECORD_SIZE];
@@ -363,7 +382,7 @@ Test(realdata, record9_secure)
 	cr_assert_eq(h.lsn, 1077933);
 	fn = file_name_of(r, &h);
 	cr_assert(name_is(fn.name, fn.name_length, "$Secure"));
-	cr_assert_eq(fn.flags, NTFS_FA_HIDDEN | NTFS_FA_SYSTEM | 0x20000000u); /* Hidden, System, Index View */
+	cr_assert_eq(fn.flags, NTFS_FA_HIDDEN | NTFS_FA_SYSTEM | NTFS_FA_DUP_VIEW_INDEX); /* Hidden, System, Index View */
 
 	/* $DATA (128-8) Name: $SDS size: 264208: clusters 641..705. */
 	cr_assert(find_attr(r, &h, NTFS_AT_DATA, "$SDS", &a));
