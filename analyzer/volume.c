@@ -2,6 +2,7 @@
 #include "config.h"
 #include "volume.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -501,6 +502,24 @@ const char *volume_owner_sid(const volume *vol, uint32_t security_id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+void volume_record_owner_sid(volume *vol, uint64_t rec_no, uint32_t security_id, char *out, size_t cap)
+{
+	const char *sid = security_id ? volume_owner_sid(vol, security_id) : NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	ntfs_security_descriptor sd;
+	ntfs_error e;
+	out[0] = '\0';
+	if (sid) {
+		snprintf(out, cap, "%s", sid);
+		return;
+	}
+	if (volume_load_attr(vol, rec_no, NTFS_AT_SECURITY_DESCRIPTOR, NULL, 1u << 20, &data, &len, &e) == NTFS_OK &&
+	    ntfs_sd_decode(data, len, &sd, &e) == NTFS_OK && sd.has_owner)
+		snprintf(out, cap, "%s", sd.owner_sid);
+	free(data);
 }
 
 /* Reads the label and NTFS version from $Volume (record 3); absence is an anomaly only. */

@@ -74,4 +74,10 @@ ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const 
 /* The owner SID ("S-1-5-...") of a security id from $Secure, or NULL when unknown. */
 const char *volume_owner_sid(const volume *vol, uint32_t security_id);
 
+/*
+ * The owner SID of record rec_no: from $Secure by its security id, else from the record's own
+ * $SECURITY_DESCRIPTOR (NTFS 1.x style, as ntfs-3g still writes). Writes "" when neither says.
+ */
+void volume_record_owner_sid(volume *vol, uint64_t rec_no, uint32_t security_id, char *out, size_t cap);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "file_name.h"
 #include "le.h"
+#include "security.h"
 
 #define FILETIME_UNIX_DIFF 11644473600ULL /* seconds from 1601-01-01 to 1970-01-01 */
 
@@ -166,7 +167,9 @@ static json_t *hardlink_json(const vol_analysis *va, uint32_t r)
 	json_object_set_new(o, "size", json_integer((json_int_t)ri->data_size));
 	json_object_set_new(o, "allocated_size", json_integer((json_int_t)ri->allocated_size));
 	json_object_set_new(o, "security_id", json_integer(ri->security_id));
-	json_object_set_new(o, "owner_sid", jstr(volume_owner_sid(va->vol, ri->security_id)));
+	char sid[NTFS_SID_STRING_MAX];
+	volume_record_owner_sid(va->vol, r, ri->security_id, sid, sizeof(sid));
+	json_object_set_new(o, "owner_sid", sid[0] ? json_string(sid) : json_null());
 	for (uint32_t k = 0; k < ri->name_count; k++) {
 		const name_info *n = model_record_name(m, r, k);
 		if (n->ns != NTFS_NS_DOS)
