@@ -42,7 +42,7 @@ demo() {
 	./ntfslinks -o report.json fixtures/demo.E01 || die "ntfslinks failed on fixtures/demo.E01"
 	echo "setup.sh: wrote report.json"
 	jq -r '.volumes[] | "volume \(.index) at offset \(.offset): \(.stats.records_in_use) records in use, \(.stats.hardlink_sets) hard-link sets, \(.stats.reparse_points) reparse points, \(.stats.stale_links) stale links, \(.stats.anomalies) anomalies",
-		(.reparse_points[] | select(.target.status != "ok") | "  \(.target.status): \(.path) -> \(.print_name // .substitute_name // .kind)")' report.json
+		(.reparse_points[] | select(.target != null and .target.status != "ok") | "  \(.target.status): \(.path) -> \(.print_name // .substitute_name // .kind)")' report.json
 }
 
 # Runs the whole test suite and shows Criterion's synthesis lines.
