@@ -31,15 +31,12 @@ typedef struct {
 	bool nomem;
 } worker;
 
-/* FNV-1a over upcased UTF-16 units: equal for names NTFS considers equal. */
+/* Hash of a little-endian UTF-16 name, equal for names NTFS considers equal. */
 static uint32_t name_hash(const ntfs_upcase *uc, const uint8_t *name, size_t units)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < units; i++) {
-		uint16_t c = ntfs_upcase_char(uc, le16(name + 2 * i));
-		h = (h ^ (c & 0xFF)) * 16777619u;
-		h = (h ^ (c >> 8)) * 16777619u;
-	}
+	uint32_t h = MODEL_NAME_HASH_SEED;
+	for (size_t i = 0; i < units; i++)
+		h = model_name_hash_step(h, ntfs_upcase_char(uc, le16(name + 2 * i)));
 	return h;
 }
 

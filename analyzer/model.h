@@ -78,6 +78,15 @@ typedef struct {
 	bool partial;             /* the scan could not read everything */
 } model;
 
+#define MODEL_NAME_HASH_SEED 2166136261u
+
+/* One step of the name hash, FNV-1a over upcased UTF-16 units: the scan and the lookups must agree. */
+static inline uint32_t model_name_hash_step(uint32_t h, uint16_t upcased)
+{
+	h = (h ^ (upcased & 0xFF)) * 16777619u;
+	return (h ^ (upcased >> 8)) * 16777619u;
+}
+
 /* The UTF-8 name of n. */
 static inline const char *model_name_str(const model *m, const name_info *n)
 {

@@ -9,15 +9,12 @@
 
 #define MAX_UNITS 1024
 
-/* FNV-1a over upcased units; must match the hash mft_scan stores for each name. */
+/* Hash of a host-order UTF-16 name; the same as the scan stores for each name. */
 static uint32_t hash_units(const ntfs_upcase *uc, const uint16_t *u, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		uint16_t c = ntfs_upcase_char(uc, u[i]);
-		h = (h ^ (c & 0xFF)) * 16777619u;
-		h = (h ^ (c >> 8)) * 16777619u;
-	}
+	uint32_t h = MODEL_NAME_HASH_SEED;
+	for (size_t i = 0; i < n; i++)
+		h = model_name_hash_step(h, ntfs_upcase_char(uc, u[i]));
 	return h;
 }
 
