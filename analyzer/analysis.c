@@ -78,6 +78,8 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		return st == NTFS_E_NOMEM ? st : NTFS_OK;
 	}
 	model_init(&va->m, va->vol);
+	va->m.want_si_times = a->opts->format == OUTPUT_BODYFILE;
+	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->opts->threads, progress, ctx, &e);
 	if (st == NTFS_OK)
 		st = paths_build(&va->p, &va->m, &e);
@@ -169,9 +171,20 @@ ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress pro
 	}
 	assign_drives(a);
 	resolve_all(a);
-	for (size_t v = 0; v < a->nvols; v++)
-		if (a->vols[v].scanned)
-			links_stats(&a->vols[v]);
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		if (!va->scanned)
+			continue;
+		links_stats(va);
+		if (opts->du) {
+			ntfs_error e;
+			st = du_compute(va, opts->du_path, opts->du_depth, &e);
+			if (st == NTFS_E_NOMEM)
+				return ntfs_error_set(err, st, "%s", e.reason);
+			if (st != NTFS_OK)
+				snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
+		}
+	}
 	now_iso(a->finished, sizeof(a->finished));
 	return NTFS_OK;
 }
@@ -186,6 +199,7 @@ void analysis_free(analysis *a)
 			link_target_free(&le->target);
 		}
 		vec_free(&va->links);
+		du_free(va);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

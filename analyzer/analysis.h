@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "du.h"
 #include "image.h"
 #include "mft_scan.h"
 #include "model.h"
@@ -46,7 +47,7 @@ typedef struct {
 	uint64_t anomalies;
 } volume_stats;
 
-typedef struct {
+typedef struct vol_analysis {
 	int index;
 	image_partition part;
 	bool selected;            /* chosen for analysis (all, or the one --partition names) */
@@ -60,6 +61,8 @@ typedef struct {
 	bool drive_given;         /* from --drive, not inferred */
 	vec links;                /* link_entry */
 	volume_stats stats;
+	vec du;                   /* du_entry, with --du */
+	char du_error[300];       /* why --du found nothing to size on this volume */
 } vol_analysis;
 
 typedef struct {

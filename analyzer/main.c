@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "options.h"
@@ -22,6 +25,83 @@ static bool is_image_file(const analysis *a, const char *path)
 		if (stat(image_segment(a->img, i), &seg) == 0 && seg.st_dev == out.st_dev && seg.st_ino == out.st_ino)
 			return true;
 	return false;
+}
+
+static volatile sig_atomic_t interrupted;
+
+/* First Ctrl-C: stop the scan at the next chunk and write what was found; a second one kills. */
+static void on_sigint(int sig)
+{
+	interrupted = 1;
+	signal(sig, SIG_DFL);
+}
+
+/* What the progress line needs between calls. */
+typedef struct {
+	bool show;                /* standard error is a terminal and not --quiet */
+	struct timespec start, last;
+	const model *m;           /* the volume being scanned */
+	bool drawn;
+} progress_state;
+
+/* Seconds between two clock readings. */
+static double seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Erases the progress line so the summary starts on a clean line. */
+static void progress_erase(progress_state *ps)
+{
+	if (ps->drawn)
+		fputs("\r\033[K", stderr);
+	ps->drawn = false;
+}
+
+/* Scan callback: redraws the progress line at most 10 times a second; stops on Ctrl-C. */
+static int on_progress(void *ctx, const model *m, uint64_t done, uint64_t total)
+{
+	progress_state *ps = ctx;
+	if (interrupted)
+		return 1;
+	if (!ps->show)
+		return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (ps->m != m) { /* a new volume: its own clock */
+		ps->m = m;
+		ps->start = now;
+	}
+	if (done < total && ps->drawn && seconds(&ps->last, &now) < 0.1)
+		return 0;
+	ps->last = now;
+	double el = seconds(&ps->start, &now), rate = el > 0 ? (double)done / el : 0;
+	double mbs = rate * m->vol->record_size / 1e6, left = rate > 0 ? (double)(total - done) / rate : 0;
+	fprintf(stderr, "\r\033[Kntfslinks: volume %d: %llu of %llu records (%.0f%%), %.0f MB/s, %.1f s elapsed, %.1f s left",
+		m->volume_index, (unsigned long long)done, (unsigned long long)total, total ? 100.0 * (double)done / (double)total : 100.0,
+		mbs, el, left);
+	ps->drawn = true;
+	return 0;
+}
+
+/* Writes the report in the chosen format. */
+static ntfs_status write_report(const analysis *a, FILE *out, int argc, char **argv, ntfs_error *err)
+{
+	switch (a->opts->format) {
+	case OUTPUT_JSON:
+	case OUTPUT_NDJSON:
+		return report_write(a, out, argc, argv, err);
+	case OUTPUT_TEXT:
+		return report_text(a, out, err);
+	case OUTPUT_BODYFILE:
+		return report_bodyfile(a, out, err);
+	case OUTPUT_DOT:
+		return report_dot(a, out, err);
+	default:
+		break;
+	}
+	return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "--format %s is not available in this build",
+			      options_format_name(a->opts->format));
 }
 
 /* Prints the per-volume counts to stderr so a person sees at once what was found. */
@@ -69,7 +149,14 @@ int main(int argc, char **argv)
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return 0;
 	}
-	ntfs_status st = analysis_run(&a, &opts, NULL, NULL, &err);
+	/* people at a terminal get the summary; pipelines and files keep JSON */
+	if (!opts.format_given && !opts.output && isatty(STDOUT_FILENO))
+		opts.format = OUTPUT_TEXT;
+	progress_state ps = {.show = !opts.quiet && isatty(STDERR_FILENO)};
+	clock_gettime(CLOCK_MONOTONIC, &ps.start);
+	signal(SIGINT, on_sigint);
+	ntfs_status st = analysis_run(&a, &opts, on_progress, &ps, &err);
+	progress_erase(&ps);
 	if (st != NTFS_OK) {
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
 		analysis_free(&a);
@@ -89,16 +176,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	st = report_write(&a, out, argc, argv, &err);
+	st = write_report(&a, out, argc, argv, &err);
 	if (out != stdout && fclose(out) != 0 && st == NTFS_OK)
 		st = ntfs_error_set(&err, NTFS_E_IO, "closing %s: %s", opts.output, strerror(errno));
 	if (st != NTFS_OK)
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
 	else if (!opts.quiet) {
-		print_summary(&a);
-		if (a.partial)
+		if (!(opts.format == OUTPUT_TEXT && out == stdout)) /* the text view already says it all */
+			print_summary(&a);
+		if (interrupted)
+			fprintf(stderr, "ntfslinks: interrupted: the report covers the records scanned so far (see anomalies)\n");
+		else if (a.partial)
 			fprintf(stderr, "ntfslinks: warning: partial scan: some volumes or records could not be read (see anomalies)\n");
 	}
 	analysis_free(&a);
-	return st == NTFS_OK ? 0 : 2;
+	if (st != NTFS_OK)
+		return 2;
+	return interrupted ? 130 : 0;
 }

@@ -106,6 +106,13 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 			ri->flags |= REC_HAS_SI;
 			ri->std_flags = si.flags;
 			ri->security_id = si.has_v3_fields ? si.security_id : 0;
+			if (w->m->si_times) {
+				uint64_t *t = &w->m->si_times[4 * (size_t)rec];
+				t[0] = si.created;
+				t[1] = si.modified;
+				t[2] = si.mft_modified;
+				t[3] = si.accessed;
+			}
 		}
 		break;
 	case NTFS_AT_FILE_NAME:
@@ -265,6 +272,9 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	}
 	m->count = count;
 	m->recs = calloc(count ? count : 1, sizeof(rec_info));
+	if (m->want_si_times && !(m->si_times = calloc(count ? 4 * count : 1, sizeof(uint64_t))))
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
+				      (unsigned long long)count);
 	size_t per_chunk = CHUNK_BYTES / vol->record_size;
 	uint8_t *buf = malloc(per_chunk * vol->record_size);
 	int nt = thread_count(threads);
@@ -298,7 +308,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
 			goto out;
 		}
-		if (progress && progress(ctx, first + n, count)) {
+		if (progress && progress(ctx, m, first + n, count)) {
 			anomaly_add(&m->anomalies, "scan_interrupted", first + n, "scan stopped after %llu of %llu records",
 				    (unsigned long long)(first + n), (unsigned long long)count);
 			m->partial = true;

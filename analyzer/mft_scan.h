@@ -5,8 +5,8 @@
 
 #include "model.h"
 
-/* Called after each chunk with records done so far; returning non-zero stops the scan early. */
-typedef int (*mft_scan_progress)(void *ctx, uint64_t done, uint64_t total);
+/* Called after each chunk of volume m with records done so far; returning non-zero stops the scan early. */
+typedef int (*mft_scan_progress)(void *ctx, const model *m, uint64_t done, uint64_t total);
 
 /*
  * Scans every record of m->vol into m with `threads` workers (0: one per core), then merges

@@ -20,6 +20,7 @@ void model_free(model *m)
 {
 	free(m->recs);
 	free(m->name_order);
+	free(m->si_times);
 	vec_free(&m->names);
 	vec_free(&m->reparse);
 	arena_free(&m->strings);

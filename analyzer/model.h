@@ -67,6 +67,7 @@ typedef struct {
 
 typedef struct {
 	volume *vol;
+	int volume_index;         /* the volume's number in the report */
 	uint64_t count;           /* records in the table */
 	rec_info *recs;
 	vec names;                /* name_info */
@@ -74,6 +75,8 @@ typedef struct {
 	arena strings;            /* names and raw reparse buffers */
 	vec reparse;              /* reparse_raw */
 	anomaly_list anomalies;
+	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
+	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
 } model;

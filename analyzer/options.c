@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION };
+enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
+       OPT_DRIVE_PREFIX };
+
+static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot"};
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -47,6 +50,28 @@ static int parse_drive(const char *s, drive_mapping *out)
 	return 0;
 }
 
+const char *options_format_name(output_format f)
+{
+	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0]) ? format_names[f] : "?";
+}
+
+/* Parses a --format name; returns 0 or -1. */
+static int parse_format(const char *s, output_format *out)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(s, format_names[i])) {
+			*out = (output_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* True when s looks like a volume path for --du rather than an image file. */
+static bool is_volume_path(const char *s)
+{
+	return s[0] == '\\';
+}
+
 void options_usage(FILE *f)
 {
 	fputs("Usage: ntfslinks [OPTIONS] IMAGE\n"
@@ -58,8 +83,18 @@ void options_usage(FILE *f)
 	      "\n"
 	      "Output:\n"
 	      "  -o, --output FILE    write the report to FILE (default: standard output)\n"
-	      "      --format FMT     json (one document, default) or ndjson (one object per line)\n"
-	      "  -q, --quiet          no summary or warnings on standard error\n"
+	      "      --format FMT     json     one JSON document (the default when output is not a terminal)\n"
+	      "                       ndjson   one JSON object per line, for pipelines\n"
+	      "                       text     a summary for people (the default on a terminal without -o)\n"
+	      "                       bodyfile TSK bodyfile for mactime, link targets appended as -> target\n"
+	      "                       dot      Graphviz graph of the links (render with dot -Tsvg)\n"
+	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does\n"
+	      "  -q, --quiet          no progress, summary or warnings on standard error\n"
+	      "\n"
+	      "Sizes:\n"
+	      "      --du [PATH]      link-aware sizes of directory PATH (default \\) and its subdirectories:\n"
+	      "                       bytes over all names, over distinct files, and shared with files outside\n"
+	      "      --du-depth N     levels of subdirectories to size below PATH (default 1)\n"
 	      "\n"
 	      "Volumes:\n"
 	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset\n"
@@ -85,6 +120,9 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"partition", required_argument, NULL, OPT_PARTITION},
 		{"drive", required_argument, NULL, OPT_DRIVE},
 		{"threads", required_argument, NULL, OPT_THREADS},
+		{"du", optional_argument, NULL, OPT_DU},
+		{"du-depth", required_argument, NULL, OPT_DU_DEPTH},
+		{"drive-prefix", required_argument, NULL, OPT_DRIVE_PREFIX},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -95,6 +133,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->partition = -1;
+	opts->du_depth = OPTIONS_DU_DEPTH_DEFAULT;
 	msg[0] = '\0';
 	optind = 1;
 	opterr = 0;
@@ -104,12 +143,25 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			opts->output = optarg;
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "json"))
-				opts->format = OUTPUT_JSON;
-			else if (!strcmp(optarg, "ndjson"))
-				opts->format = OUTPUT_NDJSON;
-			else
-				return usage_error(msg, cap, "unknown --format '%s' (json or ndjson)", optarg);
+			if (parse_format(optarg, &opts->format))
+				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile or dot)",
+						   optarg);
+			opts->format_given = true;
+			break;
+		case OPT_DU:
+			opts->du = true;
+			opts->du_path = optarg;
+			break;
+		case OPT_DU_DEPTH:
+			if (parse_u64(optarg, &n) || n > 64)
+				return usage_error(msg, cap, "--du-depth needs a number from 0 to 64, not '%s'", optarg);
+			opts->du_depth = (int)n;
+			opts->du = true;
+			break;
+		case OPT_DRIVE_PREFIX:
+			if (!isalpha((unsigned char)optarg[0]) || optarg[1] != ':' || optarg[2])
+				return usage_error(msg, cap, "--drive-prefix needs a drive like C:, not '%s'", optarg);
+			opts->drive_prefix = optarg;
 			break;
 		case OPT_OFFSET:
 			if (parse_u64(optarg, &opts->offset))
@@ -150,6 +202,9 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 	}
 	if (opts->have_offset && opts->partition >= 0)
 		return usage_error(msg, cap, "--offset and --partition pick a volume two ways: give one");
+	/* "--du PATH IMAGE": getopt cannot take an optional argument after a space, so take it here */
+	if (opts->du && !opts->du_path && optind + 1 < argc && is_volume_path(argv[optind]))
+		opts->du_path = argv[optind++];
 	if (optind >= argc)
 		return usage_error(msg, cap, "no image given");
 	if (optind + 1 < argc)

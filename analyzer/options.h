@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { OUTPUT_JSON, OUTPUT_NDJSON } output_format;
+typedef enum { OUTPUT_JSON, OUTPUT_NDJSON, OUTPUT_TEXT, OUTPUT_BODYFILE, OUTPUT_DOT } output_format;
+
+#define OPTIONS_DU_DEPTH_DEFAULT 1
 
 #define OPTIONS_MAX_DRIVES 26
 
@@ -21,6 +23,7 @@ typedef struct {
 	const char *image;        /* the first (or only) image file */
 	const char *output;       /* NULL: standard output */
 	output_format format;
+	bool format_given;        /* --format was on the command line */
 	bool have_offset;
 	uint64_t offset;          /* --offset BYTES: one volume at this byte offset */
 	int partition;            /* --partition N: only volume N; -1 for all */
@@ -28,6 +31,10 @@ typedef struct {
 	int drive_count;
 	int threads;              /* 0: one per core */
 	bool quiet;
+	bool du;                  /* --du: link-aware directory sizes */
+	const char *du_path;      /* directory to size (NULL: the root) */
+	int du_depth;             /* levels of subdirectories below du_path */
+	const char *drive_prefix; /* --drive-prefix X: for bodyfile names */
 	bool help;
 	bool version;
 } options;
@@ -37,6 +44,9 @@ typedef struct {
  * (msg_cap bytes). --help and --version set their flags and skip the image requirement.
  */
 int options_parse(int argc, char **argv, options *opts, char *msg, size_t msg_cap);
+
+/* Stable name of an output format ("json", "text", ...). */
+const char *options_format_name(output_format f);
 
 /* Writes the --help text to f. */
 void options_usage(FILE *f);

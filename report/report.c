@@ -19,6 +19,7 @@ typedef struct {
 	bool ndjson;
 	bool first_item;          /* JSON mode: no comma before the first item of an array */
 	int volume;
+	bool du;                  /* --du: directory sizes follow the anomalies */
 	bool failed;
 } writer;
 
@@ -324,7 +325,16 @@ static json_t *volume_json(const vol_analysis *va)
 	return o;
 }
 
-/* Streams a volume's hard-link sets, reparse points and anomalies. */
+/* One directory of --du: the three sizes that answer "how big is it, really". */
+static json_t *du_json(const du_entry *e)
+{
+	return json_pack("{s:o,s:i,s:i,s:I,s:I,s:I,s:I,s:I}", "path", jstr(e->path), "record", (json_int_t)e->record,
+			 "depth", (json_int_t)e->depth, "names", (json_int_t)e->names, "files", (json_int_t)e->files,
+			 "names_bytes", (json_int_t)e->names_bytes, "records_bytes", (json_int_t)e->records_bytes,
+			 "shared_bytes", (json_int_t)e->shared_bytes);
+}
+
+/* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
 static void volume_items(writer *w, vol_analysis *va)
 {
 	const model *m = &va->m;
@@ -344,6 +354,19 @@ static void volume_items(writer *w, vol_analysis *va)
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->items.count; i++)
 			emit(w, "anomaly", anomaly_json(lists[l], &VEC_AT(&lists[l]->items, anomaly, i)));
+	array_close(w);
+	if (!w->du)
+		return;
+	if (va->du_error[0] && !w->ndjson) {
+		json_t *msg = jstr(va->du_error);
+		char *txt = json_dumps(msg, JSON_ENCODE_ANY);
+		fprintf(w->f, ",\n   \"directory_sizes_error\": %s", txt ? txt : "null");
+		free(txt);
+		json_decref(msg);
+	}
+	array_open(w, "directory_sizes");
+	for (size_t i = 0; i < va->du.count; i++)
+		emit(w, "directory_size", du_json(&VEC_AT(&va->du, du_entry, i)));
 	array_close(w);
 }
 
@@ -428,7 +451,7 @@ static void open_object(writer *w, json_t *o, const char *indent)
 
 ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err)
 {
-	writer w = {.f = f, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1};
+	writer w = {.f = f, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1, .du = a->opts->du};
 	json_t *head = header_json(a, argc, argv);
 	if (w.ndjson)
 		emit(&w, "report", head);

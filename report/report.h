@@ -13,6 +13,15 @@
 /* Writes the report of analysis a to f in the format opts asks for; argv is the command line. */
 ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err);
 
+/* Writes the human summary (--format text): per volume, stale links first, then sets, then anomalies. */
+ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err);
+
+/* Writes TSK's bodyfile (mactime 3.x, the fls -m layout) for every name, link targets appended. */
+ntfs_status report_bodyfile(const analysis *a, FILE *f, ntfs_error *err);
+
+/* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
+ntfs_status report_dot(const analysis *a, FILE *f, ntfs_error *err);
+
 /* Formats a FILETIME as ISO 8601 UTC with 100 ns precision ("2026-01-01T00:00:00.1234567Z"). */
 void report_filetime(uint64_t ft, char *buf, size_t cap);
 

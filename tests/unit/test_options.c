@@ -70,3 +70,29 @@ Test(options, offset_accepts_hex)
 	cr_assert(o.have_offset);
 	cr_assert_eq(o.offset, 1048576);
 }
+
+Test(options, views_and_du)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "--format", "bodyfile", "--drive-prefix", "C:", "--du", "\\Windows", "x.E01", NULL};
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert_eq(o.format, OUTPUT_BODYFILE);
+	cr_assert(o.format_given);
+	cr_assert_str_eq(o.drive_prefix, "C:");
+	cr_assert(o.du);
+	cr_assert_str_eq(o.du_path, "\\Windows");
+	cr_assert_eq(o.du_depth, OPTIONS_DU_DEPTH_DEFAULT);
+	cr_assert_str_eq(o.image, "x.E01");
+	const char *b[] = {"ntfslinks", "--du", "x.E01", NULL}; /* --du alone: the root */
+	cr_assert_eq(parse(&o, msg, b), 0, "%s", msg);
+	cr_assert_null(o.du_path);
+	cr_assert_str_eq(o.image, "x.E01");
+	const char *c[] = {"ntfslinks", "--du-depth", "3", "--format", "dot", "x.E01", NULL};
+	cr_assert_eq(parse(&o, msg, c), 0, "%s", msg);
+	cr_assert(o.du);
+	cr_assert_eq(o.du_depth, 3);
+	cr_assert_str_eq(options_format_name(o.format), "dot");
+	const char *d[] = {"ntfslinks", "--drive-prefix", "CC", "x", NULL};
+	cr_assert_eq(parse(&o, msg, d), -1);
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "du.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "file_name.h"
+
+#define MAX_COMPONENT 1024
+
+/* Children of every directory, as name indexes grouped by validated parent (CSR). */
+typedef struct {
+	uint32_t *first;          /* count + 1 offsets */
+	uint32_t *names;
+} children;
+
+/* Groups the names of allocated records (DOS aliases aside) under their validated parent directory. */
+static int children_build(const vol_analysis *va, children *c)
+{
+	const model *m = &va->m;
+	size_t n = m->names.count;
+	c->first = calloc(m->count + 2, sizeof(uint32_t));
+	c->names = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!c->first || !c->names)
+		return -1;
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const name_info *ni = model_name(m, (uint32_t)i);
+			uint32_t d = va->ix.dir[i];
+			if (ni->owner == MODEL_NONE || ni->ns == NTFS_NS_DOS || !model_in_use(m, ni->owner) ||
+			    d == PATHS_ORPHAN || d == MODEL_NONE || d == ni->owner)
+				continue;
+			if (pass == 0)
+				c->first[d + 2]++;
+			else
+				c->names[c->first[d + 1]++] = (uint32_t)i;
+		}
+		if (pass == 0)
+			for (uint64_t r = 0; r < m->count; r++)
+				c->first[r + 2] += c->first[r + 1];
+	}
+	return 0;
+}
+
+/* Directories that sizes descend into: allocated, and not a junction or symbolic link. */
+static bool descend(const model *m, uint32_t r)
+{
+	return (m->recs[r].flags & REC_DIR) && !(m->recs[r].flags & REC_HAS_REPARSE);
+}
+
+/* Scratch shared by every directory sized: marks are stamped so nothing needs clearing. */
+typedef struct {
+	uint32_t *mark;
+	uint32_t *count;
+	vec stack;                /* uint32_t directories to visit */
+	vec touched;              /* uint32_t files met */
+	uint32_t stamp;
+} du_scratch;
+
+/* Sizes everything beneath directory d into e. */
+static int size_dir(const vol_analysis *va, const children *c, du_scratch *s, uint32_t d, du_entry *e)
+{
+	const model *m = &va->m;
+	s->stamp++;
+	s->stack.count = s->touched.count = 0;
+	uint32_t *top = vec_push(&s->stack);
+	if (!top)
+		return -1;
+	*top = d;
+	s->mark[d] = s->stamp;
+	while (s->stack.count) {
+		uint32_t dir = VEC_AT(&s->stack, uint32_t, --s->stack.count);
+		for (uint32_t k = c->first[dir]; k < c->first[dir + 1]; k++) {
+			uint32_t r = model_name(m, c->names[k])->owner;
+			if (m->recs[r].flags & REC_DIR) {
+				if (descend(m, r) && s->mark[r] != s->stamp) {
+					s->mark[r] = s->stamp;
+					uint32_t *p = vec_push(&s->stack);
+					if (!p)
+						return -1;
+					*p = r;
+				}
+				continue;
+			}
+			uint64_t size = m->recs[r].data_size;
+			e->names++;
+			e->names_bytes += size;
+			if (s->mark[r] != s->stamp) {
+				s->mark[r] = s->stamp;
+				s->count[r] = 0;
+				e->files++;
+				e->records_bytes += size;
+				uint32_t *t = vec_push(&s->touched);
+				if (!t)
+					return -1;
+				*t = r;
+			}
+			s->count[r]++;
+		}
+	}
+	for (size_t i = 0; i < s->touched.count; i++) {
+		uint32_t r = VEC_AT(&s->touched, uint32_t, i);
+		if (s->count[r] < links_name_count(m, r))
+			e->shared_bytes += m->recs[r].data_size;
+	}
+	return 0;
+}
+
+/* Finds the allocated directory at a volume path (no links followed); MODEL_NONE when absent. */
+static uint32_t find_dir(const vol_analysis *va, const char *path)
+{
+	uint32_t dir = NTFS_ROOT_RECORD, found[8];
+	char comp[MAX_COMPONENT];
+	const char *s = path ? path : "";
+	while (*s) {
+		while (*s == '\\' || *s == '/')
+			s++;
+		size_t n = strcspn(s, "\\/");
+		if (n == 0)
+			break;
+		if (n >= sizeof(comp))
+			return MODEL_NONE;
+		memcpy(comp, s, n);
+		comp[n] = '\0';
+		s += n;
+		size_t k = name_index_find(&va->ix, dir, comp, n, found, 8), next = MODEL_NONE;
+		for (size_t i = 0; i < k && i < 8; i++) {
+			uint32_t owner = model_name(&va->m, found[i])->owner;
+			if (model_in_use(&va->m, owner) && (va->m.recs[owner].flags & REC_DIR))
+				next = owner;
+		}
+		if (next == MODEL_NONE)
+			return MODEL_NONE;
+		dir = (uint32_t)next;
+	}
+	return dir;
+}
+
+/* Adds the entry for directory d at depth, then its subdirectories while depth allows (breadth first). */
+static int list_dirs(const vol_analysis *va, const children *c, uint32_t d, int max_depth, vec *out)
+{
+	size_t at = out->count;
+	du_entry *e = vec_push(out);
+	if (!e)
+		return -1;
+	e->record = d;
+	e->depth = 0;
+	for (; at < out->count; at++) {
+		du_entry cur = VEC_AT(out, du_entry, at);
+		if (cur.depth >= max_depth)
+			continue;
+		for (uint32_t k = c->first[cur.record]; k < c->first[cur.record + 1]; k++) {
+			uint32_t r = model_name(&va->m, c->names[k])->owner;
+			if (!descend(&va->m, r))
+				continue;
+			du_entry *sub = vec_push(out);
+			if (!sub)
+				return -1;
+			sub->record = r;
+			sub->depth = cur.depth + 1;
+		}
+	}
+	return 0;
+}
+
+ntfs_status du_compute(vol_analysis *va, const char *path, int depth, ntfs_error *err)
+{
+	children c = {0};
+	du_scratch s = {0};
+	ntfs_status st = NTFS_OK;
+	vec_init(&va->du, sizeof(du_entry));
+	uint32_t d = find_dir(va, path);
+	if (d == MODEL_NONE)
+		return ntfs_error_set(err, NTFS_E_INVALID, "no allocated directory %s on volume %d", path ? path : "\\",
+				      va->index);
+	vec_init(&s.stack, sizeof(uint32_t));
+	vec_init(&s.touched, sizeof(uint32_t));
+	s.mark = calloc(va->m.count + 1, sizeof(uint32_t));
+	s.count = calloc(va->m.count + 1, sizeof(uint32_t));
+	if (!s.mark || !s.count || children_build(va, &c) || list_dirs(va, &c, d, depth, &va->du)) {
+		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory sizing directories");
+		goto out;
+	}
+	for (size_t i = 0; i < va->du.count; i++) {
+		du_entry *e = &VEC_AT(&va->du, du_entry, i);
+		e->path = paths_dir_alloc(&va->p, e->record);
+		if (!e->path || size_dir(va, &c, &s, e->record, e)) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory sizing directories");
+			goto out;
+		}
+	}
+out:
+	free(c.first);
+	free(c.names);
+	free(s.mark);
+	free(s.count);
+	vec_free(&s.stack);
+	vec_free(&s.touched);
+	return st;
+}
+
+void du_free(vol_analysis *va)
+{
+	for (size_t i = 0; i < va->du.count; i++)
+		free(VEC_AT(&va->du, du_entry, i).path);
+	vec_free(&va->du);
+}

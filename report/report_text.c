@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The human summary (--format text): what was scanned, stale links first, then sets and anomalies, in 100 columns. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define WIDTH 100
+#define TOP_SETS 10
+#define TOP_LINKS 20
+#define TOP_ANOMALIES 30
+#define PATH_INDENT 34
+
+/* Counts UTF-8 code points: the terminal columns of a string, near enough for paths. */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Byte offset of the code point that starts column col of s. */
+static size_t byte_at(const char *s, size_t col)
+{
+	size_t i = 0, c = 0;
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && c++ == col)
+			return i;
+	return i;
+}
+
+/* Prints s in at most width columns, eliding the middle with "…" so both ends of a path stay visible. */
+static void put_fit(FILE *f, const char *s, size_t width)
+{
+	size_t n = columns(s);
+	if (n <= width || width < 5) {
+		fputs(s, f);
+		return;
+	}
+	size_t head = (width - 1) / 2, tail = width - 1 - head;
+	fprintf(f, "%.*s…%s", (int)byte_at(s, head), s, s + byte_at(s, n - tail));
+}
+
+/* Formats a byte count for people: "94.2 KiB". */
+static void human(uint64_t v, char *buf, size_t cap)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+	double d = (double)v;
+	int u = 0;
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, cap, "%llu B", (unsigned long long)v);
+	else
+		snprintf(buf, cap, "%.1f %s", d, units[u]);
+}
+
+/* True for targets that need an investigator's eye (not ok, not merely elsewhere). */
+static bool is_stale(const link_entry *le)
+{
+	const char *s = le->target.status;
+	return le->has_target && s && strcmp(s, "ok") && strcmp(s, "external") && strcmp(s, "remote");
+}
+
+/* What a link points at, as written: print name, else substitute name, else the WSL or alias target. */
+static const char *link_text(const link_entry *le)
+{
+	const reparse_point *rp = &le->rp;
+	if (rp->print_name && *rp->print_name)
+		return rp->print_name;
+	if (rp->substitute_name)
+		return rp->substitute_name;
+	if (rp->lx_target)
+		return rp->lx_target;
+	if (rp->appx_target_path)
+		return rp->appx_target_path;
+	return "";
+}
+
+/* Path of a link's record, or a placeholder when it has no name. */
+static char *link_path(const vol_analysis *va, const link_entry *le)
+{
+	if (le->name == MODEL_NONE)
+		return strdup("(no name)");
+	return paths_name_alloc(&va->p, model_name(&va->m, le->name));
+}
+
+/* One link on two lines: status, path -> target; then kind, record and the reason. */
+static void print_link(FILE *f, const vol_analysis *va, const link_entry *le)
+{
+	char *path = link_path(va, le);
+	const char *status = le->has_target ? le->target.status : "-";
+	const char *text = link_text(le);
+	size_t room = WIDTH - 4 - 14 - 4, pw = columns(path ? path : "?"), tw = columns(text);
+	if (pw + tw > room) { /* share the line: the shorter side keeps its length when it can */
+		if (tw <= room / 2)
+			pw = room - tw;
+		else if (pw <= room / 2)
+			tw = room - pw;
+		else {
+			pw = room / 2;
+			tw = room - pw;
+		}
+	}
+	fprintf(f, "    %-13s ", status);
+	put_fit(f, path ? path : "?", pw);
+	fputs(" -> ", f);
+	put_fit(f, text, tw);
+	fputc('\n', f);
+	fprintf(f, "    %-13s %s, record %u%s", "", reparse_kind_name(le->rp.kind), le->record,
+		le->allocated ? "" : " (deleted)");
+	if (le->has_target && le->target.reason) {
+		fputs(": ", f);
+		put_fit(f, le->target.reason, WIDTH - 36);
+	}
+	fputc('\n', f);
+	free(path);
+}
+
+/* Orders hard-link sets by name count, then size, for "largest first". */
+typedef struct {
+	uint32_t record;
+	uint32_t names;
+	uint64_t size;
+} set_rank;
+
+/* Largest first; ties by record for a stable listing. */
+static int set_cmp(const void *pa, const void *pb)
+{
+	const set_rank *a = pa, *b = pb;
+	if (a->names != b->names)
+		return a->names > b->names ? -1 : 1;
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return a->record < b->record ? -1 : a->record > b->record;
+}
+
+/* The largest hard-link sets with all (or the first few) of their paths. */
+static void print_sets(FILE *f, const vol_analysis *va)
+{
+	const model *m = &va->m;
+	size_t n = 0;
+	set_rank *r = malloc((va->stats.hardlink_sets ? va->stats.hardlink_sets : 1) * sizeof(*r));
+	if (!r)
+		return;
+	for (uint64_t rec = 0; rec < m->count && n < va->stats.hardlink_sets; rec++)
+		if (links_is_hardlink_set(m, (uint32_t)rec))
+			r[n++] = (set_rank){(uint32_t)rec, links_name_count(m, (uint32_t)rec), m->recs[rec].data_size};
+	qsort(r, n, sizeof(*r), set_cmp);
+	fprintf(f, "\n  Largest hard-link sets (%zu of %llu)\n", n < TOP_SETS ? n : TOP_SETS,
+		(unsigned long long)va->stats.hardlink_sets);
+	if (n)
+		fprintf(f, "    %5s  %10s  %9s  %s\n", "names", "size", "record", "paths");
+	for (size_t i = 0; i < n && i < TOP_SETS; i++) {
+		char size[32];
+		human(r[i].size, size, sizeof(size));
+		fprintf(f, "    %5u  %10s  %9u  ", r[i].names, size, r[i].record);
+		uint32_t shown = 0;
+		for (uint32_t k = 0; k < m->recs[r[i].record].name_count && shown < 5; k++) {
+			const name_info *ni = model_record_name(m, r[i].record, k);
+			if (ni->ns == 2 /* DOS alias */)
+				continue;
+			char *p = paths_name_alloc(&va->p, ni);
+			if (shown++)
+				fprintf(f, "%*s", PATH_INDENT, "");
+			put_fit(f, p ? p : "?", WIDTH - PATH_INDENT);
+			fputc('\n', f);
+			free(p);
+		}
+		if (r[i].names > shown)
+			fprintf(f, "%*s… and %u more\n", PATH_INDENT, "", r[i].names - shown);
+	}
+	free(r);
+}
+
+/* Stale links first, then (briefly) the links that resolve. */
+static void print_links(FILE *f, const vol_analysis *va)
+{
+	size_t stale = 0, other = 0;
+	for (size_t i = 0; i < va->links.count; i++)
+		stale += is_stale(&VEC_AT(&va->links, link_entry, i));
+	fprintf(f, "\n  Stale links (%zu)\n", stale);
+	for (size_t i = 0; i < va->links.count; i++) {
+		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		if (is_stale(le))
+			print_link(f, va, le);
+	}
+	other = va->links.count - stale;
+	fprintf(f, "\n  Other reparse points (%zu%s)\n", other, other > TOP_LINKS ? ", first 20" : "");
+	size_t shown = 0;
+	for (size_t i = 0; i < va->links.count && shown < TOP_LINKS; i++) {
+		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		if (!is_stale(le)) {
+			print_link(f, va, le);
+			shown++;
+		}
+	}
+}
+
+/* The anomalies, volume-wide first, each with its record. */
+static void print_anomalies(FILE *f, const vol_analysis *va)
+{
+	const anomaly_list *lists[2] = {&va->vol->anomalies, &va->m.anomalies};
+	size_t total = anomaly_count(lists[0]) + anomaly_count(lists[1]), shown = 0;
+	fprintf(f, "\n  Anomalies (%zu%s)\n", total, total > TOP_ANOMALIES ? ", first 30: the JSON report has all" : "");
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < lists[l]->items.count && shown < TOP_ANOMALIES; i++, shown++) {
+			const anomaly *an = &VEC_AT(&lists[l]->items, anomaly, i);
+			char rec[24] = "-";
+			if (an->record != ANOMALY_NO_RECORD)
+				snprintf(rec, sizeof(rec), "%llu", (unsigned long long)an->record);
+			fprintf(f, "    %-28s %9s  ", an->type, rec);
+			put_fit(f, anomaly_detail(lists[l], an), WIDTH - 44);
+			fputc('\n', f);
+		}
+}
+
+/* --du as an indented tree: Explorer's sum, each file once, and what is shared with the outside. */
+static void print_du(FILE *f, const vol_analysis *va)
+{
+	if (va->du_error[0]) {
+		fprintf(f, "\n  Directory sizes: %s\n", va->du_error);
+		return;
+	}
+	fprintf(f, "\n  Directory sizes (all names / each file once / shared with outside)\n");
+	for (size_t i = 0; i < va->du.count; i++) {
+		const du_entry *e = &VEC_AT(&va->du, du_entry, i);
+		char a[32], b[32], c[32];
+		human(e->names_bytes, a, sizeof(a));
+		human(e->records_bytes, b, sizeof(b));
+		human(e->shared_bytes, c, sizeof(c));
+		fprintf(f, "    %11s %11s %11s  %*s", a, b, c, 2 * e->depth, "");
+		put_fit(f, e->path, WIDTH - 42 - 2 * (size_t)e->depth);
+		fputc('\n', f);
+	}
+}
+
+/* The volume header: where, what, how many. */
+static void print_volume(FILE *f, const vol_analysis *va, bool du)
+{
+	char size[32];
+	human(va->part.length, size, sizeof(size));
+	fprintf(f, "\nVolume %d at byte %llu, %s", va->index, (unsigned long long)va->part.offset, size);
+	if (!va->scanned) {
+		fprintf(f, ": not scanned: %s\n", va->error);
+		return;
+	}
+	const volume *vol = va->vol;
+	if (va->drive)
+		fprintf(f, ", drive %c: (%s)", va->drive, va->drive_given ? "--drive" : "inferred");
+	fputs("\n ", f);
+	if (vol->has_version)
+		fprintf(f, " NTFS %u.%u,", vol->version_major, vol->version_minor);
+	if (vol->has_label)
+		fprintf(f, " label \"%s\",", vol->label);
+	if (!vol->is_mft_file)
+		fprintf(f, " serial %016llX,", (unsigned long long)vol->boot.serial);
+	fprintf(f, " %u-byte records", vol->record_size);
+	const volume_stats *s = &va->stats;
+	fprintf(f, "\n  %llu records (%llu in use), %llu names, %llu hard-link sets, %llu reparse points, %llu stale links, "
+		   "%llu anomalies%s\n",
+		(unsigned long long)vol->record_count, (unsigned long long)s->records_in_use,
+		(unsigned long long)s->names, (unsigned long long)s->hardlink_sets, (unsigned long long)s->reparse_points,
+		(unsigned long long)s->stale_links, (unsigned long long)s->anomalies,
+		va->m.partial ? " (PARTIAL SCAN)" : "");
+	print_links(f, va);
+	print_sets(f, va);
+	print_anomalies(f, va);
+	if (du)
+		print_du(f, va);
+}
+
+ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err)
+{
+	char size[32];
+	human(image_size(a->img), size, sizeof(size));
+	fprintf(f, "%s %s: ", PACKAGE_NAME, PACKAGE_VERSION);
+	put_fit(f, a->opts->image, 60);
+	fprintf(f, " (%s, %s, %zu segment%s)\n", image_format_name(image_get_format(a->img)), size,
+		image_segment_count(a->img), image_segment_count(a->img) == 1 ? "" : "s");
+	const image_ewf_info *e = image_ewf(a->img);
+	if (e)
+		fprintf(f, "E01: case %s, evidence %s, examiner %s, acquired %s\n", e->case_number ? e->case_number : "-",
+			e->evidence_number ? e->evidence_number : "-", e->examiner ? e->examiner : "-",
+			e->acquisition_date ? e->acquisition_date : "-");
+	for (size_t v = 0; v < a->nvols; v++)
+		if (a->vols[v].selected)
+			print_volume(f, &a->vols[v], a->opts->du);
+	if (a->partial)
+		fputs("\nThe scan is PARTIAL: some volumes or records could not be read (see the anomalies).\n", f);
+	if (fflush(f) || ferror(f))
+		return ntfs_error_set(err, NTFS_E_IO, "writing the report failed");
+	return NTFS_OK;
+}
