@@ -61,12 +61,17 @@ static ntfs_status read_exact(image *img, uint64_t off, void *buf, size_t len, n
 	return NTFS_OK;
 }
 
-ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, void *buf, size_t len,
-			     ntfs_error *err)
+/*
+ * Reads len bytes at byte offset off of an attribute's data through its runlist. Bytes past the end of
+ * the image: with missing == NULL an error (NTFS_E_TRUNCATED); otherwise they read as zeros and
+ * *missing is lowered to the offset in buf of the first such byte (left alone when nothing is missing).
+ */
+static ntfs_status read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, uint8_t *out, size_t len,
+			     size_t *missing, ntfs_error *err)
 {
-	uint8_t *out = buf;
 	uint64_t cs = vol->boot.cluster_size;
-	while (len > 0) {
+	size_t done = 0;
+	while (done < len) {
 		uint64_t vcn = off / cs, within = off % cs;
 		int64_t lcn;
 		uint64_t left;
@@ -74,23 +79,35 @@ ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 		if (st != NTFS_OK)
 			return st;
 		uint64_t avail = left * cs - within;
-		size_t n = avail < len ? (size_t)avail : len;
+		size_t n = avail < len - done ? (size_t)avail : len - done;
 		if (lcn == NTFS_LCN_SPARSE) {
-			memset(out, 0, n);
+			memset(out + done, 0, n);
 		} else {
 			uint64_t pos = vol->offset + (uint64_t)lcn * cs + within;
 			size_t got = 0;
-			st = image_read(vol->img, pos, out, n, &got, err);
+			st = image_read(vol->img, pos, out + done, n, &got, err);
 			if (st != NTFS_OK)
 				return st;
-			if (got < n)
-				memset(out + got, 0, n - got);
+			if (got < n) {
+				if (!missing)
+					return ntfs_error_set(err, NTFS_E_TRUNCATED,
+							      "the image ends at byte %llu, inside data wanted at byte %llu",
+							      (unsigned long long)(pos + got), (unsigned long long)pos);
+				memset(out + done + got, 0, n - got);
+				if (done + got < *missing)
+					*missing = done + got;
+			}
 		}
-		out += n;
+		done += n;
 		off += n;
-		len -= n;
 	}
 	return NTFS_OK;
+}
+
+ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, void *buf, size_t len,
+			     ntfs_error *err)
+{
+	return read_runs(vol, rl, off, buf, len, NULL, err);
 }
 
 ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8_t *buf, uint64_t *short_records,
@@ -112,7 +129,13 @@ ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8
 		}
 		return NTFS_OK;
 	}
-	return volume_read_runs(vol, &vol->mft_runs, off, buf, len, err);
+	/* a truncated image: every record from the first one with a missing byte on counts as short
+	 * (exact when the image simply ends; conservative for a fragmented $MFT with a hole in the middle) */
+	size_t missing = len;
+	ntfs_status st = read_runs(vol, &vol->mft_runs, off, buf, len, &missing, err);
+	if (st == NTFS_OK && missing < len && short_records)
+		*short_records = count - missing / vol->record_size;
+	return st;
 }
 
 ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_record_header *hdr, ntfs_error *err)
@@ -120,9 +143,13 @@ ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_rec
 	ntfs_record_fixups fx;
 	if (!vol->is_mft_file && vol->mft_runs.count == 0)
 		return ntfs_error_set(err, NTFS_E_INVALID, "record %llu: $MFT has no runs", (unsigned long long)rec);
-	ntfs_status st = volume_read_records(vol, rec, 1, buf, NULL, err);
+	uint64_t short_records = 0;
+	ntfs_status st = volume_read_records(vol, rec, 1, buf, &short_records, err);
 	if (st != NTFS_OK)
 		return st;
+	if (short_records)
+		return ntfs_error_set(err, NTFS_E_TRUNCATED, "record %llu lies past the end of the image",
+				      (unsigned long long)rec);
 	st = ntfs_record_decode_header(buf, vol->record_size, hdr, err);
 	if (st != NTFS_OK)
 		return st;
@@ -586,7 +613,7 @@ ntfs_status volume_open(image *img, uint64_t offset, uint64_t length, volume **o
 ntfs_status volume_open_mft_file(image *img, volume **out, ntfs_error *err)
 {
 	volume *vol = volume_new(img, 0, 0);
-	uint8_t head[64];
+	uint8_t head[512];       /* covers the update sequence array of 4 KiB records */
 	ntfs_record_header hdr;
 	*out = NULL;
 	if (!vol)
