@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libjansson-dev
-	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip)
+	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 

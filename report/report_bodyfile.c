@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * TSK bodyfile (mactime 3.x), laid out as `fls -m C: -r -p` writes it for NTFS:
+ *
+ *   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
+ *
+ * Conventions, and where they differ from fls (checked against sleuthkit 4.12 on the fixtures):
+ * - Two lines per name, in fls's order: first one with " ($FILE_NAME)" appended and the times of that
+ *   name's own $FILE_NAME attribute (fls repeats one $FILE_NAME of the record for every hard link; we
+ *   give each link its own, which is what it records), then one with the record's $STANDARD_INFORMATION
+ *   times. TSK shows unset (zero) times as 2076-11-29 (an unsigned wrap); we write 0.
+ * - Times are Unix seconds; NTFS maps atime = accessed, mtime = modified, ctime = MFT modified,
+ *   crtime = created. Unset or pre-1970 times are written as 0 (mactime wants non-negative numbers).
+ * - inode is the MFT record number alone (what istat takes), not fls's record-type-id: we do not keep
+ *   attribute ids, and the record number is what the JSON report names too.
+ * - mode is fls's: name type / meta type and permissions, "d/drwxrwxrwx" or "r/rrwxrwxrwx"; TSK's
+ *   NTFS mapping clears the read bits for read-only files and the write bits for hidden ones. Deleted
+ *   names have "-" as name type and " (deleted)" after the name, as fls.
+ * - UID and GID are 0 (fls prints $STANDARD_INFORMATION's owner id, which is 0 on NTFS 3 volumes and
+ *   garbage on 48-byte ones). MD5 is 0.
+ * - size: the unnamed $DATA's size on the first line (directories: 0, where fls shows $INDEX_ROOT's
+ *   size); on the $FILE_NAME line the attribute's length, 66 + 2 * name length, as fls.
+ * - Names use '/' separators. DOS 8.3 aliases get no lines (fls skips them too); neither do the root
+ *   directory itself, named streams, nor records without any name (fls's $OrphanFiles/OrphanFile-N).
+ * - Reparse points that point somewhere get " -> TARGET" after the name (and after " ($FILE_NAME)"),
+ *   as fls writes ext4 symbolic links: the print name (else the substitute name) of junctions, mount
+ *   points and symbolic links, the target of WSL links, the executable of app execution aliases.
+ * - Prefix: "--drive-prefix C:" gives "C:/dir/file" like `fls -m C:`; without it names start with "/".
+ *   When several volumes are written, each volume's names get a "vol<N>" directory after the prefix
+ *   ("C:/vol1/dir/file", "/vol1/dir/file") so that lines of different volumes never collide.
+ * - Control characters and '|' in names (legal in the POSIX namespace) become '^', as fls sanitises
+ *   control characters, so a name can never shift mactime's columns.
+ */
+#include "config.h"
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_name.h"
+#include "le.h"
+#include "std_info.h"
+
+#define BODY_FILETIME_UNIX_DIFF 11644473600ULL /* seconds from 1601-01-01 to 1970-01-01 */
+#define BODY_FN_HEADER 66                       /* $FILE_NAME's fixed part, before the UTF-16 name */
+
+/* Path buffer reused for every name, grown on demand, so the writer streams without per-name mallocs. */
+typedef struct {
+	char *buf;
+	size_t cap;
+} body_buf;
+
+/* Where and how the lines of one volume are written. */
+typedef struct {
+	FILE *f;
+	const vol_analysis *va;
+	const char *prefix;       /* drive prefix ("C:") or "" */
+	int vol_dir;              /* volume index to insert as "vol<N>", -1 for none */
+	body_buf path;
+	size_t next_link;         /* cursor into va->links (records ascend in both) */
+	bool failed;
+} body_writer;
+
+/* A FILETIME as Unix seconds, 0 when unset or before 1970 (mactime wants non-negative integers). */
+static unsigned long long body_unix(uint64_t ft)
+{
+	uint64_t s = ft / 10000000ULL;
+	return s > BODY_FILETIME_UNIX_DIFF ? (unsigned long long)(s - BODY_FILETIME_UNIX_DIFF) : 0ULL;
+}
+
+/* Writes s with control characters and '|' replaced by '^', so a name cannot break the columns. */
+static void body_put_clean(FILE *f, const char *s, bool slashes)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7F || c == '|')
+			c = '^';
+		else if (slashes && c == '\\')
+			c = '/';
+		putc(c, f);
+	}
+}
+
+/* The text a reparse point leads to, as a person would type it, or NULL when it leads nowhere. */
+static const char *body_link_text(const reparse_point *rp)
+{
+	switch (rp->kind) {
+	case REPARSE_KIND_JUNCTION:
+	case REPARSE_KIND_VOLUME_MOUNT_POINT:
+	case REPARSE_KIND_SYMLINK:
+		return rp->print_name && rp->print_name[0] ? rp->print_name : rp->substitute_name;
+	case REPARSE_KIND_LX_SYMLINK:
+		return rp->lx_target;
+	case REPARSE_KIND_APP_EXEC_LINK:
+		return rp->appx_target_path;
+	default:
+		return NULL;
+	}
+}
+
+/* The link target text of record r, advancing the cursor (links are collected in record order). */
+static const char *body_target_of(body_writer *w, uint32_t r)
+{
+	const vec *links = &w->va->links;
+	while (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record < r)
+		w->next_link++;
+	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r) {
+		const char *t = body_link_text(&VEC_AT(links, link_entry, w->next_link).rp);
+		return t && t[0] ? t : NULL;
+	}
+	return NULL;
+}
+
+/* fls's mode string: name type, '/', meta type and TSK's NTFS permission mapping. */
+static void body_mode(const rec_info *ri, bool deleted, char mode[13])
+{
+	char t = (ri->flags & REC_DIR) ? 'd' : 'r';
+	const char *r = (ri->std_flags & NTFS_FA_READONLY) ? "-" : "r";
+	const char *w = (ri->std_flags & NTFS_FA_HIDDEN) ? "-" : "w";
+	snprintf(mode, 13, "%c/%c%s%sx%s%sx%s%sx", deleted ? '-' : t, t, r, w, r, w, r, w);
+}
+
+/* Puts the path of name n in the writer's buffer; false when memory runs out. */
+static bool body_path(body_writer *w, const name_info *n)
+{
+	size_t need = paths_name(&w->va->p, n, w->path.buf, w->path.cap);
+	if (need < w->path.cap)
+		return true;
+	char *b = realloc(w->path.buf, need + 1);
+	if (!b)
+		return false;
+	w->path.buf = b;
+	w->path.cap = need + 1;
+	paths_name(&w->va->p, n, w->path.buf, w->path.cap);
+	return true;
+}
+
+/* One bodyfile line: the name with its suffixes, then the record's columns and the four times. */
+static void body_line(body_writer *w, uint32_t r, const char *mode, bool fn_line, const char *target, bool deleted,
+		      uint64_t size, const uint64_t t[4])
+{
+	FILE *f = w->f;
+	fputs("0|", f);
+	fputs(w->prefix, f);
+	if (w->vol_dir >= 0)
+		fprintf(f, "/vol%d", w->vol_dir);
+	body_put_clean(f, w->path.buf, true);
+	if (fn_line)
+		fputs(" ($FILE_NAME)", f);
+	if (target) {
+		fputs(" -> ", f);
+		body_put_clean(f, target, false);
+	}
+	if (deleted)
+		fputs(" (deleted)", f);
+	/* t[]: created, modified, MFT modified, accessed; columns: atime, mtime, ctime, crtime */
+	fprintf(f, "|%u|%s|0|0|%llu|%llu|%llu|%llu|%llu\n", r, mode, (unsigned long long)size, body_unix(t[3]),
+		body_unix(t[1]), body_unix(t[2]), body_unix(t[0]));
+}
+
+/* True when record r has a name other than a DOS alias (then its DOS aliases get no lines). */
+static bool body_has_long_name(const model *m, uint32_t r)
+{
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++)
+		if (model_record_name(m, r, k)->ns != NTFS_NS_DOS)
+			return true;
+	return false;
+}
+
+/* The two lines of every listed name of base record r. */
+static void body_record(body_writer *w, uint32_t r)
+{
+	const model *m = &w->va->m;
+	const rec_info *ri = &m->recs[r];
+	static const uint64_t no_times[4] = {0, 0, 0, 0};
+	const uint64_t *si = (m->si_times && (ri->flags & REC_HAS_SI)) ? &m->si_times[4 * (uint64_t)r] : no_times;
+	bool deleted = !(ri->flags & REC_IN_USE), long_name = body_has_long_name(m, r);
+	const char *target = ri->name_count ? body_target_of(w, r) : NULL;
+	char mode[13];
+	body_mode(ri, deleted, mode);
+	for (uint32_t k = 0; k < ri->name_count && !w->failed; k++) {
+		const name_info *n = model_record_name(m, r, k);
+		if (n->ns == NTFS_NS_DOS && long_name)
+			continue;
+		if (r == NTFS_ROOT_RECORD && ntfs_ref_record(n->parent_ref) == NTFS_ROOT_RECORD)
+			continue; /* the root's "." names itself; fls lists what is below it */
+		if (!body_path(w, n)) {
+			w->failed = true;
+			return;
+		}
+		body_line(w, r, mode, true, target, deleted, BODY_FN_HEADER + 2u * n->units, n->times);
+		body_line(w, r, mode, false, target, deleted, ri->data_size, si);
+	}
+}
+
+ntfs_status report_bodyfile(const analysis *a, FILE *f, ntfs_error *err)
+{
+	size_t listed = 0;
+	for (size_t v = 0; v < a->nvols; v++)
+		listed += a->vols[v].selected && a->vols[v].scanned;
+	body_writer w = {.f = f, .prefix = a->opts->drive_prefix ? a->opts->drive_prefix : ""};
+	for (size_t v = 0; v < a->nvols && !w.failed; v++) {
+		const vol_analysis *va = &a->vols[v];
+		if (!va->selected || !va->scanned)
+			continue;
+		w.va = va;
+		w.vol_dir = listed > 1 ? va->index : -1;
+		w.next_link = 0;
+		for (uint64_t r = 0; r < va->m.count && !w.failed; r++) {
+			const rec_info *ri = &va->m.recs[r];
+			if (ri->state == REC_OK && ri->base == MODEL_NONE)
+				body_record(&w, (uint32_t)r);
+		}
+	}
+	free(w.path.buf);
+	if (w.failed)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the bodyfile");
+	if (fflush(f) || ferror(f))
+		return ntfs_error_set(err, NTFS_E_IO, "writing the bodyfile failed");
+	return NTFS_OK;
+}
