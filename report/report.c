@@ -8,14 +8,13 @@
 #include <time.h>
 
 #include "file_name.h"
+#include "json_out.h"
 #include "le.h"
 #include "security.h"
 
-#define FILETIME_UNIX_DIFF 11644473600ULL /* seconds from 1601-01-01 to 1970-01-01 */
-
 /* Where the report goes and in which shape. */
 typedef struct {
-	FILE *f;
+	json_out *out;
 	bool ndjson;
 	bool first_item;          /* JSON mode: no comma before the first item of an array */
 	int volume;
@@ -25,27 +24,9 @@ typedef struct {
 
 void report_filetime(uint64_t ft, char *buf, size_t cap)
 {
-	uint64_t secs = ft / 10000000ULL;
-	unsigned frac = (unsigned)(ft % 10000000ULL);
-	time_t t = (time_t)((int64_t)secs - (int64_t)FILETIME_UNIX_DIFF);
-	struct tm tm;
-	if (!gmtime_r(&t, &tm)) {
-		snprintf(buf, cap, "invalid");
-		return;
-	}
-	char head[32];
-	strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, cap, "%s.%07uZ", head, frac);
-}
-
-/* A FILETIME as a JSON string, or null when unset. */
-static json_t *jtime(uint64_t ft)
-{
-	char buf[48];
-	if (ft == 0)
-		return json_null();
-	report_filetime(ft, buf, sizeof(buf));
-	return json_string(buf);
+	char tmp[40];
+	json_out_format_filetime(ft, tmp);
+	snprintf(buf, cap, "%s", tmp);
 }
 
 /* A string that may be NULL, as JSON (jansson rejects invalid UTF-8; fall back to an escaped form). */
@@ -74,7 +55,38 @@ static json_t *jstr(const char *s)
 	return j ? j : json_null();
 }
 
-/* Emits one item: a line of NDJSON with type and volume added, or an element of the open array. */
+/* Dumps a jansson value compactly into the output buffer. */
+static void dump(writer *w, json_t *item)
+{
+	if (json_dump_callback(item, json_out_jansson_cb, w->out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
+		w->failed = true;
+}
+
+/* Starts an item: a new NDJSON line, or the next element of the open array. */
+static void item_begin(writer *w)
+{
+	if (!w->ndjson)
+		json_out_lit(w->out, w->first_item ? "\n    " : ",\n    ");
+	w->first_item = false;
+}
+
+/* Ends an item written by hand: NDJSON lines get their type and volume before the closing brace. */
+static void item_end(writer *w, const char *type)
+{
+	if (w->ndjson) {
+		json_out_lit(w->out, ",\"type\":");
+		json_out_str(w->out, type);
+		if (w->volume >= 0) {
+			json_out_lit(w->out, ",\"volume\":");
+			json_out_u64(w->out, (uint64_t)w->volume);
+		}
+		json_out_lit(w->out, "}\n");
+	} else {
+		json_out_lit(w->out, "}");
+	}
+}
+
+/* Emits one jansson item: a line of NDJSON with type and volume added, or an element of the open array. */
 static void emit(writer *w, const char *type, json_t *item)
 {
 	if (!item) {
@@ -85,15 +97,11 @@ static void emit(writer *w, const char *type, json_t *item)
 		json_object_set_new(item, "type", json_string(type));
 		if (w->volume >= 0)
 			json_object_set_new(item, "volume", json_integer(w->volume));
-		if (json_dumpf(item, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
-			w->failed = true;
-		fputc('\n', w->f);
-	} else {
-		fputs(w->first_item ? "\n    " : ",\n    ", w->f);
-		if (json_dumpf(item, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
-			w->failed = true;
-		w->first_item = false;
 	}
+	item_begin(w);
+	dump(w, item);
+	if (w->ndjson)
+		json_out_lit(w->out, "\n");
 	json_decref(item);
 }
 
@@ -101,7 +109,9 @@ static void emit(writer *w, const char *type, json_t *item)
 static void array_open(writer *w, const char *name)
 {
 	if (!w->ndjson) {
-		fprintf(w->f, ",\n   \"%s\": [", name);
+		json_out_lit(w->out, ",\n   \"");
+		json_out_lit(w->out, name);
+		json_out_lit(w->out, "\": [");
 		w->first_item = true;
 	}
 }
@@ -110,7 +120,7 @@ static void array_open(writer *w, const char *name)
 static void array_close(writer *w)
 {
 	if (!w->ndjson)
-		fputs(w->first_item ? "]" : "\n   ]", w->f);
+		json_out_lit(w->out, w->first_item ? "]" : "\n   ]");
 }
 
 /* Path of name n as a JSON string. */
@@ -136,48 +146,73 @@ static const name_info *dos_alias(const model *m, uint32_t r, const name_info *n
 }
 
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
-static json_t *name_json(const vol_analysis *va, uint32_t r, const name_info *n)
+static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const name_info *n, char *path, size_t cap)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "path", jpath(va, n));
-	json_object_set_new(o, "parent_record", json_integer((json_int_t)ntfs_ref_record(n->parent_ref)));
-	json_object_set_new(o, "parent_sequence", json_integer(ntfs_ref_sequence(n->parent_ref)));
-	json_object_set_new(o, "name", jstr(model_name_str(&va->m, n)));
-	json_object_set_new(o, "namespace", json_string(ntfs_file_name_namespace_name(n->ns)));
+	size_t len = paths_name(&va->p, n, path, cap);
+	json_out_lit(o, "{\"path\":");
+	json_out_strn(o, path, len < cap ? len : cap - 1);
+	json_out_key(o, "parent_record", false);
+	json_out_u64(o, ntfs_ref_record(n->parent_ref));
+	json_out_key(o, "parent_sequence", false);
+	json_out_u64(o, ntfs_ref_sequence(n->parent_ref));
+	json_out_key(o, "name", false);
+	json_out_strn(o, model_name_str(&va->m, n), n->len);
+	json_out_key(o, "namespace", false);
+	json_out_str(o, ntfs_file_name_namespace_name(n->ns));
 	const name_info *dos = dos_alias(&va->m, r, n);
-	if (dos)
-		json_object_set_new(o, "dos_name", jstr(model_name_str(&va->m, dos)));
-	json_object_set_new(o, "created", jtime(n->times[0]));
-	json_object_set_new(o, "modified", jtime(n->times[1]));
-	json_object_set_new(o, "mft_modified", jtime(n->times[2]));
-	json_object_set_new(o, "accessed", jtime(n->times[3]));
-	return o;
+	if (dos) {
+		json_out_key(o, "dos_name", false);
+		json_out_strn(o, model_name_str(&va->m, dos), dos->len);
+	}
+	static const char *const keys[4] = {"created", "modified", "mft_modified", "accessed"};
+	for (int t = 0; t < 4; t++) {
+		json_out_key(o, keys[t], false);
+		json_out_filetime(o, n->times[t]);
+	}
+	json_out_lit(o, "}");
 }
 
-/* One hard-link set: the record and all its names but DOS aliases. */
-static json_t *hardlink_json(const vol_analysis *va, uint32_t r)
+/* One hard-link set, written directly: the record and all its names but DOS aliases. */
+static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *path, size_t cap)
 {
 	const model *m = &va->m;
 	const rec_info *ri = &m->recs[r];
-	json_t *o = json_object(), *names = json_array();
-	json_object_set_new(o, "record", json_integer(r));
-	json_object_set_new(o, "sequence", json_integer(ri->sequence));
-	json_object_set_new(o, "link_count", json_integer(ri->link_count));
-	json_object_set_new(o, "names_found", json_integer(links_name_count(m, r)));
-	json_object_set_new(o, "is_directory", json_boolean(ri->flags & REC_DIR));
-	json_object_set_new(o, "size", json_integer((json_int_t)ri->data_size));
-	json_object_set_new(o, "allocated_size", json_integer((json_int_t)ri->allocated_size));
-	json_object_set_new(o, "security_id", json_integer(ri->security_id));
+	json_out *o = w->out;
 	char sid[NTFS_SID_STRING_MAX];
+	item_begin(w);
+	json_out_lit(o, "{\"record\":");
+	json_out_u64(o, r);
+	json_out_key(o, "sequence", false);
+	json_out_u64(o, ri->sequence);
+	json_out_key(o, "link_count", false);
+	json_out_u64(o, ri->link_count);
+	json_out_key(o, "names_found", false);
+	json_out_u64(o, links_name_count(m, r));
+	json_out_key(o, "is_directory", false);
+	json_out_lit(o, (ri->flags & REC_DIR) ? "true" : "false");
+	json_out_key(o, "size", false);
+	json_out_u64(o, ri->data_size);
+	json_out_key(o, "allocated_size", false);
+	json_out_u64(o, ri->allocated_size);
+	json_out_key(o, "security_id", false);
+	json_out_u64(o, ri->security_id);
 	volume_record_owner_sid(va->vol, r, ri->security_id, sid, sizeof(sid));
-	json_object_set_new(o, "owner_sid", sid[0] ? json_string(sid) : json_null());
+	json_out_key(o, "owner_sid", false);
+	json_out_str(o, sid[0] ? sid : NULL);
+	json_out_key(o, "names", false);
+	json_out_lit(o, "[");
+	bool first = true;
 	for (uint32_t k = 0; k < ri->name_count; k++) {
 		const name_info *n = model_record_name(m, r, k);
-		if (n->ns != NTFS_NS_DOS)
-			json_array_append_new(names, name_json(va, r, n));
+		if (n->ns == NTFS_NS_DOS)
+			continue;
+		if (!first)
+			json_out_lit(o, ",");
+		first = false;
+		name_write(o, va, r, n, path, cap);
 	}
-	json_object_set_new(o, "names", names);
-	return o;
+	json_out_lit(o, "]");
+	item_end(w, "hardlink_set");
 }
 
 /* The decoded fields of reparse kinds that carry no target path. */
@@ -338,10 +373,11 @@ static json_t *du_json(const du_entry *e)
 static void volume_items(writer *w, vol_analysis *va)
 {
 	const model *m = &va->m;
+	char path[PATHS_MAX_DEPTH * 2 + 600]; /* paths_name truncates beyond; real paths are far shorter */
 	array_open(w, "hardlink_sets");
 	for (uint64_t r = 0; r < m->count; r++)
 		if (links_is_hardlink_set(m, (uint32_t)r))
-			emit(w, "hardlink_set", hardlink_json(va, (uint32_t)r));
+			hardlink_write(w, va, (uint32_t)r, path, sizeof(path));
 	array_close(w);
 	array_open(w, "reparse_points");
 	for (size_t i = 0; i < va->links.count; i++)
@@ -358,11 +394,8 @@ static void volume_items(writer *w, vol_analysis *va)
 	if (!w->du)
 		return;
 	if (va->du_error[0] && !w->ndjson) {
-		json_t *msg = jstr(va->du_error);
-		char *txt = json_dumps(msg, JSON_ENCODE_ANY);
-		fprintf(w->f, ",\n   \"directory_sizes_error\": %s", txt ? txt : "null");
-		free(txt);
-		json_decref(msg);
+		json_out_lit(w->out, ",\n   \"directory_sizes_error\": ");
+		json_out_str(w->out, va->du_error);
 	}
 	array_open(w, "directory_sizes");
 	for (size_t i = 0; i < va->du.count; i++)
@@ -435,7 +468,7 @@ static json_t *header_json(const analysis *a, int argc, char **argv)
 }
 
 /* Writes the body of a JSON object without its closing brace, so arrays can follow it. */
-static void open_object(writer *w, json_t *o, const char *indent)
+static void open_object(writer *w, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -445,19 +478,23 @@ static void open_object(writer *w, json_t *o, const char *indent)
 	}
 	size_t n = strlen(s);
 	if (n >= 2)
-		fprintf(w->f, "%s%.*s", indent, (int)(n - 1), s);
+		json_out_raw(w->out, s, n - 1);
 	free(s);
 }
 
 ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err)
 {
-	writer w = {.f = f, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1, .du = a->opts->du};
+	json_out *out = malloc(sizeof(*out));
+	if (!out)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	json_out_init(out, f);
+	writer w = {.out = out, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1, .du = a->opts->du};
 	json_t *head = header_json(a, argc, argv);
 	if (w.ndjson)
 		emit(&w, "report", head);
 	else {
-		open_object(&w, head, "");
-		fputs(",\n \"volumes\": [", f);
+		open_object(&w, head);
+		json_out_lit(out, ",\n \"volumes\": [");
 	}
 	bool first = true;
 	for (size_t v = 0; v < a->nvols; v++) {
@@ -468,23 +505,27 @@ ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs
 		if (w.ndjson) {
 			json_t *vo = volume_json(va);
 			json_object_set_new(vo, "type", json_string("volume"));
-			json_dumpf(vo, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fputc('\n', f);
+			dump(&w, vo);
+			json_out_lit(out, "\n");
 			json_decref(vo);
 		} else {
-			fputs(first ? "\n  " : ",\n  ", f);
-			open_object(&w, volume_json(va), "");
+			json_out_lit(out, first ? "\n  " : ",\n  ");
+			open_object(&w, volume_json(va));
 		}
 		first = false;
 		w.volume = va->index;
 		if (va->scanned)
 			volume_items(&w, va);
+		else if (!w.ndjson) /* the arrays are always there, empty when the volume could not be read */
+			json_out_lit(out, ",\n   \"hardlink_sets\": [],\n   \"reparse_points\": [],\n   \"anomalies\": []");
 		if (!w.ndjson)
-			fputs("}", f);
+			json_out_lit(out, "}");
 	}
 	if (!w.ndjson)
-		fputs("\n ]\n}\n", f);
-	if (fflush(f) || ferror(f) || w.failed)
+		json_out_lit(out, "\n ]\n}\n");
+	int bad = json_out_flush(out);
+	free(out);
+	if (bad || fflush(f) || ferror(f) || w.failed)
 		return ntfs_error_set(err, NTFS_E_IO, "writing the report failed");
 	return NTFS_OK;
 }

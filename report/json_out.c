@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "json_out.h"
+
+#include <string.h>
+
+#define FILETIME_DAYS_TO_1970 134774 /* days from 1601-01-01 to 1970-01-01 */
+
+void json_out_init(json_out *o, FILE *f)
+{
+	o->f = f;
+	o->len = 0;
+	o->failed = false;
+}
+
+int json_out_flush(json_out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		o->failed = true;
+	o->len = 0;
+	return o->failed ? -1 : 0;
+}
+
+void json_out_raw(json_out *o, const char *s, size_t n)
+{
+	if (n > JSON_OUT_BUF - o->len) {
+		json_out_flush(o);
+		if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
+			if (fwrite(s, 1, n, o->f) != n)
+				o->failed = true;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void json_out_lit(json_out *o, const char *s)
+{
+	json_out_raw(o, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+	if (c > 0xF4 || len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) || (c == 0xF0 && s[1] < 0x90) ||
+	    (c == 0xF4 && s[1] >= 0x90))
+		return 0; /* overlong, surrogate, or past U+10FFFF */
+	return len;
+}
+
+void json_out_strn(json_out *o, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0;
+	json_out_raw(o, "\"", 1);
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			run++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t len = utf8_seq(s + i, n - i);
+			if (len) {
+				i += len;
+				run += len;
+				continue;
+			}
+		}
+		json_out_raw(o, (const char *)s + i - run, run);
+		run = 0;
+		char esc[8];
+		size_t el = 2;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			if (c < 0x20) { /* control character: \u00XX as jansson writes it */
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				el = 6;
+			} else { /* invalid UTF-8 byte: shown as the text \xNN, never dropped */
+				memcpy(esc, "\\\\x", 3);
+				esc[3] = "0123456789ABCDEF"[c >> 4];
+				esc[4] = "0123456789ABCDEF"[c & 15];
+				el = 5;
+			}
+		}
+		json_out_raw(o, esc, el);
+		i++;
+	}
+	json_out_raw(o, (const char *)s + n - run, run);
+	json_out_raw(o, "\"", 1);
+}
+
+void json_out_str(json_out *o, const char *s)
+{
+	if (!s)
+		json_out_raw(o, "null", 4);
+	else
+		json_out_strn(o, s, strlen(s));
+}
+
+void json_out_u64(json_out *o, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	json_out_raw(o, tmp + i, sizeof(tmp) - i);
+}
+
+/* Writes n as exactly `digits` decimal digits (zero-padded) at p. */
+static void put_digits(char *p, uint64_t n, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--) {
+		p[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
+size_t json_out_format_filetime(uint64_t ft, char *buf)
+{
+	uint64_t secs = ft / 10000000u, frac = ft % 10000000u;
+	int64_t z = (int64_t)(secs / 86400) - FILETIME_DAYS_TO_1970;
+	uint64_t tod = secs % 86400;
+	/* proleptic Gregorian date from days since 1970-01-01 (era arithmetic over 400-year cycles) */
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	uint64_t doe = (uint64_t)(z - era * 146097);
+	uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	uint64_t mp = (5 * doy + 2) / 153;
+	uint64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
+	size_t n = 0;
+	if (y > 9999) { /* FILETIME reaches year 60056: keep every digit rather than wrap */
+		n = (size_t)snprintf(buf, 8, "%lld", (long long)y);
+	} else {
+		put_digits(buf, (uint64_t)y, 4);
+		n = 4;
+	}
+	buf[n++] = '-';
+	put_digits(buf + n, m, 2);
+	buf[n + 2] = '-';
+	put_digits(buf + n + 3, d, 2);
+	buf[n + 5] = 'T';
+	put_digits(buf + n + 6, tod / 3600, 2);
+	buf[n + 8] = ':';
+	put_digits(buf + n + 9, tod / 60 % 60, 2);
+	buf[n + 11] = ':';
+	put_digits(buf + n + 12, tod % 60, 2);
+	buf[n + 14] = '.';
+	put_digits(buf + n + 15, frac, 7);
+	buf[n + 22] = 'Z';
+	buf[n + 23] = '\0';
+	return n + 23;
+}
+
+void json_out_filetime(json_out *o, uint64_t ft)
+{
+	char buf[40];
+	if (ft == 0) {
+		json_out_raw(o, "null", 4);
+		return;
+	}
+	buf[0] = '"';
+	size_t n = json_out_format_filetime(ft, buf + 1);
+	buf[n + 1] = '"';
+	json_out_raw(o, buf, n + 2);
+}
+
+void json_out_key(json_out *o, const char *key, bool first)
+{
+	if (!first)
+		json_out_raw(o, ",", 1);
+	json_out_raw(o, "\"", 1);
+	json_out_lit(o, key);
+	json_out_raw(o, "\":", 2);
+}
+
+int json_out_jansson_cb(const char *buffer, size_t size, void *data)
+{
+	json_out_raw(data, buffer, size);
+	return 0;
+}

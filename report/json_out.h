@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A small buffered JSON emitter for the report's hot items (names, sets): jansson builds and frees a
+ * DOM per object, which cost more than the whole MFT scan on a 100,000-record volume. */
+#ifndef NTFSLINKS_JSON_OUT_H
+#define NTFSLINKS_JSON_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_OUT_BUF (64u << 10)
+
+typedef struct {
+	FILE *f;
+	size_t len;
+	bool failed;              /* a write to f failed */
+	char buf[JSON_OUT_BUF];
+} json_out;
+
+/* Starts writing to f. */
+void json_out_init(json_out *o, FILE *f);
+
+/* Writes the buffer to the file; returns -1 when writing failed at any point. */
+int json_out_flush(json_out *o);
+
+/* Appends raw bytes (already JSON). */
+void json_out_raw(json_out *o, const char *s, size_t n);
+
+/* Appends a NUL-terminated raw string (already JSON). */
+void json_out_lit(json_out *o, const char *s);
+
+/* Appends s as a JSON string: quotes, escapes, and \xNN for bytes that are not valid UTF-8;
+ * NULL writes null. Same text as jansson's compact output for valid UTF-8. */
+void json_out_str(json_out *o, const char *s);
+
+/* Same for a string of known length. */
+void json_out_strn(json_out *o, const char *s, size_t n);
+
+/* Appends an unsigned integer. */
+void json_out_u64(json_out *o, uint64_t v);
+
+/* Appends a FILETIME as an ISO 8601 string, or null when it is 0. */
+void json_out_filetime(json_out *o, uint64_t ft);
+
+/* Appends "key": (the key is a literal without characters to escape). */
+void json_out_key(json_out *o, const char *key, bool first);
+
+/* Callback for jansson's json_dump_callback, so jansson's output goes through the same buffer. */
+int json_out_jansson_cb(const char *buffer, size_t size, void *data);
+
+/* Formats a FILETIME as ISO 8601 UTC with 100 ns digits into buf (at least 32 bytes); returns the length. */
+size_t json_out_format_filetime(uint64_t ft, char *buf);
+
+#endif
