@@ -251,7 +251,9 @@ static char *rest_of(const target_path *tp, size_t from)
 {
 	if (from >= tp->n)
 		return strdup("");
-	target_path tail = {0};
+	target_path tail;
+	tail.n = 0; /* comp[] is large: set only what is used */
+	tail.buf = NULL;
 	for (size_t k = from; k < tp->n; k++)
 		tail.comp[tail.n++] = tp->comp[k];
 	return join(&tail, tail.n);
@@ -263,7 +265,10 @@ static char *rest_of(const target_path *tp, size_t from)
  */
 static int follow(const analysis *a, const link_entry *le, uint32_t rec, target_path *tp, size_t i, link_target *t)
 {
-	target_path next = {0};
+	target_path next;
+	next.n = 0;
+	next.buf = NULL;
+	next.vol = 0;
 	char *base = join(tp, i), *rest = rest_of(tp, i + 1);
 	int r = base && rest ? parse_target(a, tp->vol, base, le, link_text(le), &next, t) : -1;
 	if (r == 0 && push_components(&next, rest, false))
@@ -341,7 +346,10 @@ static void resolve_one(const analysis *a, int vi, link_entry *le)
 {
 	const vol_analysis *va = &a->vols[vi];
 	link_target *t = &le->target;
-	target_path tp = {0};
+	target_path tp;
+	tp.n = 0;
+	tp.buf = NULL;
+	tp.vol = 0;
 	memset(t, 0, sizeof(*t));
 	t->volume = -1;
 	if (le->rp.malformed) {

@@ -65,6 +65,24 @@ static int append(char *out, size_t cap, size_t *pos, const char *fmt, ...)
 	return 1;
 }
 
+/* Appends '-' and v in decimal at *pos; returns 0 when it no longer fits (the hot path: no printf). */
+static int append_dec(char *out, size_t cap, size_t *pos, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (*pos >= cap || n + 1 >= cap - *pos)
+		return 0;
+	out[(*pos)++] = '-';
+	while (n)
+		out[(*pos)++] = tmp[--n];
+	out[*pos] = '\0';
+	return 1;
+}
+
 /* The identifier authority is a 48-bit big-endian number. */
 static uint64_t sid_authority(const uint8_t *p)
 {
@@ -84,12 +102,13 @@ static int format_sid(const uint8_t *buf, unsigned subs, char *out, size_t cap)
 	unsigned i;
 	int ok;
 
-	if (auth < ((uint64_t)1 << 32))
-		ok = append(out, cap, &pos, "S-%u-%" PRIu64, buf[SID_REVISION], auth);
-	else
-		ok = append(out, cap, &pos, "S-%u-0x%012" PRIX64, buf[SID_REVISION], auth);
+	ok = append(out, cap, &pos, "S-%u", buf[SID_REVISION]);
+	if (ok && auth < ((uint64_t)1 << 32))
+		ok = append_dec(out, cap, &pos, auth);
+	else if (ok)
+		ok = append(out, cap, &pos, "-0x%012" PRIX64, auth);
 	for (i = 0; ok && i < subs; i++)
-		ok = append(out, cap, &pos, "-%" PRIu32, le32(buf + SID_SUBS + 4 * (size_t)i));
+		ok = append_dec(out, cap, &pos, le32(buf + SID_SUBS + 4 * (size_t)i));
 	return ok;
 }
 
