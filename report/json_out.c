@@ -21,18 +21,16 @@ int json_out_flush(json_out *o)
 	return o->failed ? -1 : 0;
 }
 
-void json_out_raw(json_out *o, const char *s, size_t n)
+void json_out_raw_slow(json_out *o, const char *s, size_t n)
 {
-	if (n > JSON_OUT_BUF - o->len) {
-		json_out_flush(o);
-		if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
-			if (fwrite(s, 1, n, o->f) != n)
-				o->failed = true;
-			return;
-		}
+	json_out_flush(o);
+	if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
+		if (fwrite(s, 1, n, o->f) != n)
+			o->failed = true;
+		return;
 	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
+	memcpy(o->buf, s, n);
+	o->len = n;
 }
 
 void json_out_lit(json_out *o, const char *s)
@@ -187,15 +185,6 @@ void json_out_filetime(json_out *o, uint64_t ft)
 	size_t n = json_out_format_filetime(ft, buf + 1);
 	buf[n + 1] = '"';
 	json_out_raw(o, buf, n + 2);
-}
-
-void json_out_key(json_out *o, const char *key, bool first)
-{
-	if (!first)
-		json_out_raw(o, ",", 1);
-	json_out_raw(o, "\"", 1);
-	json_out_lit(o, key);
-	json_out_raw(o, "\":", 2);
 }
 
 int json_out_jansson_cb(const char *buffer, size_t size, void *data)

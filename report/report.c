@@ -149,27 +149,30 @@ static const name_info *dos_alias(const model *m, uint32_t r, const name_info *n
 static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const name_info *n, char *path, size_t cap)
 {
 	size_t len = paths_name(&va->p, n, path, cap);
-	json_out_lit(o, "{\"path\":");
+	json_out_const(o, "{\"path\":");
 	json_out_strn(o, path, len < cap ? len : cap - 1);
-	json_out_key(o, "parent_record", false);
+	json_out_const(o, ",\"parent_record\":");
 	json_out_u64(o, ntfs_ref_record(n->parent_ref));
-	json_out_key(o, "parent_sequence", false);
+	json_out_const(o, ",\"parent_sequence\":");
 	json_out_u64(o, ntfs_ref_sequence(n->parent_ref));
-	json_out_key(o, "name", false);
+	json_out_const(o, ",\"name\":");
 	json_out_strn(o, model_name_str(&va->m, n), n->len);
-	json_out_key(o, "namespace", false);
+	json_out_const(o, ",\"namespace\":");
 	json_out_str(o, ntfs_file_name_namespace_name(n->ns));
 	const name_info *dos = dos_alias(&va->m, r, n);
 	if (dos) {
-		json_out_key(o, "dos_name", false);
+		json_out_const(o, ",\"dos_name\":");
 		json_out_strn(o, model_name_str(&va->m, dos), dos->len);
 	}
-	static const char *const keys[4] = {"created", "modified", "mft_modified", "accessed"};
-	for (int t = 0; t < 4; t++) {
-		json_out_key(o, keys[t], false);
-		json_out_filetime(o, n->times[t]);
-	}
-	json_out_lit(o, "}");
+	json_out_const(o, ",\"created\":");
+	json_out_filetime(o, n->times[0]);
+	json_out_const(o, ",\"modified\":");
+	json_out_filetime(o, n->times[1]);
+	json_out_const(o, ",\"mft_modified\":");
+	json_out_filetime(o, n->times[2]);
+	json_out_const(o, ",\"accessed\":");
+	json_out_filetime(o, n->times[3]);
+	json_out_const(o, "}");
 }
 
 /* One hard-link set, written directly: the record and all its names but DOS aliases. */
@@ -180,26 +183,26 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 	json_out *o = w->out;
 	char sid[NTFS_SID_STRING_MAX];
 	item_begin(w);
-	json_out_lit(o, "{\"record\":");
+	json_out_const(o, "{\"record\":");
 	json_out_u64(o, r);
-	json_out_key(o, "sequence", false);
+	json_out_const(o, ",\"sequence\":");
 	json_out_u64(o, ri->sequence);
-	json_out_key(o, "link_count", false);
+	json_out_const(o, ",\"link_count\":");
 	json_out_u64(o, ri->link_count);
-	json_out_key(o, "names_found", false);
+	json_out_const(o, ",\"names_found\":");
 	json_out_u64(o, links_name_count(m, r));
-	json_out_key(o, "is_directory", false);
+	json_out_const(o, ",\"is_directory\":");
 	json_out_lit(o, (ri->flags & REC_DIR) ? "true" : "false");
-	json_out_key(o, "size", false);
+	json_out_const(o, ",\"size\":");
 	json_out_u64(o, ri->data_size);
-	json_out_key(o, "allocated_size", false);
+	json_out_const(o, ",\"allocated_size\":");
 	json_out_u64(o, ri->allocated_size);
-	json_out_key(o, "security_id", false);
+	json_out_const(o, ",\"security_id\":");
 	json_out_u64(o, ri->security_id);
 	volume_record_owner_sid(va->vol, r, ri->security_id, sid, sizeof(sid));
-	json_out_key(o, "owner_sid", false);
+	json_out_const(o, ",\"owner_sid\":");
 	json_out_str(o, sid[0] ? sid : NULL);
-	json_out_key(o, "names", false);
+	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
 	for (uint32_t k = 0; k < ri->name_count; k++) {
