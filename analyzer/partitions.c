@@ -7,14 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* True when the sector at offset is an NTFS boot sector (OEM id "NTFS    " at byte 3). */
-static bool part_is_ntfs(image *img, uint64_t offset)
+/* True when the sector at offset starts like an NTFS boot sector (OEM id "NTFS    " at byte 3). */
+static bool sector_is_ntfs(image *img, uint64_t offset)
 {
 	uint8_t sec[16];
 	size_t got = 0;
 	if (image_read(img, offset, sec, sizeof(sec), &got, NULL) != NTFS_OK || got < 11)
 		return false;
 	return memcmp(sec + 3, "NTFS    ", 8) == 0;
+}
+
+/* True when the partition [offset, offset+length) holds NTFS: its boot sector, or, when that one is
+ * damaged, the backup copy NTFS keeps in the partition's last sector (volume_open then uses the backup
+ * and says so with a backup_boot_sector_used anomaly). */
+static bool part_is_ntfs(image *img, uint64_t offset, uint64_t length)
+{
+	if (sector_is_ntfs(img, offset))
+		return true;
+	return length >= 2 * 512 && sector_is_ntfs(img, offset + (length / 512 - 1) * 512);
 }
 
 /* Returns the single entry that stands for an image without a partition table. */
@@ -29,7 +39,7 @@ static ntfs_status part_whole_image(image *img, image_partition **parts, size_t 
 	snprintf(p->slot, sizeof(p->slot), "-");
 	snprintf(p->description, sizeof(p->description), "%s",
 		 img->format == IMAGE_FORMAT_MFT_FILE ? "extracted $MFT file" : "whole image (no partition table)");
-	p->is_ntfs = img->format != IMAGE_FORMAT_MFT_FILE && part_is_ntfs(img, 0);
+	p->is_ntfs = img->format != IMAGE_FORMAT_MFT_FILE && part_is_ntfs(img, 0, img->size);
 	*parts = p;
 	*count = 1;
 	return NTFS_OK;
@@ -76,7 +86,7 @@ static void part_fill(image *img, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO 
 	else
 		snprintf(p->slot, sizeof(p->slot), "%03d:%03d", (int)tp->table_num, (int)tp->slot_num);
 	snprintf(p->description, sizeof(p->description), "%s", tp->desc ? tp->desc : "");
-	p->is_ntfs = part_is_ntfs(img, p->offset);
+	p->is_ntfs = part_is_ntfs(img, p->offset, p->length);
 }
 
 /* Collects the allocated partitions of vs into a malloc'd array. */

@@ -1,0 +1,386 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Builds the hostile-image corpus from the clean fixtures (never from hand-edited binaries).
+
+Usage: make-corpus.py FIXTURES_DIR OUTDIR
+FIXTURES_DIR holds the unpacked fixtures (fixtures/unpack.sh). Writes OUTDIR/cases/* and
+OUTDIR/manifest.jsonl, one JSON object per case:
+  name, image (path relative to OUTDIR), args (extra options), exit (list of allowed statuses),
+  checks (jq boolean expressions over the report that must hold when the exit status is 0),
+  stderr (extended regex stderr must match), skip (reason), output_is_image (bool), timeout (s).
+Every offset is found by parsing the image (tests/hostile/ntfsedit.py), never hard-coded.
+"""
+import json
+import os
+import random
+import shutil
+import stat
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ntfsedit as E  # noqa: E402
+
+FX, OUT = sys.argv[1], sys.argv[2]
+CASES = os.path.join(OUT, "cases")
+os.makedirs(CASES, exist_ok=True)
+manifest = []
+
+
+def write_sparse(path, data):
+    """Writes data leaving all-zero 64 KiB blocks as holes (the fixtures are mostly empty)."""
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        blk = 65536
+        zero = bytes(blk)
+        for off in range(0, len(data), blk):
+            chunk = data[off:off + blk]
+            if chunk == zero[:len(chunk)]:
+                f.seek(len(chunk), 1)
+            else:
+                f.write(chunk)
+        f.truncate(len(data))
+    os.replace(tmp, path)
+
+
+def load(name):
+    with open(os.path.join(FX, name), "rb") as f:
+        return bytearray(f.read())
+
+
+def anomaly(t, rec=None):
+    if rec is None:
+        return 'any(.volumes[].anomalies[]; .type == "%s")' % t
+    return 'any(.volumes[].anomalies[]; .type == "%s" and .record == %d)' % (t, rec)
+
+
+COMPLETE = ".run.complete == true and all(.volumes[]; .scan.complete == true)"
+PARTIAL = ".run.complete == false and any(.volumes[]; .scan.complete == false)"
+
+
+def case(name, image, exit_codes, checks=(), stderr=None, args=(), skip=None, timeout=60, **kw):
+    d = {"name": name, "image": os.path.relpath(image, OUT) if image else None, "exit": list(exit_codes),
+         "checks": list(checks), "args": list(args), "timeout": timeout}
+    if stderr:
+        d["stderr"] = stderr
+    if skip:
+        d["skip"] = skip
+    d.update(kw)
+    manifest.append(d)
+
+
+def vol_case(name, vol, exit_codes, checks=(), **kw):
+    path = os.path.join(CASES, name + ".raw")
+    write_sparse(path, vol.data)
+    case(name, path, exit_codes, checks, **kw)
+
+
+def reparse_vol():
+    return E.Volume(load("reparse.raw"))
+
+
+# ---- truncations ----
+v = reparse_vol()
+mft_off = v.vcn_pos(v.mft_runs, 0)
+cut = v.vcn_pos(v.mft_runs, 40 * v.record_size) + 300  # inside record 40 of $MFT
+v.data = v.data[:cut]
+vol_case("truncated_in_mft", v, [0], [PARTIAL, anomaly("read_error")], stderr="partial scan",
+         what="image cut inside $MFT record 40 (records 40.. are past the end)")
+
+h = E.Volume(load("hardlinks.raw"))
+many = h.find("many", 5)
+ia = many.attr(E.AT_INDEX_ALLOCATION, "$I30").runlist()
+mft_end = max((lcn + ln) * h.cluster_size for _, lcn, ln in h.mft_runs)
+vcn, lcn, ln = ia[1]  # a later run of \many's $I30 index: well past the end of $MFT
+assert lcn * h.cluster_size > mft_end
+h.data = h.data[:lcn * h.cluster_size + h.cluster_size * (ln // 2) + 100]
+vol_case("truncated_in_index", h, [0],
+         ['[.volumes[0].hardlink_sets[] | select((.names | length) == 300)] | length == 1'],
+         what="image cut inside a run of \\many's $INDEX_ALLOCATION (after $MFT): names come from $MFT, none lost")
+
+open(os.path.join(CASES, "empty.raw"), "wb").close()
+case("empty_file", os.path.join(CASES, "empty.raw"), [2], stderr="empty")
+
+d = os.path.join(CASES, "a_directory")
+os.makedirs(d, exist_ok=True)
+case("directory", d, [2], stderr="is a directory")
+
+fifo = os.path.join(CASES, "fifo")
+if not os.path.exists(fifo):
+    os.mkfifo(fifo)
+case("fifo", fifo, [2], stderr="not a regular file", timeout=20)
+
+unread = os.path.join(CASES, "unreadable.raw")
+write_sparse(unread, load("reparse.raw"))
+os.chmod(unread, 0)
+case("unreadable_file", unread, [2], stderr="[Pp]ermission denied",
+     skip="running as root: chmod 000 does not stop root from reading" if os.geteuid() == 0 else None)
+
+ext2 = os.path.join(CASES, "ext2.img")
+mke2fs = shutil.which("mke2fs") or shutil.which("/sbin/mke2fs") or shutil.which("/usr/sbin/mke2fs")
+if mke2fs:
+    with open(ext2, "wb") as f:
+        f.truncate(4 << 20)
+    subprocess.run([mke2fs, "-q", "-F", "-t", "ext2", ext2], check=True, stdout=subprocess.DEVNULL)
+case("ext2", ext2, [2], stderr="no NTFS", skip=None if mke2fs else "mke2fs not installed (e2fsprogs)")
+
+fat = os.path.join(CASES, "fat.img")
+mkfat = shutil.which("mkfs.fat") or shutil.which("/sbin/mkfs.fat") or shutil.which("/usr/sbin/mkfs.fat")
+if mkfat:
+    with open(fat, "wb") as f:
+        f.truncate(4 << 20)
+    subprocess.run([mkfat, fat], check=True, stdout=subprocess.DEVNULL)
+case("fat", fat, [2], stderr="no NTFS", skip=None if mkfat else "mkfs.fat not installed (dosfstools)")
+
+rnd = random.Random(6)
+with open(os.path.join(CASES, "random.img"), "wb") as f:
+    f.write(bytes(rnd.getrandbits(8) for _ in range(1 << 20)) if not hasattr(rnd, "randbytes") else rnd.randbytes(1 << 20))
+case("random_bytes", os.path.join(CASES, "random.img"), [2], stderr="no NTFS")
+
+# ---- boot sector and $MFT record 0 ----
+v = reparse_vol()
+v.data[0:512] = bytes(512)
+vol_case("boot_sector_zeroed", v, [0], [anomaly("backup_boot_sector_used"), COMPLETE])
+
+v = reparse_vol()
+r0 = v.record(0)
+p = r0.pos
+v.data[p:p + 4] = b"BAD!"
+vol_case("mft_record0_damaged", v, [0], [anomaly("mft_mirror_used"), COMPLETE,
+                                         '.volumes[0].stats.reparse_points == 24'])
+
+v = reparse_vol()
+for lcn in (v.mft_lcn, v.mftmirr_lcn):
+    p = lcn * v.cluster_size
+    v.data[p:p + 4] = b"BAD!"
+vol_case("mft_and_mirror_damaged", v, [2], stderr="MFTMirr")
+
+# ---- damaged records ----
+v = reparse_vol()
+r = v.find("junc_ok", 5)
+r.write(bad_sector=2)
+vol_case("bad_fixup", v, [0], [anomaly("bad_fixup", r.number),
+                               'any(.volumes[0].reparse_points[]; .record == %d)' % r.number])
+
+v = reparse_vol()
+r = v.find("junc_missing", 5)
+a = list(r.attrs())[1]
+struct.pack_into("<I", r.buf, a.off + 4, 0)
+r.write()
+vol_case("attribute_length_zero", v, [0], [anomaly("bad_attribute", r.number), COMPLETE])
+
+v = reparse_vol()
+r = v.find("junc_file", 5)
+a = list(r.attrs())[1]
+struct.pack_into("<I", r.buf, a.off + 4, 0x10000)
+r.write()
+vol_case("attribute_past_record", v, [0], [anomaly("bad_attribute", r.number), COMPLETE])
+
+v = reparse_vol()
+r = v.find("junc_via", 5)
+_, _, fa = r.names()[0]
+r.buf[fa.value_pos() + 64] = 255
+r.write()
+vol_case("file_name_length_past_attribute", v, [0], [anomaly("bad_file_name", r.number), COMPLETE])
+
+v = reparse_vol()
+r = v.find("junc_root", 5)
+a = r.attr(E.AT_REPARSE_POINT)
+r.buf[a.off + 9] = 200  # attribute name of 200 UTF-16 units inside a ~100-byte attribute
+r.write()
+vol_case("attribute_name_past_attribute", v, [0], [anomaly("bad_attribute", r.number), COMPLETE])
+
+
+def patch_attr_list(vol, rec, new_ref):
+    """Points the first attribute-list entry that names an extension record at new_ref instead."""
+    al = rec.attr(E.AT_ATTRIBUTE_LIST)
+    runs = al.runlist()
+    base = runs[0][1] * vol.cluster_size
+    pos = 0
+    while pos < al.data_size:
+        t, ln = struct.unpack_from("<IH", vol.data, base + pos)
+        ref = struct.unpack_from("<Q", vol.data, base + pos + 16)[0]
+        if (ref & 0xFFFFFFFFFFFF) != rec.number and t == E.AT_FILE_NAME:
+            struct.pack_into("<Q", vol.data, base + pos + 16, (1 << 48) | new_ref)
+            return ref & 0xFFFFFFFFFFFF
+        pos += ln
+    raise KeyError("no entry")
+
+
+h = E.Volume(load("hardlinks.raw"))
+r = [x for x in h.records() if x.in_use and x.attr(E.AT_ATTRIBUTE_LIST)][0]
+assert r.attr(E.AT_ATTRIBUTE_LIST).runlist()[0][2] >= 1
+patch_attr_list(h, r, r.number)
+vol_case("attribute_list_points_to_itself", h, [0],
+         ['[.volumes[0].hardlink_sets[] | select((.names | length) == 300)] | length == 1', COMPLETE])
+
+h = E.Volume(load("hardlinks.raw"))
+r = [x for x in h.records() if x.in_use and x.attr(E.AT_ATTRIBUTE_LIST)][0]
+patch_attr_list(h, r, h.free_record())
+vol_case("attribute_list_points_to_free_record", h, [0],
+         ['[.volumes[0].hardlink_sets[] | select((.names | length) == 300)] | length == 1', COMPLETE])
+
+
+def insert_attr_list_mft(vol, target):
+    """Gives $MFT (record 0) a resident $ATTRIBUTE_LIST whose $DATA entry names record `target`."""
+    r0 = vol.record(0)
+    ent = bytearray(32)
+    struct.pack_into("<IHBBQQH", ent, 0, E.AT_DATA, 32, 0, 26, 0, (1 << 48) | target, 0)
+    ent2 = bytearray(32)
+    struct.pack_into("<IHBBQQH", ent2, 0, E.AT_DATA, 32, 0, 26, 0, 0, 1)  # and record 0 itself
+    val = bytes(ent2 + ent)
+    alen = 24 + len(val)
+    attr = bytearray(alen)
+    struct.pack_into("<IIBBHHHIHBB", attr, 0, E.AT_ATTRIBUTE_LIST, alen, 0, 0, 24, 0, 9, len(val), 24, 0, 0)
+    attr[24:] = val
+    first = next(r0.attrs())  # $STANDARD_INFORMATION; the list goes right after it
+    at = first.off + first.length
+    assert r0.bytes_in_use + alen <= r0.bytes_allocated
+    tail = bytes(r0.buf[at:r0.bytes_in_use])
+    r0.buf[at:at + alen] = attr
+    r0.buf[at + alen:at + alen + len(tail)] = tail
+    r0.bytes_in_use += alen
+    struct.pack_into("<I", r0.buf, 24, r0.bytes_in_use)
+    r0.write()
+
+
+v = reparse_vol()
+insert_attr_list_mft(v, v.free_record())
+vol_case("mft_attribute_list_points_to_free_record", v, [0], [anomaly("mft_mirror_used"), COMPLETE])
+
+v = reparse_vol()
+insert_attr_list_mft(v, 0)
+vol_case("mft_attribute_list_points_to_itself", v, [0], [COMPLETE, '.volumes[0].stats.reparse_points == 24'])
+
+# ---- runlists ----
+RUNLISTS = {
+    "lcn_past_volume": lambda vol, ln: E.encode_pair(ln, vol.total_sectors * vol.bytes_per_sector // vol.cluster_size + 1000),
+    "negative_lcn": lambda vol, ln: E.encode_pair(ln, -1000),
+    "length_2p60": lambda vol, ln: E.encode_pair(1 << 60, 100),
+    "negative_length": lambda vol, ln: E.encode_pair(-5, 100, signed_length=True),
+    "lcn_sum_overflows": lambda vol, ln: E.encode_pair(1, (1 << 63) - 1) + E.encode_pair(1, (1 << 63) - 1),
+}
+for kind, mk in RUNLISTS.items():
+    # $UpCase (record 10) is read through its runlist: a broken one costs the volume's table only
+    v = reparse_vol()
+    r = v.record(10)
+    a = r.attr(E.AT_DATA)
+    r.set_runlist(a, mk(v, a.runlist()[0][2]))
+    r.write()
+    vol_case("runlist_%s_upcase" % kind, v, [0], [anomaly("upcase_unreadable", 10), COMPLETE])
+    # $MFT's own $DATA: fall back to $MFTMirr
+    v = reparse_vol()
+    r = v.record(0)
+    a = r.attr(E.AT_DATA)
+    r.set_runlist(a, mk(v, a.runlist()[0][2]))
+    r.write()
+    vol_case("runlist_%s_mft" % kind, v, [0], [anomaly("mft_mirror_used"), COMPLETE])
+
+v = reparse_vol()
+r = v.find("blob.bin", 5)
+a = r.attr(E.AT_DATA)
+r.set_runlist(a, E.encode_pair(1 << 60, 100))
+r.write()
+vol_case("runlist_length_2p60_file", v, [0], [COMPLETE, '.volumes[0].stats.reparse_points == 24'])
+
+v = reparse_vol()
+r = v.record(0)
+a = r.attr(E.AT_DATA)
+struct.pack_into("<QQQ", r.buf, a.off + 40, 1 << 62, 1 << 62, 1 << 62)  # sizes far beyond the runs
+r.write()
+vol_case("mft_data_size_huge", v, [0], [anomaly("mft_runlist_short"), COMPLETE])
+
+# ---- parent chains ----
+v = reparse_vol()
+a_ = v.find("dir1", 5)
+b_ = v.find("sub", a_.number)
+for rec, parent in ((a_, b_), ):
+    _, _, fa = rec.names()[0]
+    struct.pack_into("<Q", rec.buf, fa.value_pos(), (parent.sequence << 48) | parent.number)
+    rec.write()
+vol_case("parent_loop_two", v, [0], [anomaly("parent_cycle"), COMPLETE])
+
+v = reparse_vol()
+rec = v.find("dir2", 5)
+_, _, fa = rec.names()[0]
+struct.pack_into("<Q", rec.buf, fa.value_pos(), (rec.sequence << 48) | rec.number)
+rec.write()
+vol_case("parent_is_itself", v, [0], [anomaly("parent_cycle", rec.number), COMPLETE])
+
+DEPTH = 100000
+deep = os.path.join(CASES, "deep_chain.mft")
+if not os.path.exists(deep) or os.path.getsize(deep) != (16 + DEPTH) * 1024:
+    with open(deep + ".tmp", "wb") as f:
+        f.write(E.make_record(0, 1024, 5, "$MFT", is_dir=False))
+        for n in range(1, 16):
+            f.write(E.make_record(n, 1024, 5, "." if n == 5 else "$meta%d" % n, is_dir=(n == 5)))
+        for n in range(16, 16 + DEPTH):
+            f.write(E.make_record(n, 1024, 5 if n == 16 else n - 1, "d%d" % n))
+    os.replace(deep + ".tmp", deep)
+case("parent_chain_100000_deep", deep, [0], [anomaly("path_too_deep"), COMPLETE], timeout=120)
+
+# ---- reparse buffers that lie ----
+v = reparse_vol()
+LIES = [("junc_ok", 4, 0xFFFF), ("junc_missing", 4, 2), ("junc_file", 8, 0xFFF0), ("junc_via", 10, 0xFFFE),
+        ("junc_root", 12, 0x7FF1), ("file_abs", 14, 0x1001), ("dir_abs", 10, 3), ("rel_dir", 12, 0xFFFF)]
+lied = []
+for nm, field, val in LIES:
+    rec = v.find(nm)
+    a = rec.attr(E.AT_REPARSE_POINT)
+    struct.pack_into("<H", rec.buf, a.value_pos() + field, val)
+    rec.write()
+    lied.append(rec.number)
+vol_case("reparse_lengths_lie", v, [0],
+         [anomaly("malformed_reparse", n) for n in lied] +
+         ['any(.volumes[0].reparse_points[]; .record == %d and .target.status == "malformed")' % n for n in lied] +
+         [COMPLETE])
+
+# ---- E01 ----
+d = os.path.join(CASES, "ewf_missing_segment")
+os.makedirs(d, exist_ok=True)
+shutil.copyfile(os.path.join(FX, "reparse-multi.E01"), os.path.join(d, "reparse-multi.E01"))
+case("ewf_missing_segment", os.path.join(d, "reparse-multi.E01"), [2], stderr="E02|missing")
+
+
+def ewf_sections(b):
+    """[(type, offset of descriptor, size)] of an EWF1 segment file."""
+    out, off = [], 13
+    while off + 76 <= len(b):
+        t = b[off:off + 16].rstrip(b"\0").decode("ascii", "replace")
+        nxt, size = struct.unpack_from("<QQ", b, off + 16)
+        out.append((t, off, size))
+        if t in ("done", "next") or nxt <= off:
+            break
+        off = nxt
+    return out
+
+
+e = bytearray(load("reparse.E01"))
+secs = ewf_sections(e)
+table = [s for s in secs if s[0] == "table"][0]
+toff = table[1] + 76
+count, base = struct.unpack_from("<I4xQ", e, toff)
+entries = [struct.unpack_from("<I", e, toff + 24 + 4 * i)[0] for i in range(count)]
+chunk = 1  # chunk 1 holds $MFT records of the fixture ($MFT starts at byte 16384, chunks are 32 KiB)
+start = base + (entries[chunk] & 0x7FFFFFFF)
+end = base + (entries[chunk + 1] & 0x7FFFFFFF)
+mid = (start + end) // 2
+for i in range(mid, mid + 16):
+    e[i] ^= 0xFF
+path = os.path.join(CASES, "ewf_corrupt_chunk.E01")
+with open(path, "wb") as f:
+    f.write(e)
+case("ewf_corrupt_chunk", path, [0], [], what="16 bytes flipped inside chunk %d (%s) at file offset %d" %
+     (chunk, "compressed" if entries[chunk] & 0x80000000 else "stored", mid), chunk=chunk)
+
+# ---- the report over the image ----
+v = reparse_vol()
+path = os.path.join(CASES, "output_is_image.raw")
+write_sparse(path, v.data)
+case("output_is_image", path, [1], output_is_image=True, stderr="refusing")
+
+with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
+    for m in manifest:
+        f.write(json.dumps(m) + "\n")
+print("%d cases in %s" % (len(manifest), OUT))

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Hostile and damaged images (tests/hostile/README.md): builds the corpus from the fixtures, runs ntfslinks
+# on every case under a timeout and checks the exit status, the anomalies and the partial flags the
+# manifest expects, and that the image's SHA-256 is unchanged by the run.
+# Env (make check): top_srcdir, top_builddir, NTFSLINKS. HOSTILE_ONLY=regex runs only matching cases.
+set -u
+src=${top_srcdir:-.}
+build=${top_builddir:-.}
+ntfslinks=${NTFSLINKS:-$build/ntfslinks}
+work=$build/tests/work/hostile
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+
+bash "$src/fixtures/unpack.sh" "$build/tests/work/fixtures" >/dev/null || { echo "FAIL: unpacking fixtures"; exit 1; }
+"$python" "$src/tests/hostile/make-corpus.py" "$build/tests/work/fixtures" "$work" || { echo "FAIL: building the corpus"; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 pass=0 skipped=0
+while IFS= read -r line; do
+	name=$(jq -r .name <<<"$line")
+	if [ -n "${HOSTILE_ONLY:-}" ] && ! [[ $name =~ $HOSTILE_ONLY ]]; then continue; fi
+	skip=$(jq -r '.skip // empty' <<<"$line")
+	if [ -n "$skip" ]; then
+		echo "skip: $name: $skip"
+		skipped=$((skipped + 1))
+		continue
+	fi
+	image=$work/$(jq -r .image <<<"$line")
+	limit=$(jq -r .timeout <<<"$line")
+	mapfile -t args < <(jq -r '.args[]' <<<"$line")
+	out=$tmp/$name.json
+	[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && out=$image
+	before=
+	[ -f "$image" ] && [ -r "$image" ] && before=$(sha256sum <"$image")
+	start=$(date +%s.%N)
+	timeout -k 5 "$limit" "$ntfslinks" "${args[@]}" -o "$out" "$image" 2>"$tmp/$name.err"
+	status=$?
+	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo 0)")
+	problems=()
+	if ! jq -e --argjson s "$status" '.exit | index($s) != null' <<<"$line" >/dev/null; then
+		case $status in
+		124 | 137) problems+=("timed out after ${limit}s") ;;
+		*) [ "$status" -gt 128 ] && problems+=("killed by signal $((status - 128))") ||
+			problems+=("exit $status, expected $(jq -c .exit <<<"$line")") ;;
+		esac
+	fi
+	if [ "$status" -eq 0 ] && [ "$out" != "$image" ]; then
+		if ! jq -e . "$out" >/dev/null 2>&1; then
+			problems+=("exit 0 but the report is not valid JSON")
+		else
+			while IFS= read -r check; do
+				[ -n "$check" ] || continue
+				jq -e "$check" "$out" >/dev/null 2>&1 || problems+=("report fails: $check")
+			done < <(jq -r '.checks[]' <<<"$line")
+		fi
+	fi
+	re=$(jq -r '.stderr // empty' <<<"$line")
+	if [ -n "$re" ] && ! grep -Eq "$re" "$tmp/$name.err"; then
+		problems+=("stderr does not match /$re/: $(head -c 300 "$tmp/$name.err")")
+	fi
+	if grep -Eq 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$tmp/$name.err"; then
+		problems+=("sanitizer report: $(grep -Em1 'ERROR:|runtime error:' "$tmp/$name.err")")
+	fi
+	if [ -n "$before" ] && [ "$(sha256sum <"$image")" != "$before" ]; then
+		problems+=("the image changed")
+	fi
+	if [ ${#problems[@]} -eq 0 ]; then
+		echo "ok: $name (exit $status, ${secs}s)"
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		for p in "${problems[@]}"; do echo "FAIL: $name: $p"; done
+		sed 's/^/    stderr: /' "$tmp/$name.err" | head -n 40
+	fi
+done <"$work/manifest.jsonl"
+echo "hostile: $pass passed, $fail failed, $skipped skipped"
+[ "$fail" -eq 0 ]
