@@ -210,7 +210,8 @@ static ntfs_status image_setup(image *img, int fd, uint64_t size, ntfs_error *er
 		ntfs_status s = image_ewf_open(img->path, &img->segments, &img->segment_count, &img->ewf, err);
 		if (s != NTFS_OK)
 			return s;
-		return image_open_tsk(img, TSK_IMG_TYPE_EWF_EWF, err);
+		s = image_open_tsk(img, TSK_IMG_TYPE_EWF_EWF, err);
+		return s == NTFS_OK ? image_ewf_data_open(img, err) : s;
 	}
 	if (image_is_split_name(img->path)) {
 		char **segs = NULL;
@@ -288,6 +289,7 @@ void image_close(image *img)
 		return;
 	if (img->tsk)
 		tsk_img_close(img->tsk);
+	image_ewf_data_close(img);
 	if (img->fd >= 0)
 		close(img->fd);
 	image_ewf_info_free(img->ewf);
@@ -387,6 +389,8 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 		len = (size_t)(img->size - offset);
 	if (img->fd >= 0)
 		return image_read_fd(img, offset, buf, len, got, err);
+	if (img->ewf_handle) /* E01 data through libewf, which keeps the chunks whose checksum fails */
+		return image_ewf_data_read(img, offset, buf, len, got, err);
 	return image_read_tsk(img, offset, buf, len, got, err);
 }
 

@@ -40,6 +40,11 @@ size_t image_segment_count(const image *img);
 const char *image_segment(const image *img, size_t i);  /* file names of all segments (1 for raw); NULL past the end */
 const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
 
+/* E01 chunks read so far whose checksum failed (libewf reads them as zeros): fills up to cap ranges of
+ * media bytes (offset, length), in the order found, and returns how many there are (may exceed cap).
+ * 0 for other formats. */
+size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap);
+
 typedef struct {
 	uint64_t offset, length;   /* bytes */
 	char table[8];             /* "dos", "gpt", "none" (no partition table: the whole image); "bsd"/"sun"/"mac" rare */

@@ -312,3 +312,92 @@ void image_ewf_info_free(image_ewf_info *info)
 		free(strs[i]);
 	free(info);
 }
+
+ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
+{
+	libewf_handle_t *h = NULL;
+	libewf_error_t *e = NULL;
+	char cause[256];
+	if (img->segment_count > (size_t)INT32_MAX)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", img->path);
+	if (pthread_mutex_init(&img->ewf_mutex, NULL) != 0)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
+	img->ewf_mutex_ready = true;
+	if (libewf_handle_initialize(&h, &e) != 1)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: libewf: %s", img->path, ewf_cause(&e, cause, sizeof(cause)));
+	if (libewf_handle_open(h, img->segments, (int)img->segment_count, LIBEWF_OPEN_READ, &e) != 1) {
+		ntfs_status s = ntfs_error_set(err, NTFS_E_IO, "%s: cannot open E01: %s", img->path,
+					       ewf_cause(&e, cause, sizeof(cause)));
+		libewf_handle_free(&h, NULL);
+		return s;
+	}
+	img->ewf_handle = h;
+	return NTFS_OK;
+}
+
+ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
+{
+	libewf_handle_t *h = img->ewf_handle;
+	libewf_error_t *e = NULL;
+	char cause[256];
+	size_t done = 0;
+	ntfs_status s = NTFS_OK;
+	pthread_mutex_lock(&img->ewf_mutex);
+	while (done < len) {
+		size_t want = len - done;
+		if (want > (size_t)1 << 30)
+			want = (size_t)1 << 30;
+		ssize_t n = libewf_handle_read_random(h, buf + done, want, (off64_t)(off + done), &e);
+		if (n < 0) {
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
+					   (unsigned long long)(off + done), ewf_cause(&e, cause, sizeof(cause)));
+			break;
+		}
+		if (n == 0) {
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the end of "
+					   "the image", img->path, (unsigned long long)(off + done));
+			break;
+		}
+		done += (size_t)n;
+	}
+	pthread_mutex_unlock(&img->ewf_mutex);
+	*got = s == NTFS_OK ? done : 0;
+	return s;
+}
+
+void image_ewf_data_close(image *img)
+{
+	if (img->ewf_handle) {
+		libewf_handle_t *h = img->ewf_handle;
+		libewf_handle_close(h, NULL);
+		libewf_handle_free(&h, NULL);
+		img->ewf_handle = NULL;
+	}
+	if (img->ewf_mutex_ready) {
+		pthread_mutex_destroy(&img->ewf_mutex);
+		img->ewf_mutex_ready = false;
+	}
+}
+
+size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap)
+{
+	uint32_t n = 0, bps = 0;
+	if (!img || !img->ewf_handle)
+		return 0;
+	pthread_mutex_lock(&img->ewf_mutex);
+	libewf_handle_t *h = img->ewf_handle;
+	if (libewf_handle_get_number_of_checksum_errors(h, &n, NULL) != 1 ||
+	    libewf_handle_get_bytes_per_sector(h, &bps, NULL) != 1)
+		n = 0;
+	for (uint32_t i = 0; i < n && i < cap; i++) {
+		uint64_t first = 0, count = 0;
+		if (libewf_handle_get_checksum_error(h, i, &first, &count, NULL) != 1)
+			first = count = 0;
+		if (offsets)
+			offsets[i] = first * bps;
+		if (lengths)
+			lengths[i] = count * bps;
+	}
+	pthread_mutex_unlock(&img->ewf_mutex);
+	return n;
+}

@@ -18,7 +18,20 @@ struct image {
 	char **segments;
 	size_t segment_count;
 	image_ewf_info *ewf;
+	void *ewf_handle;           /* EWF: libewf handle the data is read through (checksum errors); else NULL */
+	pthread_mutex_t ewf_mutex;  /* serialises reads on ewf_handle */
+	bool ewf_mutex_ready;
 };
+
+/* EWF: opens the set's segments with libewf for reading data (img->ewf_handle). */
+ntfs_status image_ewf_data_open(image *img, ntfs_error *err);
+
+/* EWF: reads through img->ewf_handle; a chunk whose checksum fails reads as zeros and is remembered by
+ * libewf (image_checksum_errors). */
+ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err);
+
+/* EWF: closes img->ewf_handle (NULL is fine). */
+void image_ewf_data_close(image *img);
 
 /* Finds the segments of the E01 set that path belongs to, checks that the set is complete and not
  * truncated, and reads its metadata with libewf (read-only). On success the caller owns *segments and *info. */
