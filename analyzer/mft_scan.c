@@ -260,6 +260,42 @@ static void chunk_lost(model *m, uint64_t first, size_t n, const ntfs_error *e)
 	m->partial = true;
 }
 
+/* One chunk of $MFT on its way from the image to the workers. */
+typedef struct {
+	volume *vol;
+	uint64_t first;           /* first record of the chunk */
+	size_t n;                 /* records */
+	uint8_t *buf;
+	uint64_t short_records;   /* records past the end of the image */
+	ntfs_status st;
+	ntfs_error e;
+} chunk_io;
+
+/* Reads one chunk (run on the reader thread, or inline). */
+static void *chunk_read(void *arg)
+{
+	chunk_io *c = arg;
+	c->st = volume_read_records(c->vol, c->first, c->n, c->buf, &c->short_records, &c->e);
+	return NULL;
+}
+
+/* Parses a chunk that was read, or records what its read error cost; -1 only when memory runs out. */
+static int consume_chunk(model *m, worker *ws, int nt, chunk_io *c)
+{
+	if (c->st != NTFS_OK) {
+		chunk_lost(m, c->first, c->n, &c->e);
+		for (size_t i = 0; i < c->n; i++)
+			m->recs[c->first + i].base = m->recs[c->first + i].reparse = MODEL_NONE;
+		return 0;
+	}
+	if (c->short_records) {
+		ntfs_error e;
+		ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
+		chunk_lost(m, c->first + c->n - c->short_records, (size_t)c->short_records, &e);
+	}
+	return parse_chunk(m, ws, nt, c->buf, c->first, c->n);
+}
+
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
 {
 	volume *vol = m->vol;
@@ -276,11 +312,11 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
 				      (unsigned long long)count);
 	size_t per_chunk = CHUNK_BYTES / vol->record_size;
-	uint8_t *buf = malloc(per_chunk * vol->record_size);
+	uint8_t *buf = malloc(per_chunk * vol->record_size), *buf2 = malloc(per_chunk * vol->record_size);
 	int nt = thread_count(threads);
 	worker *ws = calloc((size_t)nt, sizeof(worker));
 	ntfs_status st = NTFS_OK;
-	if (!m->recs || !buf || !ws) {
+	if (!m->recs || !buf || !buf2 || !ws) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
 		goto out;
 	}
@@ -290,32 +326,43 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		anomaly_list_init(&ws[t].anomalies);
 	}
-	for (uint64_t first = 0; first < count; first += per_chunk) {
-		size_t n = count - first < per_chunk ? (size_t)(count - first) : per_chunk;
-		uint64_t short_records = 0;
-		ntfs_error e;
-		if (volume_read_records(vol, first, n, buf, &short_records, &e) != NTFS_OK) {
-			chunk_lost(m, first, n, &e);
-			for (size_t i = 0; i < n; i++)
-				m->recs[first + i].base = m->recs[first + i].reparse = MODEL_NONE;
-			continue;
+	/* double buffering: the next chunk is read by its own thread while the workers parse this one */
+	chunk_io io[2] = {{.vol = vol, .buf = buf, .n = count < per_chunk ? (size_t)count : per_chunk},
+			  {.vol = vol, .buf = buf2}};
+	if (count)
+		chunk_read(&io[0]);
+	for (int k = 0; count; k ^= 1) {
+		chunk_io *cur = &io[k], *next = &io[k ^ 1];
+		uint64_t next_first = cur->first + cur->n;
+		pthread_t reader;
+		bool have_next = next_first < count, threaded = false;
+		if (have_next) {
+			next->first = next_first;
+			next->n = count - next_first < per_chunk ? (size_t)(count - next_first) : per_chunk;
+			threaded = pthread_create(&reader, NULL, chunk_read, next) == 0;
 		}
-		if (short_records) {
-			ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
-			chunk_lost(m, first + n - short_records, (size_t)short_records, &e);
+		int r = consume_chunk(m, ws, nt, cur);
+		if (have_next) {
+			if (threaded)
+				pthread_join(reader, NULL);
+			else
+				chunk_read(next);
 		}
-		if (parse_chunk(m, ws, nt, buf, first, n)) {
-			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
+		if (r) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)cur->first);
 			goto out;
 		}
-		if (progress && progress(ctx, m, first + n, count)) {
-			anomaly_add(&m->anomalies, "scan_interrupted", first + n, "scan stopped after %llu of %llu records",
-				    (unsigned long long)(first + n), (unsigned long long)count);
+		uint64_t done = cur->first + cur->n;
+		if (progress && progress(ctx, m, done, count)) {
+			anomaly_add(&m->anomalies, "scan_interrupted", done, "scan stopped after %llu of %llu records",
+				    (unsigned long long)done, (unsigned long long)count);
 			m->partial = true;
-			for (uint64_t r = first + n; r < count; r++)
-				m->recs[r].base = m->recs[r].reparse = MODEL_NONE;
+			for (uint64_t rec = done; rec < count; rec++)
+				m->recs[rec].base = m->recs[rec].reparse = MODEL_NONE;
 			break;
 		}
+		if (!have_next)
+			break;
 	}
 	st = model_merge(m, err);
 out:
@@ -328,5 +375,6 @@ out:
 		}
 	free(ws);
 	free(buf);
+	free(buf2);
 	return st;
 }
