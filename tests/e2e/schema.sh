@@ -62,6 +62,25 @@ for fmt in json ndjson; do
 done
 grep -q '"type":"directory_size"' "$work/out/demo.du.ndjson" || { echo "FAIL: --du wrote no directory_size line"; fail=1; }
 
+# the damaged and hostile images of tests/hostile (own copy of the corpus, not the one run.sh uses):
+# every report written with exit status 0
+if [ -f "$src/tests/hostile/make-corpus.py" ] && command -v jq >/dev/null &&
+	$PY "$src/tests/hostile/make-corpus.py" "$fixtures" "$work/hostile" >/dev/null 2>&1; then
+	while IFS= read -r line; do
+		[ -n "$(jq -r '.skip // empty' <<<"$line")" ] && continue
+		[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && continue
+		name=$(jq -r .name <<<"$line")
+		mapfile -t args < <(jq -r '.args[]' <<<"$line")
+		for fmt in json ndjson; do
+			timeout 60 "$NTFSLINKS" -q "${args[@]}" --format $fmt -o "$work/out/hostile-$name.$fmt" \
+				"$work/hostile/$(jq -r .image <<<"$line")" 2>/dev/null || rm -f "$work/out/hostile-$name.$fmt"
+		done
+	done <"$work/hostile/manifest.jsonl"
+	rm -rf "$work/hostile"
+else
+	echo "note: no hostile corpus (tests/hostile/make-corpus.py or jq missing, or it failed)"
+fi
+
 $VALIDATE "$work"/out/* || fail=1
 
 # the reports fixtures_e2e.sh wrote, once it has finished (make -j may run it beside this test)
