@@ -34,6 +34,13 @@ void *arena_reserve(arena *a, size_t n)
 	return p;
 }
 
+int arena_reserve_cap(arena *a, size_t cap)
+{
+	if (cap <= a->cap)
+		return 0;
+	return grow((void **)&a->data, &a->cap, cap, 1);
+}
+
 size_t arena_add(arena *a, const void *src, size_t n)
 {
 	size_t off = a->len;

@@ -19,6 +19,9 @@ size_t arena_add(arena *a, const void *src, size_t n);
 /* Reserves n bytes at the end and returns a pointer to them (valid until the next add), or NULL. */
 void *arena_reserve(arena *a, size_t n);
 
+/* Makes room for at least cap bytes in total without using any; returns 0 or -1. */
+int arena_reserve_cap(arena *a, size_t cap);
+
 /* Releases the arena's memory. */
 void arena_free(arena *a);
 

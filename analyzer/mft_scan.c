@@ -11,6 +11,7 @@
 #include "file_name.h"
 #include "le.h"
 #include "record.h"
+#include "security.h"
 #include "std_info.h"
 #include "utf16.h"
 
@@ -28,6 +29,7 @@ typedef struct {
 	vec reparse;              /* reparse_raw with data relative to strings */
 	arena strings;
 	anomaly_list anomalies;
+	size_t last_sid;          /* offset in strings of the last owner SID kept (files share owners) */
 	bool nomem;
 } worker;
 
@@ -96,6 +98,28 @@ static void take_reparse(worker *w, uint32_t rec, const ntfs_attr *a)
 	r->len = a->value_length;
 }
 
+/* Keeps the owner SID of a record's own security descriptor (NTFS 1.x style, as ntfs-3g writes). */
+static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
+{
+	ntfs_security_descriptor sd;
+	if (a->non_resident) {
+		ri->flags |= REC_SD_ELSEWHERE;
+		return;
+	}
+	if (ntfs_sd_decode(a->value, a->value_length, &sd, NULL) != NTFS_OK || !sd.has_owner)
+		return;
+	size_t n = strlen(sd.owner_sid), off = w->last_sid;
+	if (off == SIZE_MAX || strcmp(w->strings.data + off, sd.owner_sid)) {
+		off = arena_add(&w->strings, sd.owner_sid, n);
+		if (off == SIZE_MAX) {
+			w->nomem = true;
+			return;
+		}
+		w->last_sid = off;
+	}
+	ri->owner_sid = (uint32_t)off;
+}
+
 /* Takes the facts the model keeps from one attribute of record rec. */
 static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 {
@@ -132,6 +156,9 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 	case NTFS_AT_ATTRIBUTE_LIST:
 		ri->flags |= REC_HAS_ATTR_LIST;
 		break;
+	case NTFS_AT_SECURITY_DESCRIPTOR:
+		take_security(w, ri, a);
+		break;
 	default:
 		break;
 	}
@@ -146,6 +173,7 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_error e;
 	ri->base = MODEL_NONE;
 	ri->reparse = MODEL_NONE;
+	ri->owner_sid = MODEL_NONE;
 	if (!ntfs_record_has_signature(buf, rs))
 		return; /* never used, or not a record: nothing to report */
 	if (ntfs_record_decode_header(buf, rs, &h, &e) != NTFS_OK ||
@@ -205,6 +233,15 @@ static int worker_merge(model *m, worker *w)
 		VEC_AT(&w->names, name_info, i).str += base;
 	for (size_t i = 0; i < w->reparse.count; i++)
 		VEC_AT(&w->reparse, reparse_raw, i).data += base;
+	for (size_t i = w->from; i < w->to; i++) {
+		rec_info *ri = &m->recs[w->first + i];
+		if (ri->owner_sid != MODEL_NONE) {
+			if (base + ri->owner_sid >= MODEL_NONE)
+				return -1; /* over 4 GiB of names: beyond what the table indexes */
+			ri->owner_sid += (uint32_t)base;
+		}
+	}
+	w->last_sid = SIZE_MAX;
 	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse))
 		return -1;
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -285,7 +322,8 @@ static int consume_chunk(model *m, worker *ws, int nt, chunk_io *c)
 	if (c->st != NTFS_OK) {
 		chunk_lost(m, c->first, c->n, &c->e);
 		for (size_t i = 0; i < c->n; i++)
-			m->recs[c->first + i].base = m->recs[c->first + i].reparse = MODEL_NONE;
+			m->recs[c->first + i].base = m->recs[c->first + i].reparse = m->recs[c->first + i].owner_sid =
+				MODEL_NONE;
 		return 0;
 	}
 	if (c->short_records) {
@@ -308,6 +346,10 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	}
 	m->count = count;
 	m->recs = calloc(count ? count : 1, sizeof(rec_info));
+	/* room for the usual names per record up front: untouched pages cost no memory, and the tables
+	 * never pass through a realloc that holds old and new copies at once */
+	vec_reserve(&m->names, (size_t)(count + count / 2));
+	arena_reserve_cap(&m->strings, (size_t)(count * 32));
 	if (m->want_si_times && !(m->si_times = calloc(count ? 4 * count : 1, sizeof(uint64_t))))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
 				      (unsigned long long)count);
@@ -322,6 +364,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	}
 	for (int t = 0; t < nt; t++) {
 		ws[t].m = m;
+		ws[t].last_sid = SIZE_MAX;
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		anomaly_list_init(&ws[t].anomalies);
@@ -358,7 +401,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 				    (unsigned long long)done, (unsigned long long)count);
 			m->partial = true;
 			for (uint64_t rec = done; rec < count; rec++)
-				m->recs[rec].base = m->recs[rec].reparse = MODEL_NONE;
+				m->recs[rec].base = m->recs[rec].reparse = m->recs[rec].owner_sid = MODEL_NONE;
 			break;
 		}
 		if (!have_next)

@@ -26,7 +26,8 @@ enum {                            /* rec_info.flags */
 	REC_HAS_ATTR_LIST = 0x10,
 	REC_HAS_DATA = 0x20,      /* unnamed $DATA with VCN 0 found */
 	REC_BAD_FIXUP = 0x40,
-	REC_EXT_VALID = 0x80      /* an extension record whose base accepted it */
+	REC_EXT_VALID = 0x80,     /* an extension record whose base accepted it */
+	REC_SD_ELSEWHERE = 0x100  /* a $SECURITY_DESCRIPTOR the scan could not read (non-resident) */
 };
 
 typedef struct {
@@ -37,12 +38,14 @@ typedef struct {
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
 	uint32_t name_first;      /* first slot in model.name_order of this record's names */
 	uint32_t reparse;         /* index in model.reparse, or MODEL_NONE */
+	uint32_t owner_sid;       /* owner SID from the record's own $SECURITY_DESCRIPTOR: offset in
+				   * model.strings, or MODEL_NONE (Windows keeps it in $Secure instead) */
 	uint16_t sequence;
 	uint16_t link_count;      /* from the header */
 	uint16_t base_seq;        /* sequence in the base reference */
 	uint16_t name_count;      /* names owned after merging extension records */
 	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
-	uint8_t flags;            /* REC_* */
+	uint16_t flags;           /* REC_* */
 	uint8_t fixup_bad;        /* sectors that failed the update sequence check */
 } rec_info;
 

@@ -175,6 +175,24 @@ static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const na
 	json_out_const(o, "}");
 }
 
+/*
+ * The owner of record r: from $Secure by security id (Windows), else from the record's own
+ * security descriptor as the scan kept it, else read now if the scan could not (non-resident).
+ */
+static const char *record_owner(const vol_analysis *va, uint32_t r, char *buf, size_t cap)
+{
+	const rec_info *ri = &va->m.recs[r];
+	const char *sid = ri->security_id ? volume_owner_sid(va->vol, ri->security_id) : NULL;
+	if (sid)
+		return sid;
+	if (ri->owner_sid != MODEL_NONE)
+		return va->m.strings.data + ri->owner_sid;
+	if (!(ri->flags & REC_SD_ELSEWHERE))
+		return NULL;
+	volume_record_owner_sid(va->vol, r, 0, buf, cap);
+	return buf[0] ? buf : NULL;
+}
+
 /* One hard-link set, written directly: the record and all its names but DOS aliases. */
 static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *path, size_t cap)
 {
@@ -199,9 +217,8 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 	json_out_u64(o, ri->allocated_size);
 	json_out_const(o, ",\"security_id\":");
 	json_out_u64(o, ri->security_id);
-	volume_record_owner_sid(va->vol, r, ri->security_id, sid, sizeof(sid));
 	json_out_const(o, ",\"owner_sid\":");
-	json_out_str(o, sid[0] ? sid : NULL);
+	json_out_str(o, record_owner(va, r, sid, sizeof(sid)));
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
