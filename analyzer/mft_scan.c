@@ -15,16 +15,18 @@
 #include "std_info.h"
 #include "utf16.h"
 
-#define CHUNK_BYTES (8u << 20)    /* $MFT is read 8 MiB at a time */
+#define CHUNK_BYTES (8u << 20)    /* records are handed out (and merged in order) 8 MiB at a time */
+#define BLOCK_BYTES (128u << 10)  /* each worker reads its share in blocks that stay in its cache */
 #define FIXUP_STRIDE 512
 #define MAX_NAME_UTF8 (255 * 6 + 1)
 
 /* One worker's share of a chunk and what it found there; merged in order after the chunk. */
 typedef struct {
 	model *m;
-	uint8_t *buf;             /* the chunk */
-	uint64_t first;           /* record number of buf[0] */
+	uint8_t *block;           /* this worker's read buffer (BLOCK_BYTES) */
+	uint64_t first;           /* first record of the chunk */
 	size_t from, to;          /* records [from, to) of the chunk are this worker's */
+	uint64_t lost;            /* records lost to read errors or a short image */
 	vec names;                /* name_info with str relative to strings */
 	vec reparse;              /* reparse_raw with data relative to strings */
 	arena strings;
@@ -211,13 +213,40 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 }
 
-/* Worker thread body: parses its slice of the chunk. */
+/* Marks records lost after a read error, so the report says what is missing. */
+static void records_lost(worker *w, uint64_t first, size_t n, const ntfs_error *e)
+{
+	anomaly_add(&w->anomalies, "read_error", first, "records %llu-%llu unreadable: %s", (unsigned long long)first,
+		    (unsigned long long)(first + n - 1), e->reason);
+	w->lost += n;
+	for (size_t i = 0; i < n; i++) {
+		rec_info *ri = &w->m->recs[first + i];
+		ri->base = ri->reparse = ri->owner_sid = MODEL_NONE;
+	}
+}
+
+/* Worker thread body: reads and parses its slice of the chunk, block by block. */
 static void *worker_run(void *arg)
 {
 	worker *w = arg;
-	size_t rs = w->m->vol->record_size;
-	for (size_t i = w->from; i < w->to; i++)
-		parse_record(w, (uint32_t)(w->first + i), w->buf + i * rs, rs);
+	volume *vol = w->m->vol;
+	size_t rs = vol->record_size, per_block = BLOCK_BYTES / rs;
+	for (size_t i = w->from; i < w->to; i += per_block) {
+		size_t n = w->to - i < per_block ? w->to - i : per_block;
+		uint64_t rec = w->first + i, short_records = 0;
+		ntfs_error e;
+		if (volume_read_records(vol, rec, n, w->block, &short_records, &e) != NTFS_OK) {
+			records_lost(w, rec, n, &e);
+			continue;
+		}
+		if (short_records) {
+			ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
+			records_lost(w, rec + n - short_records, (size_t)short_records, &e);
+			n -= (size_t)short_records;
+		}
+		for (size_t j = 0; j < n; j++)
+			parse_record(w, (uint32_t)(rec + j), w->block + j * rs, rs);
+	}
 	return NULL;
 }
 
@@ -242,6 +271,11 @@ static int worker_merge(model *m, worker *w)
 		}
 	}
 	w->last_sid = SIZE_MAX;
+	if (w->lost) {
+		m->unreadable_records += w->lost;
+		m->partial = true;
+		w->lost = 0;
+	}
 	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse))
 		return -1;
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -263,12 +297,11 @@ static int thread_count(int requested)
 }
 
 /* Parses one chunk of records with all workers and merges their findings in record order. */
-static int parse_chunk(model *m, worker *ws, int nt, uint8_t *buf, uint64_t first, size_t n)
+static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n)
 {
 	pthread_t tid[64];
 	bool started[64] = {false};
 	for (int t = 0; t < nt; t++) {
-		ws[t].buf = buf;
 		ws[t].first = first;
 		ws[t].from = n * (size_t)t / (size_t)nt;
 		ws[t].to = n * (size_t)(t + 1) / (size_t)nt;
@@ -286,52 +319,6 @@ static int parse_chunk(model *m, worker *ws, int nt, uint8_t *buf, uint64_t firs
 		if (worker_merge(m, &ws[t]))
 			return -1;
 	return 0;
-}
-
-/* Marks a chunk's records lost after a read error, so the report says what is missing. */
-static void chunk_lost(model *m, uint64_t first, size_t n, const ntfs_error *e)
-{
-	anomaly_add(&m->anomalies, "read_error", first, "records %llu-%llu unreadable: %s", (unsigned long long)first,
-		    (unsigned long long)(first + n - 1), e->reason);
-	m->unreadable_records += n;
-	m->partial = true;
-}
-
-/* One chunk of $MFT on its way from the image to the workers. */
-typedef struct {
-	volume *vol;
-	uint64_t first;           /* first record of the chunk */
-	size_t n;                 /* records */
-	uint8_t *buf;
-	uint64_t short_records;   /* records past the end of the image */
-	ntfs_status st;
-	ntfs_error e;
-} chunk_io;
-
-/* Reads one chunk (run on the reader thread, or inline). */
-static void *chunk_read(void *arg)
-{
-	chunk_io *c = arg;
-	c->st = volume_read_records(c->vol, c->first, c->n, c->buf, &c->short_records, &c->e);
-	return NULL;
-}
-
-/* Parses a chunk that was read, or records what its read error cost; -1 only when memory runs out. */
-static int consume_chunk(model *m, worker *ws, int nt, chunk_io *c)
-{
-	if (c->st != NTFS_OK) {
-		chunk_lost(m, c->first, c->n, &c->e);
-		for (size_t i = 0; i < c->n; i++)
-			m->recs[c->first + i].base = m->recs[c->first + i].reparse = m->recs[c->first + i].owner_sid =
-				MODEL_NONE;
-		return 0;
-	}
-	if (c->short_records) {
-		ntfs_error e;
-		ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
-		chunk_lost(m, c->first + c->n - c->short_records, (size_t)c->short_records, &e);
-	}
-	return parse_chunk(m, ws, nt, c->buf, c->first, c->n);
 }
 
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
@@ -354,48 +341,31 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
 				      (unsigned long long)count);
 	size_t per_chunk = CHUNK_BYTES / vol->record_size;
-	uint8_t *buf = malloc(per_chunk * vol->record_size), *buf2 = malloc(per_chunk * vol->record_size);
 	int nt = thread_count(threads);
 	worker *ws = calloc((size_t)nt, sizeof(worker));
 	ntfs_status st = NTFS_OK;
-	if (!m->recs || !buf || !buf2 || !ws) {
+	if (!m->recs || !ws) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
 		goto out;
 	}
 	for (int t = 0; t < nt; t++) {
 		ws[t].m = m;
 		ws[t].last_sid = SIZE_MAX;
+		if (!(ws[t].block = malloc(BLOCK_BYTES))) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+			goto out;
+		}
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		anomaly_list_init(&ws[t].anomalies);
 	}
-	/* double buffering: the next chunk is read by its own thread while the workers parse this one */
-	chunk_io io[2] = {{.vol = vol, .buf = buf, .n = count < per_chunk ? (size_t)count : per_chunk},
-			  {.vol = vol, .buf = buf2}};
-	if (count)
-		chunk_read(&io[0]);
-	for (int k = 0; count; k ^= 1) {
-		chunk_io *cur = &io[k], *next = &io[k ^ 1];
-		uint64_t next_first = cur->first + cur->n;
-		pthread_t reader;
-		bool have_next = next_first < count, threaded = false;
-		if (have_next) {
-			next->first = next_first;
-			next->n = count - next_first < per_chunk ? (size_t)(count - next_first) : per_chunk;
-			threaded = pthread_create(&reader, NULL, chunk_read, next) == 0;
-		}
-		int r = consume_chunk(m, ws, nt, cur);
-		if (have_next) {
-			if (threaded)
-				pthread_join(reader, NULL);
-			else
-				chunk_read(next);
-		}
-		if (r) {
-			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)cur->first);
+	for (uint64_t first = 0; first < count; first += per_chunk) {
+		size_t n = count - first < per_chunk ? (size_t)(count - first) : per_chunk;
+		if (parse_chunk(m, ws, nt, first, n)) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
 			goto out;
 		}
-		uint64_t done = cur->first + cur->n;
+		uint64_t done = first + n;
 		if (progress && progress(ctx, m, done, count)) {
 			anomaly_add(&m->anomalies, "scan_interrupted", done, "scan stopped after %llu of %llu records",
 				    (unsigned long long)done, (unsigned long long)count);
@@ -404,8 +374,6 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 				m->recs[rec].base = m->recs[rec].reparse = m->recs[rec].owner_sid = MODEL_NONE;
 			break;
 		}
-		if (!have_next)
-			break;
 	}
 	st = model_merge(m, err);
 out:
@@ -415,9 +383,8 @@ out:
 			vec_free(&ws[t].reparse);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
+			free(ws[t].block);
 		}
 	free(ws);
-	free(buf);
-	free(buf2);
 	return st;
 }
