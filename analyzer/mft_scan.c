@@ -32,6 +32,8 @@ typedef struct {
 	arena strings;
 	anomaly_list anomalies;
 	size_t last_sid;          /* offset in strings of the last owner SID kept (files share owners) */
+	uint8_t last_sd[256];     /* the security descriptor it came from: most files repeat their neighbour's */
+	size_t last_sd_len;
 	bool nomem;
 } worker;
 
@@ -108,6 +110,11 @@ static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 		ri->flags |= REC_SD_ELSEWHERE;
 		return;
 	}
+	if (w->last_sid != SIZE_MAX && a->value_length == w->last_sd_len &&
+	    !memcmp(a->value, w->last_sd, a->value_length)) {
+		ri->owner_sid = (uint32_t)w->last_sid;
+		return;
+	}
 	if (ntfs_sd_decode(a->value, a->value_length, &sd, NULL) != NTFS_OK || !sd.has_owner)
 		return;
 	size_t n = strlen(sd.owner_sid), off = w->last_sid;
@@ -120,6 +127,8 @@ static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 		w->last_sid = off;
 	}
 	ri->owner_sid = (uint32_t)off;
+	w->last_sd_len = a->value_length <= sizeof(w->last_sd) ? a->value_length : 0;
+	memcpy(w->last_sd, a->value, w->last_sd_len);
 }
 
 /* Takes the facts the model keeps from one attribute of record rec. */

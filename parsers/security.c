@@ -102,7 +102,12 @@ static int format_sid(const uint8_t *buf, unsigned subs, char *out, size_t cap)
 	unsigned i;
 	int ok;
 
-	ok = append(out, cap, &pos, "S-%u", buf[SID_REVISION]);
+	ok = cap > 1;
+	if (ok) {
+		out[pos++] = 'S';
+		out[pos] = '\0';
+		ok = append_dec(out, cap, &pos, buf[SID_REVISION]);
+	}
 	if (ok && auth < ((uint64_t)1 << 32))
 		ok = append_dec(out, cap, &pos, auth);
 	else if (ok)
