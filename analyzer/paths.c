@@ -161,43 +161,74 @@ uint32_t paths_name_dir(const paths *p, const name_info *n)
 	return parent;
 }
 
-/* Appends s (n bytes) at *pos of buf, counting what does not fit. */
-static void put(char *buf, size_t cap, size_t *pos, const char *s, size_t n)
+/* The next directory up from d in a composed path. */
+static uint32_t up(const paths *p, uint32_t d)
 {
-	if (*pos < cap) {
-		size_t room = cap - *pos - 1;
-		memcpy(buf + *pos, s, n < room ? n : room);
-	}
-	*pos += n;
+	return p->state[d] == ST_DONE ? p->dir_parent[d] : PATHS_ORPHAN;
 }
 
-/* Writes the prefix of directory d ("" for the root) followed by suffix; the shared core of both paths. */
-static size_t compose(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *buf, size_t cap)
+/* True while d is a directory whose name is part of the path (not the root or an orphan marker). */
+static bool in_chain(uint32_t d)
 {
-	size_t top = 0, pos = 0;
+	return d != MODEL_NONE && d != PATHS_ORPHAN && d != NTFS_ROOT_RECORD;
+}
+
+/* Fills dst (exactly len bytes) from its end: suffix, then each directory walking up. */
+static void fill_backwards(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *dst, size_t len)
+{
+	size_t pos = len;
+	if (suffix) {
+		pos -= suffix_len;
+		memcpy(dst + pos, suffix, suffix_len);
+		dst[--pos] = '\\';
+	}
 	uint32_t cur = d;
-	/* collect the chain bottom-up, then write it top-down */
-	while (cur != MODEL_NONE && cur != PATHS_ORPHAN && cur != NTFS_ROOT_RECORD && top <= PATHS_MAX_DEPTH) {
-		p->stack[top++] = cur;
-		cur = p->state[cur] == ST_DONE ? p->dir_parent[cur] : PATHS_ORPHAN;
+	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
+		const name_info *n = model_primary_name(p->m, cur);
+		size_t nl = n ? n->len : 0;
+		pos -= nl;
+		if (nl)
+			memcpy(dst + pos, model_name_str(p->m, n), nl);
+		dst[--pos] = '\\';
 	}
 	if (cur == PATHS_ORPHAN)
-		put(buf, cap, &pos, PATHS_ORPHAN_DIR, strlen(PATHS_ORPHAN_DIR));
-	while (top > 0) {
-		const name_info *n = model_primary_name(p->m, p->stack[--top]);
-		put(buf, cap, &pos, "\\", 1);
-		if (n)
-			put(buf, cap, &pos, model_name_str(p->m, n), n->len);
+		memcpy(dst, PATHS_ORPHAN_DIR, strlen(PATHS_ORPHAN_DIR));
+	else if (len == 1)
+		dst[0] = '\\';
+}
+
+/*
+ * Writes the path of directory d ("" for the root) followed by suffix, like snprintf. It walks up
+ * twice (measure, then fill from the end) so it needs no scratch memory and is safe from any thread.
+ */
+static size_t compose(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *buf, size_t cap)
+{
+	size_t len = 0;
+	uint32_t cur = d;
+	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
+		const name_info *n = model_primary_name(p->m, cur);
+		len += 1 + (n ? n->len : 0);
 	}
-	if (suffix) {
-		put(buf, cap, &pos, "\\", 1);
-		put(buf, cap, &pos, suffix, suffix_len);
-	} else if (pos == 0) {
-		put(buf, cap, &pos, "\\", 1);
+	if (cur == PATHS_ORPHAN)
+		len += strlen(PATHS_ORPHAN_DIR);
+	if (suffix)
+		len += 1 + suffix_len;
+	else if (len == 0)
+		len = 1; /* the root itself: "\" */
+	if (cap == 0)
+		return len;
+	if (len < cap) {
+		fill_backwards(p, d, suffix, suffix_len, buf, len);
+		buf[len] = '\0';
+	} else { /* too long for buf: build it whole, keep the head (rare: only absurdly deep trees) */
+		char *tmp = malloc(len);
+		if (tmp)
+			fill_backwards(p, d, suffix, suffix_len, tmp, len);
+		memcpy(buf, tmp ? tmp : "", tmp ? cap - 1 : 1);
+		buf[cap - 1] = '\0';
+		free(tmp);
 	}
-	if (cap)
-		buf[pos < cap ? pos : cap - 1] = '\0';
-	return pos;
+	return len;
 }
 
 size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap)

@@ -279,10 +279,13 @@ ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err)
 {
 	char size[32];
 	human(image_size(a->img), size, sizeof(size));
-	fprintf(f, "%s %s: ", PACKAGE_NAME, PACKAGE_VERSION);
-	put_fit(f, a->opts->image, 60);
-	fprintf(f, " (%s, %s, %zu segment%s)\n", image_format_name(image_get_format(a->img)), size,
-		image_segment_count(a->img), image_segment_count(a->img) == 1 ? "" : "s");
+	char head[64], tail[96];
+	snprintf(head, sizeof(head), "%s %s: ", PACKAGE_NAME, PACKAGE_VERSION);
+	snprintf(tail, sizeof(tail), " (%s, %s, %zu segment%s)", image_format_name(image_get_format(a->img)), size,
+		 image_segment_count(a->img), image_segment_count(a->img) == 1 ? "" : "s");
+	fputs(head, f);
+	put_fit(f, a->opts->image, WIDTH - strlen(head) - strlen(tail));
+	fprintf(f, "%s\n", tail);
 	const image_ewf_info *e = image_ewf(a->img);
 	if (e)
 		fprintf(f, "E01: case %s, evidence %s, examiner %s, acquired %s\n", e->case_number ? e->case_number : "-",

@@ -36,6 +36,11 @@ b=$(jq -c '.volumes[0].hardlink_sets | map(.names | map(.path))' "$tmp/p1.json")
 sum=$(sha256sum "$disk")
 "$NTFSLINKS" -q -o "$disk" "$disk" 2>/dev/null; check "report over the image refused" 1 $?
 [ "$(sha256sum "$disk")" = "$sum" ] && echo "ok: image unchanged" || { echo "FAIL: the image changed"; fail=1; }
+# one writer or several: the same bytes (the report joins the threads' parts in record order)
+"$NTFSLINKS" -q --threads 1 -o "$tmp/t1.json" "$fx/hardlinks.raw" && "$NTFSLINKS" -q --threads 3 -o "$tmp/t3.json" "$fx/hardlinks.raw"
+strip_run() { sed 's/"run":{[^}]*}//' "$1"; }
+[ "$(strip_run "$tmp/t1.json")" = "$(strip_run "$tmp/t3.json")" ] && echo "ok: --threads 1 and 3 agree" ||
+	{ echo "FAIL: --threads 1 and 3 differ"; fail=1; }
 head -c 1048576 /dev/zero >"$tmp/zeros.dd"
 err=$("$NTFSLINKS" -q "$tmp/zeros.dd" 2>&1 >/dev/null); check "no NTFS volume" 2 $?
 case $err in *"NTFS"*) echo "ok: says no NTFS";; *) echo "FAIL: message: $err"; fail=1;; esac
