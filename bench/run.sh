@@ -13,7 +13,8 @@
 #   REPS=5                 timed runs per command (after one warm-up)
 #   NTFSLINKS=path         the binary to measure (default: `make ntfslinks` in BUILD, then BUILD/ntfslinks)
 #   BUILD=/tmp/b-bench     VPATH build folder used when NTFSLINKS is not given
-#   ONLY=regex             only the rows whose label matches (e.g. ONLY=ntfslinks)
+#   ONLY=regex             only the rows whose label matches (e.g. ONLY=ntfslinks); the other rows
+#                          are kept from the last run (ONLY=none: just print the tables again)
 #   BENCH_CACHE=dir        where the images are (default bench/cache)
 set -euo pipefail
 
@@ -45,6 +46,7 @@ for t in icat ils fls fsntfsinfo; do
     command -v $t >/dev/null || die "missing $t (apt-get install sleuthkit libfsntfs-utils)"
 done
 
+GIVEN=${NTFSLINKS:-}
 if [ -z "${NTFSLINKS:-}" ]; then
     # (re)build from the working tree, so the binary matches the HEAD printed below
     NTFSLINKS=$BUILD/ntfslinks
@@ -116,30 +118,37 @@ measure "ntfslinks json --threads 2 E01"   "icat E01 0 (E01 floor)" $NL --format
 measure "ntfslinks ndjson --threads 1 E01" "icat E01 0 (E01 floor)" $NL --format ndjson --threads 1 "$E01"
 measure "ntfslinks ndjson --threads 2 E01" "icat E01 0 (E01 floor)" $NL --format ndjson --threads 2 "$E01"
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ ! -s "$OUT.tmp" ] || echo "ntfslinks ${GIVEN:+$GIVEN (given; tree at }$REV ($DIRTY modified source files)${GIVEN:+)}, $REPS runs after 1 warm-up, $(date -u +%Y-%m-%dT%H:%MZ)$([ "$ONLY" = . ] || echo "; only rows matching /$ONLY/ measured then, the others earlier")" >"$TMP/meta"
 
 # keep earlier rows that ONLY skipped this time
 if [ -f "$OUT" ] && [ "$ONLY" != . ]; then
-    awk -F'\t' 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' "$OUT.tmp" "$OUT" >>"$OUT.tmp"
+    awk -F'\t' 'FILENAME == ARGV[1] { row[$1] = $0; order[++n] = $1; next }
+        { if ($1 in row) { print row[$1]; done[$1] = 1 } else print }
+        END { for (i = 1; i <= n; i++) if (!(order[i] in done)) print row[order[i]] }' "$OUT.tmp" "$OUT" >"$TMP/merged"
+    mv "$TMP/merged" "$OUT.tmp"
 fi
 mv "$OUT.tmp" "$OUT"
+if [ -s "$TMP/meta" ]; then mv "$TMP/meta" "$OUT.meta"; fi
+META=$(cat "$OUT.meta" 2>/dev/null || echo "?")
 
 # value LABEL COLUMN (3 wall, 4 rss, 5 cpu) from a results file
 value() { awk -F'\t' -v l="$2" -v c="$3" '$1 == l { print $c }' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 echo
-echo "### N = $N ($(jq -r '.volumes[0].ntfs.mft_records' "$TMP/report.json" 2>/dev/null || echo '?') MFT records), ntfslinks $REV, $REPS runs after 1 warm-up, $(date -u +%Y-%m-%d)"
+echo "### N = $N ($(jq -r '.volumes[0].ntfs.mft_records' "$TMP/report.json" 2>/dev/null || echo '?') MFT records), $META"
 echo
-echo "| command | median wall s | median peak RSS MiB | median CPU s (user+sys) | ratio to floor | min wall s | load at start |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| command | median wall s | median peak RSS MiB | ratio to floor (wall) | median CPU s (user+sys) | ratio to floor (CPU) | min wall s | load at start |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 while IFS=$'\t' read -r label floor wall rss cpu mn load rc; do
-    fw=$(value "$OUT" "$floor" 3)
-    r=$(ratio "$wall" "$fw")
+    r=$(ratio "$wall" "$(value "$OUT" "$floor" 3)")
+    rc_=$(ratio "$cpu" "$(value "$OUT" "$floor" 5)")
     [ "$rc" = 0 ] || label="$label (exit $rc)"
-    printf '| `%s` | %.3f | %.1f | %.2f | %s | %.3f | %s |\n' "$label" "$wall" "$rss" "$cpu" "$r" "$mn" "$load"
+    printf '| `%s` | %.3f | %.1f | %s | %.2f | %s | %.3f | %s |\n' "$label" "$wall" "$rss" "$r" "$cpu" "$rc_" "$mn" "$load"
 done <"$OUT"
 echo
-echo "Ratios of raw rows are to \`icat raw 0\`, of E01 rows to \`icat E01 0\`."
+echo "Ratios of raw rows are to \`icat raw 0\`, of E01 rows to \`icat E01 0\`. CPU = user+sys of the"
+echo "process (all threads); on a loaded machine (load at start > $(nproc)) trust it more than the wall time."
 
 # targets
 best_raw=$(value "$OUT" "ntfslinks json --threads 2 raw" 3)
@@ -169,6 +178,8 @@ for other in "$CACHE"/results-*.tsv; do
         check "scaling $lb/$ls wall (${l#ntfslinks })" \
             "$(ratio "$(value "$big" "$l" 3)" "$(value "$small" "$l" 3)")" 8 12
     done
+    check "scaling $lb/$ls CPU (json --threads 1 raw, for reference)" \
+        "$(ratio "$(value "$big" "ntfslinks json --threads 1 raw" 5)" "$(value "$small" "ntfslinks json --threads 1 raw" 5)")" "" ""
     check "scaling $lb/$ls icat raw 0 (for reference)" \
         "$(ratio "$(value "$big" "icat raw 0 (floor)" 3)" "$(value "$small" "icat raw 0 (floor)" 3)")" "" ""
 done
