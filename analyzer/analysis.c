@@ -137,9 +137,39 @@ static void assign_drives(analysis *a)
 		}
 }
 
+/* Collects the E01 chunks that failed their checksum and ties each to the volume it lies in. */
+static void collect_checksum_errors(analysis *a)
+{
+	uint64_t off[64], len[64];
+	size_t n = image_checksum_errors(a->img, off, len, 64);
+	for (size_t i = 0; i < n && i < 64; i++) {
+		image_range *r = vec_push(&a->checksum_errors);
+		if (r) {
+			r->offset = off[i];
+			r->length = len[i];
+		}
+		a->partial = true;
+		for (size_t v = 0; v < a->nvols; v++) {
+			vol_analysis *va = &a->vols[v];
+			if (!va->scanned || off[i] < va->part.offset || off[i] >= va->part.offset + va->part.length)
+				continue;
+			anomaly_add(&va->m.anomalies, "checksum_error", ANOMALY_NO_RECORD,
+				    "E01 chunk at media bytes %llu-%llu failed its checksum and reads as zeros",
+				    (unsigned long long)off[i], (unsigned long long)(off[i] + len[i] - 1));
+			va->m.partial = true;
+		}
+	}
+	if (n > 64)
+		for (size_t v = 0; v < a->nvols; v++)
+			if (a->vols[v].scanned)
+				anomaly_add(&a->vols[v].m.anomalies, "checksum_error", ANOMALY_NO_RECORD,
+					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
+}
+
 ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress progress, void *ctx, ntfs_error *err)
 {
 	memset(a, 0, sizeof(*a));
+	vec_init(&a->checksum_errors, sizeof(image_range));
 	a->opts = opts;
 	now_iso(a->started, sizeof(a->started));
 	ntfs_status st = image_open(opts->image, &a->img, err);
@@ -171,6 +201,7 @@ ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress pro
 	}
 	assign_drives(a);
 	resolve_all(a);
+	collect_checksum_errors(a);
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned)
@@ -209,6 +240,7 @@ void analysis_free(analysis *a)
 	}
 	free(a->vols);
 	free(a->parts);
+	vec_free(&a->checksum_errors);
 	if (a->img)
 		image_close(a->img);
 	memset(a, 0, sizeof(*a));

@@ -38,6 +38,12 @@ typedef struct {
 	link_target target;
 } link_entry;
 
+/* A range of media bytes. */
+typedef struct {
+	uint64_t offset;
+	uint64_t length;
+} image_range;
+
 typedef struct {
 	uint64_t records_in_use;
 	uint64_t names;
@@ -73,6 +79,7 @@ typedef struct {
 	image_partition *parts;   /* every partition of the image, NTFS or not */
 	size_t nparts;
 	bool partial;             /* some volume or some records could not be read */
+	vec checksum_errors;      /* image_range: E01 chunks that failed their checksum (read as zeros) */
 	char started[32], finished[32];
 } analysis;
 

@@ -104,6 +104,13 @@ static ntfs_status write_report(const analysis *a, FILE *out, int argc, char **a
 			      options_format_name(a->opts->format));
 }
 
+/* True when two paths name the same existing file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* Prints the per-volume counts to stderr so a person sees at once what was found. */
 static void print_summary(const analysis *a)
 {
@@ -148,6 +155,10 @@ int main(int argc, char **argv)
 	if (opts.version) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return 0;
+	}
+	if (opts.output && same_file(opts.output, opts.image)) { /* before anything is read: never touch evidence */
+		fprintf(stderr, "ntfslinks: refusing to write the report over the image file %s\n", opts.output);
+		return 1;
 	}
 	/* people at a terminal get the summary; pipelines and files keep JSON */
 	if (!opts.format_given && !opts.output && isatty(STDOUT_FILENO))

@@ -580,6 +580,15 @@ static json_t *image_json(const analysis *a)
 		json_array_append_new(parts, po);
 	}
 	json_object_set_new(o, "partitions", parts);
+	if (a->checksum_errors.count) {
+		json_t *errs = json_array();
+		for (size_t i = 0; i < a->checksum_errors.count; i++) {
+			const image_range *r = &VEC_AT(&a->checksum_errors, image_range, i);
+			json_array_append_new(errs, json_pack("{s:I,s:I}", "offset", (json_int_t)r->offset, "length",
+							      (json_int_t)r->length));
+		}
+		json_object_set_new(o, "checksum_errors", errs);
+	}
 	return o;
 }
 

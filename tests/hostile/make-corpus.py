@@ -371,7 +371,9 @@ for i in range(mid, mid + 16):
 path = os.path.join(CASES, "ewf_corrupt_chunk.E01")
 with open(path, "wb") as f:
     f.write(e)
-case("ewf_corrupt_chunk", path, [0], [], what="16 bytes flipped inside chunk %d (%s) at file offset %d" %
+case("ewf_corrupt_chunk", path, [0],
+     [PARTIAL, anomaly("checksum_error"), '.image.checksum_errors[0].offset == 32768'], stderr="partial scan",
+     what="16 bytes flipped inside chunk %d (%s) at file offset %d" %
      (chunk, "compressed" if entries[chunk] & 0x80000000 else "stored", mid), chunk=chunk)
 
 # ---- the report over the image ----
