@@ -457,3 +457,19 @@ void reparse_point_free(reparse_point *rp)
 	free(rp->wci_name);
 	memset(rp, 0, sizeof(*rp));
 }
+
+const char *reparse_target_text(const reparse_point *rp)
+{
+	switch (rp->kind) {
+	case REPARSE_KIND_JUNCTION:
+	case REPARSE_KIND_VOLUME_MOUNT_POINT:
+	case REPARSE_KIND_SYMLINK:
+		return rp->print_name && rp->print_name[0] ? rp->print_name : rp->substitute_name;
+	case REPARSE_KIND_LX_SYMLINK:
+		return rp->lx_target;
+	case REPARSE_KIND_APP_EXEC_LINK:
+		return rp->appx_target_path;
+	default:
+		return NULL;
+	}
+}

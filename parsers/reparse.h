@@ -128,6 +128,13 @@ typedef struct {
  */
 ntfs_status reparse_decode(const uint8_t *buf, size_t len, reparse_point *out, ntfs_error *err);
 
+/*
+ * The text a reparse point leads to, as a person would type it: the print name (else the substitute
+ * name) of junctions, mount points and symbolic links, a WSL link's target, an app alias's executable;
+ * NULL for kinds that lead nowhere.
+ */
+const char *reparse_target_text(const reparse_point *rp);
+
 /* Frees the strings of a decoded reparse point and zeroes it. */
 void reparse_point_free(reparse_point *rp);
 

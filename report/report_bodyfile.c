@@ -81,23 +81,6 @@ static void body_put_clean(FILE *f, const char *s, bool slashes)
 	}
 }
 
-/* The text a reparse point leads to, as a person would type it, or NULL when it leads nowhere. */
-static const char *body_link_text(const reparse_point *rp)
-{
-	switch (rp->kind) {
-	case REPARSE_KIND_JUNCTION:
-	case REPARSE_KIND_VOLUME_MOUNT_POINT:
-	case REPARSE_KIND_SYMLINK:
-		return rp->print_name && rp->print_name[0] ? rp->print_name : rp->substitute_name;
-	case REPARSE_KIND_LX_SYMLINK:
-		return rp->lx_target;
-	case REPARSE_KIND_APP_EXEC_LINK:
-		return rp->appx_target_path;
-	default:
-		return NULL;
-	}
-}
-
 /* The link target text of record r, advancing the cursor (links are collected in record order). */
 static const char *body_target_of(body_writer *w, uint32_t r)
 {
@@ -105,7 +88,7 @@ static const char *body_target_of(body_writer *w, uint32_t r)
 	while (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record < r)
 		w->next_link++;
 	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r) {
-		const char *t = body_link_text(&VEC_AT(links, link_entry, w->next_link).rp);
+		const char *t = reparse_target_text(&VEC_AT(links, link_entry, w->next_link).rp);
 		return t && t[0] ? t : NULL;
 	}
 	return NULL;

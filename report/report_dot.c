@@ -80,23 +80,6 @@ static void dot_put_path_id(FILE *f, int v, const char *path)
 	dot_put_id_part(f, path);
 }
 
-/* The text a reparse point leads to, as a person would type it, or NULL when it leads nowhere. */
-static const char *dot_link_text(const reparse_point *rp)
-{
-	switch (rp->kind) {
-	case REPARSE_KIND_JUNCTION:
-	case REPARSE_KIND_VOLUME_MOUNT_POINT:
-	case REPARSE_KIND_SYMLINK:
-		return rp->print_name && rp->print_name[0] ? rp->print_name : rp->substitute_name;
-	case REPARSE_KIND_LX_SYMLINK:
-		return rp->lx_target;
-	case REPARSE_KIND_APP_EXEC_LINK:
-		return rp->appx_target_path;
-	default:
-		return NULL;
-	}
-}
-
 /* True when the link gets an arrow: it has a resolved (or resolvable) target, or is an app alias. */
 static bool dot_has_arrow(const link_entry *le)
 {
@@ -147,7 +130,7 @@ static bool dot_outside(const link_entry *le)
 /* The id of the node an unresolved link points to: its target text, scoped to the volume unless outside. */
 static void dot_put_text_id(FILE *f, const vol_analysis *va, const link_entry *le)
 {
-	const char *text = dot_link_text(&le->rp);
+	const char *text = reparse_target_text(&le->rp);
 	if (!text || !text[0]) {
 		fprintf(f, "v%dm%u", va->index, le->record); /* malformed: nothing to show but the record */
 		return;
@@ -162,7 +145,7 @@ static void dot_put_text_id(FILE *f, const vol_analysis *va, const link_entry *l
 /* The node an unresolved link points to, labelled with the stored text and coloured by status. */
 static void dot_text_node(FILE *f, const vol_analysis *va, const link_entry *le, const char *indent)
 {
-	const char *text = dot_link_text(&le->rp), *status = dot_status(le);
+	const char *text = reparse_target_text(&le->rp), *status = dot_status(le);
 	fputs(indent, f);
 	dot_put_text_id(f, va, le);
 	fputs(" [label=\"", f);

@@ -67,19 +67,11 @@ static bool is_stale(const link_entry *le)
 	return le->has_target && s && strcmp(s, "ok") && strcmp(s, "external") && strcmp(s, "remote");
 }
 
-/* What a link points at, as written: print name, else substitute name, else the WSL or alias target. */
+/* What a link points at, as written; "" for kinds that point nowhere. */
 static const char *link_text(const link_entry *le)
 {
-	const reparse_point *rp = &le->rp;
-	if (rp->print_name && *rp->print_name)
-		return rp->print_name;
-	if (rp->substitute_name)
-		return rp->substitute_name;
-	if (rp->lx_target)
-		return rp->lx_target;
-	if (rp->appx_target_path)
-		return rp->appx_target_path;
-	return "";
+	const char *t = reparse_target_text(&le->rp);
+	return t ? t : "";
 }
 
 /* Path of a link's record, or a placeholder when it has no name. */

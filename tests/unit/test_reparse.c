@@ -1023,3 +1023,23 @@ Test(reparse_tags, kind_names_are_stable)
 		cr_assert_str_eq(reparse_kind_name((reparse_kind)k), names[k]);
 	cr_assert_str_eq(reparse_kind_name((reparse_kind)99), "unknown");
 }
+
+Test(reparse, target_text_by_kind)
+{
+	reparse_point rp;
+	memset(&rp, 0, sizeof(rp));
+	rp.kind = REPARSE_KIND_JUNCTION;
+	rp.substitute_name = "\\??\\C:\\Users";
+	rp.print_name = "";
+	cr_assert_str_eq(reparse_target_text(&rp), "\\??\\C:\\Users"); /* empty print name: the real target */
+	rp.print_name = "C:\\Users";
+	cr_assert_str_eq(reparse_target_text(&rp), "C:\\Users");
+	rp.kind = REPARSE_KIND_LX_SYMLINK;
+	rp.lx_target = "/mnt/c/x";
+	cr_assert_str_eq(reparse_target_text(&rp), "/mnt/c/x");
+	rp.kind = REPARSE_KIND_APP_EXEC_LINK;
+	rp.appx_target_path = "C:\\a.exe";
+	cr_assert_str_eq(reparse_target_text(&rp), "C:\\a.exe");
+	rp.kind = REPARSE_KIND_WOF;
+	cr_assert_null(reparse_target_text(&rp));
+}
