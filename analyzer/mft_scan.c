@@ -24,6 +24,7 @@
 typedef struct {
 	model *m;
 	uint8_t *block;           /* this worker's read buffer (BLOCK_BYTES) */
+	uint8_t *chunk;           /* the chunk already read for it (sequential images), or NULL: read blocks */
 	uint64_t first;           /* first record of the chunk */
 	size_t from, to;          /* records [from, to) of the chunk are this worker's */
 	uint64_t lost;            /* records lost to read errors or a short image */
@@ -240,6 +241,11 @@ static void *worker_run(void *arg)
 	worker *w = arg;
 	volume *vol = w->m->vol;
 	size_t rs = vol->record_size, per_block = BLOCK_BYTES / rs;
+	if (w->chunk) {
+		for (size_t i = w->from; i < w->to; i++)
+			parse_record(w, (uint32_t)(w->first + i), w->chunk + i * rs, rs);
+		return NULL;
+	}
 	for (size_t i = w->from; i < w->to; i += per_block) {
 		size_t n = w->to - i < per_block ? w->to - i : per_block;
 		uint64_t rec = w->first + i, short_records = 0;
@@ -306,11 +312,12 @@ static int thread_count(int requested)
 }
 
 /* Parses one chunk of records with all workers and merges their findings in record order. */
-static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n)
+static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, uint8_t *chunk)
 {
 	pthread_t tid[64];
 	bool started[64] = {false};
 	for (int t = 0; t < nt; t++) {
+		ws[t].chunk = chunk;
 		ws[t].first = first;
 		ws[t].from = n * (size_t)t / (size_t)nt;
 		ws[t].to = n * (size_t)(t + 1) / (size_t)nt;
@@ -328,6 +335,115 @@ static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n)
 		if (worker_merge(m, &ws[t]))
 			return -1;
 	return 0;
+}
+
+/* Images whose reads take turns behind a lock (libewf decompression, TSK's split raw reader). */
+static bool reads_serialized(const image *img)
+{
+	image_format f = image_get_format(img);
+	return f == IMAGE_FORMAT_EWF || f == IMAGE_FORMAT_SPLIT_RAW;
+}
+
+/* After chunk [.., done) the progress callback may stop the scan: the rest is marked not scanned. */
+static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void *ctx)
+{
+	if (!progress || !progress(ctx, m, done, m->count))
+		return false;
+	anomaly_add(&m->anomalies, "scan_interrupted", done, "scan stopped after %llu of %llu records",
+		    (unsigned long long)done, (unsigned long long)m->count);
+	m->partial = true;
+	for (uint64_t rec = done; rec < m->count; rec++)
+		m->recs[rec].base = m->recs[rec].reparse = m->recs[rec].owner_sid = MODEL_NONE;
+	return true;
+}
+
+/* Images read with pread: each worker reads its own share in cache-sized blocks. */
+static ntfs_status scan_blocks(model *m, worker *ws, int nt, size_t per_chunk, mft_scan_progress progress, void *ctx,
+			       ntfs_error *err)
+{
+	for (uint64_t first = 0; first < m->count; first += per_chunk) {
+		size_t n = m->count - first < per_chunk ? (size_t)(m->count - first) : per_chunk;
+		if (parse_chunk(m, ws, nt, first, n, NULL))
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
+		if (stop_after(m, first + n, progress, ctx))
+			break;
+	}
+	return NTFS_OK;
+}
+
+/* One chunk of $MFT read ahead by the reader thread. */
+typedef struct {
+	volume *vol;
+	uint64_t first;
+	size_t n;
+	uint8_t *buf;
+	uint64_t short_records;   /* records past the end of the image */
+	ntfs_status st;
+	ntfs_error e;
+} chunk_io;
+
+/* Reads one chunk (the reader thread's body, or inline). */
+static void *chunk_read(void *arg)
+{
+	chunk_io *c = arg;
+	c->st = volume_read_records(c->vol, c->first, c->n, c->buf, &c->short_records, &c->e);
+	return NULL;
+}
+
+/*
+ * Images whose reads are serialized (E01 decompression, TSK's split raw): one thread reads ahead,
+ * in order, while the workers parse the previous chunk; several readers would only take turns.
+ */
+static ntfs_status scan_sequential(model *m, worker *ws, int nt, size_t per_chunk, mft_scan_progress progress,
+				   void *ctx, ntfs_error *err)
+{
+	size_t bytes = per_chunk * m->vol->record_size;
+	chunk_io io[2] = {{.vol = m->vol, .buf = malloc(bytes)}, {.vol = m->vol, .buf = malloc(bytes)}};
+	ntfs_status st = NTFS_OK;
+	if (!io[0].buf || !io[1].buf) {
+		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	io[0].n = m->count < per_chunk ? (size_t)m->count : per_chunk;
+	if (m->count)
+		chunk_read(&io[0]);
+	for (int k = 0; m->count; k ^= 1) {
+		chunk_io *cur = &io[k], *next = &io[k ^ 1];
+		uint64_t done = cur->first + cur->n;
+		pthread_t reader;
+		bool have_next = done < m->count, threaded = false;
+		if (have_next) {
+			next->first = done;
+			next->n = m->count - done < per_chunk ? (size_t)(m->count - done) : per_chunk;
+			threaded = pthread_create(&reader, NULL, chunk_read, next) == 0;
+		}
+		size_t good = cur->n;
+		if (cur->st != NTFS_OK) {
+			records_lost(&ws[0], cur->first, cur->n, &cur->e);
+			good = 0;
+		} else if (cur->short_records) {
+			ntfs_error_set(&cur->e, NTFS_E_TRUNCATED, "the image ends before them");
+			records_lost(&ws[0], done - cur->short_records, (size_t)cur->short_records, &cur->e);
+			good -= (size_t)cur->short_records;
+		}
+		int r = parse_chunk(m, ws, nt, cur->first, good, cur->buf);
+		if (have_next) {
+			if (threaded)
+				pthread_join(reader, NULL);
+			else
+				chunk_read(next);
+		}
+		if (r) {
+			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)cur->first);
+			goto out;
+		}
+		if (stop_after(m, done, progress, ctx) || !have_next)
+			break;
+	}
+out:
+	free(io[0].buf);
+	free(io[1].buf);
+	return st;
 }
 
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
@@ -368,22 +484,12 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		anomaly_list_init(&ws[t].anomalies);
 	}
-	for (uint64_t first = 0; first < count; first += per_chunk) {
-		size_t n = count - first < per_chunk ? (size_t)(count - first) : per_chunk;
-		if (parse_chunk(m, ws, nt, first, n)) {
-			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
-			goto out;
-		}
-		uint64_t done = first + n;
-		if (progress && progress(ctx, m, done, count)) {
-			anomaly_add(&m->anomalies, "scan_interrupted", done, "scan stopped after %llu of %llu records",
-				    (unsigned long long)done, (unsigned long long)count);
-			m->partial = true;
-			for (uint64_t rec = done; rec < count; rec++)
-				m->recs[rec].base = m->recs[rec].reparse = m->recs[rec].owner_sid = MODEL_NONE;
-			break;
-		}
-	}
+	if (reads_serialized(vol->img))
+		st = scan_sequential(m, ws, nt, per_chunk, progress, ctx, err);
+	else
+		st = scan_blocks(m, ws, nt, per_chunk, progress, ctx, err);
+	if (st != NTFS_OK)
+		goto out;
 	st = model_merge(m, err);
 out:
 	if (ws)
