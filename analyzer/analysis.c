@@ -100,21 +100,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 /* True when the volume holds the allocated directory \Windows\System32: a system volume, so C:. */
 static bool has_system32(const vol_analysis *va)
 {
-	static const char *comps[] = {"Windows", "System32"};
-	uint32_t dir = NTFS_ROOT_RECORD, found[4];
-	for (size_t i = 0; i < 2; i++) {
-		size_t n = name_index_find(&va->ix, dir, comps[i], strlen(comps[i]), found, 4);
-		uint32_t next = MODEL_NONE;
-		for (size_t k = 0; k < n && k < 4; k++) {
-			uint32_t owner = model_name(&va->m, found[k])->owner;
-			if (model_in_use(&va->m, owner) && (va->m.recs[owner].flags & REC_DIR))
-				next = owner;
-		}
-		if (next == MODEL_NONE)
-			return false;
-		dir = next;
-	}
-	return true;
+	return name_index_dir(&va->ix, "\\Windows\\System32") != MODEL_NONE;
 }
 
 /* Assigns drive letters: --drive first, then C: to the first system volume if C: is still free. */

@@ -8,8 +8,6 @@
 #include "analysis.h"
 #include "file_name.h"
 
-#define MAX_COMPONENT 1024
-
 /* Children of every directory, as name indexes grouped by validated parent (CSR). */
 typedef struct {
 	uint32_t *first;          /* count + 1 offsets */
@@ -108,36 +106,6 @@ static int size_dir(const vol_analysis *va, const children *c, du_scratch *s, ui
 	return 0;
 }
 
-/* Finds the allocated directory at a volume path (no links followed); MODEL_NONE when absent. */
-static uint32_t find_dir(const vol_analysis *va, const char *path)
-{
-	uint32_t dir = NTFS_ROOT_RECORD, found[8];
-	char comp[MAX_COMPONENT];
-	const char *s = path ? path : "";
-	while (*s) {
-		while (*s == '\\' || *s == '/')
-			s++;
-		size_t n = strcspn(s, "\\/");
-		if (n == 0)
-			break;
-		if (n >= sizeof(comp))
-			return MODEL_NONE;
-		memcpy(comp, s, n);
-		comp[n] = '\0';
-		s += n;
-		size_t k = name_index_find(&va->ix, dir, comp, n, found, 8), next = MODEL_NONE;
-		for (size_t i = 0; i < k && i < 8; i++) {
-			uint32_t owner = model_name(&va->m, found[i])->owner;
-			if (model_in_use(&va->m, owner) && (va->m.recs[owner].flags & REC_DIR))
-				next = owner;
-		}
-		if (next == MODEL_NONE)
-			return MODEL_NONE;
-		dir = (uint32_t)next;
-	}
-	return dir;
-}
-
 /* Adds the entry for directory d at depth, then its subdirectories while depth allows (breadth first). */
 static int list_dirs(const vol_analysis *va, const children *c, uint32_t d, int max_depth, vec *out)
 {
@@ -171,7 +139,7 @@ ntfs_status du_compute(vol_analysis *va, const char *path, int depth, ntfs_error
 	du_scratch s = {0};
 	ntfs_status st = NTFS_OK;
 	vec_init(&va->du, sizeof(du_entry));
-	uint32_t d = find_dir(va, path);
+	uint32_t d = name_index_dir(&va->ix, path);
 	if (d == MODEL_NONE)
 		return ntfs_error_set(err, NTFS_E_INVALID, "no allocated directory %s on volume %d", path ? path : "\\",
 				      va->index);

@@ -99,3 +99,28 @@ size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, siz
 	}
 	return found;
 }
+
+uint32_t name_index_dir(const name_index *ix, const char *path)
+{
+	const model *m = ix->p->m;
+	uint32_t dir = NTFS_ROOT_RECORD, found[8];
+	const char *s = path ? path : "";
+	for (;;) {
+		while (*s == '\\' || *s == '/')
+			s++;
+		size_t n = strcspn(s, "\\/");
+		if (n == 0)
+			return dir;
+		size_t k = name_index_find(ix, dir, s, n, found, 8);
+		uint32_t next = MODEL_NONE;
+		for (size_t i = 0; i < k && i < 8; i++) {
+			uint32_t owner = model_name(m, found[i])->owner;
+			if (model_in_use(m, owner) && (m->recs[owner].flags & REC_DIR))
+				next = owner;
+		}
+		if (next == MODEL_NONE)
+			return MODEL_NONE;
+		dir = next;
+		s += n;
+	}
+}

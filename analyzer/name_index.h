@@ -27,4 +27,7 @@ void name_index_free(name_index *ix);
  */
 size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap);
 
+/* The allocated directory at a volume path ("\\Windows\\System32"; no links followed), or MODEL_NONE. */
+uint32_t name_index_dir(const name_index *ix, const char *path);
+
 #endif
