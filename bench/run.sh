@@ -118,7 +118,7 @@ measure "ntfslinks json --threads 2 E01"   "icat E01 0 (E01 floor)" $NL --format
 measure "ntfslinks ndjson --threads 1 E01" "icat E01 0 (E01 floor)" $NL --format ndjson --threads 1 "$E01"
 measure "ntfslinks ndjson --threads 2 E01" "icat E01 0 (E01 floor)" $NL --format ndjson --threads 2 "$E01"
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ ! -s "$OUT.tmp" ] || echo "ntfslinks ${GIVEN:+$GIVEN (given; tree at }$REV ($DIRTY modified source files)${GIVEN:+)}, $REPS runs after 1 warm-up, $(date -u +%Y-%m-%dT%H:%MZ)$([ "$ONLY" = . ] || echo "; only rows matching /$ONLY/ measured then, the others earlier")" >"$TMP/meta"
+[ ! -s "$OUT.tmp" ] || echo "ntfslinks $(if [ -n "$GIVEN" ]; then echo "$GIVEN (given, md5 $(md5sum <"$NTFSLINKS" | cut -c1-8))"; else echo "$REV ($DIRTY modified source files)"; fi), $REPS runs after 1 warm-up, $(date -u +%Y-%m-%dT%H:%MZ)$([ "$ONLY" = . ] || echo "; only rows matching /$ONLY/ measured then, the others earlier")" >"$TMP/meta"
 
 # keep earlier rows that ONLY skipped this time
 if [ -f "$OUT" ] && [ "$ONLY" != . ]; then
