@@ -2,6 +2,7 @@
 #include "config.h"
 #include "analysis.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,39 @@ static ntfs_status find_volumes(analysis *a, ntfs_error *err)
 	return NTFS_OK;
 }
 
+/* What the paths thread needs and returns. */
+typedef struct {
+	vol_analysis *va;
+	ntfs_status st;
+	ntfs_error e;
+} paths_job;
+
+/* Thread body: the parent chains of every directory. */
+static void *paths_job_run(void *arg)
+{
+	paths_job *j = arg;
+	j->st = paths_build(&j->va->p, &j->va->m, &j->e);
+	return NULL;
+}
+
+/* Builds the paths and the name index; both only read the model, so they run side by side. */
+static ntfs_status index_and_paths(vol_analysis *va, bool parallel, ntfs_error *err)
+{
+	paths_job job = {.va = va};
+	pthread_t t;
+	bool threaded = parallel && pthread_create(&t, NULL, paths_job_run, &job) == 0;
+	ntfs_status st = name_index_build(&va->ix, &va->m, err);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		paths_job_run(&job);
+	if (st == NTFS_OK && job.st != NTFS_OK) {
+		*err = job.e;
+		st = job.st;
+	}
+	return st;
+}
+
 /* Opens, scans and indexes one volume; failures are kept on the volume, not fatal to the run. */
 static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress progress, void *ctx)
 {
@@ -82,9 +116,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->opts->threads, progress, ctx, &e);
 	if (st == NTFS_OK)
-		st = paths_build(&va->p, &va->m, &e);
-	if (st == NTFS_OK)
-		st = name_index_build(&va->ix, &va->p, &e);
+		st = index_and_paths(va, a->opts->threads != 1, &e);
 	if (st == NTFS_OK)
 		st = links_collect(va, &e);
 	if (st != NTFS_OK) {

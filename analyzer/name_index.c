@@ -26,12 +26,11 @@ static size_t slot_of(uint32_t dir, uint32_t hash, size_t mask)
 	return (size_t)(k * 0xBF58476D1CE4E5B9ULL >> 17) & mask;
 }
 
-ntfs_status name_index_build(name_index *ix, const paths *p, ntfs_error *err)
+ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
 {
-	const model *m = p->m;
 	size_t n = m->names.count, size = 16;
 	memset(ix, 0, sizeof(*ix));
-	ix->p = p;
+	ix->m = m;
 	while (size < 2 * n)
 		size *= 2;
 	ix->slots = malloc(size * sizeof(uint32_t));
@@ -51,7 +50,9 @@ ntfs_status name_index_build(name_index *ix, const paths *p, ntfs_error *err)
 			bool in_use = m->recs[ni->owner].flags & REC_IN_USE;
 			if (in_use != (pass == 0))
 				continue;
-			uint32_t d = paths_name_dir(p, ni);
+			uint32_t d;
+			if (paths_check_parent(m, ni, &d) != PARENT_OK)
+				d = PATHS_ORPHAN;
 			ix->dir[i] = d;
 			if (d == PATHS_ORPHAN || ni->owner == d)
 				continue;
@@ -78,7 +79,7 @@ static bool same_name(const ntfs_upcase *uc, const uint16_t *a, size_t an, const
 
 size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap)
 {
-	const model *m = ix->p->m;
+	const model *m = ix->m;
 	const ntfs_upcase *uc = m->vol->upcase;
 	uint16_t want[MAX_UNITS], have[MAX_UNITS];
 	size_t wn = ntfs_utf8_to_utf16(name, len, want, MAX_UNITS), found = 0;
@@ -102,7 +103,7 @@ size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, siz
 
 uint32_t name_index_dir(const name_index *ix, const char *path)
 {
-	const model *m = ix->p->m;
+	const model *m = ix->m;
 	uint32_t dir = NTFS_ROOT_RECORD, found[8];
 	const char *s = path ? path : "";
 	for (;;) {

@@ -9,14 +9,17 @@
 #include "paths.h"
 
 typedef struct {
-	const paths *p;
+	const model *m;
 	uint32_t *slots;          /* name indexes, MODEL_NONE when empty; open addressing */
 	uint32_t *dir;            /* per name: the validated parent directory, MODEL_NONE when orphaned */
 	size_t mask;
 } name_index;
 
-/* Indexes every name of every decoded record (allocated and deleted) under its validated parent. */
-ntfs_status name_index_build(name_index *ix, const paths *p, ntfs_error *err);
+/*
+ * Indexes every name of every decoded record (allocated and deleted) under its validated parent.
+ * It reads only the model, so it can run while paths_build works on the same model.
+ */
+ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err);
 
 /* Releases the index. */
 void name_index_free(name_index *ix);
