@@ -15,7 +15,7 @@
 #include "std_info.h"
 #include "utf16.h"
 
-#define CHUNK_BYTES (8u << 20)    /* records are handed out (and merged in order) 8 MiB at a time */
+#define CHUNK_BYTES (4u << 20)    /* records are handed out (and merged in order) 4 MiB at a time */
 #define BLOCK_BYTES (128u << 10)  /* each worker reads its share in blocks that stay in its cache */
 #define FIXUP_STRIDE 512
 #define MAX_NAME_UTF8 (255 * 6 + 1)

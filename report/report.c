@@ -240,7 +240,7 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 
 #define PATH_BUF (PATHS_MAX_DEPTH * 2 + 600) /* paths_name truncates beyond; real paths are far shorter */
 #define MAX_WRITERS 16
-#define ROUND_MAX 65536           /* records per thread per round of the parallel writer */
+#define ROUND_MAX 16384           /* records per thread per round of the parallel writer */
 #define ROUND_MIN 64
 
 /* One writer thread's share of the hard-link sets, written to memory in record order. */
