@@ -11,6 +11,7 @@ void json_out_init(json_out *o, FILE *f)
 	o->f = f;
 	o->len = 0;
 	o->failed = false;
+	o->time_head_len = 0;
 }
 
 int json_out_flush(json_out *o)
@@ -176,15 +177,30 @@ size_t json_out_format_filetime(uint64_t ft, char *buf)
 
 void json_out_filetime(json_out *o, uint64_t ft)
 {
-	char buf[40];
+	char buf[48];
 	if (ft == 0) {
 		json_out_raw(o, "null", 4);
 		return;
 	}
-	buf[0] = '"';
-	size_t n = json_out_format_filetime(ft, buf + 1);
-	buf[n + 1] = '"';
-	json_out_raw(o, buf, n + 2);
+	uint64_t secs = ft / 10000000u;
+	if (!o->time_head_len || secs != o->time_secs) { /* a new second: the calendar arithmetic once */
+		char full[40];
+		size_t n = json_out_format_filetime(ft, full);
+		o->time_head[0] = '"';
+		memcpy(o->time_head + 1, full, n - 8); /* up to and including the '.' */
+		o->time_head_len = n - 7;
+		o->time_secs = secs;
+	}
+	memcpy(buf, o->time_head, o->time_head_len);
+	char *p = buf + o->time_head_len;
+	uint64_t frac = ft % 10000000u;
+	for (int i = 6; i >= 0; i--) {
+		p[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	p[7] = 'Z';
+	p[8] = '"';
+	json_out_raw(o, buf, o->time_head_len + 9);
 }
 
 int json_out_jansson_cb(const char *buffer, size_t size, void *data)

@@ -15,6 +15,9 @@ typedef struct {
 	FILE *f;
 	size_t len;
 	bool failed;              /* a write to f failed */
+	uint64_t time_secs;       /* the last FILETIME second formatted, and its text up to the fraction: */
+	char time_head[32];       /* names of one set often share their second */
+	size_t time_head_len;
 	char buf[JSON_OUT_BUF];
 } json_out;
 
