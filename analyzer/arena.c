@@ -4,6 +4,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_MIN (4u << 20)
+
+/* Asks for transparent huge pages on a large table: a million-record model then takes a few hundred
+ * page faults instead of tens of thousands. Advice only; nothing depends on it. */
+void arena_advise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	if (len < HUGE_MIN)
+		return;
+	uintptr_t start = ((uintptr_t)p + 0x1FFFFF) & ~(uintptr_t)0x1FFFFF;
+	uintptr_t end = ((uintptr_t)p + len) & ~(uintptr_t)0x1FFFFF;
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
 
 /* Grows a buffer geometrically so appends stay amortised O(1). */
 static int grow(void **data, size_t *cap, size_t need, size_t elem)
@@ -17,6 +37,7 @@ static int grow(void **data, size_t *cap, size_t need, size_t elem)
 	void *p = realloc(*data, ncap * elem);
 	if (!p)
 		return -1;
+	arena_advise_huge(p, ncap * elem);
 	*data = p;
 	*cap = ncap;
 	return 0;

@@ -48,6 +48,9 @@ int vec_append(vec *v, const vec *src);
 /* Releases the array's memory. */
 void vec_free(vec *v);
 
+/* Advises the kernel to back a large table with huge pages (no effect below a few MiB). */
+void arena_advise_huge(void *p, size_t len);
+
 /* Element i of v as type T. */
 #define VEC_AT(v, T, i) (((T *)(v)->data)[(i)])
 

@@ -458,6 +458,8 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	}
 	m->count = count;
 	m->recs = calloc(count ? count : 1, sizeof(rec_info));
+	if (m->recs)
+		arena_advise_huge(m->recs, (count ? count : 1) * sizeof(rec_info));
 	/* room for the usual names per record up front: untouched pages cost no memory, and the tables
 	 * never pass through a realloc that holds old and new copies at once */
 	vec_reserve(&m->names, (size_t)(count + count / 2));
