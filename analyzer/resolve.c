@@ -238,11 +238,13 @@ static uint32_t lookup(const vol_analysis *va, uint32_t dir, const char *c, uint
 static void stale(link_target *t, const vol_analysis *va, const target_path *tp, size_t upto, uint32_t deleted)
 {
 	char *where = join(tp, upto + 1);
+	/* on a partial scan the target may sit in records that were never read: say so */
+	const char *caveat = va->m.partial ? " (the scan of this volume is partial: it may lie in records not read)" : "";
 	if (deleted != MODEL_NONE)
-		set_result(t, "stale", "%s does not exist; deleted record %u (sequence %u) still holds that path",
-			   where ? where : "?", deleted, va->m.recs[deleted].sequence);
+		set_result(t, "stale", "%s does not exist; deleted record %u (sequence %u) still holds that path%s",
+			   where ? where : "?", deleted, va->m.recs[deleted].sequence, caveat);
 	else
-		set_result(t, "stale", "%s does not exist", where ? where : "?");
+		set_result(t, "stale", "%s does not exist%s", where ? where : "?", caveat);
 	free(where);
 }
 
