@@ -390,6 +390,10 @@ static ntfs_status load_mft(volume *vol, ntfs_error *err)
 		attr_data_free(&ad);
 		return st;
 	}
+	ntfs_error sizes;
+	if (ntfs_runlist_check_sizes(&ad.rl, ad.allocated_size, vol->boot.cluster_size, &sizes) != NTFS_OK)
+		anomaly_add(&vol->anomalies, "mft_runlist_size_mismatch", 0, "$MFT's runs disagree with its sizes: %s",
+			    sizes.reason);
 	vol->mft_runs = ad.rl;
 	ad.rl = (ntfs_runlist){0};
 	vol->mft_size = ad.data_size;

@@ -25,13 +25,6 @@ typedef struct {
 	bool failed;
 } writer;
 
-void report_filetime(uint64_t ft, char *buf, size_t cap)
-{
-	char tmp[40];
-	json_out_format_filetime(ft, tmp);
-	snprintf(buf, cap, "%s", tmp);
-}
-
 /* A string that may be NULL, as JSON (jansson rejects invalid UTF-8; fall back to an escaped form). */
 static json_t *jstr(const char *s)
 {

@@ -22,7 +22,4 @@ ntfs_status report_bodyfile(const analysis *a, FILE *f, ntfs_error *err);
 /* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
 ntfs_status report_dot(const analysis *a, FILE *f, ntfs_error *err);
 
-/* Formats a FILETIME as ISO 8601 UTC with 100 ns precision ("2026-01-01T00:00:00.1234567Z"). */
-void report_filetime(uint64_t ft, char *buf, size_t cap);
-
 #endif
