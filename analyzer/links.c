@@ -15,11 +15,7 @@
 
 uint32_t links_name_count(const model *m, uint32_t r)
 {
-	uint32_t n = 0;
-	for (uint32_t k = 0; k < m->recs[r].name_count; k++)
-		if (model_record_name(m, r, k)->ns != NTFS_NS_DOS)
-			n++;
-	return n;
+	return m->recs[r].link_names; /* counted once, when the model grouped the names */
 }
 
 bool links_is_hardlink_set(const model *m, uint32_t r)

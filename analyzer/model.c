@@ -106,6 +106,8 @@ static ntfs_status group_names(model *m, ntfs_error *err)
 			continue;
 		rec_info *ri = &m->recs[ni->owner];
 		m->name_order[ri->name_first + ri->name_count++] = (uint32_t)i;
+		if (model_name(m, (uint32_t)i)->ns != NTFS_NS_DOS)
+			ri->link_names++;
 	}
 	return NTFS_OK;
 }

@@ -44,6 +44,7 @@ typedef struct {
 	uint16_t link_count;      /* from the header */
 	uint16_t base_seq;        /* sequence in the base reference */
 	uint16_t name_count;      /* names owned after merging extension records */
+	uint16_t link_names;      /* of those, the ones that are links: all but DOS aliases */
 	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
 	uint16_t flags;           /* REC_* */
 	uint8_t fixup_bad;        /* sectors that failed the update sequence check */
