@@ -26,9 +26,8 @@ static int children_build(const vol_analysis *va, children *c)
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			const name_info *ni = model_name(m, (uint32_t)i);
-			uint32_t d = va->ix.dir[i];
-			if (ni->owner == MODEL_NONE || ni->ns == NTFS_NS_DOS || !model_in_use(m, ni->owner) ||
-			    d == PATHS_ORPHAN || d == MODEL_NONE || d == ni->owner)
+			uint32_t d = name_index_parent(&va->ix, (uint32_t)i);
+			if (ni->ns == NTFS_NS_DOS || d >= m->count || !model_in_use(m, ni->owner))
 				continue;
 			if (pass == 0)
 				c->first[d + 2]++;
@@ -139,8 +138,12 @@ ntfs_status du_compute(vol_analysis *va, const char *path, int depth, ntfs_error
 	du_scratch s = {0};
 	ntfs_status st = NTFS_OK;
 	vec_init(&va->du, sizeof(du_entry));
+	if (name_index_root(&va->ix) == MODEL_NONE)
+		return ntfs_error_set(err, NTFS_E_INVALID,
+				      "nothing to size: volume %d has no root directory (record %d is missing, free or not a directory)",
+				      va->index, NTFS_ROOT_RECORD);
 	uint32_t d = name_index_dir(&va->ix, path);
-	if (d == MODEL_NONE)
+	if (d == MODEL_NONE || d >= va->m.count)
 		return ntfs_error_set(err, NTFS_E_INVALID, "no allocated directory %s on volume %d", path ? path : "\\",
 				      va->index);
 	vec_init(&s.stack, sizeof(uint32_t));

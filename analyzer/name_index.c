@@ -26,6 +26,38 @@ static size_t slot_of(uint32_t dir, uint32_t hash, size_t mask)
 	return (size_t)(k * 0xBF58476D1CE4E5B9ULL >> 17) & mask;
 }
 
+/* The directory name i is listed under, as name_index_parent defines it. */
+static uint32_t listed_dir(const model *m, const name_info *ni)
+{
+	uint32_t d;
+	if (ni->owner == MODEL_NONE || ni->owner >= m->count || m->recs[ni->owner].state != REC_OK)
+		return PATHS_ORPHAN;
+	if (paths_check_parent(m, ni, &d) != PARENT_OK || d == ni->owner)
+		return PATHS_ORPHAN;
+	return d;
+}
+
+/* The slot holding the chain of key (dir, hash), or the empty slot where it would go. */
+static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
+{
+	size_t s = slot_of(dir, hash, ix->mask);
+	while (ix->slots[s] != MODEL_NONE) {
+		uint32_t head = ix->slots[s];
+		if (ix->dir[head] == dir && model_name(ix->m, head)->hash == hash)
+			break;
+		s = (s + 1) & ix->mask;
+	}
+	return s;
+}
+
+/* Puts name i at the head of its key's chain. */
+static void insert(name_index *ix, uint32_t i)
+{
+	size_t s = find_slot(ix, ix->dir[i], model_name(ix->m, i)->hash);
+	ix->next[i] = ix->slots[s];
+	ix->slots[s] = i;
+}
+
 ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
 {
 	size_t n = m->names.count, size = 16;
@@ -35,31 +67,29 @@ ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
 		size *= 2;
 	ix->slots = malloc(size * sizeof(uint32_t));
 	ix->dir = malloc((n ? n : 1) * sizeof(uint32_t));
-	if (!ix->slots || !ix->dir) {
+	ix->next = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!ix->slots || !ix->dir || !ix->next) {
 		name_index_free(ix);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory indexing %zu names", n);
 	}
 	memset(ix->slots, 0xFF, size * sizeof(uint32_t));
 	ix->mask = size - 1;
-	/* insert allocated names first so lookups meet them before deleted ones */
+	ix->count = n;
+	for (size_t i = 0; i < n; i++) {
+		ix->dir[i] = listed_dir(m, model_name(m, (uint32_t)i));
+		ix->next[i] = MODEL_NONE;
+	}
+	/* chains are built by pushing at the head: deleted names last to first, then allocated ones, so
+	 * each chain reads allocated names in name order, then deleted ones in name order */
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = n; i-- > 0;) {
 			const name_info *ni = model_name(m, (uint32_t)i);
-			if (ni->owner == MODEL_NONE || m->recs[ni->owner].state != REC_OK)
+			if (ix->dir[i] == PATHS_ORPHAN)
 				continue;
 			bool in_use = m->recs[ni->owner].flags & REC_IN_USE;
-			if (in_use != (pass == 0))
+			if (in_use == (pass == 0))
 				continue;
-			uint32_t d;
-			if (paths_check_parent(m, ni, &d) != PARENT_OK)
-				d = PATHS_ORPHAN;
-			ix->dir[i] = d;
-			if (d == PATHS_ORPHAN || ni->owner == d)
-				continue;
-			size_t s = slot_of(d, ni->hash, ix->mask);
-			while (ix->slots[s] != MODEL_NONE)
-				s = (s + 1) & ix->mask;
-			ix->slots[s] = (uint32_t)i;
+			insert(ix, (uint32_t)i);
 		}
 	return NTFS_OK;
 }
@@ -68,7 +98,21 @@ void name_index_free(name_index *ix)
 {
 	free(ix->slots);
 	free(ix->dir);
+	free(ix->next);
 	memset(ix, 0, sizeof(*ix));
+}
+
+uint32_t name_index_parent(const name_index *ix, uint32_t i)
+{
+	return i < ix->count ? ix->dir[i] : PATHS_ORPHAN;
+}
+
+uint32_t name_index_root(const name_index *ix)
+{
+	const model *m = ix->m;
+	if (!m || !model_in_use(m, NTFS_ROOT_RECORD) || !(m->recs[NTFS_ROOT_RECORD].flags & REC_DIR))
+		return MODEL_NONE;
+	return NTFS_ROOT_RECORD;
 }
 
 /* Compares two UTF-16 strings through the volume's $UpCase. */
@@ -77,51 +121,84 @@ static bool same_name(const ntfs_upcase *uc, const uint16_t *a, size_t an, const
 	return ntfs_upcase_compare(uc, a, an, b, bn) == 0;
 }
 
-size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap)
+/* A name looked for: its UTF-16 units and hash. */
+typedef struct {
+	uint16_t units[MAX_UNITS];
+	size_t n;
+	uint32_t hash;
+} wanted;
+
+/* Prepares a UTF-8 name for lookups; false when no NTFS name can match it (over 255 units). */
+static bool wanted_init(const name_index *ix, const char *name, size_t len, wanted *w)
+{
+	w->n = ntfs_utf8_to_utf16(name, len, w->units, MAX_UNITS);
+	if (w->n > 255 || !ix->slots)
+		return false;
+	w->hash = hash_units(ix->m->vol->upcase, w->units, w->n);
+	return true;
+}
+
+/* The first name at or after chain position i that is called w, or MODEL_NONE. */
+static uint32_t chain_match(const name_index *ix, uint32_t i, const wanted *w)
 {
 	const model *m = ix->m;
 	const ntfs_upcase *uc = m->vol->upcase;
-	uint16_t want[MAX_UNITS], have[MAX_UNITS];
-	size_t wn = ntfs_utf8_to_utf16(name, len, want, MAX_UNITS), found = 0;
-	if (wn > 255 || !ix->slots)
-		return 0; /* no NTFS name is longer than 255 units */
-	uint32_t h = hash_units(uc, want, wn);
-	for (size_t s = slot_of(dir, h, ix->mask); ix->slots[s] != MODEL_NONE; s = (s + 1) & ix->mask) {
-		uint32_t i = ix->slots[s];
+	uint16_t have[MAX_UNITS];
+	for (; i != MODEL_NONE; i = ix->next[i]) {
 		const name_info *ni = model_name(m, i);
-		if (ix->dir[i] != dir || ni->hash != h || ni->units != wn)
+		if (ni->units != w->n)
 			continue;
 		size_t hn = ntfs_utf8_to_utf16(model_name_str(m, ni), ni->len, have, MAX_UNITS);
-		if (hn > MAX_UNITS || !same_name(uc, want, wn, have, hn))
-			continue;
-		if (found < cap)
-			out[found] = i;
-		found++;
+		if (hn <= MAX_UNITS && same_name(uc, w->units, w->n, have, hn))
+			return i;
 	}
+	return MODEL_NONE;
+}
+
+/* The head of the chain of names with w's hash under dir, or MODEL_NONE. */
+static uint32_t chain_head(const name_index *ix, uint32_t dir, const wanted *w)
+{
+	return ix->slots[find_slot(ix, dir, w->hash)];
+}
+
+size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap)
+{
+	wanted w;
+	size_t found = 0;
+	if (!wanted_init(ix, name, len, &w))
+		return 0;
+	for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), &w); i != MODEL_NONE && found < cap;
+	     i = chain_match(ix, ix->next[i], &w))
+		out[found++] = i;
 	return found;
 }
 
 uint32_t name_index_dir(const name_index *ix, const char *path)
 {
 	const model *m = ix->m;
-	uint32_t dir = NTFS_ROOT_RECORD, found[8];
+	uint32_t dir = name_index_root(ix);
 	const char *s = path ? path : "";
-	for (;;) {
+	wanted w;
+	while (dir != MODEL_NONE) {
 		while (*s == '\\' || *s == '/')
 			s++;
 		size_t n = strcspn(s, "\\/");
 		if (n == 0)
 			return dir;
-		size_t k = name_index_find(ix, dir, s, n, found, 8);
 		uint32_t next = MODEL_NONE;
-		for (size_t i = 0; i < k && i < 8; i++) {
-			uint32_t owner = model_name(m, found[i])->owner;
-			if (model_in_use(m, owner) && (m->recs[owner].flags & REC_DIR))
-				next = owner;
-		}
-		if (next == MODEL_NONE)
-			return MODEL_NONE;
+		if (wanted_init(ix, s, n, &w))
+			for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), &w); i != MODEL_NONE;
+			     i = chain_match(ix, ix->next[i], &w)) {
+				uint32_t owner = model_name(m, i)->owner;
+				if (model_in_use(m, owner) && (m->recs[owner].flags & REC_DIR)) {
+					next = owner;
+					break;
+				}
+				if (!model_in_use(m, owner))
+					break; /* deleted names follow the allocated ones: no allocated match left */
+			}
 		dir = next;
 		s += n;
 	}
+	return MODEL_NONE;
 }

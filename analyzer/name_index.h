@@ -1,23 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Case-insensitive lookup of a name in a directory, through the volume's $UpCase table. */
+/*
+ * Case-insensitive lookup of a name in a directory, through the volume's $UpCase table.
+ *
+ * Thread-safety: name_index_build reads only the model (never the paths or the anomalies), so it may
+ * run while paths_build works on the same model. Once built, the index is never written again: any
+ * number of threads may call the lookups below at the same time; name_index_free needs them all done.
+ */
 #ifndef NTFSLINKS_NAME_INDEX_H
 #define NTFSLINKS_NAME_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "paths.h"
 
+/*
+ * Open addressing over distinct (directory, name hash) keys; names sharing a key (the same name
+ * under one directory, or a hash collision) are chained, so identical keys never cluster.
+ * The fields are the index's own: use the functions below.
+ */
 typedef struct {
 	const model *m;
-	uint32_t *slots;          /* name indexes, MODEL_NONE when empty; open addressing */
-	uint32_t *dir;            /* per name: the validated parent directory, MODEL_NONE when orphaned */
+	uint32_t *slots;          /* head of a key's chain (a name index), MODEL_NONE when empty */
+	uint32_t *next;           /* per name: the next name with the same key, MODEL_NONE at the end */
+	uint32_t *dir;            /* per name: what name_index_parent returns */
 	size_t mask;
+	size_t count;             /* names in the model when built */
 } name_index;
 
 /*
  * Indexes every name of every decoded record (allocated and deleted) under its validated parent.
- * It reads only the model, so it can run while paths_build works on the same model.
  */
 ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err);
 
@@ -25,12 +38,25 @@ ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err);
 void name_index_free(name_index *ix);
 
 /*
- * Finds the names called `name` (UTF-8, compared case-insensitively) in directory dir. Allocated
- * names come first. Writes up to cap name indexes into out and returns how many matched.
+ * Finds the names called `name` (UTF-8, compared case-insensitively) in directory dir: allocated
+ * names first, then deleted ones, each in name order. Writes up to cap name indexes into out and
+ * returns how many it wrote (it stops looking after cap).
  */
 size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap);
 
-/* The allocated directory at a volume path ("\\Windows\\System32"; no links followed), or MODEL_NONE. */
+/*
+ * The directory name i is listed in: its validated parent record, or PATHS_ORPHAN when it has none
+ * (no valid parent, a record naming itself as parent like the root, a record not decoded, i out of range).
+ */
+uint32_t name_index_parent(const name_index *ix, uint32_t i);
+
+/* The root directory (record 5) when it exists, is decoded, in use and a directory; else MODEL_NONE. */
+uint32_t name_index_root(const name_index *ix);
+
+/*
+ * The allocated directory at a volume path ("\\Windows\\System32"; no links followed), or MODEL_NONE
+ * (also for "\" when the volume has no usable root directory).
+ */
 uint32_t name_index_dir(const name_index *ix, const char *path);
 
 #endif

@@ -376,6 +376,73 @@ case("ewf_corrupt_chunk", path, [0],
      what="16 bytes flipped inside chunk %d (%s) at file offset %d" %
      (chunk, "compressed" if entries[chunk] & 0x80000000 else "stored", mid), chunk=chunk)
 
+# ---- issue 10 item 1: --du on a volume without a root directory ----
+# Fewer than 6 records: no record 5 to size from. --du says there is nothing to size (exit 0, the
+# report's directory_sizes_error) and never reads past the record table.
+NO_ROOT = ['.volumes[0].directory_sizes == []',
+           '.volumes[0].directory_sizes_error | test("nothing to size: volume 0 has no root directory")']
+mft4k = os.path.join(CASES, "du_mft_4k.mft")
+with open(os.path.join(FX, "reparse.mft"), "rb") as f:
+    head = f.read(4096)
+assert struct.unpack_from("<I", head, 28)[0] * 4 == 4096  # four 1 KiB records: 0-3, no root
+with open(mft4k, "wb") as f:
+    f.write(head)
+case("du_mft_4k", mft4k, [0], [COMPLETE] + NO_ROOT, args=["--du"],
+     what="the first 4 KiB of reparse.mft (records 0-3)")
+
+
+def mbr_partition(disk, slot=0):
+    """(offset, length) in bytes of MBR partition entry `slot`, from the table itself."""
+    assert disk[510:512] == b"\x55\xaa"
+    lba, sectors = struct.unpack_from("<II", disk, 0x1BE + 16 * slot + 8)
+    return lba * 512, sectors * 512
+
+
+real = os.path.join(FX, "real", "ntfs-lastaccess.raw")
+if os.path.exists(real):
+    disk = load(os.path.join("real", "ntfs-lastaccess.raw"))
+    off, ln = mbr_partition(disk)
+    v = E.Volume(disk[off:off + ln])
+    r = v.record(0)
+    a = r.attr(E.AT_DATA)
+    assert a.non_resident
+    four = 4 * v.record_size
+    struct.pack_into("<QQQ", r.buf, a.off + 40, four, four, four)  # allocated, data, initialized: 4 records
+    r.write()
+    disk[off:off + ln] = v.data
+    path = os.path.join(CASES, "du_real_4_records.raw")
+    write_sparse(path, disk)
+    case("du_real_4_records", path, [0], NO_ROOT + ['.volumes[0].ntfs.mft_records == 4'], args=["--du"],
+         what="ntfs-lastaccess.raw (Windows 10) with $MFT's $DATA sizes set to 4 records")
+else:
+    case("du_real_4_records", None, [0], skip="fixtures/real not unpacked (NTFSLINKS_FIXTURES_NO_REAL)")
+
+# ---- issue 10 item 6: 320,000 names "a" in one directory ----
+# Identical (directory, name) keys in the name index: chained, not clustered by linear probing.
+# An extracted $MFT: the 16 system records, then 320,000 files in the root called "a" or "A" (the same
+# upcased key). One record is built and stamped with each number (the number sits outside the
+# update-sequence positions), so the 330 MB file is written in a few seconds.
+SAME = 320000
+same = os.path.join(CASES, "same_name_320k.mft")
+if not os.path.exists(same) or os.path.getsize(same) != (16 + SAME) * 1024:
+    with open(same + ".tmp", "wb") as f:
+        f.write(b"".join(E.make_record(n, 1024, 5, "$MFT" if n == 0 else "." if n == 5 else "$meta%d" % n,
+                                       is_dir=(n == 5)) for n in range(16)))
+        tmpl = [bytearray(E.make_record(0, 1024, 5, nm, is_dir=False)) for nm in ("a", "A")]
+        chunk = []
+        for n in range(16, 16 + SAME):
+            t = tmpl[n & 1]
+            struct.pack_into("<I", t, 44, n)
+            chunk.append(bytes(t))
+            if len(chunk) == 8192:
+                f.write(b"".join(chunk))
+                chunk = []
+        f.write(b"".join(chunk))
+    os.replace(same + ".tmp", same)
+case("same_name_320k", same, [0], [COMPLETE, '.volumes[0].stats.records_in_use == %d' % (16 + SAME),
+                                   '.volumes[0].directory_sizes[0].names == %d' % (SAME + 15)],
+     args=["--du"], timeout=120, what="320,000 files \\a and \\A in one directory")
+
 # ---- the report over the image ----
 v = reparse_vol()
 path = os.path.join(CASES, "output_is_image.raw")
