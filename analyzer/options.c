@@ -89,7 +89,8 @@ void options_usage(FILE *f)
 	      "                       bodyfile TSK bodyfile for mactime, link targets appended as -> target\n"
 	      "                       dot      Graphviz graph of the links (render with dot -Tsvg)\n"
 	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does\n"
-	      "  -q, --quiet          no progress, summary or warnings on standard error\n"
+	      "  -q, --quiet          no progress or summary on standard error (a partial scan still\n"
+	      "                       prints its one warning line)\n"
 	      "\n"
 	      "Sizes:\n"
 	      "      --du [PATH]      link-aware sizes of directory PATH (default \\) and its subdirectories:\n"
@@ -107,7 +108,9 @@ void options_usage(FILE *f)
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 scan completed, 1 usage error, 2 image unreadable or no NTFS volume.\n",
+	      "Exit status: 0 complete, 1 usage error (no report), 2 image unreadable or no NTFS volume\n"
+	      "(no report), 3 partial scan: the report is written, but records or volumes were not read\n"
+	      "(read or checksum errors, image cut short, Ctrl-C); one warning line says so, even with -q.\n",
 	      f);
 }
 

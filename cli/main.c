@@ -15,6 +15,14 @@
 #include "options.h"
 #include "report.h"
 
+/* Exit statuses (README "Exit status", ntfslinks.1, --help). */
+enum {
+	EXIT_COMPLETE = 0,   /* every selected volume read in full, whatever it holds */
+	EXIT_USAGE = 1,      /* bad options, or a report destination that must not or cannot be written */
+	EXIT_UNREADABLE = 2, /* the image cannot be read, holds no NTFS volume, or the report could not be written */
+	EXIT_PARTIAL = 3,    /* a report was written, but some records or volumes were not read (or Ctrl-C) */
+};
+
 /* True when path names the same file as one of the image's segments (the report must never overwrite evidence). */
 static bool is_image_file(const analysis *a, const char *path)
 {
@@ -29,7 +37,7 @@ static bool is_image_file(const analysis *a, const char *path)
 
 static volatile sig_atomic_t interrupted;
 
-/* First Ctrl-C: stop the scan at the next chunk and write what was found; a second one kills. */
+/* First Ctrl-C: stop the scan at the next chunk and write what was found (exit 3); a second one kills. */
 static void on_sigint(int sig)
 {
 	interrupted = 1;
@@ -146,45 +154,47 @@ int main(int argc, char **argv)
 
 	if (options_parse(argc, argv, &opts, msg, sizeof(msg))) {
 		fprintf(stderr, "ntfslinks: %s\nTry 'ntfslinks --help' for more information.\n", msg);
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (opts.help) {
 		options_usage(stdout);
-		return 0;
+		return EXIT_COMPLETE;
 	}
 	if (opts.version) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return 0;
+		return EXIT_COMPLETE;
 	}
 	if (opts.output && same_file(opts.output, opts.image)) { /* before anything is read: never touch evidence */
 		fprintf(stderr, "ntfslinks: refusing to write the report over the image file %s\n", opts.output);
-		return 1;
+		return EXIT_USAGE;
 	}
 	/* people at a terminal get the summary; pipelines and files keep JSON */
 	if (!opts.format_given && !opts.output && isatty(STDOUT_FILENO))
 		opts.format = OUTPUT_TEXT;
 	progress_state ps = {.show = !opts.quiet && isatty(STDERR_FILENO)};
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
-	signal(SIGINT, on_sigint);
+	struct sigaction old_int;
+	if (sigaction(SIGINT, NULL, &old_int) != 0 || old_int.sa_handler != SIG_IGN) /* a background job keeps ignoring it */
+		signal(SIGINT, on_sigint);
 	ntfs_status st = analysis_run(&a, &opts, on_progress, &ps, &err);
 	progress_erase(&ps);
 	if (st != NTFS_OK) {
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
 		analysis_free(&a);
-		return st == NTFS_E_RANGE && opts.partition >= 0 ? 1 : 2;
+		return st == NTFS_E_RANGE && opts.partition >= 0 ? EXIT_USAGE : EXIT_UNREADABLE;
 	}
 	FILE *out = stdout;
 	if (opts.output) {
 		if (is_image_file(&a, opts.output)) {
 			fprintf(stderr, "ntfslinks: refusing to write the report over the image file %s\n", opts.output);
 			analysis_free(&a);
-			return 1;
+			return EXIT_USAGE;
 		}
 		out = fopen(opts.output, "w");
 		if (!out) {
 			fprintf(stderr, "ntfslinks: cannot write %s: %s\n", opts.output, strerror(errno));
 			analysis_free(&a);
-			return 2;
+			return EXIT_UNREADABLE;
 		}
 	}
 	st = write_report(&a, out, argc, argv, &err);
@@ -192,16 +202,18 @@ int main(int argc, char **argv)
 		st = ntfs_error_set(&err, NTFS_E_IO, "closing %s: %s", opts.output, strerror(errno));
 	if (st != NTFS_OK)
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
-	else if (!opts.quiet) {
-		if (!(opts.format == OUTPUT_TEXT && out == stdout)) /* the text view already says it all */
-			print_summary(&a);
-		if (interrupted)
-			fprintf(stderr, "ntfslinks: interrupted: the report covers the records scanned so far (see anomalies)\n");
-		else if (a.partial)
-			fprintf(stderr, "ntfslinks: warning: partial scan: some volumes or records could not be read (see anomalies)\n");
-	}
+	else if (!opts.quiet && !(opts.format == OUTPUT_TEXT && out == stdout)) /* the text view already says it all */
+		print_summary(&a);
+	/* one line, even under --quiet: batch users read the exit status, people read this. A Ctrl-C that came
+	   after the last record was read stopped nothing: the report is complete. */
+	bool partial = a.partial;
+	if (st == NTFS_OK && partial && interrupted)
+		fprintf(stderr, "ntfslinks: warning: partial scan: interrupted, the report covers the records scanned so far "
+				"(see anomalies)\n");
+	else if (st == NTFS_OK && partial)
+		fprintf(stderr, "ntfslinks: warning: partial scan: some volumes or records could not be read (see anomalies)\n");
 	analysis_free(&a);
 	if (st != NTFS_OK)
-		return 2;
-	return interrupted ? 130 : 0;
+		return EXIT_UNREADABLE;
+	return partial ? EXIT_PARTIAL : EXIT_COMPLETE;
 }

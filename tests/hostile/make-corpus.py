@@ -7,7 +7,10 @@ FIXTURES_DIR holds the unpacked fixtures (fixtures/unpack.sh). Writes OUTDIR/cas
 OUTDIR/manifest.jsonl, one JSON object per case:
   name, image (path relative to OUTDIR), args (extra options), exit (list of allowed statuses),
   checks (jq boolean expressions over the report that must hold when the exit status is 0),
-  stderr (extended regex stderr must match), skip (reason), output_is_image (bool), timeout (s).
+  stderr (extended regex stderr must match), stderr_lines (exact number of stderr lines), skip (reason),
+  output_is_image (bool), timeout (s).
+run.sh also checks that exit 0 goes with run.complete true and exit 3 (partial scan) with run.complete
+false and exactly one "warning: partial scan" line on stderr.
 Every offset is found by parsing the image (tests/hostile/ntfsedit.py), never hard-coded.
 """
 import json
@@ -85,7 +88,7 @@ v = reparse_vol()
 mft_off = v.vcn_pos(v.mft_runs, 0)
 cut = v.vcn_pos(v.mft_runs, 40 * v.record_size) + 300  # inside record 40 of $MFT
 v.data = v.data[:cut]
-vol_case("truncated_in_mft", v, [0], [PARTIAL, anomaly("read_error")], stderr="partial scan",
+vol_case("truncated_in_mft", v, [3], [PARTIAL, anomaly("read_error")], stderr="partial scan",
          what="image cut inside $MFT record 40 (records 40.. are past the end)")
 
 h = E.Volume(load("hardlinks.raw"))
@@ -371,7 +374,7 @@ for i in range(mid, mid + 16):
 path = os.path.join(CASES, "ewf_corrupt_chunk.E01")
 with open(path, "wb") as f:
     f.write(e)
-case("ewf_corrupt_chunk", path, [0],
+case("ewf_corrupt_chunk", path, [3],
      [PARTIAL, anomaly("checksum_error"), '.image.checksum_errors[0].offset == 32768'], stderr="partial scan",
      what="16 bytes flipped inside chunk %d (%s) at file offset %d" %
      (chunk, "compressed" if entries[chunk] & 0x80000000 else "stored", mid), chunk=chunk)
@@ -448,6 +451,13 @@ v = reparse_vol()
 path = os.path.join(CASES, "output_is_image.raw")
 write_sparse(path, v.data)
 case("output_is_image", path, [1], output_is_image=True, stderr="refusing")
+
+# ---- issue 10 item 12: a partial scan exits 3 and warns in one line, even under -q ----
+v = reparse_vol()
+v.data = v.data[:v.vcn_pos(v.mft_runs, 40 * v.record_size) + 300]  # inside record 40 of $MFT
+vol_case("partial_quiet", v, [3], [PARTIAL, anomaly("read_error")], args=["-q"],
+         stderr="^ntfslinks: warning: partial scan: ", stderr_lines=1,
+         what="truncated_in_mft under -q: the warning line is the only line on stderr")
 
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:

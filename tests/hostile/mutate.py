@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """Mutation test: flips random bytes in the $MFT region of a fixture and checks that ntfslinks ends in a
-documented way on every mutant: exit 0 (with a valid JSON report) or 2, never a signal, a timeout, another
-status or a sanitizer report.
+documented way on every mutant: exit 0 (a valid JSON report, run.complete true) or 3 (partial: run.complete
+false and one warning line) or 2, never a signal, a timeout, another status or a sanitizer report.
 
 Usage: mutate.py NTFSLINKS FIXTURES_DIR WORKDIR
 Env: MUTATE_SEED (default 20260601; the per-case seed is SEED+i, so a case can be replayed alone),
@@ -94,18 +94,22 @@ def run(i, slot):
             problem = "timed out after %gs" % limit
         elif status < 0:
             problem = "killed by signal %d" % -status
-        elif status not in (0, 2):
+        elif status not in (0, 2, 3):
             problem = "exit status %d" % status
         elif "Sanitizer" in err or "runtime error:" in err:
             problem = "sanitizer report"
-        elif status == 0:
+        elif status in (0, 3):
             try:
                 with open(out) as f:
                     rep = json.load(f)
                 if any(v.get("anomalies") for v in rep.get("volumes", [])):
                     err = "anomalies\n" + err
+                if rep.get("run", {}).get("complete") is not (status == 0):
+                    problem = "exit %d but run.complete is %s" % (status, rep.get("run", {}).get("complete"))
+                elif status == 3 and err.count("warning: partial scan") != 1:
+                    problem = "exit 3 without exactly one 'partial scan' warning line"
             except (OSError, ValueError) as e:
-                problem = "exit 0 but no valid JSON report (%s)" % e
+                problem = "exit %d but no valid JSON report (%s)" % (status, e)
         if problem:
             os.makedirs(fail_dir, exist_ok=True)
             keep = os.path.join(fail_dir, "case-%d.%s" % (i, name))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # make check: the mutation test (tests/hostile/mutate.py): a few hundred seeded mutants of a fixture's $MFT,
-# each run must end in exit 0 with valid JSON, or exit 2. Env: top_srcdir, top_builddir, NTFSLINKS, and
+# each run must end in exit 0 (complete) or 3 (partial) with valid JSON, or exit 2. Env: top_srcdir, top_builddir, NTFSLINKS, and
 # MUTATE_SEED / MUTATE_CASES / MUTATE_JOBS / MUTATE_ONLY (see mutate.py).
 set -u
 src=${top_srcdir:-.}

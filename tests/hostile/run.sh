@@ -47,15 +47,29 @@ while IFS= read -r line; do
 			problems+=("exit $status, expected $(jq -c .exit <<<"$line")") ;;
 		esac
 	fi
-	if [ "$status" -eq 0 ] && [ "$out" != "$image" ]; then
+	if { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; } && [ "$out" != "$image" ]; then
+		# the exit status and the report agree: 0 complete, 3 partial with one warning line (even under -q)
+		want=true
+		[ "$status" -eq 3 ] && want=false
+		warned=$(grep -c 'warning: partial scan' "$tmp/$name.err")
 		if ! jq -e . "$out" >/dev/null 2>&1; then
-			problems+=("exit 0 but the report is not valid JSON")
+			problems+=("exit $status but the report is not valid JSON")
+		elif [ "$(jq -r .run.complete "$out")" != "$want" ]; then
+			problems+=("exit $status but run.complete is $(jq -r .run.complete "$out")")
+		elif [ "$status" -eq 3 ] && [ "$warned" -ne 1 ]; then
+			problems+=("exit 3 with $warned 'warning: partial scan' lines on stderr, expected 1")
+		elif [ "$status" -eq 0 ] && [ "$warned" -ne 0 ]; then
+			problems+=("exit 0 but stderr warns 'partial scan'")
 		else
 			while IFS= read -r check; do
 				[ -n "$check" ] || continue
 				jq -e "$check" "$out" >/dev/null 2>&1 || problems+=("report fails: $check")
 			done < <(jq -r '.checks[]' <<<"$line")
 		fi
+	fi
+	lines=$(jq -r '.stderr_lines // empty' <<<"$line")
+	if [ -n "$lines" ] && [ "$(wc -l <"$tmp/$name.err")" -ne "$lines" ]; then
+		problems+=("stderr has $(wc -l <"$tmp/$name.err") lines, expected $lines")
 	fi
 	re=$(jq -r '.stderr // empty' <<<"$line")
 	if [ -n "$re" ] && ! grep -Eq "$re" "$tmp/$name.err"; then
