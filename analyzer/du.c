@@ -41,10 +41,14 @@ static int children_build(const vol_analysis *va, children *c)
 	return 0;
 }
 
-/* Directories that sizes descend into: allocated, and not a junction or symbolic link. */
+/*
+ * Directories that sizes descend into: every directory but name surrogates (junctions, symbolic
+ * links, mount points, and reparse points whose tag is unknown). Cloud placeholders and other
+ * reparse points that keep their contents in place are sized like plain directories.
+ */
 static bool descend(const model *m, uint32_t r)
 {
-	return (m->recs[r].flags & REC_DIR) && !(m->recs[r].flags & REC_HAS_REPARSE);
+	return (m->recs[r].flags & REC_DIR) && !model_reparse_surrogate(m, r);
 }
 
 /* Scratch shared by every directory sized: marks are stamped so nothing needs clearing. */

@@ -9,6 +9,7 @@
 #include "analysis.h"
 #include "attribute.h"
 #include "file_name.h"
+#include "le.h"
 #include "std_info.h"
 
 #define MAX_REPARSE_BYTES (64u << 10)
@@ -68,7 +69,7 @@ static ntfs_status collect_one(vol_analysis *va, uint32_t r, ntfs_error *err)
 {
 	model *m = &va->m;
 	rec_info *ri = &m->recs[r];
-	const reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, ri->reparse);
+	reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, ri->reparse);
 	link_entry *le = vec_push(&va->links);
 	if (!le)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
@@ -88,6 +89,10 @@ static ntfs_status collect_one(vol_analysis *va, uint32_t r, ntfs_error *err)
 		memset(&le->rp, 0, sizeof(le->rp));
 		le->rp.malformed = true;
 		snprintf(le->rp.malformed_reason, sizeof(le->rp.malformed_reason), "%.180s", e.reason);
+	}
+	if (bytes && len >= 4 && !raw->has_tag) { /* read now (non-resident): the model keeps its tag */
+		raw->tag = le32(bytes);
+		raw->has_tag = true;
 	}
 	if (owned)
 		free(bytes);

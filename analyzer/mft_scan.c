@@ -101,6 +101,8 @@ static void take_reparse(worker *w, uint32_t rec, const ntfs_attr *a)
 	}
 	r->data = off;
 	r->len = a->value_length;
+	r->has_tag = a->value_length >= 4;
+	r->tag = r->has_tag ? le32(a->value) : 0;
 }
 
 /* Keeps the owner SID of a record's own security descriptor (NTFS 1.x style, as ntfs-3g writes). */

@@ -66,6 +66,8 @@ typedef struct {
 	uint64_t data;            /* offset of the raw $REPARSE_POINT value in model.strings */
 	uint32_t record;          /* record holding the attribute */
 	uint32_t len;             /* bytes; 0 with nonresident set when it must be read from the volume */
+	uint32_t tag;             /* the reparse tag, when has_tag */
+	bool has_tag;             /* false while a non-resident value is unread, or when shorter than a tag */
 	bool nonresident;
 } reparse_raw;
 
@@ -117,6 +119,22 @@ static inline bool model_in_use(const model *m, uint64_t r)
 {
 	return r < m->count && m->recs[r].state == REC_OK && (m->recs[r].flags & REC_IN_USE) &&
 	       m->recs[r].base == MODEL_NONE;
+}
+
+/*
+ * True when base record r holds a reparse point that may lead elsewhere: a name surrogate (tag bit
+ * 0x20000000: junctions, symbolic links, mount points), or one whose tag is unknown. Other tags
+ * (cloud placeholders, deduplication, WOF) leave the directory or file where it is.
+ */
+static inline bool model_reparse_surrogate(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	if (!(ri->flags & REC_HAS_REPARSE) && ri->reparse == MODEL_NONE)
+		return false;
+	if (ri->reparse == MODEL_NONE || ri->reparse >= m->reparse.count)
+		return true;
+	const reparse_raw *raw = &((const reparse_raw *)m->reparse.data)[ri->reparse];
+	return !raw->has_tag || (raw->tag & 0x20000000u);
 }
 
 /* Prepares an empty model for vol. */

@@ -446,6 +446,48 @@ case("same_name_320k", same, [0], [COMPLETE, '.volumes[0].stats.records_in_use =
                                    '.volumes[0].directory_sizes[0].names == %d' % (SAME + 15)],
      args=["--du"], timeout=120, what="320,000 files \\a and \\A in one directory")
 
+# ---- issue 11 finding 8: --du descends into cloud placeholders, never into name surrogates ----
+# A synthetic extracted $MFT: \OneDrive (IO_REPARSE_TAG_CLOUD_7) holds a.txt (100 bytes), b.txt (250)
+# and \OneDrive\Docs (IO_REPARSE_TAG_CLOUD) with c.txt (400); \junc is a junction (a name surrogate)
+# holding d.txt (700), which no size counts; \e.txt has 30 bytes. Sizes below are worked out by hand.
+def reparse_value(tag, data):
+    return struct.pack("<IHH", tag, len(data), 0) + data
+
+
+def junction_value(target):
+    sub, prn = ("\\??\\" + target).encode("utf-16-le"), target.encode("utf-16-le")
+    body = struct.pack("<HHHH", 0, len(sub), len(sub) + 2, len(prn)) + sub + b"\0\0" + prn + b"\0\0"
+    return reparse_value(0xA0000003, body)
+
+
+CLOUD = [(16, 5, "OneDrive", True, [(E.AT_REPARSE_POINT, reparse_value(0x9000701A, bytes(8)))]),
+         (17, 16, "a.txt", False, [(E.AT_DATA, bytes(100))]),
+         (18, 16, "b.txt", False, [(E.AT_DATA, bytes(250))]),
+         (19, 16, "Docs", True, [(E.AT_REPARSE_POINT, reparse_value(0x9000001A, bytes(8)))]),
+         (20, 19, "c.txt", False, [(E.AT_DATA, bytes(400))]),
+         (21, 5, "junc", True, [(E.AT_REPARSE_POINT, junction_value("C:\\Elsewhere"))]),
+         (22, 21, "d.txt", False, [(E.AT_DATA, bytes(700))]),
+         (23, 5, "e.txt", False, [(E.AT_DATA, bytes(30))])]
+cloud = os.path.join(CASES, "du_cloud_placeholders.mft")
+with open(cloud, "wb") as f:
+    for n in range(16):
+        f.write(E.make_record(n, 1024, 5, "$MFT" if n == 0 else "." if n == 5 else "$meta%d" % n, is_dir=(n == 5)))
+    for n, parent, name, is_dir, extra in CLOUD:
+        f.write(E.make_record(n, 1024, parent, name, is_dir=is_dir, extra=extra))
+
+
+def du_is(path, names_bytes, files):
+    return ('[.volumes[0].directory_sizes[] | select(.path == "%s") | [.names_bytes, .records_bytes, .files]] == [[%d, %d, %d]]'
+            % (path.replace("\\", "\\\\"), names_bytes, names_bytes, files))
+
+
+case("du_cloud_placeholders", cloud, [0],
+     [COMPLETE, du_is("\\", 100 + 250 + 400 + 30, 15 + 4), du_is("\\OneDrive", 100 + 250 + 400, 3),
+      du_is("\\OneDrive\\Docs", 400, 1),
+      '[.volumes[0].directory_sizes[].path] == ["\\\\", "\\\\OneDrive", "\\\\OneDrive\\\\Docs"]',
+      '[.volumes[0].reparse_points[] | [.path, .kind]] == [["\\\\OneDrive", "cloud"], ["\\\\OneDrive\\\\Docs", "cloud"], ["\\\\junc", "junction"]]'],
+     args=["--du", "--du-depth", "3"], what="cloud-tagged directories with files, beside a junction with a file")
+
 # ---- the report over the image ----
 v = reparse_vol()
 path = os.path.join(CASES, "output_is_image.raw")

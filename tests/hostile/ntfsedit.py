@@ -231,8 +231,10 @@ class Volume:
         raise KeyError("no free record")
 
 
-def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=1):
-    """A minimal valid FILE record (fixups applied) holding one $FILE_NAME (POSIX namespace)."""
+def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=1, extra=()):
+    """A minimal valid FILE record (fixups applied) holding one $FILE_NAME (POSIX namespace), then the
+    resident attributes `extra` ([(type, value bytes)], in type order: $DATA, $REPARSE_POINT).
+    A $REPARSE_POINT sets FILE_ATTRIBUTE_REPARSE_POINT in $STANDARD_INFORMATION."""
     b = bytearray(size)
     usa_off, usa_count = 0x30, size // 512 + 1
     attrs = (usa_off + 2 * usa_count + 7) & ~7
@@ -242,7 +244,7 @@ def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=
     # $STANDARD_INFORMATION, resident, 48 bytes
     off = attrs
     si = bytearray(48)
-    struct.pack_into("<I", si, 32, 0x10 if is_dir else 0x20)
+    struct.pack_into("<I", si, 32, (0x10 if is_dir else 0x20) | (0x400 if any(t == AT_REPARSE_POINT for t, _ in extra) else 0))
     struct.pack_into("<IIBBHHHIHBB", b, off, AT_STANDARD_INFORMATION, 24 + 48, 0, 0, 0, 0, 0, 48, 24, 0, 0)
     b[off + 24:off + 72] = si
     off += 72
@@ -256,6 +258,11 @@ def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=
     struct.pack_into("<IIBBHHHIHBB", b, off, AT_FILE_NAME, alen, 0, 0, 0, 0, 1, len(fn), 24, 1, 0)
     b[off + 24:off + 24 + len(fn)] = fn
     off += alen
+    for i, (atype, val) in enumerate(extra):
+        alen = (24 + len(val) + 7) & ~7
+        struct.pack_into("<IIBBHHHIHBB", b, off, atype, alen, 0, 0, 0, 0, 2 + i, len(val), 24, 0, 0)
+        b[off + 24:off + 24 + len(val)] = val
+        off += alen
     struct.pack_into("<II", b, off, AT_END, 0)
     struct.pack_into("<I", b, 24, off + 8)
     usn = 1
