@@ -38,8 +38,8 @@ static vol_analysis *add_volume(analysis *a, const image_partition *part)
 static ntfs_status find_volumes(analysis *a, ntfs_error *err)
 {
 	image_partition one = {0};
-	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE || a->opts->have_offset) {
-		one.offset = a->opts->have_offset ? a->opts->offset : 0;
+	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE || a->config.have_offset) {
+		one.offset = a->config.have_offset ? a->config.offset : 0;
 		uint64_t size = image_size(a->img);
 		one.length = size > one.offset ? size - one.offset : 0;
 		strcpy(one.table, "none");
@@ -61,7 +61,7 @@ static ntfs_status find_volumes(analysis *a, ntfs_error *err)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	if (a->nvols == 0)
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume found (%zu partition(s) of other types)",
-				      a->opts->image, n);
+				      a->config.image, n);
 	return NTFS_OK;
 }
 
@@ -112,11 +112,11 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		return st == NTFS_E_NOMEM ? st : NTFS_OK;
 	}
 	model_init(&va->m, va->vol);
-	va->m.want_si_times = a->opts->format == OUTPUT_BODYFILE;
+	va->m.want_si_times = a->config.want_si_times;
 	va->m.volume_index = va->index;
-	st = mft_scan(&va->m, a->opts->threads, progress, ctx, &e);
+	st = mft_scan(&va->m, a->config.threads, progress, ctx, &e);
 	if (st == NTFS_OK)
-		st = index_and_paths(va, a->opts->threads != 1, &e);
+		st = index_and_paths(va, a->config.threads != 1, &e);
 	if (st == NTFS_OK)
 		st = links_collect(va, &e);
 	if (st != NTFS_OK) {
@@ -139,8 +139,8 @@ static bool has_system32(const vol_analysis *va)
 static void assign_drives(analysis *a)
 {
 	bool c_taken = false;
-	for (int i = 0; i < a->opts->drive_count; i++) {
-		const drive_mapping *d = &a->opts->drives[i];
+	for (int i = 0; i < a->config.drive_count; i++) {
+		const drive_mapping *d = &a->config.drives[i];
 		if (d->letter == 'C')
 			c_taken = true;
 		if (d->volume >= 0 && (size_t)d->volume < a->nvols) {
@@ -184,24 +184,24 @@ static void collect_checksum_errors(analysis *a)
 					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
 }
 
-ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress progress, void *ctx, ntfs_error *err)
+ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err)
 {
 	memset(a, 0, sizeof(*a));
 	vec_init(&a->checksum_errors, sizeof(image_range));
-	a->opts = opts;
+	a->config = *cfg;
 	now_iso(a->started, sizeof(a->started));
-	ntfs_status st = image_open(opts->image, &a->img, err);
+	ntfs_status st = image_open(cfg->image, &a->img, err);
 	if (st != NTFS_OK)
 		return st;
 	st = find_volumes(a, err);
 	if (st != NTFS_OK)
 		return st;
-	if (opts->partition >= 0 && (size_t)opts->partition >= a->nvols)
+	if (cfg->partition >= 0 && (size_t)cfg->partition >= a->nvols)
 		return ntfs_error_set(err, NTFS_E_RANGE, "--partition %d: the image has %zu NTFS volume(s), numbered from 0",
-				      opts->partition, a->nvols);
+				      cfg->partition, a->nvols);
 	size_t scanned = 0;
 	for (size_t v = 0; v < a->nvols; v++) {
-		if (opts->partition >= 0 && (int)v != opts->partition)
+		if (cfg->partition >= 0 && (int)v != cfg->partition)
 			continue;
 		a->vols[v].selected = true;
 		st = scan_volume(a, &a->vols[v], progress, ctx);
@@ -213,9 +213,9 @@ ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress pro
 			a->partial = true;
 	}
 	if (scanned == 0) {
-		const vol_analysis *first = opts->partition >= 0 ? &a->vols[opts->partition] : &a->vols[0];
+		const vol_analysis *first = cfg->partition >= 0 ? &a->vols[cfg->partition] : &a->vols[0];
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume could be read (volume %d at byte %llu: %s)",
-				      opts->image, first->index, (unsigned long long)first->part.offset, first->error);
+				      cfg->image, first->index, (unsigned long long)first->part.offset, first->error);
 	}
 	assign_drives(a);
 	resolve_all(a);
@@ -225,9 +225,9 @@ ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress pro
 		if (!va->scanned)
 			continue;
 		links_stats(va);
-		if (opts->du) {
+		if (cfg->du) {
 			ntfs_error e;
-			st = du_compute(va, opts->du_path, opts->du_depth, &e);
+			st = du_compute(va, cfg->du_path, cfg->du_depth, &e);
 			if (st == NTFS_E_NOMEM)
 				return ntfs_error_set(err, st, "%s", e.reason);
 			if (st != NTFS_OK)

@@ -11,7 +11,6 @@
 #include "mft_scan.h"
 #include "model.h"
 #include "name_index.h"
-#include "options.h"
 #include "paths.h"
 #include "reparse.h"
 
@@ -71,8 +70,31 @@ typedef struct vol_analysis {
 	char du_error[300];       /* why --du found nothing to size on this volume */
 } vol_analysis;
 
+#define ANALYSIS_MAX_DRIVES 26
+
+/* A drive letter that a volume had on the system the image came from. */
 typedef struct {
-	const options *opts;
+	char letter;              /* 'C' */
+	int volume;               /* volume index in the report */
+} drive_mapping;
+
+/* What the engine is asked to do: which image and volumes, with what, and what to collect. */
+typedef struct {
+	const char *image;        /* the first (or only) image file */
+	bool have_offset;
+	uint64_t offset;          /* one volume at this byte offset */
+	int partition;            /* only volume N; -1 for all */
+	drive_mapping drives[ANALYSIS_MAX_DRIVES];
+	int drive_count;
+	int threads;              /* 0: one per core */
+	bool want_si_times;       /* keep $STANDARD_INFORMATION times of every record */
+	bool du;                  /* link-aware directory sizes */
+	const char *du_path;      /* directory to size (NULL: the root) */
+	int du_depth;             /* levels of subdirectories below du_path */
+} analysis_config;
+
+typedef struct {
+	analysis_config config;   /* what was asked */
 	image *img;
 	vol_analysis *vols;       /* the NTFS volumes, numbered as in the report */
 	size_t nvols;
@@ -87,7 +109,7 @@ typedef struct {
  * Opens the image, finds its NTFS volumes, scans and analyses each. Returns NTFS_OK when at least
  * one volume was scanned; otherwise an error saying why (unreadable image, no NTFS volume).
  */
-ntfs_status analysis_run(analysis *a, const options *opts, mft_scan_progress progress, void *ctx, ntfs_error *err);
+ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err);
 
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);

@@ -92,24 +92,23 @@ static int on_progress(void *ctx, const model *m, uint64_t done, uint64_t total)
 	return 0;
 }
 
-/* Writes the report in the chosen format. */
-static ntfs_status write_report(const analysis *a, FILE *out, int argc, char **argv, ntfs_error *err)
+/* What the engine is asked for: the image, the volumes, the threads, and what the chosen view needs collected. */
+static analysis_config analysis_config_of(const options *o)
 {
-	switch (a->opts->format) {
-	case OUTPUT_JSON:
-	case OUTPUT_NDJSON:
-		return report_write(a, out, argc, argv, err);
-	case OUTPUT_TEXT:
-		return report_text(a, out, err);
-	case OUTPUT_BODYFILE:
-		return report_bodyfile(a, out, err);
-	case OUTPUT_DOT:
-		return report_dot(a, out, err);
-	default:
-		break;
-	}
-	return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "--format %s is not available in this build",
-			      options_format_name(a->opts->format));
+	analysis_config c = {.image = o->image, .have_offset = o->have_offset, .offset = o->offset,
+			     .partition = o->partition, .drive_count = o->drive_count, .threads = o->threads,
+			     .want_si_times = o->format == REPORT_BODYFILE, .du = o->du, .du_path = o->du_path,
+			     .du_depth = o->du_depth};
+	for (int i = 0; i < o->drive_count; i++)
+		c.drives[i] = o->drives[i];
+	return c;
+}
+
+/* How the report is written: the format and what only the writers need. */
+static report_config report_config_of(const options *o, int argc, char **argv)
+{
+	return (report_config){.format = o->format, .drive_prefix = o->drive_prefix, .threads = o->threads,
+			       .argc = argc, .argv = argv};
 }
 
 /* True when two paths name the same existing file. */
@@ -170,13 +169,14 @@ int main(int argc, char **argv)
 	}
 	/* people at a terminal get the summary; pipelines and files keep JSON */
 	if (!opts.format_given && !opts.output && isatty(STDOUT_FILENO))
-		opts.format = OUTPUT_TEXT;
+		opts.format = REPORT_TEXT;
 	progress_state ps = {.show = !opts.quiet && isatty(STDERR_FILENO)};
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	struct sigaction old_int;
 	if (sigaction(SIGINT, NULL, &old_int) != 0 || old_int.sa_handler != SIG_IGN) /* a background job keeps ignoring it */
 		signal(SIGINT, on_sigint);
-	ntfs_status st = analysis_run(&a, &opts, on_progress, &ps, &err);
+	analysis_config ac = analysis_config_of(&opts);
+	ntfs_status st = analysis_run(&a, &ac, on_progress, &ps, &err);
 	progress_erase(&ps);
 	if (st != NTFS_OK) {
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
@@ -197,12 +197,13 @@ int main(int argc, char **argv)
 			return EXIT_UNREADABLE;
 		}
 	}
-	st = write_report(&a, out, argc, argv, &err);
+	report_config rc = report_config_of(&opts, argc, argv);
+	st = report_write(&a, &rc, out, &err);
 	if (out != stdout && fclose(out) != 0 && st == NTFS_OK)
 		st = ntfs_error_set(&err, NTFS_E_IO, "closing %s: %s", opts.output, strerror(errno));
 	if (st != NTFS_OK)
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
-	else if (!opts.quiet && !(opts.format == OUTPUT_TEXT && out == stdout)) /* the text view already says it all */
+	else if (!opts.quiet && !(opts.format == REPORT_TEXT && out == stdout)) /* the text view already says it all */
 		print_summary(&a);
 	/* one line, even under --quiet: batch users read the exit status, people read this. A Ctrl-C that came
 	   after the last record was read stopped nothing: the report is complete. */

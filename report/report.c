@@ -553,7 +553,7 @@ static json_t *ewf_json(const image_ewf_info *e)
 static json_t *image_json(const analysis *a)
 {
 	json_t *o = json_object(), *segs = json_array(), *parts = json_array();
-	json_object_set_new(o, "path", jstr(a->opts->image));
+	json_object_set_new(o, "path", jstr(a->config.image));
 	json_object_set_new(o, "format", json_string(image_format_name(image_get_format(a->img))));
 	json_object_set_new(o, "size", json_integer((json_int_t)image_size(a->img)));
 	for (size_t i = 0; i < image_segment_count(a->img); i++)
@@ -586,11 +586,11 @@ static json_t *image_json(const analysis *a)
 }
 
 /* The report's opening fields: schema, tool, run and image. */
-static json_t *header_json(const analysis *a, int argc, char **argv)
+static json_t *header_json(const analysis *a, const report_config *rc)
 {
 	json_t *o = json_object(), *cmd = json_array();
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(cmd, jstr(argv[i]));
+	for (int i = 0; i < rc->argc; i++)
+		json_array_append_new(cmd, jstr(rc->argv[i]));
 	json_object_set_new(o, "schema_version", json_string(REPORT_SCHEMA_VERSION));
 	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
 	json_object_set_new(o, "run", json_pack("{s:s,s:s,s:o,s:b}", "started", a->started, "finished", a->finished,
@@ -614,16 +614,16 @@ static void open_object(writer *w, json_t *o)
 	free(s);
 }
 
-ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err)
+ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	json_out *out = malloc(sizeof(*out));
 	if (!out)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	json_out_init(out, f);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	writer w = {.out = out, .ndjson = a->opts->format == OUTPUT_NDJSON, .volume = -1, .du = a->opts->du,
-		    .threads = a->opts->threads > 0 ? a->opts->threads : (cores > 0 ? (int)cores : 1)};
-	json_t *head = header_json(a, argc, argv);
+	writer w = {.out = out, .ndjson = rc->format == REPORT_NDJSON, .volume = -1, .du = a->config.du,
+		    .threads = rc->threads > 0 ? rc->threads : (cores > 0 ? (int)cores : 1)};
+	json_t *head = header_json(a, rc);
 	if (w.ndjson)
 		emit(&w, "report", head);
 	else {

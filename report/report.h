@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The report: one JSON document, or NDJSON (one object per line), streamed item by item. */
+/* The report: one JSON document, or NDJSON (one object per line), streamed item by item; and the other views. */
 #ifndef NTFSLINKS_REPORT_H
 #define NTFSLINKS_REPORT_H
 
@@ -10,16 +10,36 @@
 
 #define REPORT_SCHEMA_VERSION "1"
 
-/* Writes the report of analysis a to f in the format opts asks for; argv is the command line. */
-ntfs_status report_write(const analysis *a, FILE *f, int argc, char **argv, ntfs_error *err);
+typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT } report_format;
+
+/* How the report is written: its format and what only the writers need. */
+typedef struct {
+	report_format format;
+	const char *drive_prefix; /* bodyfile names start with it ("C:"), NULL for none */
+	int threads;              /* writers for the hard-link sets of a large volume; 0: one per core */
+	int argc;                 /* the command line, as the report records it */
+	char **argv;
+} report_config;
+
+/* Stable name of a format ("json", "text", ...). */
+const char *report_format_name(report_format f);
+
+/* Finds the format called name; returns 0, or -1 when there is none. */
+int report_format_parse(const char *name, report_format *out);
+
+/* Writes the report of analysis a to f in the format rc asks for. */
+ntfs_status report_write(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
+
+/* Writes the JSON document or the NDJSON lines (--format json, ndjson). */
+ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 /* Writes the human summary (--format text): per volume, stale links first, then sets, then anomalies. */
-ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err);
+ntfs_status report_text(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 /* Writes TSK's bodyfile (mactime 3.x, the fls -m layout) for every name, link targets appended. */
-ntfs_status report_bodyfile(const analysis *a, FILE *f, ntfs_error *err);
+ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 /* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
-ntfs_status report_dot(const analysis *a, FILE *f, ntfs_error *err);
+ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 #endif

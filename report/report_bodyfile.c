@@ -176,12 +176,12 @@ static void body_record(body_writer *w, uint32_t r)
 	}
 }
 
-ntfs_status report_bodyfile(const analysis *a, FILE *f, ntfs_error *err)
+ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	size_t listed = 0;
 	for (size_t v = 0; v < a->nvols; v++)
 		listed += a->vols[v].selected && a->vols[v].scanned;
-	body_writer w = {.f = f, .prefix = a->opts->drive_prefix ? a->opts->drive_prefix : ""};
+	body_writer w = {.f = f, .prefix = rc->drive_prefix ? rc->drive_prefix : ""};
 	for (size_t v = 0; v < a->nvols && !w.failed; v++) {
 		const vol_analysis *va = &a->vols[v];
 		if (!va->selected || !va->scanned)

@@ -305,12 +305,13 @@ static const char *dot_base_name(const char *path)
 	return s ? s + 1 : path ? path : "";
 }
 
-ntfs_status report_dot(const analysis *a, FILE *f, ntfs_error *err)
+ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
+	(void)rc; /* the graph has no options of its own yet */
 	bool ok = true;
 	fputs("digraph ntfslinks {\n", f);
 	fputs("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, labelloc=t, label=\"ntfslinks: ", f);
-	dot_put_label_text(f, dot_base_name(a->opts->image));
+	dot_put_label_text(f, dot_base_name(a->config.image));
 	fputs("\"];\n  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=rounded];\n"
 	      "  edge [fontname=\"Helvetica\", fontsize=9];\n",
 	      f);

@@ -267,8 +267,9 @@ static void print_volume(FILE *f, const vol_analysis *va, bool du)
 		print_du(f, va);
 }
 
-ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err)
+ntfs_status report_text(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
+	(void)rc; /* the text view has no options of its own yet */
 	char size[32];
 	human(image_size(a->img), size, sizeof(size));
 	char head[64], tail[96];
@@ -276,7 +277,7 @@ ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err)
 	snprintf(tail, sizeof(tail), " (%s, %s, %zu segment%s)", image_format_name(image_get_format(a->img)), size,
 		 image_segment_count(a->img), image_segment_count(a->img) == 1 ? "" : "s");
 	fputs(head, f);
-	put_fit(f, a->opts->image, WIDTH - strlen(head) - strlen(tail));
+	put_fit(f, a->config.image, WIDTH - strlen(head) - strlen(tail));
 	fprintf(f, "%s\n", tail);
 	const image_ewf_info *e = image_ewf(a->img);
 	if (e)
@@ -285,7 +286,7 @@ ntfs_status report_text(const analysis *a, FILE *f, ntfs_error *err)
 			e->acquisition_date ? e->acquisition_date : "-");
 	for (size_t v = 0; v < a->nvols; v++)
 		if (a->vols[v].selected)
-			print_volume(f, &a->vols[v], a->opts->du);
+			print_volume(f, &a->vols[v], a->config.du);
 	if (a->partial)
 		fputs("\nThe scan is PARTIAL: some volumes or records could not be read (see the anomalies).\n", f);
 	if (fflush(f) || ferror(f))

@@ -21,7 +21,7 @@ Test(options, image_and_defaults)
 	const char *a[] = {"ntfslinks", "img.E01", NULL};
 	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
 	cr_assert_str_eq(o.image, "img.E01");
-	cr_assert_eq(o.format, OUTPUT_JSON);
+	cr_assert_eq(o.format, REPORT_JSON);
 	cr_assert_eq(o.partition, -1);
 	cr_assert_null(o.output);
 }
@@ -34,7 +34,7 @@ Test(options, all_options)
 			   "--drive", "D=1", "--threads", "2", "--quiet", "x.dd", NULL};
 	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
 	cr_assert_str_eq(o.output, "r.json");
-	cr_assert_eq(o.format, OUTPUT_NDJSON);
+	cr_assert_eq(o.format, REPORT_NDJSON);
 	cr_assert_eq(o.partition, 1);
 	cr_assert_eq(o.drive_count, 2);
 	cr_assert_eq(o.drives[0].letter, 'C');
@@ -77,7 +77,7 @@ Test(options, views_and_du)
 	char msg[256];
 	const char *a[] = {"ntfslinks", "--format", "bodyfile", "--drive-prefix", "C:", "--du", "\\Windows", "x.E01", NULL};
 	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
-	cr_assert_eq(o.format, OUTPUT_BODYFILE);
+	cr_assert_eq(o.format, REPORT_BODYFILE);
 	cr_assert(o.format_given);
 	cr_assert_str_eq(o.drive_prefix, "C:");
 	cr_assert(o.du);
@@ -92,7 +92,7 @@ Test(options, views_and_du)
 	cr_assert_eq(parse(&o, msg, c), 0, "%s", msg);
 	cr_assert(o.du);
 	cr_assert_eq(o.du_depth, 3);
-	cr_assert_str_eq(options_format_name(o.format), "dot");
+	cr_assert_str_eq(report_format_name(o.format), "dot");
 	const char *d[] = {"ntfslinks", "--drive-prefix", "CC", "x", NULL};
 	cr_assert_eq(parse(&o, msg, d), -1);
 }

@@ -12,8 +12,6 @@
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
        OPT_DRIVE_PREFIX };
 
-static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot"};
-
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int usage_error(char *msg, size_t cap, const char *fmt, ...)
@@ -48,22 +46,6 @@ static int parse_drive(const char *s, drive_mapping *out)
 	out->letter = (char)toupper((unsigned char)s[0]);
 	out->volume = (int)n;
 	return 0;
-}
-
-const char *options_format_name(output_format f)
-{
-	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0]) ? format_names[f] : "?";
-}
-
-/* Parses a --format name; returns 0 or -1. */
-static int parse_format(const char *s, output_format *out)
-{
-	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
-		if (!strcmp(s, format_names[i])) {
-			*out = (output_format)i;
-			return 0;
-		}
-	return -1;
 }
 
 /* True when s looks like a volume path for --du rather than an image file. */
@@ -146,7 +128,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			opts->output = optarg;
 			break;
 		case OPT_FORMAT:
-			if (parse_format(optarg, &opts->format))
+			if (report_format_parse(optarg, &opts->format))
 				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile or dot)",
 						   optarg);
 			opts->format_given = true;

@@ -8,21 +8,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef enum { OUTPUT_JSON, OUTPUT_NDJSON, OUTPUT_TEXT, OUTPUT_BODYFILE, OUTPUT_DOT } output_format;
+#include "analysis.h"
+#include "report.h"
 
 #define OPTIONS_DU_DEPTH_DEFAULT 1
 
-#define OPTIONS_MAX_DRIVES 26
-
-typedef struct {
-	char letter;              /* 'C' */
-	int volume;               /* volume index in the report */
-} drive_mapping;
+#define OPTIONS_MAX_DRIVES ANALYSIS_MAX_DRIVES
 
 typedef struct {
 	const char *image;        /* the first (or only) image file */
 	const char *output;       /* NULL: standard output */
-	output_format format;
+	report_format format;
 	bool format_given;        /* --format was on the command line */
 	bool have_offset;
 	uint64_t offset;          /* --offset BYTES: one volume at this byte offset */
@@ -44,9 +40,6 @@ typedef struct {
  * (msg_cap bytes). --help and --version set their flags and skip the image requirement.
  */
 int options_parse(int argc, char **argv, options *opts, char *msg, size_t msg_cap);
-
-/* Stable name of an output format ("json", "text", ...). */
-const char *options_format_name(output_format f);
 
 /* Writes the --help text to f. */
 void options_usage(FILE *f);
