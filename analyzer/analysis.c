@@ -184,16 +184,20 @@ static void collect_checksum_errors(analysis *a)
 					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
 }
 
-ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err)
+/* Starts an empty analysis of cfg (no image yet). */
+static void analysis_start(analysis *a, const analysis_config *cfg)
 {
 	memset(a, 0, sizeof(*a));
 	vec_init(&a->checksum_errors, sizeof(image_range));
 	a->config = *cfg;
 	now_iso(a->started, sizeof(a->started));
-	ntfs_status st = image_open(cfg->image, &a->img, err);
-	if (st != NTFS_OK)
-		return st;
-	st = find_volumes(a, err);
+}
+
+/* The analysis of the open image a->img: its volumes found, scanned, linked, resolved, sized. */
+static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx,
+				  ntfs_error *err)
+{
+	ntfs_status st = find_volumes(a, err);
 	if (st != NTFS_OK)
 		return st;
 	if (cfg->partition >= 0 && (size_t)cfg->partition >= a->nvols)
@@ -236,6 +240,23 @@ ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progr
 	}
 	now_iso(a->finished, sizeof(a->finished));
 	return NTFS_OK;
+}
+
+ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err)
+{
+	analysis_start(a, cfg);
+	ntfs_status st = image_open(cfg->image, &a->img, err);
+	if (st != NTFS_OK)
+		return st;
+	return analysis_image(a, &a->config, progress, ctx, err);
+}
+
+ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *img, mft_scan_progress progress,
+			       void *ctx, ntfs_error *err)
+{
+	analysis_start(a, cfg);
+	a->img = img;
+	return analysis_image(a, &a->config, progress, ctx, err);
 }
 
 void analysis_free(analysis *a)

@@ -111,6 +111,11 @@ typedef struct {
  */
 ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err);
 
+/* The same on an image already open (e.g. image_open_memory); cfg->image only names it. The analysis owns
+ * img from here on, also when this fails (analysis_free closes it). */
+ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *img, mft_scan_progress progress,
+			       void *ctx, ntfs_error *err);
+
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);
 

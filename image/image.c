@@ -283,6 +283,27 @@ ntfs_status image_open(const char *path, image **out, ntfs_error *err)
 	return NTFS_OK;
 }
 
+ntfs_status image_open_memory(const uint8_t *buf, size_t len, image **out, ntfs_error *err)
+{
+	static const char name[] = "(memory)";
+	if (!out)
+		return ntfs_error_set(err, NTFS_E_INVALID, "image_open_memory: no output pointer");
+	*out = NULL;
+	if (!buf || len == 0)
+		return ntfs_error_set(err, NTFS_E_IO, "%s: empty file", name);
+	image *img = image_alloc(name);
+	if (!img || !(img->segments = calloc(1, sizeof(*img->segments))) || !(img->segments[0] = strdup(name))) {
+		image_close(img);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", name);
+	}
+	img->segment_count = 1;
+	img->format = len >= 4 && memcmp(buf, "FILE", 4) == 0 ? IMAGE_FORMAT_MFT_FILE : IMAGE_FORMAT_RAW;
+	img->mem = buf;
+	img->size = len;
+	*out = img;
+	return NTFS_OK;
+}
+
 void image_close(image *img)
 {
 	if (!img)
@@ -389,6 +410,11 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 		len = (size_t)(img->size - offset);
 	if (img->fd >= 0)
 		return image_read_fd(img, offset, buf, len, got, err);
+	if (img->mem) {
+		memcpy(buf, img->mem + offset, len);
+		*got = len;
+		return NTFS_OK;
+	}
 	if (img->ewf_handle) /* E01 data through libewf, which keeps the chunks whose checksum fails */
 		return image_ewf_data_read(img, offset, buf, len, got, err);
 	return image_read_tsk(img, offset, buf, len, got, err);

@@ -28,6 +28,12 @@ typedef struct image image;  /* opaque */
 ntfs_status image_open(const char *path, image **out, ntfs_error *err);
 void image_close(image *img);
 
+/* Opens len bytes at buf as an image (for the fuzz harness and tests): an extracted $MFT when they start
+ * with "FILE", else raw; named "(memory)", one segment of that name. buf is not copied: it must stay
+ * unchanged until image_close. Partition tables are not looked for (libtsk's vs layer reads files): the
+ * bytes are one volume (image_list_partitions gives the whole image). Errors: empty buffer. */
+ntfs_status image_open_memory(const uint8_t *buf, size_t len, image **out, ntfs_error *err);
+
 /* Thread-safe positional read of len bytes at offset. *got = bytes read (short only at the end of the
  * image; 0 at or past the end). A read error is NTFS_E_IO with offset and cause. */
 ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_t *got, ntfs_error *err);

@@ -12,6 +12,7 @@ struct image {
 	image_format format;
 	uint64_t size;
 	int fd;                     /* raw and mft_file: read with pread on this fd; -1 otherwise */
+	const uint8_t *mem;         /* image_open_memory: the caller's bytes (not owned); NULL otherwise */
 	TSK_IMG_INFO *tsk;          /* split raw and EWF always; raw only once the vs layer needs it */
 	pthread_mutex_t tsk_mutex;  /* guards the lazy open of tsk for raw images */
 	char *path;

@@ -113,7 +113,7 @@ ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *c
 		return ntfs_error_set(err, NTFS_E_INVALID, "image_list_partitions: null argument");
 	*parts = NULL;
 	*count = 0;
-	if (img->format == IMAGE_FORMAT_MFT_FILE)
+	if (img->format == IMAGE_FORMAT_MFT_FILE || img->mem) /* memory images: no vs layer (it reads files) */
 		return part_whole_image(img, parts, count, err);
 	uint8_t first[512];
 	size_t got = 0;

@@ -997,3 +997,59 @@ Test(image, e01_with_a_foreign_name_is_refused_with_advice)
 	run(cmd);
 	open_fails(p, NTFS_E_UNSUPPORTED, "evidence.bin", ".E01");
 }
+
+Test(image, memory_image_reads_and_formats)
+{
+	const size_t size = 70000;
+	uint8_t *buf = pattern(0, size);
+	image *img = NULL;
+	ntfs_error err = {0};
+	cr_assert_eq(image_open_memory(buf, size, &img, &err), NTFS_OK, "%s", err.reason);
+	cr_assert_eq(image_get_format(img), IMAGE_FORMAT_RAW);
+	cr_assert_eq(image_size(img), size);
+	cr_assert_str_eq(image_path(img), "(memory)");
+	cr_assert_eq(image_segment_count(img), 1);
+	cr_assert_str_eq(image_segment(img, 0), "(memory)");
+	check_read(img, 0, 512, 512);
+	check_read(img, 65530, 70000, size - 65530);   /* across the end: short */
+	check_read(img, size, 10, 0);
+	check_read(img, size + 1, 10, 0);
+	image_close(img);
+	memcpy(buf, "FILE", 4);
+	cr_assert_eq(image_open_memory(buf, size, &img, &err), NTFS_OK, "%s", err.reason);
+	cr_assert_eq(image_get_format(img), IMAGE_FORMAT_MFT_FILE);
+	image_close(img);
+	img = (image *)1;
+	cr_assert_eq(image_open_memory(buf, 0, &img, &err), NTFS_E_IO);
+	cr_assert_null(img);
+	cr_assert(strstr(err.reason, "empty") != NULL, "%s", err.reason);
+	free(buf);
+}
+
+Test(image, memory_image_is_one_volume)
+{
+	uint8_t *d = calloc(1, 65536);
+	cr_assert_not_null(d);
+	ntfs_boot(d);
+	image *img = NULL;
+	ntfs_error err = {0};
+	cr_assert_eq(image_open_memory(d, 65536, &img, &err), NTFS_OK, "%s", err.reason);
+	size_t n = 0;
+	image_partition *p = list_ok(img, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(p[0].table, "none");
+	cr_assert_eq(p[0].length, 65536);
+	cr_assert(p[0].is_ntfs);
+	free(p);
+	image_close(img);
+	size_t size;
+	uint8_t *disk = mbr_disk(&size);   /* a partition table is not looked for in memory */
+	cr_assert_eq(image_open_memory(disk, size, &img, &err), NTFS_OK, "%s", err.reason);
+	p = list_ok(img, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(p[0].table, "none");
+	free(p);
+	image_close(img);
+	free(disk);
+	free(d);
+}
