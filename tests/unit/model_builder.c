@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "model_builder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "upcase.h"
+#include "utf16.h"
+
+#define MB_CLUSTER 4096u
+#define MB_TAG_MOUNT_POINT 0xA0000003u
+#define MB_TAG_SYMLINK 0xA000000Cu
+
+/* A volume with no image: what the passes read of a volume (record size, $UpCase, anomaly list). */
+static volume *mb_volume(void)
+{
+	volume *vol = calloc(1, sizeof(*vol));
+	if (!vol)
+		abort();
+	vol->is_mft_file = true;
+	vol->record_size = 1024;
+	vol->sector_size = 512;
+	vol->upcase = malloc(sizeof(ntfs_upcase));
+	if (!vol->upcase)
+		abort();
+	ntfs_upcase_default(vol->upcase);
+	vec_init(&vol->sids, sizeof(volume_sid));
+	anomaly_list_init(&vol->anomalies);
+	return vol;
+}
+
+void mb_init(model *m, uint64_t n)
+{
+	volume *vol = mb_volume();
+	model_init(m, vol);
+	vol->record_count = n;
+	m->count = n;
+	m->recs = calloc(n ? n : 1, sizeof(rec_info));
+	if (!m->recs)
+		abort();
+	for (uint64_t r = 0; r < n; r++)
+		m->recs[r].base = m->recs[r].reparse = m->recs[r].owner_sid = MODEL_NONE;
+}
+
+void mb_record(model *m, uint32_t r, bool dir, bool in_use, uint16_t seq)
+{
+	rec_info *ri = &m->recs[r];
+	ri->state = REC_OK;
+	ri->flags = (uint16_t)((ri->flags & ~(REC_DIR | REC_IN_USE)) | (dir ? REC_DIR : 0) | (in_use ? REC_IN_USE : 0) |
+			       REC_HAS_SI);
+	ri->sequence = seq;
+	ri->link_count = 1;
+}
+
+void mb_dir(model *m, uint32_t r, uint16_t seq)
+{
+	mb_record(m, r, true, true, seq);
+}
+
+void mb_file(model *m, uint32_t r, uint16_t seq)
+{
+	mb_record(m, r, false, true, seq);
+}
+
+void mb_extension(model *m, uint32_t r, uint32_t base, uint16_t base_seq, bool in_use, uint16_t seq)
+{
+	rec_info *ri = &m->recs[r];
+	ri->state = REC_OK;
+	ri->flags = in_use ? REC_IN_USE : 0;
+	ri->sequence = seq;
+	ri->base = base;
+	ri->base_seq = base_seq;
+}
+
+uint32_t mb_name(model *m, uint32_t src, const char *s, uint32_t parent, uint16_t pseq, uint8_t ns)
+{
+	uint16_t units[256];
+	size_t len = strlen(s), nu = ntfs_utf8_to_utf16(s, len, units, 256);
+	uint32_t h = MODEL_NAME_HASH_SEED;
+	for (size_t i = 0; i < nu && i < 256; i++)
+		h = model_name_hash_step(h, ntfs_upcase_char(m->vol->upcase, units[i]));
+	name_info *n = vec_push(&m->names);
+	if (!n)
+		abort();
+	memset(n, 0, sizeof(*n));
+	n->str = arena_add(&m->strings, s, len);
+	n->len = (uint16_t)len;
+	n->units = (uint8_t)nu;
+	n->hash = h;
+	n->parent_ref = ((uint64_t)pseq << 48) | parent;
+	n->owner = n->src = src;
+	n->ns = ns;
+	return (uint32_t)(m->names.count - 1);
+}
+
+uint32_t mb_name_with_alias(model *m, uint32_t src, const char *win32, const char *dos, uint32_t parent, uint16_t pseq)
+{
+	uint32_t i = mb_name(m, src, win32, parent, pseq, NTFS_NS_WIN32);
+	mb_name(m, src, dos, parent, pseq, NTFS_NS_DOS);
+	if (m->recs[src].link_count < 2)
+		m->recs[src].link_count = 2; /* Windows counts the alias in the header's link count */
+	return i;
+}
+
+void mb_data(model *m, uint32_t r, uint64_t size)
+{
+	rec_info *ri = &m->recs[r];
+	ri->flags |= REC_HAS_DATA;
+	ri->data_size = size;
+	ri->allocated_size = (size + MB_CLUSTER - 1) / MB_CLUSTER * MB_CLUSTER;
+}
+
+void mb_reparse_raw(model *m, uint32_t r, const uint8_t *data, size_t len)
+{
+	reparse_raw *rp = vec_push(&m->reparse);
+	if (!rp)
+		abort();
+	rp->data = arena_add(&m->strings, data, len);
+	rp->record = r;
+	rp->len = (uint32_t)len;
+	rp->nonresident = false;
+	m->recs[r].flags |= REC_HAS_REPARSE;
+}
+
+/* Little-endian stores for the reparse buffers. */
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* Encodes a mount point or symbolic link buffer: header, names offsets, [flags], substitute then print name. */
+static void mb_name_surrogate(model *m, uint32_t r, uint32_t tag, const char *sub, const char *print, bool symlink,
+			      uint32_t flags)
+{
+	uint16_t su[1024], pu[1024];
+	size_t sn = ntfs_utf8_to_utf16(sub, strlen(sub), su, 1024), pn = ntfs_utf8_to_utf16(print, strlen(print), pu, 1024);
+	size_t head = symlink ? 20 : 16, len = head + 2 * (sn + pn);
+	uint8_t *buf = calloc(1, len);
+	if (!buf || sn > 1024 || pn > 1024)
+		abort();
+	put32(buf, tag);
+	put16(buf + 4, (uint16_t)(len - 8));
+	put16(buf + 8, 0);                      /* substitute name: offset, bytes */
+	put16(buf + 10, (uint16_t)(2 * sn));
+	put16(buf + 12, (uint16_t)(2 * sn));    /* print name: offset, bytes */
+	put16(buf + 14, (uint16_t)(2 * pn));
+	if (symlink)
+		put32(buf + 16, flags);
+	for (size_t i = 0; i < sn; i++)
+		put16(buf + head + 2 * i, su[i]);
+	for (size_t i = 0; i < pn; i++)
+		put16(buf + head + 2 * (sn + i), pu[i]);
+	mb_reparse_raw(m, r, buf, len);
+	free(buf);
+}
+
+void mb_junction(model *m, uint32_t r, const char *substitute, const char *print)
+{
+	mb_name_surrogate(m, r, MB_TAG_MOUNT_POINT, substitute, print, false, 0);
+}
+
+void mb_symlink(model *m, uint32_t r, const char *substitute, const char *print, bool relative)
+{
+	mb_name_surrogate(m, r, MB_TAG_SYMLINK, substitute, print, true, relative ? 1u : 0u);
+}
+
+bool mb_merge(model *m)
+{
+	return model_merge(m, NULL) == NTFS_OK;
+}
+
+void mb_free(model *m)
+{
+	volume *vol = m->vol;
+	model_free(m);
+	volume_close(vol);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The extension-record merge (model_merge) on hand-built models: which extensions a base accepts, what they bring. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "model_builder.h"
+
+/* Counts anomalies of one type. */
+static int count(const model *m, const char *type)
+{
+	int n = 0;
+	for (size_t i = 0; i < m->anomalies.items.count; i++)
+		n += !strcmp(VEC_AT(&m->anomalies.items, anomaly, i).type, type);
+	return n;
+}
+
+/* The UTF-8 text of the k-th name of record r. */
+static const char *name_of(const model *m, uint32_t r, uint32_t k)
+{
+	static char buf[300];
+	const name_info *n = model_record_name(m, r, k);
+	memcpy(buf, model_name_str(m, n), n->len);
+	buf[n->len] = '\0';
+	return buf;
+}
+
+Test(model_merge, extension_names_data_and_reparse_go_to_the_base)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_dir(&m, 5, 5);
+	mb_name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_file(&m, 30, 3);
+	mb_name(&m, 30, "a.txt", 5, 5, NTFS_NS_WIN32);
+	mb_extension(&m, 31, 30, 3, true, 1);
+	mb_name(&m, 31, "b.txt", 5, 5, NTFS_NS_POSIX);
+	mb_name_with_alias(&m, 31, "Long name.txt", "LONGNA~1.TXT", 5, 5);
+	mb_data(&m, 31, 5000);
+	mb_junction(&m, 31, "\\??\\C:\\x", "C:\\x");
+	cr_assert(mb_merge(&m));
+	const rec_info *b = &m.recs[30], *e = &m.recs[31];
+	cr_assert(e->flags & REC_EXT_VALID);
+	cr_assert_eq(b->name_count, 4, "the base owns its name and the extension's three");
+	cr_assert_eq(b->link_names, 3, "the DOS alias is no link");
+	cr_assert_eq(e->name_count, 0);
+	cr_assert_str_eq(name_of(&m, 30, 0), "a.txt");
+	cr_assert_str_eq(name_of(&m, 30, 1), "b.txt", "names keep record order, then attribute order");
+	cr_assert_eq(model_record_name(&m, 30, 3)->ns, NTFS_NS_DOS);
+	cr_assert_eq(model_record_name(&m, 30, 1)->owner, 30);
+	cr_assert_eq(model_record_name(&m, 30, 1)->src, 31, "the name still says which record holds it");
+	cr_assert(b->flags & REC_HAS_DATA);
+	cr_assert_eq(b->data_size, 5000);
+	cr_assert_eq(b->allocated_size, 8192);
+	cr_assert(b->flags & REC_HAS_REPARSE);
+	cr_assert_eq(b->reparse, 0, "the base points at the extension's $REPARSE_POINT");
+	cr_assert_eq(m.anomalies.items.count, 0);
+	mb_free(&m);
+}
+
+Test(model_merge, base_data_wins_over_an_extension_s)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_file(&m, 30, 3);
+	mb_data(&m, 30, 10);
+	mb_extension(&m, 31, 30, 3, true, 1);
+	mb_data(&m, 31, 99999);
+	cr_assert(mb_merge(&m));
+	cr_assert_eq(m.recs[30].data_size, 10);
+	mb_free(&m);
+}
+
+Test(model_merge, rejected_extensions_keep_their_names_and_become_anomalies)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_file(&m, 30, 3);
+	mb_extension(&m, 31, 30, 2, true, 1);  /* stale sequence: the base record was reused */
+	mb_name(&m, 31, "stale", 5, 5, NTFS_NS_WIN32);
+	mb_extension(&m, 32, 31, 1, true, 1);  /* names an extension record as its base */
+	mb_extension(&m, 33, 33, 1, true, 1);  /* names itself */
+	mb_record(&m, 34, false, false, 7);    /* a deleted base ... */
+	mb_extension(&m, 35, 34, 7, true, 1);  /* ... with an allocated extension */
+	mb_extension(&m, 36, 20, 1, true, 1);  /* base record 20 is empty */
+	mb_extension(&m, 37, 20, 1, false, 1); /* a deleted extension is rejected silently */
+	cr_assert(mb_merge(&m));
+	for (uint32_t r = 31; r <= 37; r++)
+		cr_assert_not(m.recs[r].flags & REC_EXT_VALID, "record %u", r);
+	cr_assert_eq(count(&m, "orphan_extension"), 5, "one per allocated rejected extension");
+	cr_assert_eq(m.recs[30].name_count, 0);
+	cr_assert_eq(m.recs[31].name_count, 1, "a rejected extension's name stays with the record that holds it");
+	mb_free(&m);
+}
+
+Test(model_merge, a_freed_base_accepts_its_freed_extensions_one_sequence_behind)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_record(&m, 30, false, false, 8);     /* freeing bumped the sequence from 7 to 8 */
+	mb_name(&m, 30, "gone.txt", 5, 5, NTFS_NS_WIN32);
+	mb_extension(&m, 31, 30, 7, false, 1);
+	mb_name(&m, 31, "gone too.txt", 5, 5, NTFS_NS_WIN32);
+	mb_extension(&m, 32, 30, 6, false, 1);  /* two behind: another file's */
+	cr_assert(mb_merge(&m));
+	cr_assert(m.recs[31].flags & REC_EXT_VALID);
+	cr_assert_not(m.recs[32].flags & REC_EXT_VALID);
+	cr_assert_eq(m.recs[30].name_count, 2);
+	cr_assert_eq(count(&m, "orphan_extension"), 0);
+	mb_free(&m);
+}
+
+Test(model_merge, primary_name_skips_dos_aliases)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_file(&m, 30, 1);
+	mb_name(&m, 30, "PROGRA~1", 5, 5, NTFS_NS_DOS);
+	mb_name(&m, 30, "Program Files", 5, 5, NTFS_NS_WIN32);
+	mb_file(&m, 31, 1);
+	mb_name(&m, 31, "ONLY~1", 5, 5, NTFS_NS_DOS);
+	cr_assert(mb_merge(&m));
+	cr_assert_eq(model_primary_name(&m, 30), model_record_name(&m, 30, 1));
+	cr_assert_eq(model_primary_name(&m, 31), model_record_name(&m, 31, 0), "a DOS name when it is all there is");
+	cr_assert_null(model_primary_name(&m, 32));
+	mb_free(&m);
+}

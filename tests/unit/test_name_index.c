@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The name index on hand-built models: case-insensitive lookups per directory, allocated names first, paths. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "model_builder.h"
+#include "name_index.h"
+
+/* A small tree: \Windows\System32 (allocated), \Users\Alice with a file under two names and a DOS alias,
+ * a deleted \Users\alice.txt beside an allocated \Users\ALICE.TXT, and a name whose parent was reused. */
+static void small_tree(model *m)
+{
+	mb_init(m, 64);
+	mb_dir(m, 5, 5);
+	mb_name(m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 30, 1);
+	mb_name(m, 30, "Windows", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 31, 2);
+	mb_name(m, 31, "System32", 30, 1, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 32, 1);
+	mb_name(m, 32, "Users", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 33, 4);
+	mb_name(m, 33, "Alice", 32, 1, NTFS_NS_WIN32_DOS);
+	mb_file(m, 40, 1);
+	mb_name_with_alias(m, 40, "Résumé final.docx", "RSUMFI~1.DOC", 33, 4);
+	mb_name(m, 40, "link.docx", 32, 1, NTFS_NS_POSIX);
+	mb_record(m, 41, false, false, 3);     /* deleted first, in record order */
+	mb_name(m, 41, "alice.txt", 32, 1, NTFS_NS_WIN32);
+	mb_file(m, 42, 1);
+	mb_name(m, 42, "ALICE.TXT", 32, 1, NTFS_NS_WIN32);
+	mb_file(m, 43, 1);
+	mb_name(m, 43, "old.txt", 33, 3, NTFS_NS_WIN32); /* Alice is at sequence 4 now */
+	cr_assert(mb_merge(m));
+}
+
+Test(name_index, finds_names_case_insensitively_in_their_directory)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	uint32_t out[4];
+	cr_assert_eq(name_index_find(&ix, 5, "WINDOWS", 7, out, 4), 1);
+	cr_assert_eq(model_name(&m, out[0])->owner, 30);
+	cr_assert_eq(name_index_find(&ix, 33, "RÉSUMÉ FINAL.DOCX", strlen("RÉSUMÉ FINAL.DOCX"), out, 4), 1,
+		     "upcased through $UpCase, beyond ASCII");
+	cr_assert_eq(model_name(&m, out[0])->owner, 40);
+	cr_assert_eq(name_index_find(&ix, 33, "rsumfi~1.doc", 12, out, 4), 1, "DOS aliases are names too");
+	cr_assert_eq(name_index_find(&ix, 32, "LINK.docx", 9, out, 4), 1, "a hard link in another directory");
+	cr_assert_eq(model_name(&m, out[0])->owner, 40);
+	cr_assert_eq(name_index_find(&ix, 5, "link.docx", 9, out, 4), 0, "only in its own directory");
+	cr_assert_eq(name_index_find(&ix, 33, "nothing", 7, out, 4), 0);
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
+Test(name_index, allocated_names_come_before_deleted_ones)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	uint32_t out[4];
+	cr_assert_eq(name_index_find(&ix, 32, "Alice.Txt", 9, out, 4), 2);
+	cr_assert_eq(model_name(&m, out[0])->owner, 42, "the allocated file first, though its record comes later");
+	cr_assert_eq(model_name(&m, out[1])->owner, 41);
+	cr_assert_eq(name_index_find(&ix, 32, "alice.txt", 9, out, 1), 1, "no more than cap");
+	cr_assert_eq(model_name(&m, out[0])->owner, 42);
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
+Test(name_index, a_name_whose_parent_was_reused_is_listed_nowhere)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	uint32_t out[4];
+	cr_assert_eq(name_index_find(&ix, 33, "old.txt", 7, out, 4), 0);
+	uint32_t old = m.recs[43].name_first;
+	cr_assert_eq(name_index_parent(&ix, m.name_order[old]), PATHS_ORPHAN);
+	cr_assert_eq(name_index_parent(&ix, m.name_order[m.recs[33].name_first]), 32);
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
+Test(name_index, directory_paths_follow_allocated_directories_only)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	cr_assert_eq(name_index_root(&ix), 5);
+	cr_assert_eq(name_index_dir(&ix, "\\"), 5);
+	cr_assert_eq(name_index_dir(&ix, NULL), 5);
+	cr_assert_eq(name_index_dir(&ix, "\\windows\\SYSTEM32"), 31);
+	cr_assert_eq(name_index_dir(&ix, "/Users/alice/"), 33, "either separator, trailing one ignored");
+	cr_assert_eq(name_index_dir(&ix, "\\Users\\ALICE.TXT"), MODEL_NONE, "a file is no directory");
+	cr_assert_eq(name_index_dir(&ix, "\\Windows\\System64"), MODEL_NONE);
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
+Test(name_index, no_root_no_paths)
+{
+	model m;
+	name_index ix;
+	mb_init(&m, 10);
+	mb_record(&m, 5, true, false, 5); /* the root record is not in use */
+	mb_name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	cr_assert(mb_merge(&m));
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	cr_assert_eq(name_index_root(&ix), MODEL_NONE);
+	cr_assert_eq(name_index_dir(&ix, "\\"), MODEL_NONE);
+	name_index_free(&ix);
+	mb_free(&m);
+}
