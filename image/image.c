@@ -12,9 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The largest split-raw set we look for; real tools stop at .999. */
-#define IMAGE_MAX_SPLIT 9999
-
 /* libtsk reads longer than this skip its cache (see image_tsk_direct). */
 #define IMAGE_TSK_CACHE_LEN ((size_t)TSK_IMG_INFO_CACHE_LEN)
 
@@ -40,8 +37,7 @@ static ntfs_status image_check_type(const char *path, const struct stat *st, ntf
 	return NTFS_OK;
 }
 
-/* stat()s path first so a FIFO is rejected before open() could block on it. */
-static ntfs_status image_stat_path(const char *path, struct stat *st, ntfs_error *err)
+ntfs_status image_stat_path(const char *path, struct stat *st, ntfs_error *err)
 {
 	if (stat(path, st) != 0)
 		return ntfs_error_set(err, NTFS_E_IO, "%s: %s", path, strerror(errno));
@@ -99,69 +95,6 @@ static ssize_t image_pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
-}
-
-/* Frees a list of segment names. */
-static void image_free_segments(char **segs, size_t n)
-{
-	if (!segs)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(segs[i]);
-	free(segs);
-}
-
-/* Builds the list of split-raw segment names for a path ending in ".001": .002, .003 … while they
- * exist. A lone .001 yields one segment. Every segment must be a regular file or block device. */
-static ntfs_status image_split_segments(const char *path, char ***out, size_t *count, ntfs_error *err)
-{
-	size_t base = strlen(path) - 3, cap = 8, n = 0;
-	char **segs = calloc(cap, sizeof(*segs));
-	if (!segs || !(segs[0] = strdup(path))) {
-		free(segs);
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
-	}
-	n = 1;
-	for (size_t i = 2; i <= IMAGE_MAX_SPLIT; i++) {
-		char *name = malloc(base + 8);
-		if (!name)
-			goto nomem;
-		snprintf(name, base + 8, "%.*s%03zu", (int)base, path, i);
-		struct stat st;
-		if (stat(name, &st) != 0 && errno == ENOENT) {
-			free(name);
-			break;
-		}
-		ntfs_status s = image_stat_path(name, &st, err);
-		if (s != NTFS_OK) {
-			free(name);
-			image_free_segments(segs, n);
-			return s;
-		}
-		if (n == cap) {
-			char **grown = realloc(segs, 2 * cap * sizeof(*segs));
-			if (!grown) {
-				free(name);
-				goto nomem;
-			}
-			segs = grown;
-			cap *= 2;
-		}
-		segs[n++] = name;
-	}
-	*out = segs;
-	*count = n;
-	return NTFS_OK;
-nomem:
-	image_free_segments(segs, n);
-	return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
-}
-
-/* True when the path ends in ".001", the first segment of a split raw image. */
-static bool image_is_split_name(const char *path)
-{
-	size_t n = strlen(path);
-	return n > 4 && strcmp(path + n - 4, ".001") == 0;
 }
 
 /* Opens split-raw or E01 segments with libtsk's img layer; the message names the first segment. */

@@ -4,6 +4,7 @@
 #define NTFSLINKS_IMAGE_PRIV_H
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <tsk/libtsk.h>
 
 #include "image.h"
@@ -47,5 +48,21 @@ bool image_ewf_signature(const uint8_t *p, size_t len);
 
 /* The TSK image handle for the vs layer, opening it on first use for raw images; thread-safe. */
 ntfs_status image_tsk_handle(image *img, TSK_IMG_INFO **out, ntfs_error *err);
+
+/* stat()s path (so a FIFO is rejected before open() could block on it) and accepts only regular files and
+ * block devices; the error names the path. */
+ntfs_status image_stat_path(const char *path, struct stat *st, ntfs_error *err);
+
+/* True when the path ends in ".001", the first segment of a split raw image. */
+bool image_is_split_name(const char *path);
+
+/* Builds the list of split-raw segment names for a path ending in ".001": .002, .003 ... while they exist
+ * (a lone .001 yields one segment). Refuses (NTFS_E_IO, naming the segment) a gap in the numbering (a later
+ * segment present after a missing one) and a segment other than the last whose size differs from the
+ * first's. Every segment must be a regular file or block device. Caller frees with image_free_segments. */
+ntfs_status image_split_segments(const char *path, char ***out, size_t *count, ntfs_error *err);
+
+/* Frees a list of n segment names (NULL is fine). */
+void image_free_segments(char **segs, size_t n);
 
 #endif

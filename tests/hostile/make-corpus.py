@@ -501,6 +501,42 @@ vol_case("partial_quiet", v, [3], [PARTIAL, anomaly("read_error")], args=["-q"],
          stderr="^ntfslinks: warning: partial scan: ", stderr_lines=1,
          what="truncated_in_mft under -q: the warning line is the only line on stderr")
 
+# ---- issue 10 item 10: split raw sets with a gap, or a middle segment cut short or empty ----
+def split_set(name, keep, resize=None):
+    """Copies the reparse.raw.NNN fixture segments numbered in keep into cases/NAME/; resize(n, data) may
+    shorten segment n. Returns the path of the .001 segment."""
+    d = os.path.join(CASES, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for n in keep:
+        seg = load("reparse.raw.%03d" % n)
+        if resize:
+            seg = resize(n, seg)
+        with open(os.path.join(d, "reparse.raw.%03d" % n), "wb") as f:
+            f.write(seg)
+    return os.path.join(d, "reparse.raw.001")
+
+
+nsplit = len([f for f in os.listdir(FX) if f.startswith("reparse.raw.") and f[12:].isdigit()])
+assert nsplit >= 4, "the split fixture has %d segments" % nsplit
+everything = range(1, nsplit + 1)
+case("split_missing_middle", split_set("split_missing_middle", [n for n in everything if n != 2]), [2],
+     stderr="segment [^ ]*reparse\\.raw\\.002 is missing \\([^ ]*reparse\\.raw\\.003 is present",
+     what=".002 of %d segments removed (was analysed as a shorter raw image, complete)" % nsplit)
+case("split_missing_third", split_set("split_missing_third", [n for n in everything if n != 3]), [2],
+     stderr="segment [^ ]*reparse\\.raw\\.003 is missing", what=".003 removed: .001 and .002 alone were read")
+case("split_short_middle", split_set("split_short_middle", everything,
+                                     lambda n, b: b[:len(b) // 2 + 512] if n == 2 else b), [2],
+     stderr="segment [^ ]*reparse\\.raw\\.002 is [0-9]+ bytes, shorter than the first",
+     what=".002 cut to half its size plus a sector (shifted all later data)")
+case("split_empty_middle", split_set("split_empty_middle", everything, lambda n, b: b"" if n == 2 else b), [2],
+     stderr="segment [^ ]*reparse\\.raw\\.002 is 0 bytes, shorter than the first",
+     what=".002 empty (shifted all later data)")
+case("split_short_last", split_set("split_short_last", everything,
+                                   lambda n, b: b[:len(b) // 2] if n == nsplit else b), [0],
+     [COMPLETE, '.image.format == "split_raw"', '.volumes[0].stats.reparse_points == 24'],
+     what="only the last segment cut short (after $MFT): a set may end anywhere, so it is read, not refused")
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
