@@ -263,7 +263,7 @@ static size_t write_split(const char *base, const size_t *sizes, size_t n)
 
 Test(image, split_raw_reads_span_segments)
 {
-	const size_t sizes[] = {100000, 3 * 65536 + 17, 77777};
+	const size_t sizes[] = {3 * 65536 + 17, 3 * 65536 + 17, 77777}; /* all but the last as long as the first */
 	const char *base = tmp_path("split");
 	size_t total = write_split(base, sizes, 3);
 	const char *first = tmp_path("split.001");
@@ -282,6 +282,35 @@ Test(image, split_raw_reads_span_segments)
 	check_read(img, 1, total, total - 1);
 	check_read(img, total - 3, 100, 3);
 	check_read(img, total, 1, 0);
+	image_close(img);
+}
+
+/* A gap in the numbering names the first missing segment, even when only .001 is left before it. */
+Test(image, split_raw_gap_is_an_error)
+{
+	const size_t sizes[] = {4096, 4096, 4096, 4096};
+	write_split(tmp_path("gap"), sizes, 4);
+	cr_assert_eq(unlink(tmp_path("gap.002")), 0);
+	open_fails(tmp_path("gap.001"), NTFS_E_IO, "gap.002 is missing", "gap.003 is present");
+	write_split(tmp_path("gap3"), sizes, 4);
+	cr_assert_eq(unlink(tmp_path("gap3.003")), 0);
+	open_fails(tmp_path("gap3.001"), NTFS_E_IO, "gap3.003 is missing", "gap3.004 is present");
+}
+
+/* A middle segment shorter, empty or longer than the first would shift every later byte: refused. */
+Test(image, split_raw_middle_segment_of_another_size_is_an_error)
+{
+	const size_t shorter[] = {4096, 4000, 4096, 100}, empty[] = {4096, 4096, 0, 100}, longer[] = {4096, 8192, 4096};
+	write_split(tmp_path("short"), shorter, 4);
+	open_fails(tmp_path("short.001"), NTFS_E_IO, "short.002 is 4000 bytes", "shorter than the first (4096");
+	write_split(tmp_path("empty"), empty, 4);
+	open_fails(tmp_path("empty.001"), NTFS_E_IO, "empty.003 is 0 bytes", "shorter");
+	write_split(tmp_path("long"), longer, 3);
+	open_fails(tmp_path("long.001"), NTFS_E_IO, "long.002 is 8192 bytes", "longer than the first");
+	const size_t last_short[] = {4096, 4096, 1}; /* the last segment may be of any size */
+	write_split(tmp_path("last"), last_short, 3);
+	image *img = open_ok(tmp_path("last.001"));
+	cr_assert_eq(image_size(img), 8193);
 	image_close(img);
 }
 
@@ -342,7 +371,7 @@ static void check_threads(image *img)
 
 Test(image, concurrent_reads_split_raw)
 {
-	const size_t sizes[] = {1000003, 65536, 1500000, 12345};
+	const size_t sizes[] = {1000003, 1000003, 1000003, 12345};
 	write_split(tmp_path("mt"), sizes, 4);
 	image *img = open_ok(tmp_path("mt.001"));
 	check_threads(img);
