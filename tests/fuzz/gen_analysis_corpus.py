@@ -37,16 +37,11 @@ def mft_region(path, offset):
         spc = boot[0x0D]
         cs = struct.unpack_from("<H", boot, 0x0B)[0] * (1 << (256 - spc) if spc > 0x80 else spc)
         mft_lcn = struct.unpack_from("<Q", boot, 0x30)[0]
-        cpr = struct.unpack_from("<b", boot, 0x40)[0]
-        rs = 1 << -cpr if cpr < 0 else cpr * cs
-        assert rs == HARNESS_RECORD, "%s: %d-byte records" % (path, rs)
-        # a sparse stand-in for the volume holding the boot sector and record 0, enough for ntfsedit
         f.seek(offset + mft_lcn * cs)
-        rec0 = f.read(rs)
-        stand = bytearray(mft_lcn * cs + rs)
-        stand[0:512] = boot
-        stand[mft_lcn * cs:] = rec0
-        runs = E.Volume(stand).mft_runs
+        rs = struct.unpack_from("<I", f.read(32), 28)[0]   # record 0's allocated size
+        assert rs == HARNESS_RECORD, "%s: %d-byte records" % (path, rs)
+        f.seek(offset + mft_lcn * cs)
+        runs = E.Volume(f.read(rs), mft_file=True).record(0).attr(E.AT_DATA).runlist()
         out = bytearray()
         for vcn, lcn, ln in runs:
             assert lcn is not None
