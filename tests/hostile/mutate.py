@@ -33,6 +33,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ntfsedit as E  # noqa: E402
@@ -299,6 +300,7 @@ def run(i, slot):
                 os.close(fd)
 
 
+started = time.monotonic()
 cases = [int(only)] if only else list(range(ncases))
 if only_targets:
     cases = [i for i in cases if re.search(only_targets, SCHEDULE[i % len(SCHEDULE)])]
@@ -318,9 +320,9 @@ with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
                 failures += 1
                 print("FAIL: case %d (%s, MUTATE_SEED=%d MUTATE_ONLY=%d): %s" % (i, name, seed, i, problem))
                 print("\n".join("    " + line for line in err.splitlines()[:30]))
-print("mutate: %d cases from seed %d (%s), exit statuses %s, %d noticed the damage (exit 2 or 3, or anomalies), "
+print("mutate: %d cases from seed %d (%s) in %.0f s, exit statuses %s, %d noticed the damage (exit 2 or 3, or anomalies), "
       "%d failure(s)%s" %
-      (len(cases), seed, ", ".join("%s %d" % kv for kv in sorted(per_target.items())),
+      (len(cases), seed, ", ".join("%s %d" % kv for kv in sorted(per_target.items())), time.monotonic() - started,
        json.dumps({str(k): v for k, v in sorted(statuses.items(), key=str)}), noticed, failures,
        " (kept in %s)" % fail_dir if failures else ""))
 sys.exit(1 if failures else 0)
