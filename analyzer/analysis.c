@@ -135,7 +135,10 @@ static bool has_system32(const vol_analysis *va)
 	return name_index_dir(&va->ix, "\\Windows\\System32") != MODEL_NONE;
 }
 
-/* Assigns drive letters: --drive first, then C: to the first system volume if C: is still free. */
+/*
+ * Assigns drive letters: --drive first; unless C: was given, C: to every system volume without a
+ * letter (each Windows installation saw itself as C:, so a C:\ link resolves on its own volume).
+ */
 static void assign_drives(analysis *a)
 {
 	bool c_taken = false;
@@ -149,10 +152,8 @@ static void assign_drives(analysis *a)
 		}
 	}
 	for (size_t v = 0; v < a->nvols && !c_taken; v++)
-		if (a->vols[v].scanned && !a->vols[v].drive && has_system32(&a->vols[v])) {
+		if (a->vols[v].scanned && !a->vols[v].drive && has_system32(&a->vols[v]))
 			a->vols[v].drive = 'C';
-			c_taken = true;
-		}
 }
 
 /* Collects the E01 chunks that failed their checksum and ties each to the volume it lies in. */
@@ -221,9 +222,10 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume could be read (volume %d at byte %llu: %s)",
 				      cfg->image, first->index, (unsigned long long)first->part.offset, first->error);
 	}
+	/* image damage first: stale reasons must know whether the scan is partial */
+	collect_checksum_errors(a);
 	assign_drives(a);
 	resolve_all(a);
-	collect_checksum_errors(a);
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned)

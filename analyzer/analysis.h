@@ -13,29 +13,7 @@
 #include "name_index.h"
 #include "paths.h"
 #include "reparse.h"
-
-/* Where a link's target leads. */
-typedef struct {
-	const char *status;       /* "ok", "stale", "type_mismatch", "loop", "external", "remote", "malformed" */
-	char *path;               /* volume-relative path it resolves to (or would), NULL when none applies */
-	int volume;               /* index of the volume holding the target, -1 when none */
-	bool has_record;
-	uint32_t record;          /* the target's record when it exists */
-	uint16_t sequence;
-	char *reason;             /* why, in words */
-} link_target;
-
-/* One record with a $REPARSE_POINT. */
-typedef struct {
-	uint32_t record;
-	uint16_t sequence;
-	bool allocated;
-	bool is_directory;
-	uint32_t name;            /* index of the name giving its path, MODEL_NONE when it has none */
-	reparse_point rp;
-	bool has_target;          /* junctions, mount points and symbolic links */
-	link_target target;
-} link_entry;
+#include "resolve.h"
 
 /* A range of media bytes. */
 typedef struct {
@@ -93,7 +71,7 @@ typedef struct {
 	int du_depth;             /* levels of subdirectories below du_path */
 } analysis_config;
 
-typedef struct {
+struct analysis {
 	analysis_config config;   /* what was asked */
 	image *img;
 	vol_analysis *vols;       /* the NTFS volumes, numbered as in the report */
@@ -103,7 +81,7 @@ typedef struct {
 	bool partial;             /* some volume or some records could not be read */
 	vec checksum_errors;      /* image_range: E01 chunks that failed their checksum (read as zeros) */
 	char started[32], finished[32];
-} analysis;
+};
 
 /*
  * Opens the image, finds its NTFS volumes, scans and analyses each. Returns NTFS_OK when at least
@@ -130,11 +108,5 @@ uint32_t links_name_count(const model *m, uint32_t r);
 
 /* True when record r is an allocated file whose names form a hard-link set. */
 bool links_is_hardlink_set(const model *m, uint32_t r);
-
-/* Resolves the target of every link of every volume, across volumes by drive letter. */
-void resolve_all(analysis *a);
-
-/* Frees the strings of a resolved target. */
-void link_target_free(link_target *t);
 
 #endif

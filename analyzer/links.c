@@ -45,14 +45,20 @@ static uint8_t *reparse_bytes(vol_analysis *va, const reparse_raw *raw, size_t *
 	return buf;
 }
 
-/* Strips "\??\" and compares with the print name, ignoring ASCII case: does `dir` show the truth? */
+/* Strips a leading \\?\ or \??\ (one prefix: Win32's and NT's spelling of the DOS-device root). */
+static const char *strip_device_prefix(const char *s)
+{
+	return !strncmp(s, "\\??\\", 4) || !strncmp(s, "\\\\?\\", 4) ? s + 4 : s;
+}
+
+/* Compares the substitute name with the print name, device prefix and ASCII case aside: does `dir` show the truth? */
 static bool print_name_agrees(const reparse_point *rp)
 {
 	const char *sub = rp->substitute_name, *prn = rp->print_name;
 	if (!sub || !prn || !*prn)
 		return true;
-	if (!strncmp(sub, "\\??\\", 4))
-		sub += 4;
+	sub = strip_device_prefix(sub);
+	prn = strip_device_prefix(prn);
 	if (!strncasecmp(sub, "UNC\\", 4) && !strncmp(prn, "\\\\", 2)) {
 		sub += 4;
 		prn += 2;
@@ -165,8 +171,7 @@ void links_stats(vol_analysis *va)
 	s->reparse_points = va->links.count;
 	for (size_t i = 0; i < va->links.count; i++) {
 		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
-		if (le->has_target && le->allocated && strcmp(le->target.status, "ok") && strcmp(le->target.status, "external") &&
-		    strcmp(le->target.status, "remote"))
+		if (link_needs_attention(le))
 			s->stale_links++;
 	}
 	s->anomalies = anomaly_count(&m->anomalies) + anomaly_count(&va->vol->anomalies);

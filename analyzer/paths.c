@@ -167,6 +167,13 @@ static uint32_t up(const paths *p, uint32_t d)
 	return p->state[d] == ST_DONE ? p->dir_parent[d] : PATHS_ORPHAN;
 }
 
+uint32_t paths_dir_parent(const paths *p, uint32_t d)
+{
+	if (d == NTFS_ROOT_RECORD)
+		return MODEL_NONE;
+	return d < p->m->count ? up(p, d) : PATHS_ORPHAN;
+}
+
 /* True while d is a directory whose name is part of the path (not the root or an orphan marker). */
 static bool in_chain(uint32_t d)
 {

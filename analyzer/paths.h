@@ -40,6 +40,9 @@ void paths_free(paths *p);
 /* The directory name n lives in, after validation: a record, or PATHS_ORPHAN. */
 uint32_t paths_name_dir(const paths *p, const name_info *n);
 
+/* The directory above directory d in its path: a record, PATHS_ORPHAN, or MODEL_NONE above the root. */
+uint32_t paths_dir_parent(const paths *p, uint32_t d);
+
 /* Writes the full path of name n ("\dir\file") into buf like snprintf; returns the length needed. */
 size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap);
 

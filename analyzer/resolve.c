@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Link targets resolved inside the image: relative, drive-letter, through intermediate links, loop-guarded. */
+/*
+ * Link targets resolved inside the image. Each stored target is classified by its form (drive,
+ * volume GUID, UNC, NT device, shadow copy, object manager, relative, rooted); what lies on a volume
+ * of the image is walked component by component from where it starts (the link's own directory for
+ * a relative target). A link met on the way is resolved once, as a link of its own, and its result
+ * is reused: the walk goes on from the record it reached, so no hop re-walks the path before it.
+ * Work per resolution is bounded by MAX_NEST texts and paths by PATHS_MAX_UNITS.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -10,28 +17,85 @@
 
 #include "analysis.h"
 
-#define MAX_HOPS 63
-#define MAX_COMPONENTS 8192
+#define MAX_HOPS 63               /* Windows' own limit of reparse points in one open */
+#define MAX_NEST 128              /* links resolved inside one another before the walk is cut */
 #define MAX_MATCHES 8
+#ifndef PATHS_MAX_UNITS
+#define PATHS_MAX_UNITS 32767     /* Windows' longest path in UTF-16 units */
+#endif
 
-/* A normalised absolute path on one volume: its components, without "." or "..". */
+enum { LS_TODO = 0, LS_BUSY, LS_DONE };
+
+/* What the resolver keeps per link beyond its target. */
+typedef struct {
+	uint8_t state;            /* LS_* */
+	uint8_t hops;             /* links followed to reach the target, itself included (MAX_HOPS + 1: more) */
+	bool walked;              /* the walk reached an existing record (before any type check) */
+	uint32_t units;           /* UTF-16 units of target.path when walked */
+} link_state;
+
+typedef struct {
+	analysis *a;
+	link_state **st;          /* per volume, per link (the order of vol_analysis.links) */
+} resolver;
+
+/* One component of a target text. */
+typedef struct {
+	const char *s;
+	uint32_t len;
+	uint32_t units;
+} comp;
+
+/* A walk in progress over one normalised text. */
 typedef struct {
 	int vol;
-	char *buf;                /* the components' storage */
-	const char *comp[MAX_COMPONENTS];
-	size_t n;
-} target_path;
+	uint32_t dir;             /* the directory reached, MODEL_NONE when it does not exist */
+	const char *base;         /* the path of where the walk started or last hopped to ("" for the root) */
+	size_t base_len;
+	char *base_owned;
+	char *text;               /* a copy of the text; the components point into it */
+	comp *c;
+	size_t n;                 /* components; c[from..i) are walked and spelled as the volume stores them */
+	size_t from, i;
+	uint32_t units;           /* UTF-16 units of the path walked so far */
+	int hops;                 /* links followed, the one being resolved included */
+	bool lx;
+} walk_state;
+
+static const char *const status_names[] = {"malformed", "ok",       "stale",  "type_mismatch",
+					   "loop",      "external", "remote", "malformed"};
+static const char *const form_names[] = {NULL,   "drive",          "volume_guid", "unc",   "device",
+					 "shadow_copy", "object_manager", "relative",    "rooted"};
+
+const char *link_status_name(link_status s)
+{
+	return (unsigned)s < sizeof(status_names) / sizeof(status_names[0]) ? status_names[s] : "malformed";
+}
+
+const char *target_form_name(target_form f)
+{
+	return (unsigned)f < sizeof(form_names) / sizeof(form_names[0]) ? form_names[f] : NULL;
+}
+
+bool link_needs_attention(const link_entry *le)
+{
+	link_status s = le->target.status;
+	return le->has_target && le->allocated && s != LINK_STATUS_OK && s != LINK_STATUS_EXTERNAL &&
+	       s != LINK_STATUS_REMOTE;
+}
 
 void link_target_free(link_target *t)
 {
 	free(t->path);
 	free(t->reason);
+	free(t->deleted_path);
 	memset(t, 0, sizeof(*t));
+	t->volume = -1;
 }
 
 /* Sets the outcome of a resolution with a printf-style reason. */
-static void set_result(link_target *t, const char *status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_result(link_target *t, const char *status, const char *fmt, ...)
+static void set_result(link_target *t, link_status status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_result(link_target *t, link_status status, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -43,75 +107,115 @@ static void set_result(link_target *t, const char *status, const char *fmt, ...)
 	t->reason = strdup(buf);
 }
 
-/* Splits text (separators '\' or '/') onto tp's components, applying "." and ".." (clamped at the root). */
-static int push_components(target_path *tp, const char *text, bool slash_too)
+/* UTF-16 units of len bytes of UTF-8 (4-byte sequences are surrogate pairs). */
+static uint32_t utf16_units(const char *s, size_t len)
 {
-	size_t old = 0;
-	for (size_t i = 0; i < tp->n; i++)
-		old += strlen(tp->comp[i]) + 1;
-	size_t add = strlen(text);
-	char *nb = malloc(old + add + 2);
-	if (!nb)
-		return -1;
-	/* rebuild: old components first, then the new text, so everything lives in one buffer */
-	char *w = nb;
-	for (size_t i = 0; i < tp->n; i++) {
-		size_t l = strlen(tp->comp[i]);
-		memcpy(w, tp->comp[i], l + 1);
-		tp->comp[i] = w;
-		w += l + 1;
+	uint32_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch & 0xC0) != 0x80)
+			n += ch >= 0xF0 ? 2 : 1;
 	}
-	memcpy(w, text, add + 1);
-	free(tp->buf);
-	tp->buf = nb;
-	for (char *s = w; *s;) {
+	return n;
+}
+
+/* True when s starts with prefix, ASCII case ignored. */
+static bool starts_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Copies text into ws and splits it (on '\', and '/' too for WSL) into components, applying "."
+ * and "..". A ".." with nothing left to climb counts in *ups (it climbs the start directory).
+ */
+static int split_text(walk_state *ws, const char *text, bool slash_too, size_t *ups)
+{
+	size_t len = strlen(text), cap = 1;
+	*ups = 0;
+	for (size_t k = 0; k < len; k++)
+		cap += text[k] == '\\' || (slash_too && text[k] == '/');
+	ws->text = malloc(len + 1);
+	ws->c = malloc(cap * sizeof(comp));
+	if (!ws->text || !ws->c)
+		return -1;
+	memcpy(ws->text, text, len + 1);
+	ws->n = 0;
+	for (char *s = ws->text; *s;) {
 		char *e = s;
 		while (*e && *e != '\\' && !(slash_too && *e == '/'))
 			e++;
 		bool more = *e != '\0';
 		*e = '\0';
-		if (!strcmp(s, "..")) {
-			if (tp->n > 0)
-				tp->n--;
-		} else if (*s && strcmp(s, ".")) {
-			if (tp->n >= MAX_COMPONENTS)
-				return -1;
-			tp->comp[tp->n++] = s;
+		size_t l = (size_t)(e - s);
+		if (l == 2 && s[0] == '.' && s[1] == '.') {
+			if (ws->n > 0)
+				ws->n--;
+			else
+				(*ups)++;
+		} else if (l && !(l == 1 && s[0] == '.')) {
+			ws->c[ws->n++] = (comp){s, (uint32_t)l, utf16_units(s, l)};
 		}
 		s = more ? e + 1 : e;
 	}
 	return 0;
 }
 
-/* Joins the first n components of tp as "\a\b" ("\" for none). */
-static char *join(const target_path *tp, size_t n)
+/* The root directory of a volume: record 5 when it exists as an allocated directory, else MODEL_NONE. */
+static uint32_t root_of(const vol_analysis *va)
 {
-	size_t len = 1;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(tp->comp[i]) + 1;
-	char *s = malloc(len + 1), *w = s;
-	if (!s)
-		return NULL;
-	if (n == 0)
-		*w++ = '\\';
-	for (size_t i = 0; i < n; i++) {
-		*w++ = '\\';
-		size_t l = strlen(tp->comp[i]);
-		memcpy(w, tp->comp[i], l);
-		w += l;
-	}
-	*w = '\0';
-	return s;
+	return model_in_use(&va->m, NTFS_ROOT_RECORD) && (va->m.recs[NTFS_ROOT_RECORD].flags & REC_DIR)
+		       ? NTFS_ROOT_RECORD
+		       : MODEL_NONE;
 }
 
-/* The volume known to have drive letter c, or -1. */
-static int volume_of_drive(const analysis *a, char c)
+/* Starts ws at the root of volume v. */
+static void start_at_root(const analysis *a, walk_state *ws, int v)
+{
+	ws->vol = v;
+	ws->dir = root_of(&a->vols[v]);
+	ws->base = "";
+	ws->base_len = 0;
+	ws->units = 0;
+}
+
+/*
+ * The volume that drive letter c means for a link on volume from: that volume itself when it has
+ * the letter (each Windows installation saw itself as C:), else the one volume that has it.
+ * Returns -1 when none has it, -2 when several do (set *first, *second).
+ */
+static int volume_of_drive(const analysis *a, int from, char c, int *first, int *second)
 {
 	c = (char)toupper((unsigned char)c);
+	if (a->vols[from].drive == c)
+		return from;
+	int found = -1;
 	for (size_t i = 0; i < a->nvols; i++)
-		if (a->vols[i].scanned && a->vols[i].drive == c)
-			return (int)i;
-	return -1;
+		if (a->vols[i].scanned && a->vols[i].drive == c) {
+			if (found >= 0) {
+				*first = found;
+				*second = (int)i;
+				return -2;
+			}
+			found = (int)i;
+		}
+	return found;
+}
+
+/* Sets t external for a drive letter no single volume has; returns 1. */
+static int drive_unknown(const analysis *a, int from, char drive, link_target *t, const char *what)
+{
+	int v1 = -1, v2 = -1;
+	if (volume_of_drive(a, from, drive, &v1, &v2) == -2)
+		set_result(t, LINK_STATUS_EXTERNAL,
+			   "%s is on drive %c:, which volumes %d and %d are both inferred to be (two Windows installations); "
+			   "use --drive %c=N",
+			   what, drive, v1, v2, drive);
+	else
+		set_result(t, LINK_STATUS_EXTERNAL,
+			   "%s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)", what, drive,
+			   drive);
+	return 1;
 }
 
 /* True for "X:" followed by the end or a separator. */
@@ -120,95 +224,201 @@ static bool is_drive_path(const char *s)
 	return isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\0' || s[2] == '\\' || s[2] == '/');
 }
 
-/*
- * Turns a link's stored target into a normalised path on a volume of this image. Returns 0 with
- * tp filled, or 1 with t set (external, remote, malformed) when there is nothing to walk.
- */
-static int parse_target(const analysis *a, int vol, const char *base_dir, const link_entry *le, const char *text,
-			target_path *tp, link_target *t)
+/* Object-manager directories that hold no files: a junction there is a redirection, not a path. */
+static const char *const object_dirs[] = {"RPC Control", "BaseNamedObjects", "Sessions", "KnownDlls", "KnownDlls32",
+					  "Callback", "Driver", "FileSystem", "KernelObjects", "ObjectTypes",
+					  "Security", "ArcName", "NLS", "Global??", "DosDevices", NULL};
+
+/* Length of the first component of an NT path s (s past its leading '\'). */
+static size_t first_len(const char *s)
 {
-	bool lx = le->rp.kind == REPARSE_KIND_LX_SYMLINK;
-	bool relative = lx ? text[0] != '/' : le->rp.relative;
-	tp->vol = vol;
-	if (!relative) {
-		const char *s = text;
-		if (lx) {
-			if (!strncmp(s, "/mnt/", 5) && isalpha((unsigned char)s[5]) && (s[6] == '/' || !s[6])) {
-				char drive = (char)toupper((unsigned char)s[5]);
-				tp->vol = volume_of_drive(a, drive);
-				if (tp->vol < 0) {
-					set_result(t, "external", "WSL path %s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)",
-						   text, drive, drive);
-					return 1;
-				}
-				return push_components(tp, s + 6, true) ? (set_result(t, "malformed", "target path too long"), 1) : 0;
-			}
-			set_result(t, "external", "WSL path %s lies outside the Windows volumes", text);
+	return strcspn(s, "\\");
+}
+
+/*
+ * Classifies an NT path that starts with '\' and names no DOS device (\Device\..., \RPC Control\...).
+ * Returns 1 with t set when it is one of those, 0 when it is none (a path rooted on the link's volume).
+ */
+static int classify_nt(const char *nt, const char *text, link_target *t)
+{
+	const char *s = nt + 1;
+	if (starts_ci(s, "Device\\") || !strcasecmp(s, "Device")) {
+		const char *dev = s + 7;
+		size_t dl = first_len(dev);
+		if (starts_ci(dev, "HarddiskVolumeShadowCopy") && dl > 24 && isdigit((unsigned char)dev[24])) {
+			t->form = TARGET_FORM_SHADOW_COPY;
+			t->shadow_copy = (uint32_t)strtoul(dev + 24, NULL, 10);
+			set_result(t, LINK_STATUS_EXTERNAL,
+				   "%s lies in volume shadow copy %u (\\Device\\%.*s), which is not analysed", text,
+				   t->shadow_copy, (int)dl, dev);
 			return 1;
 		}
-		if (!strncmp(s, "\\??\\", 4) || !strncmp(s, "\\\\?\\", 4) || !strncmp(s, "\\\\.\\", 4))
-			s += 4;
-		else if (!strncmp(s, "\\\\", 2)) {
-			set_result(t, "remote", "UNC path %s points to a network share", text);
-			return 1;
-		}
-		if (!strncasecmp(s, "UNC\\", 4)) {
-			set_result(t, "remote", "UNC path \\\\%s points to a network share", s + 4);
-			return 1;
-		}
-		if (!strncasecmp(s, "Volume{", 7)) {
-			set_result(t, "external", "volume mount point %s: that volume is not identified in this image", text);
-			return 1;
-		}
-		if (is_drive_path(s)) {
-			char drive = (char)toupper((unsigned char)s[0]);
-			tp->vol = volume_of_drive(a, drive);
-			if (tp->vol < 0) {
-				set_result(t, "external", "drive %c: is not known to be any volume of this image (use --drive %c=N)",
-					   drive, drive);
-				return 1;
-			}
-			s += 2;
-		} else if (s != text || s[0] != '\\') {
-			set_result(t, "external", "target %s names no drive letter of this image", text);
-			return 1;
-		}
-		if (push_components(tp, s, false))
-			return set_result(t, "malformed", "target path too long"), 1;
-		return 0;
+		t->form = TARGET_FORM_DEVICE;
+		set_result(t, LINK_STATUS_EXTERNAL, "%s names the device \\Device\\%.*s, which is not known to be a volume of this image",
+			   text, (int)dl, dev);
+		return 1;
 	}
-	if (push_components(tp, base_dir, false) || push_components(tp, text, lx))
-		return set_result(t, "malformed", "target path too long"), 1;
+	size_t fl = first_len(s);
+	for (int k = 0; object_dirs[k]; k++)
+		if (fl == strlen(object_dirs[k]) && !strncasecmp(s, object_dirs[k], fl)) {
+			t->form = TARGET_FORM_OBJECT_MANAGER;
+			set_result(t, LINK_STATUS_EXTERNAL,
+				   "%s names the object manager's \\%.*s directory, not a file: a redirection Windows follows "
+				   "outside the file system",
+				   text, (int)fl, s);
+			return 1;
+		}
 	return 0;
 }
 
-/* The link entry of record r on volume va, or NULL (links are sorted by record). */
-static const link_entry *link_of(const vol_analysis *va, uint32_t r)
+/* Strips a DOS-device prefix (\??\, \\?\, \\.\, \DosDevices\, \GLOBAL??\) from s; NULL when it has none. */
+static const char *dos_device_rest(const char *s)
+{
+	static const char *const prefixes[] = {"\\??\\", "\\\\?\\", "\\\\.\\", "\\DosDevices\\", "\\GLOBAL??\\", NULL};
+	for (int k = 0; prefixes[k]; k++)
+		if (starts_ci(s, prefixes[k]))
+			return s + strlen(prefixes[k]);
+	return NULL;
+}
+
+/* Classifies an absolute Windows target and sets where the walk starts. Returns 0, or 1 with t set. */
+static int start_absolute(const analysis *a, int vi, const char *text, walk_state *ws, link_target *t)
+{
+	const char *s = dos_device_rest(text);
+	if (s && starts_ci(s, "GLOBALROOT\\")) {
+		s += 10; /* the NT namespace's own root: "\Device\..." */
+		if (classify_nt(s, text, t))
+			return 1;
+		t->form = TARGET_FORM_DEVICE;
+		set_result(t, LINK_STATUS_EXTERNAL, "%s names an object outside the volumes of this image", text);
+		return 1;
+	}
+	if (!s && !strncmp(text, "\\\\", 2)) {
+		t->form = TARGET_FORM_UNC;
+		set_result(t, LINK_STATUS_REMOTE, "UNC path %s points to a network share", text);
+		return 1;
+	}
+	if (s && starts_ci(s, "UNC\\")) {
+		t->form = TARGET_FORM_UNC;
+		set_result(t, LINK_STATUS_REMOTE, "UNC path \\\\%s points to a network share", s + 4);
+		return 1;
+	}
+	if (s && starts_ci(s, "Volume{")) {
+		t->form = TARGET_FORM_VOLUME_GUID;
+		set_result(t, LINK_STATUS_EXTERNAL, "volume mount point %s: that volume is not identified in this image", text);
+		return 1;
+	}
+	const char *p = s ? s : text;
+	if (is_drive_path(p)) {
+		t->form = TARGET_FORM_DRIVE;
+		int dummy1, dummy2, v = volume_of_drive(a, vi, p[0], &dummy1, &dummy2);
+		if (v < 0)
+			return drive_unknown(a, vi, (char)toupper((unsigned char)p[0]), t, text);
+		start_at_root(a, ws, v);
+		return 2; /* walk what follows "X:" */
+	}
+	if (s) {
+		t->form = TARGET_FORM_DEVICE;
+		set_result(t, LINK_STATUS_EXTERNAL, "%s names the DOS device %.*s, not a drive of this image", text,
+			   (int)first_len(s), s);
+		return 1;
+	}
+	if (text[0] == '\\') {
+		if (classify_nt(text, text, t))
+			return 1;
+		t->form = TARGET_FORM_ROOTED;
+		start_at_root(a, ws, vi);
+		return 3; /* walk text from the root of the link's volume */
+	}
+	set_result(t, LINK_STATUS_EXTERNAL, "target %s names no drive letter of this image", text);
+	return 1;
+}
+
+/* Moves ws to the directory holding link le, climbed ups times (lexically, clamped at the root). */
+static int start_at_link_dir(const analysis *a, int vi, const link_entry *le, size_t ups, walk_state *ws)
+{
+	const vol_analysis *va = &a->vols[vi];
+	uint32_t d = le->name != MODEL_NONE ? paths_name_dir(&va->p, model_name(&va->m, le->name)) : NTFS_ROOT_RECORD;
+	for (size_t k = 0; k < ups && d != NTFS_ROOT_RECORD; k++)
+		d = d == PATHS_ORPHAN ? NTFS_ROOT_RECORD : paths_dir_parent(&va->p, d);
+	if (d == MODEL_NONE || d == NTFS_ROOT_RECORD) {
+		start_at_root(a, ws, vi);
+		return 0;
+	}
+	ws->vol = vi;
+	ws->base_owned = d == PATHS_ORPHAN ? strdup(PATHS_ORPHAN_DIR) : paths_dir_alloc(&va->p, d);
+	if (!ws->base_owned)
+		return -1;
+	ws->base = ws->base_owned;
+	ws->base_len = strlen(ws->base);
+	ws->units = utf16_units(ws->base, ws->base_len);
+	/* the marker of orphans is no directory; an orphaned directory is still its own record */
+	ws->dir = d == PATHS_ORPHAN ? MODEL_NONE : d;
+	return 0;
+}
+
+/* Turns a link's stored target into a walk. Returns 0 with ws ready, or 1 with t set (nothing to walk). */
+static int start_walk(const analysis *a, int vi, const link_entry *le, walk_state *ws, link_target *t)
+{
+	bool lx = le->rp.kind == REPARSE_KIND_LX_SYMLINK;
+	const char *text = lx ? le->rp.lx_target : le->rp.substitute_name;
+	size_t ups = 0;
+	ws->lx = lx;
+	if (lx && text[0] == '/') {
+		if (!strncmp(text, "/mnt/", 5) && isalpha((unsigned char)text[5]) && (text[6] == '/' || !text[6])) {
+			char drive = (char)toupper((unsigned char)text[5]);
+			int d1, d2, v = volume_of_drive(a, vi, drive, &d1, &d2);
+			t->form = TARGET_FORM_DRIVE;
+			if (v < 0)
+				return drive_unknown(a, vi, drive, t, text);
+			start_at_root(a, ws, v);
+			return split_text(ws, text + 6, true, &ups) ? -1 : 0;
+		}
+		t->form = TARGET_FORM_ROOTED;
+		set_result(t, LINK_STATUS_EXTERNAL, "WSL path %s lies outside the Windows volumes", text);
+		return 1;
+	}
+	if (lx || le->rp.relative) {
+		if (!lx && text[0] == '\\') { /* mklink /d x \Windows: from the root of the link's own volume */
+			t->form = TARGET_FORM_ROOTED;
+			start_at_root(a, ws, vi);
+			return split_text(ws, text, false, &ups) ? -1 : 0;
+		}
+		t->form = TARGET_FORM_RELATIVE;
+		if (split_text(ws, text, lx, &ups))
+			return -1;
+		return start_at_link_dir(a, vi, le, ups, ws);
+	}
+	int r = start_absolute(a, vi, text, ws, t);
+	if (r == 1)
+		return 1;
+	const char *p = dos_device_rest(text);
+	p = r == 2 ? (p ? p : text) + 2 : text;
+	return split_text(ws, p, false, &ups) ? -1 : 0;
+}
+
+/* The index of record r in va->links, or -1 (links are sorted by record). */
+static long link_index(const vol_analysis *va, uint32_t r)
 {
 	size_t lo = 0, hi = va->links.count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const link_entry *le = &VEC_AT(&va->links, link_entry, mid);
 		if (le->record == r)
-			return le;
+			return (long)mid;
 		if (le->record < r)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
-}
-
-/* The text a link points at: substitute name, or the WSL target. */
-static const char *link_text(const link_entry *le)
-{
-	return le->rp.kind == REPARSE_KIND_LX_SYMLINK ? le->rp.lx_target : le->rp.substitute_name;
+	return -1;
 }
 
 /* True when a link is one the resolver follows through (junctions, mount points, symbolic links). */
 static bool followable(const link_entry *le)
 {
-	return le && le->allocated && !le->rp.malformed && link_text(le) &&
+	const char *text = le->rp.kind == REPARSE_KIND_LX_SYMLINK ? le->rp.lx_target : le->rp.substitute_name;
+	return le->allocated && !le->rp.malformed && text && *text &&
 	       (le->rp.kind == REPARSE_KIND_JUNCTION || le->rp.kind == REPARSE_KIND_SYMLINK ||
 		le->rp.kind == REPARSE_KIND_VOLUME_MOUNT_POINT || le->rp.kind == REPARSE_KIND_LX_SYMLINK);
 }
@@ -217,194 +427,329 @@ static bool followable(const link_entry *le)
  * Finds component c in directory dir: the allocated owner record (its name as stored in *stored),
  * else MODEL_NONE with a deleted record holding that name in *deleted.
  */
-static uint32_t lookup(const vol_analysis *va, uint32_t dir, const char *c, uint32_t *deleted, const char **stored)
+static uint32_t lookup(const vol_analysis *va, uint32_t dir, const comp *c, uint32_t *deleted, const name_info **stored)
 {
 	uint32_t found[MAX_MATCHES];
-	size_t n = name_index_find(&va->ix, dir, c, strlen(c), found, MAX_MATCHES);
 	*deleted = MODEL_NONE;
+	if (dir == MODEL_NONE)
+		return MODEL_NONE;
+	size_t n = name_index_find(&va->ix, dir, c->s, c->len, found, MAX_MATCHES);
 	for (size_t i = 0; i < n && i < MAX_MATCHES; i++) {
-		uint32_t owner = model_name(&va->m, found[i])->owner;
-		if (model_in_use(&va->m, owner)) {
-			*stored = model_name_str(&va->m, model_name(&va->m, found[i]));
-			return owner;
+		const name_info *ni = model_name(&va->m, found[i]);
+		if (model_in_use(&va->m, ni->owner)) {
+			*stored = ni;
+			return ni->owner;
 		}
-		if (*deleted == MODEL_NONE)
-			*deleted = owner;
+		if (*deleted == MODEL_NONE && ni->owner < va->m.count && va->m.recs[ni->owner].base == MODEL_NONE)
+			*deleted = ni->owner;
 	}
 	return MODEL_NONE;
 }
 
-/* Says a path is stale, naming the deleted record that still holds it when there is one. */
-static void stale(link_target *t, const vol_analysis *va, const target_path *tp, size_t upto, uint32_t deleted)
+/* The path of ws's start joined with components [from, upto) ("\" for none). */
+static char *join(const walk_state *ws, size_t upto)
 {
-	char *where = join(tp, upto + 1);
-	/* on a partial scan the target may sit in records that were never read: say so */
+	size_t len = ws->base_len + 2;
+	for (size_t k = ws->from; k < upto; k++)
+		len += ws->c[k].len + 1;
+	char *s = malloc(len), *w = s;
+	if (!s)
+		return NULL;
+	memcpy(w, ws->base, ws->base_len);
+	w += ws->base_len;
+	for (size_t k = ws->from; k < upto; k++) {
+		*w++ = '\\';
+		memcpy(w, ws->c[k].s, ws->c[k].len);
+		w += ws->c[k].len;
+	}
+	if (w == s)
+		*w++ = '\\';
+	*w = '\0';
+	return s;
+}
+
+/* Says the path is stale at component i: names the deepest deleted record still holding it, if any. */
+static void stale(link_target *t, const vol_analysis *va, const walk_state *ws, size_t i, uint32_t deleted)
+{
+	char *where = join(ws, i < ws->n ? i + 1 : ws->n);
 	const char *caveat = va->m.partial ? " (the scan of this volume is partial: it may lie in records not read)" : "";
-	if (deleted != MODEL_NONE)
-		set_result(t, "stale", "%s does not exist; deleted record %u (sequence %u) still holds that path%s",
-			   where ? where : "?", deleted, va->m.recs[deleted].sequence, caveat);
-	else
-		set_result(t, "stale", "%s does not exist%s", where ? where : "?", caveat);
+	if (deleted != MODEL_NONE) {
+		/* go on through the deleted folders as far as they still hold the path */
+		size_t k = i + 1;
+		for (uint32_t d = deleted; k < ws->n; k++) {
+			uint32_t found[MAX_MATCHES], next = MODEL_NONE;
+			size_t n = name_index_find(&va->ix, d, ws->c[k].s, ws->c[k].len, found, MAX_MATCHES);
+			for (size_t j = 0; j < n && j < MAX_MATCHES && next == MODEL_NONE; j++) {
+				uint32_t o = model_name(&va->m, found[j])->owner;
+				if (o < va->m.count && !(va->m.recs[o].flags & REC_IN_USE) && va->m.recs[o].base == MODEL_NONE)
+					next = o;
+			}
+			if (next == MODEL_NONE)
+				break;
+			d = deleted = next;
+		}
+		t->has_deleted = true;
+		t->deleted_record = deleted;
+		t->deleted_sequence = va->m.recs[deleted].sequence;
+		t->deleted_path = join(ws, k);
+		bool whole = k >= ws->n;
+		set_result(t, LINK_STATUS_STALE, "%s does not exist; deleted record %u (sequence %u) still holds %s%s%s",
+			   where ? where : "?", deleted, t->deleted_sequence, whole ? "the target itself, " : "",
+			   t->deleted_path ? t->deleted_path : "?", caveat);
+	} else {
+		set_result(t, LINK_STATUS_STALE, "%s does not exist%s", where ? where : "?", caveat);
+	}
 	free(where);
 }
 
-/* The components of tp after the first `from`, joined, or "" when none are left. */
-static char *rest_of(const target_path *tp, size_t from)
+static int resolve_link(resolver *r, int vi, size_t li, int depth);
+
+/* Builds t->path from ws with the components not walked appended (for targets that fail). */
+static void set_path(link_target *t, const walk_state *ws)
 {
-	if (from >= tp->n)
-		return strdup("");
-	target_path tail;
-	tail.n = 0; /* comp[] is large: set only what is used */
-	tail.buf = NULL;
-	for (size_t k = from; k < tp->n; k++)
-		tail.comp[tail.n++] = tp->comp[k];
-	return join(&tail, tail.n);
+	free(t->path);
+	t->path = join(ws, ws->n);
+	t->volume = ws->vol;
 }
 
 /*
- * Replaces tp by the target of link le (met at component i) followed by the rest of tp.
- * Returns 0, or 1 with t set when the link leads nowhere walkable.
+ * Link y (index yi on ws's volume) was met at component i. Returns 0 to go on (ws moved to y's
+ * target), 1 when t is settled, or a lower bound of links (> 1) when the walk was cut (see resolve_link).
  */
-static int follow(const analysis *a, const link_entry *le, uint32_t rec, target_path *tp, size_t i, link_target *t)
+static int through(resolver *r, walk_state *ws, const link_entry *y, size_t yi, link_target *t, int depth)
 {
-	target_path next;
-	next.n = 0;
-	next.buf = NULL;
-	next.vol = 0;
-	char *base = join(tp, i), *rest = rest_of(tp, i + 1);
-	int r = base && rest ? parse_target(a, tp->vol, base, le, link_text(le), &next, t) : -1;
-	if (r == 0 && push_components(&next, rest, false))
-		r = -1;
-	free(base);
-	free(rest);
-	if (r != 0) {
-		free(next.buf);
-		if (r < 0)
-			set_result(t, "malformed", "target path too long or out of memory");
-		else
-			set_result(t, t->status, "through the %s at record %u: %s", reparse_kind_name(le->rp.kind), rec,
-				   t->reason ? t->reason : "");
+	link_state *ys = &r->st[ws->vol][yi];
+	if (ys->state == LS_BUSY) {
+		set_path(t, ws);
+		set_result(t, LINK_STATUS_LOOP, "resolution comes back to record %u (the %s) after %d link(s)", y->record,
+			   reparse_kind_name(y->rp.kind), ws->hops);
 		return 1;
 	}
-	free(tp->buf);
-	*tp = next;
+	if (ys->state == LS_TODO) {
+		int lb = depth + 1 >= MAX_NEST ? 1 : resolve_link(r, ws->vol, yi, depth + 1);
+		if (lb > 0) { /* cut: y needs at least lb links */
+			if (ws->hops + lb <= MAX_HOPS)
+				return ws->hops + lb;
+			set_path(t, ws);
+			set_result(t, LINK_STATUS_LOOP, "more than %d links followed", MAX_HOPS);
+			return 1;
+		}
+	}
+	const link_target *yt = &y->target;
+	if (ys->walked && !yt->path) {
+		set_path(t, ws);
+		set_result(t, LINK_STATUS_MALFORMED, "out of memory");
+		return 1;
+	}
+	if (!ys->walked) {
+		t->status = yt->status;
+		free(t->path);
+		char *rest = NULL;
+		if (yt->path && ws->i + 1 < ws->n) {
+			walk_state tail = *ws;
+			tail.base = yt->path;
+			tail.base_len = strlen(yt->path);
+			tail.from = ws->i + 1;
+			rest = join(&tail, ws->n);
+		}
+		t->path = rest ? rest : yt->path ? strdup(yt->path) : NULL;
+		t->volume = yt->volume;
+		if (yt->has_deleted) {
+			t->has_deleted = true;
+			t->deleted_record = yt->deleted_record;
+			t->deleted_sequence = yt->deleted_sequence;
+			t->deleted_path = yt->deleted_path ? strdup(yt->deleted_path) : NULL;
+		}
+		t->shadow_copy = yt->shadow_copy;
+		const char *why = yt->reason ? yt->reason : "";
+		if (!strncmp(why, "through the ", 12))
+			set_result(t, yt->status, "%s", why);
+		else
+			set_result(t, yt->status, "through the %s at record %u: %s", reparse_kind_name(y->rp.kind), y->record,
+				   why);
+		return 1;
+	}
+	ws->hops += ys->hops;
+	if (ws->hops > MAX_HOPS) {
+		set_path(t, ws);
+		set_result(t, LINK_STATUS_LOOP, "more than %d links followed", MAX_HOPS);
+		return 1;
+	}
+	ws->vol = yt->volume;
+	ws->dir = yt->record;
+	ws->base = yt->path;
+	ws->base_len = strlen(yt->path);
+	ws->units = ys->units;
+	ws->from = ws->i + 1;
+	if (!strcmp(ws->base, "\\"))
+		ws->base_len = 0;
 	return 0;
 }
 
-/* Walks tp from its volume's root, following every link met (the final one too), and fills t. */
-static void walk(const analysis *a, target_path *tp, link_target *t)
+/* Walks ws to its end, following every link met (the final one too). Returns as through() does. */
+static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 {
-	struct { int vol; uint32_t rec; } seen[MAX_HOPS];
-	int hops = 0;
-	uint32_t dir = NTFS_ROOT_RECORD;
-	size_t i = 0;
-	while (i < tp->n) {
-		const vol_analysis *va = &a->vols[tp->vol];
-		const char *stored = NULL;
-		uint32_t deleted, rec = lookup(va, dir, tp->comp[i], &deleted, &stored);
+	const analysis *a = r->a;
+	for (ws->i = 0; ws->i < ws->n; ws->i++) {
+		const vol_analysis *va = &a->vols[ws->vol];
+		const comp *c = &ws->c[ws->i];
+		const name_info *stored = NULL;
+		uint32_t deleted, rec = lookup(va, ws->dir, c, &deleted, &stored);
 		if (rec == MODEL_NONE) {
-			stale(t, va, tp, i, deleted);
-			return;
-		}
-		const link_entry *le = link_of(va, rec);
-		if (followable(le)) {
-			for (int h = 0; h < hops; h++)
-				if (seen[h].vol == tp->vol && seen[h].rec == rec) {
-					set_result(t, "loop", "resolution comes back to record %u after %d link(s)", rec, hops);
-					return;
-				}
-			if (hops >= MAX_HOPS) {
-				set_result(t, "loop", "more than %d links followed", MAX_HOPS);
-				return;
+			set_path(t, ws);
+			if (ws->dir == MODEL_NONE && ws->i == ws->from) {
+				char *where = join(ws, ws->i);
+				set_result(t, LINK_STATUS_STALE, "%s does not exist on this volume (%s)", where ? where : "?",
+					   ws->base_len ? "no directory holds that path" : "its $MFT has no root directory, record 5");
+				free(where);
+			} else {
+				stale(t, va, ws, ws->i, deleted);
 			}
-			seen[hops].vol = tp->vol;
-			seen[hops++].rec = rec;
-			if (follow(a, le, rec, tp, i, t))
-				return;
-			dir = NTFS_ROOT_RECORD;
-			i = 0;
+			return 1;
+		}
+		long yi = link_index(va, rec);
+		const link_entry *y = yi >= 0 ? &VEC_AT(&va->links, link_entry, (size_t)yi) : NULL;
+		if (y && followable(y)) {
+			int st = through(r, ws, y, (size_t)yi, t, depth);
+			if (st)
+				return st;
 			continue;
 		}
-		if (i + 1 < tp->n && !(va->m.recs[rec].flags & REC_DIR)) {
-			char *where = join(tp, i + 1);
-			set_result(t, "stale", "%s is a file (record %u), so the path cannot go on below it",
+		if (ws->i + 1 < ws->n && !(va->m.recs[rec].flags & REC_DIR)) {
+			ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units};
+			char *where = join(ws, ws->i + 1);
+			set_path(t, ws);
+			set_result(t, LINK_STATUS_STALE, "%s is a file (record %u), so the path cannot go on below it",
 				   where ? where : "?", rec);
 			free(where);
-			return;
+			return 1;
 		}
-		tp->comp[i] = stored; /* report the name as the volume spells it */
-		dir = rec;
-		i++;
+		ws->units += 1 + stored->units;
+		if (ws->units > PATHS_MAX_UNITS) {
+			set_path(t, ws);
+			set_result(t, LINK_STATUS_MALFORMED, "the target path is longer than %d UTF-16 units", PATHS_MAX_UNITS);
+			return 1;
+		}
+		ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units}; /* as the volume spells it */
+		ws->dir = rec;
 	}
-	t->status = "ok";
+	set_path(t, ws);
+	if (ws->dir == MODEL_NONE) {
+		set_result(t, LINK_STATUS_STALE, "%s does not exist on this volume (%s)", t->path ? t->path : "?",
+			   ws->base_len ? "no directory holds that path" : "its $MFT has no root directory, record 5");
+		return 1;
+	}
+	t->status = LINK_STATUS_OK;
 	t->has_record = true;
-	t->record = dir;
-	t->sequence = a->vols[tp->vol].m.recs[dir].sequence;
-	t->volume = tp->vol;
+	t->record = ws->dir;
+	t->sequence = a->vols[ws->vol].m.recs[ws->dir].sequence;
+	return 0;
 }
 
-/* Resolves one link of volume vi. */
-static void resolve_one(const analysis *a, int vi, link_entry *le)
+/* Says whether the link's kind and its target's type agree (only once the target is known to exist). */
+static void check_type(const analysis *a, int vi, const link_entry *le, link_target *t)
 {
-	const vol_analysis *va = &a->vols[vi];
+	bool is_dir = a->vols[t->volume].m.recs[t->record].flags & REC_DIR;
+	if (le->rp.kind == REPARSE_KIND_JUNCTION && !is_dir)
+		set_result(t, LINK_STATUS_TYPE_MISMATCH,
+			   "junction onto a file (record %u): junctions must point to directories", t->record);
+	else if (le->rp.kind == REPARSE_KIND_SYMLINK && le->is_directory && !is_dir)
+		set_result(t, LINK_STATUS_TYPE_MISMATCH,
+			   "directory symbolic link onto a file (record %u): Windows opens it as a directory and fails",
+			   t->record);
+	else if (le->rp.kind == REPARSE_KIND_SYMLINK && !le->is_directory && is_dir)
+		set_result(t, LINK_STATUS_TYPE_MISMATCH,
+			   "file symbolic link onto a directory (record %u): Windows opens it as a file and fails", t->record);
+	else
+		set_result(t, LINK_STATUS_OK, "%s exists (record %u)%s", t->path ? t->path : "?", t->record,
+			   t->volume != vi ? " on another volume" : "");
+}
+
+/*
+ * Resolves link li of volume vi into its target. Links met on the way are resolved first (depth
+ * counts how many are open); at MAX_NEST open the walk is cut and returns a lower bound of the links
+ * it needs (> 0), leaving the link unresolved for a later, shallower turn. Each level adds at least
+ * one link, so at most MAX_HOPS levels are cut and every other is settled exactly. Returns 0 when done.
+ */
+static int resolve_link(resolver *r, int vi, size_t li, int depth)
+{
+	const analysis *a = r->a;
+	link_entry *le = &VEC_AT(&a->vols[vi].links, link_entry, li);
+	link_state *ls = &r->st[vi][li];
 	link_target *t = &le->target;
-	target_path tp;
-	tp.n = 0;
-	tp.buf = NULL;
-	tp.vol = 0;
-	memset(t, 0, sizeof(*t));
-	t->volume = -1;
+	walk_state ws;
+	memset(&ws, 0, sizeof(ws));
+	link_target_free(t);
+	ls->state = LS_BUSY;
+	ls->walked = false;
+	ws.hops = 1;
+	int cut = 0;
+	const char *text = le->rp.kind == REPARSE_KIND_LX_SYMLINK ? le->rp.lx_target : le->rp.substitute_name;
 	if (le->rp.malformed) {
-		set_result(t, "malformed", "%s", le->rp.malformed_reason);
-		return;
-	}
-	const char *text = link_text(le);
-	if (!text || !*text) {
-		set_result(t, "malformed", "the link stores an empty target");
-		return;
-	}
-	char *base = NULL;
-	if (le->name != MODEL_NONE) {
-		uint32_t d = paths_name_dir(&va->p, model_name(&va->m, le->name));
-		base = d == PATHS_ORPHAN ? strdup("\\") : paths_dir_alloc(&va->p, d);
+		set_result(t, LINK_STATUS_MALFORMED, "%s", le->rp.malformed_reason);
+	} else if (!text || !*text) {
+		set_result(t, LINK_STATUS_MALFORMED, "the link stores an empty target");
 	} else {
-		base = strdup("\\");
+		int st = start_walk(a, vi, le, &ws, t);
+		if (st < 0)
+			set_result(t, LINK_STATUS_MALFORMED, "out of memory");
+		else if (st == 0) {
+			int w = walk(r, &ws, t, depth);
+			if (w > 1)
+				cut = w;
+			else if (w == 0)
+				ls->walked = true;
+		}
 	}
-	if (!base || parse_target(a, vi, base, le, text, &tp, t) != 0) {
-		free(base);
-		free(tp.buf);
-		if (!t->status)
-			set_result(t, "malformed", "out of memory");
-		return;
+	free(ws.text);
+	free(ws.c);
+	free(ws.base_owned);
+	if (cut) {
+		target_form f = t->form;
+		link_target_free(t);
+		t->form = f;
+		ls->state = LS_TODO;
+		if (depth > 0)
+			return cut;
+		/* not reached: a cut adds one link per level, so it settles as a loop before the top */
+		set_result(t, LINK_STATUS_LOOP, "more than %d links followed", MAX_HOPS);
+		ls->state = LS_DONE;
+		return 0;
 	}
-	free(base);
-	t->volume = tp.vol;
-	walk(a, &tp, t);
-	t->path = join(&tp, tp.n);
-	t->volume = tp.vol;
-	if (!strcmp(t->status, "ok")) {
-		const vol_analysis *tv = &a->vols[t->volume];
-		bool is_dir = tv->m.recs[t->record].flags & REC_DIR;
-		if (le->rp.kind == REPARSE_KIND_JUNCTION && !is_dir)
-			set_result(t, "type_mismatch", "junction onto a file (record %u): junctions must point to directories",
-				   t->record);
-		else
-			set_result(t, "ok", "%s exists (record %u)%s", t->path, t->record,
-				   t->volume != vi ? " on another volume" : "");
+	ls->hops = (uint8_t)(ws.hops > MAX_HOPS ? MAX_HOPS + 1 : ws.hops);
+	if (ls->walked) {
+		ls->units = ws.units;
+		check_type(a, vi, le, t);
 	}
-	free(tp.buf);
+	ls->state = LS_DONE;
+	return 0;
 }
 
 void resolve_all(analysis *a)
 {
+	resolver r = {.a = a, .st = calloc(a->nvols ? a->nvols : 1, sizeof(link_state *))};
+	bool ok = r.st != NULL;
+	for (size_t v = 0; ok && v < a->nvols; v++) {
+		r.st[v] = calloc(a->vols[v].links.count ? a->vols[v].links.count : 1, sizeof(link_state));
+		ok = r.st[v] != NULL;
+	}
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned)
 			continue;
 		for (size_t i = 0; i < va->links.count; i++) {
 			link_entry *le = &VEC_AT(&va->links, link_entry, i);
-			if (le->has_target)
-				resolve_one(a, (int)v, le);
+			if (!le->has_target)
+				continue;
+			if (!ok) {
+				link_target_free(&le->target);
+				set_result(&le->target, LINK_STATUS_MALFORMED, "out of memory");
+			} else if (r.st[v][i].state == LS_TODO) {
+				resolve_link(&r, (int)v, i, 0);
+			}
 		}
 	}
+	for (size_t v = 0; r.st && v < a->nvols; v++)
+		free(r.st[v]);
+	free(r.st);
 }

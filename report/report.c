@@ -384,7 +384,15 @@ static json_t *target_json(const link_target *t)
 	if (t->has_record)
 		json_object_set_new(o, "sequence", json_integer(t->sequence));
 	json_object_set_new(o, "volume", t->volume >= 0 ? json_integer(t->volume) : json_null());
-	json_object_set_new(o, "status", json_string(t->status ? t->status : "malformed"));
+	json_object_set_new(o, "status", json_string(link_status_name(t->status)));
+	json_object_set_new(o, "form", jstr(target_form_name(t->form)));
+	if (t->shadow_copy)
+		json_object_set_new(o, "shadow_copy", json_integer(t->shadow_copy));
+	if (t->has_deleted) {
+		json_object_set_new(o, "deleted_record", json_integer(t->deleted_record));
+		json_object_set_new(o, "deleted_sequence", json_integer(t->deleted_sequence));
+		json_object_set_new(o, "deleted_path", jstr(t->deleted_path));
+	}
 	json_object_set_new(o, "reason", jstr(t->reason));
 	return o;
 }

@@ -95,8 +95,8 @@ static bool dot_has_arrow(const link_entry *le)
 static bool dot_resolved(const analysis *a, const link_entry *le)
 {
 	const link_target *t = &le->target;
-	return le->has_target && t->status &&
-	       (!strcmp(t->status, "ok") || !strcmp(t->status, "loop") || !strcmp(t->status, "type_mismatch")) &&
+	return le->has_target &&
+	       (t->status == LINK_STATUS_OK || t->status == LINK_STATUS_LOOP || t->status == LINK_STATUS_TYPE_MISMATCH) &&
 	       t->path && t->volume >= 0 && (size_t)t->volume < a->nvols;
 }
 
@@ -117,7 +117,7 @@ static const char *dot_status(const link_entry *le)
 {
 	if (!le->has_target)
 		return "app_exec_link";
-	return le->target.status ? le->target.status : "malformed";
+	return link_status_name(le->target.status);
 }
 
 /* True when the text node of le lies outside the image (drawn at the top level, not in a volume). */

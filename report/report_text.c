@@ -60,13 +60,6 @@ static void human(uint64_t v, char *buf, size_t cap)
 		snprintf(buf, cap, "%.1f %s", d, units[u]);
 }
 
-/* True for targets that need an investigator's eye (not ok, not merely elsewhere). */
-static bool is_stale(const link_entry *le)
-{
-	const char *s = le->target.status;
-	return le->has_target && s && strcmp(s, "ok") && strcmp(s, "external") && strcmp(s, "remote");
-}
-
 /* What a link points at, as written; "" for kinds that point nowhere. */
 static const char *link_text(const link_entry *le)
 {
@@ -86,7 +79,7 @@ static char *link_path(const vol_analysis *va, const link_entry *le)
 static void print_link(FILE *f, const vol_analysis *va, const link_entry *le)
 {
 	char *path = link_path(va, le);
-	const char *status = le->has_target ? le->target.status : "-";
+	const char *status = le->has_target ? link_status_name(le->target.status) : "-";
 	const char *text = link_text(le);
 	size_t room = WIDTH - 4 - 14 - 4, pw = columns(path ? path : "?"), tw = columns(text);
 	if (pw + tw > room) { /* share the line: the shorter side keeps its length when it can */
@@ -175,11 +168,11 @@ static void print_links(FILE *f, const vol_analysis *va)
 {
 	size_t stale = 0, other = 0;
 	for (size_t i = 0; i < va->links.count; i++)
-		stale += is_stale(&VEC_AT(&va->links, link_entry, i));
+		stale += link_needs_attention(&VEC_AT(&va->links, link_entry, i));
 	fprintf(f, "\n  Stale links (%zu)\n", stale);
 	for (size_t i = 0; i < va->links.count; i++) {
 		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
-		if (is_stale(le))
+		if (link_needs_attention(le))
 			print_link(f, va, le);
 	}
 	other = va->links.count - stale;
@@ -187,7 +180,7 @@ static void print_links(FILE *f, const vol_analysis *va)
 	size_t shown = 0;
 	for (size_t i = 0; i < va->links.count && shown < TOP_LINKS; i++) {
 		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
-		if (!is_stale(le)) {
+		if (!link_needs_attention(le)) {
 			print_link(f, va, le);
 			shown++;
 		}
