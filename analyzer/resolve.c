@@ -202,19 +202,22 @@ static int volume_of_drive(const analysis *a, int from, char c, int *first, int 
 	return found;
 }
 
-/* Sets t external for a drive letter no single volume has; returns 1. */
-static int drive_unknown(const analysis *a, int from, char drive, link_target *t, const char *what)
+/* Sets t external for a drive letter no single volume has (wsl: the WSL path, else NULL); returns 1. */
+static int drive_unknown(const analysis *a, int from, char drive, link_target *t, const char *wsl)
 {
 	int v1 = -1, v2 = -1;
 	if (volume_of_drive(a, from, drive, &v1, &v2) == -2)
 		set_result(t, LINK_STATUS_EXTERNAL,
-			   "%s is on drive %c:, which volumes %d and %d are both inferred to be (two Windows installations); "
-			   "use --drive %c=N",
-			   what, drive, v1, v2, drive);
-	else
+			   "drive %c: is inferred for volumes %d and %d (each holds \\Windows\\System32: two Windows "
+			   "installations), and this link's volume is neither (use --drive %c=N)",
+			   drive, v1, v2, drive);
+	else if (wsl)
 		set_result(t, LINK_STATUS_EXTERNAL,
-			   "%s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)", what, drive,
-			   drive);
+			   "WSL path %s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)", wsl,
+			   drive, drive);
+	else
+		set_result(t, LINK_STATUS_EXTERNAL, "drive %c: is not known to be any volume of this image (use --drive %c=N)",
+			   drive, drive);
 	return 1;
 }
 
@@ -313,7 +316,7 @@ static int start_absolute(const analysis *a, int vi, const char *text, walk_stat
 		t->form = TARGET_FORM_DRIVE;
 		int dummy1, dummy2, v = volume_of_drive(a, vi, p[0], &dummy1, &dummy2);
 		if (v < 0)
-			return drive_unknown(a, vi, (char)toupper((unsigned char)p[0]), t, text);
+			return drive_unknown(a, vi, (char)toupper((unsigned char)p[0]), t, NULL);
 		start_at_root(a, ws, v);
 		return 2; /* walk what follows "X:" */
 	}
@@ -541,19 +544,27 @@ static int through(resolver *r, walk_state *ws, const link_entry *y, size_t yi, 
 		set_result(t, LINK_STATUS_MALFORMED, "out of memory");
 		return 1;
 	}
+	if (!ys->walked && (yt->status == LINK_STATUS_LOOP || !yt->path)) {
+		/* the path as far as this walk knows it: ending on the link that loops or leads out */
+		set_path(t, ws);
+		t->volume = yt->path ? yt->volume : ws->vol;
+	}
 	if (!ys->walked) {
 		t->status = yt->status;
-		free(t->path);
 		char *rest = NULL;
-		if (yt->path && ws->i + 1 < ws->n) {
+		if (t->path) {
+			/* kept from above */
+		} else if (yt->path && ws->i + 1 < ws->n) {
 			walk_state tail = *ws;
 			tail.base = yt->path;
 			tail.base_len = strlen(yt->path);
 			tail.from = ws->i + 1;
 			rest = join(&tail, ws->n);
 		}
-		t->path = rest ? rest : yt->path ? strdup(yt->path) : NULL;
-		t->volume = yt->volume;
+		if (!t->path) {
+			t->path = rest ? rest : yt->path ? strdup(yt->path) : NULL;
+			t->volume = yt->volume;
+		}
 		if (yt->has_deleted) {
 			t->has_deleted = true;
 			t->deleted_record = yt->deleted_record;
@@ -607,6 +618,7 @@ static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 			}
 			return 1;
 		}
+		ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units}; /* as the volume spells it */
 		long yi = link_index(va, rec);
 		const link_entry *y = yi >= 0 ? &VEC_AT(&va->links, link_entry, (size_t)yi) : NULL;
 		if (y && followable(y)) {
@@ -616,7 +628,6 @@ static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 			continue;
 		}
 		if (ws->i + 1 < ws->n && !(va->m.recs[rec].flags & REC_DIR)) {
-			ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units};
 			char *where = join(ws, ws->i + 1);
 			set_path(t, ws);
 			set_result(t, LINK_STATUS_STALE, "%s is a file (record %u), so the path cannot go on below it",
@@ -630,7 +641,6 @@ static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 			set_result(t, LINK_STATUS_MALFORMED, "the target path is longer than %d UTF-16 units", PATHS_MAX_UNITS);
 			return 1;
 		}
-		ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units}; /* as the volume spells it */
 		ws->dir = rec;
 	}
 	set_path(t, ws);
