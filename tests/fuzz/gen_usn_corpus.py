@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """Writes the seed corpus of fuzz_usn: slices of the real $J (tests/unit/data/usnjrnlj.bin, GPL-3.0 test
-data, see tests/unit/data/README.md) and hand-made V2/V3/V4 blocks with the damage the iterator must survive.
+data, see tests/unit/data/README.md), a page of the CC0 w10_usnjrnl_j.bin and hand-made V2/V3/V4 blocks with the damage the iterator must survive.
 Each seed is one flag byte (bit 0: check USNs; bits 1-7: stream offset / 32) followed by the block.
 
 Usage: tests/fuzz/gen_usn_corpus.py [DIR]   (default tests/fuzz/corpus/usn)
@@ -12,6 +12,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "..", "unit", "data", "usnjrnlj.bin")
+W10 = os.path.join(HERE, "..", "unit", "data", "w10_usnjrnl_j.bin")  # CC0, ntfs.tgz's live $J
 
 
 def pad8(b):
@@ -56,6 +57,7 @@ def main():
         "real_page0": b"\x01" + real[:4096],
         "real_page2_v4": b"\x01" + real[8192:12288],
         "real_tail_unchecked": b"\x00" + real[28672:],
+        "w10_page3_long_names": b"\x01" + open(W10, "rb").read()[12288:16384],
     }
     r1 = v2(0, "a.txt")
     seeds["v2_v3_v4"] = b"\x01" + block(r1, v3(len(r1), "junction"),

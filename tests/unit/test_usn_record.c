@@ -3,7 +3,9 @@
  * USN_RECORD_V2/V3/V4 and the $J iterator. The oracle for the real journal is Windows itself:
  * tests/unit/data/usnjrnlj.fsutil.txt is `fsutil usn readjournal`'s listing of tests/unit/data/usnjrnlj.bin
  * (both GPL-3.0 test data from msuhanov/dfir_ntfs, see tests/unit/data/README.md). The listing is parsed
- * here, field by field, and every record the iterator finds is compared with it.
+ * here, field by field, and every record the iterator finds is compared with it. A second real journal,
+ * tests/unit/data/w10_usnjrnl_j.bin (CC0, the live $J of the Windows 10 20H1 ntfs.tgz image), is compared
+ * with what The Sleuth Kit's `usnjls -l` lists for it (times to the 100 ns).
  */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include <criterion/criterion.h>
@@ -820,4 +822,119 @@ Test(usn_names, every_reason_bit_has_its_fsutil_name)
 	cr_assert_str_eq(ntfs_usn_source_name(4), "REPLICATION_MANAGEMENT");
 	cr_assert_str_eq(ntfs_usn_source_name(8), "CLIENT_REPLICATION_MANAGEMENT");
 	cr_assert_null(ntfs_usn_source_name(16));
+}
+
+/* ---- a second real journal, with The Sleuth Kit as the oracle ---- */
+
+#define W10_J_SIZE 20312     /* bytes of w10_usnjrnl_j.bin */
+#define W10_J_EVENTS 188     /* records usnjls lists */
+
+typedef struct {
+	int major, minor;
+	uint32_t length;
+	uint64_t record, parent_record;
+	unsigned sequence, parent_sequence;
+	long long usn;
+	char time[64];           /* "2020-07-25 12:25:52.398963700" */
+	char reasons[512];       /* "FILE_CREATE CLOSE" */
+	char name[1024];
+} usnjls_record;
+
+/* Copies a listing field into dst, which must hold it whole. */
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	cr_assert_lt(n, cap, "field \"%s\" longer than %zu", src, cap);
+	memcpy(dst, src, n + 1);
+}
+
+/* Parses `usnjls -l` output into out; returns the count. */
+static int parse_usnjls(usnjls_record *out, int cap)
+{
+	FILE *f = open_data("w10_usnjrnl_j.usnjls.txt");
+	char line[2048];
+	int n = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		usnjls_record *r = n > 0 ? &out[n - 1] : NULL;
+		chomp(line);
+		if (strncmp(line, "Version: ", 9) == 0) {
+			cr_assert_lt(n, cap);
+			r = &out[n++];
+			memset(r, 0, sizeof(*r));
+			cr_assert_eq(sscanf(line, "Version: %d.%d Length: %u", &r->major, &r->minor, &r->length), 3);
+		} else if (r == NULL)
+			continue;
+		else if (strncmp(line, "Reference Number: ", 18) == 0)
+			cr_assert_eq(sscanf(line + 18, "%llu-%u", (unsigned long long *)&r->record, &r->sequence), 2);
+		else if (strncmp(line, "Parent Reference Number: ", 25) == 0)
+			cr_assert_eq(sscanf(line + 25, "%llu-%u", (unsigned long long *)&r->parent_record, &r->parent_sequence),
+				     2);
+		else if (strncmp(line, "Update Sequence Number: ", 24) == 0)
+			r->usn = atoll(line + 24);
+		else if (strncmp(line, "Time: ", 6) == 0) {
+			copy_field(r->time, sizeof(r->time), line + 6);
+			cr_assert_not_null(strstr(r->time, " (UTC)"));
+			*strstr(r->time, " (UTC)") = '\0';
+		} else if (strncmp(line, "Reason: ", 8) == 0)
+			copy_field(r->reasons, sizeof(r->reasons), line + 8);
+		else if (strncmp(line, "Name: ", 6) == 0)
+			copy_field(r->name, sizeof(r->name), line + 6);
+	}
+	fclose(f);
+	return n;
+}
+
+/* A FILETIME as usnjls prints it: "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (UTC). */
+static void format_filetime(uint64_t ft, char *out, size_t cap)
+{
+	time_t t = (time_t)(ft / 10000000ULL - 11644473600ULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d.%09u", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ft % 10000000ULL) * 100u);
+}
+
+Test(usn_real, w10_journal_decodes_as_usnjls_lists_it)
+{
+	static uint8_t w[W10_J_SIZE];
+	static usnjls_record tsk[MAX_RECORDS];
+	FILE *f = open_data("w10_usnjrnl_j.bin");
+	size_t got = fread(w, 1, sizeof(w), f);
+	int n, nt;
+
+	fclose(f);
+	cr_assert_eq(got, W10_J_SIZE);
+	nt = parse_usnjls(tsk, MAX_RECORDS);
+	cr_assert_eq(nt, W10_J_EVENTS);
+	n = walk_all(w, W10_J_SIZE, 0, true, recs, offs);
+	cr_assert_eq(n, nt);
+	for (int i = 0; i < n; i++) {
+		const ntfs_usn_record *r = &recs[i];
+		char want[512], ours[512], name[1024], tm[64];
+
+		cr_assert_eq(r->major, tsk[i].major);
+		cr_assert_eq(r->minor, tsk[i].minor);
+		cr_assert_eq(r->record_length, tsk[i].length, "USN %lld", tsk[i].usn);
+		cr_assert_eq(r->usn, tsk[i].usn);
+		cr_assert_eq(ntfs_ref_record(r->file_ref), tsk[i].record, "USN %lld", tsk[i].usn);
+		cr_assert_eq(ntfs_ref_sequence(r->file_ref), tsk[i].sequence, "USN %lld", tsk[i].usn);
+		cr_assert_eq(ntfs_ref_record(r->parent_ref), tsk[i].parent_record, "USN %lld", tsk[i].usn);
+		cr_assert_eq(ntfs_ref_sequence(r->parent_ref), tsk[i].parent_sequence, "USN %lld", tsk[i].usn);
+		format_filetime(r->timestamp, tm, sizeof(tm));
+		cr_assert_str_eq(tm, tsk[i].time, "USN %lld", tsk[i].usn);
+		/* usnjls separates the names by spaces (and ends with one) */
+		copy_field(want, sizeof(want), tsk[i].reasons);
+		for (char *p = want; *p; p++)
+			if (*p == ' ')
+				*p = '|';
+		if (want[0] && want[strlen(want) - 1] == '|')
+			want[strlen(want) - 1] = '\0';
+		reason_names(r->reason, ours, sizeof(ours));
+		cr_assert_str_eq(ours, want, "USN %lld", tsk[i].usn);
+		ntfs_usn_record_name_utf8(r, name, sizeof(name));
+		cr_assert_str_eq(name, tsk[i].name, "USN %lld", tsk[i].usn);
+	}
 }
