@@ -124,8 +124,6 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		return st;
 	}
 	va->scanned = true;
-	if (va->m.partial)
-		a->partial = true;
 	return NTFS_OK;
 }
 
@@ -167,7 +165,6 @@ static void collect_checksum_errors(analysis *a)
 			r->offset = off[i];
 			r->length = len[i];
 		}
-		a->partial = true;
 		for (size_t v = 0; v < a->nvols; v++) {
 			vol_analysis *va = &a->vols[v];
 			if (!va->scanned || off[i] < va->part.offset || off[i] >= va->part.offset + va->part.length)
@@ -183,6 +180,32 @@ static void collect_checksum_errors(analysis *a)
 			if (a->vols[v].scanned)
 				anomaly_add(&a->vols[v].m.anomalies, "checksum_error", ANOMALY_NO_RECORD,
 					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
+}
+
+/*
+ * The last step, before any writer runs: settles what the writers read, so that they only read it (no
+ * I/O, no sorting, no counting of their own). Per scanned volume: the owners of the hard-link sets that
+ * the scan could not read, the stats, the anomalies in their one order; then the run's partial flag.
+ */
+static void analysis_finish(analysis *a)
+{
+	bool partial = a->checksum_errors.count > 0;
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		if (!va->selected)
+			continue;
+		if (!va->scanned) {
+			partial = true;
+			continue;
+		}
+		links_settle_owners(va);
+		links_stats(va);
+		anomaly_list_sort(&va->vol->anomalies);
+		anomaly_list_sort(&va->m.anomalies);
+		partial |= va->m.partial;
+	}
+	a->partial = partial;
+	now_iso(a->finished, sizeof(a->finished));
 }
 
 /* Starts an empty analysis of cfg (no image yet). */
@@ -214,8 +237,6 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 			return ntfs_error_set(err, st, "volume %zu: %s", v, a->vols[v].error);
 		if (a->vols[v].scanned)
 			scanned++;
-		else
-			a->partial = true;
 	}
 	if (scanned == 0) {
 		const vol_analysis *first = cfg->partition >= 0 ? &a->vols[cfg->partition] : &a->vols[0];
@@ -228,19 +249,16 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	resolve_all(a);
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
-		if (!va->scanned)
+		if (!va->scanned || !cfg->du)
 			continue;
-		links_stats(va);
-		if (cfg->du) {
-			ntfs_error e;
-			st = du_compute(va, cfg->du_path, cfg->du_depth, &e);
-			if (st == NTFS_E_NOMEM)
-				return ntfs_error_set(err, st, "%s", e.reason);
-			if (st != NTFS_OK)
-				snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
-		}
+		ntfs_error e;
+		st = du_compute(va, cfg->du_path, cfg->du_depth, &e);
+		if (st == NTFS_E_NOMEM)
+			return ntfs_error_set(err, st, "%s", e.reason);
+		if (st != NTFS_OK)
+			snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
 	}
-	now_iso(a->finished, sizeof(a->finished));
+	analysis_finish(a);
 	return NTFS_OK;
 }
 

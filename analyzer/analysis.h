@@ -86,6 +86,8 @@ struct analysis {
 /*
  * Opens the image, finds its NTFS volumes, scans and analyses each. Returns NTFS_OK when at least
  * one volume was scanned; otherwise an error saying why (unreadable image, no NTFS volume).
+ * The analysis it returns is finished: owners of hard-link sets read, stats counted, anomalies in
+ * their one order, the partial flag settled. Writers only read it (const, no I/O), from any thread.
  */
 ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err);
 
@@ -102,6 +104,12 @@ ntfs_status links_collect(vol_analysis *va, ntfs_error *err);
 
 /* Counts hard-link sets and fills va->stats (after resolution, so stale links are counted). */
 void links_stats(vol_analysis *va);
+
+/*
+ * Reads into the model the owner SID of every hard-link set whose $SECURITY_DESCRIPTOR the scan could not
+ * read (non-resident) and that $Secure does not name; with no volume to read from it stays unknown.
+ */
+void links_settle_owners(vol_analysis *va);
 
 /* The names of record r that count as links: every name but DOS aliases. */
 uint32_t links_name_count(const model *m, uint32_t r);

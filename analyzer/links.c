@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "attribute.h"
 #include "file_name.h"
+#include "security.h"
 #include "le.h"
 #include "std_info.h"
 
@@ -152,6 +153,24 @@ ntfs_status links_collect(vol_analysis *va, ntfs_error *err)
 		}
 	}
 	return NTFS_OK;
+}
+
+void links_settle_owners(vol_analysis *va)
+{
+	model *m = &va->m;
+	char sid[NTFS_SID_STRING_MAX];
+	for (uint64_t r = 0; r < m->count; r++) {
+		rec_info *ri = &m->recs[r];
+		if (!(ri->flags & REC_SD_ELSEWHERE) || ri->owner_sid != MODEL_NONE || model_owner_sid(m, (uint32_t)r) ||
+		    !links_is_hardlink_set(m, (uint32_t)r))
+			continue;
+		volume_record_owner_sid(va->vol, r, 0, sid, sizeof(sid));
+		if (!sid[0])
+			continue;
+		size_t off = arena_add(&m->strings, sid, strlen(sid));
+		if (off != SIZE_MAX && off < MODEL_NONE)
+			ri->owner_sid = (uint32_t)off;
+	}
 }
 
 void links_stats(vol_analysis *va)

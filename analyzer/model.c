@@ -130,6 +130,15 @@ ntfs_status model_merge(model *m, ntfs_error *err)
 	return group_names(m, err);
 }
 
+const char *model_owner_sid(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	const char *sid = ri->security_id && m->vol ? volume_owner_sid(m->vol, ri->security_id) : NULL;
+	if (sid)
+		return sid;
+	return ri->owner_sid != MODEL_NONE ? m->strings.data + ri->owner_sid : NULL;
+}
+
 const name_info *model_primary_name(const model *m, uint32_t r)
 {
 	const name_info *dos = NULL;

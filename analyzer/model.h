@@ -39,7 +39,8 @@ typedef struct {
 	uint32_t name_first;      /* first slot in model.name_order of this record's names */
 	uint32_t reparse;         /* index in model.reparse, or MODEL_NONE */
 	uint32_t owner_sid;       /* owner SID from the record's own $SECURITY_DESCRIPTOR: offset in
-				   * model.strings, or MODEL_NONE (Windows keeps it in $Secure instead) */
+				   * model.strings, or MODEL_NONE (Windows keeps it in $Secure instead); a
+				   * non-resident one is read after the scan for hard-link sets only */
 	uint16_t sequence;
 	uint16_t link_count;      /* from the header */
 	uint16_t base_seq;        /* sequence in the base reference */
@@ -148,6 +149,13 @@ void model_free(model *m);
  * data) and groups names by owner. Rejected extension records become anomalies.
  */
 ntfs_status model_merge(model *m, ntfs_error *err);
+
+/*
+ * The owner SID ("S-1-5-...") of record r: from $Secure by its security id (Windows), else from the
+ * record's own $SECURITY_DESCRIPTOR as the scan (or, when non-resident, links_settle_owners) read it;
+ * NULL when unknown. Reads only memory.
+ */
+const char *model_owner_sid(const model *m, uint32_t r);
 
 /* The name of record r to use for its path: the first non-DOS name, or NULL when it has none. */
 const name_info *model_primary_name(const model *m, uint32_t r);

@@ -12,7 +12,6 @@
 #include "file_name.h"
 #include "json_out.h"
 #include "le.h"
-#include "security.h"
 
 /* Where the report goes and in which shape. */
 typedef struct {
@@ -171,31 +170,12 @@ static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const na
 	json_out_const(o, "}");
 }
 
-/*
- * The owner of record r: from $Secure by security id (Windows), else from the record's own
- * security descriptor as the scan kept it, else read now if the scan could not (non-resident).
- */
-static const char *record_owner(const vol_analysis *va, uint32_t r, char *buf, size_t cap)
-{
-	const rec_info *ri = &va->m.recs[r];
-	const char *sid = ri->security_id ? volume_owner_sid(va->vol, ri->security_id) : NULL;
-	if (sid)
-		return sid;
-	if (ri->owner_sid != MODEL_NONE)
-		return va->m.strings.data + ri->owner_sid;
-	if (!(ri->flags & REC_SD_ELSEWHERE))
-		return NULL;
-	volume_record_owner_sid(va->vol, r, 0, buf, cap);
-	return buf[0] ? buf : NULL;
-}
-
 /* One hard-link set, written directly: the record and all its names but DOS aliases. */
 static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *path, size_t cap)
 {
 	const model *m = &va->m;
 	const rec_info *ri = &m->recs[r];
 	json_out *o = w->out;
-	char sid[NTFS_SID_STRING_MAX];
 	item_begin(w);
 	json_out_const(o, "{\"record\":");
 	json_out_u64(o, r);
@@ -214,7 +194,7 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 	json_out_const(o, ",\"security_id\":");
 	json_out_u64(o, ri->security_id);
 	json_out_const(o, ",\"owner_sid\":");
-	json_out_str(o, record_owner(va, r, sid, sizeof(sid)));
+	json_out_str(o, model_owner_sid(m, r));
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
@@ -500,7 +480,7 @@ static json_t *du_json(const du_entry *e)
 }
 
 /* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
-static void volume_items(writer *w, vol_analysis *va)
+static void volume_items(writer *w, const vol_analysis *va)
 {
 	array_open(w, "hardlink_sets");
 	hardlinks_write(w, va);
@@ -510,8 +490,6 @@ static void volume_items(writer *w, vol_analysis *va)
 		emit(w, "reparse_point", reparse_json(va, &VEC_AT(&va->links, link_entry, i)));
 	array_close(w);
 	array_open(w, "anomalies");
-	anomaly_list_sort(&va->vol->anomalies);
-	anomaly_list_sort(&va->m.anomalies);
 	const anomaly_list *lists[2] = {&va->vol->anomalies, &va->m.anomalies};
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->items.count; i++) {
@@ -640,7 +618,7 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 	}
 	bool first = true;
 	for (size_t v = 0; v < a->nvols; v++) {
-		vol_analysis *va = &a->vols[v];
+		const vol_analysis *va = &a->vols[v];
 		if (!va->selected)
 			continue;
 		w.volume = -1;
