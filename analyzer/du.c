@@ -161,6 +161,7 @@ ntfs_status du_compute(vol_analysis *va, const char *path, int depth, ntfs_error
 	for (size_t i = 0; i < va->du.count; i++) {
 		du_entry *e = &VEC_AT(&va->du, du_entry, i);
 		e->path = paths_dir_alloc(&va->p, e->record);
+		e->path_truncated = paths_dir_truncated(&va->p, e->record);
 		if (!e->path || size_dir(va, &c, &s, e->record, e)) {
 			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory sizing directories");
 			goto out;

@@ -3,6 +3,7 @@
 #ifndef NTFSLINKS_DU_H
 #define NTFSLINKS_DU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ntfs_error.h"
@@ -10,7 +11,8 @@
 struct vol_analysis;
 
 typedef struct {
-	char *path;               /* the directory, volume-relative */
+	char *path;               /* the directory, volume-relative (cut at PATHS_MAX_UNITS) */
+	bool path_truncated;      /* the path was longer than PATHS_MAX_UNITS */
 	uint32_t record;
 	int depth;                /* 0 for the directory asked for */
 	uint64_t names;           /* file names beneath it (each hard link counts) */

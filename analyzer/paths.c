@@ -53,6 +53,22 @@ static void orphan_anomaly(model *m, const name_info *n, parent_status st, uint3
 	}
 }
 
+/* Sets units[] and keep[] of directory r, whose parent (if any) is settled already. */
+static void path_length(paths *p, uint32_t r)
+{
+	uint32_t dp = p->dir_parent[r], u = 0;
+	if (r != NTFS_ROOT_RECORD) {
+		const name_info *n = model_primary_name(p->m, r);
+		uint32_t above = dp == MODEL_NONE ? 0 : dp == PATHS_ORPHAN ? PATHS_ORPHAN_UNITS : p->units[dp];
+		u = above + 1 + (n ? n->units : 0);
+	}
+	p->units[r] = (uint16_t)(u > UINT16_MAX ? UINT16_MAX : u);
+	if (u <= PATHS_MAX_UNITS || dp == MODEL_NONE || dp == PATHS_ORPHAN)
+		p->keep[r] = r; /* a single component under the root or the orphan marker always fits */
+	else
+		p->keep[r] = p->keep[dp];
+}
+
 /* Resolves the validated parent of directory d and of every directory above it, iteratively. */
 static void resolve_dir(paths *p, uint32_t d)
 {
@@ -105,10 +121,17 @@ static void resolve_dir(paths *p, uint32_t d)
 		}
 		p->depth[r] = (uint16_t)here;
 		p->state[r] = ST_DONE;
+		path_length(p, r);
 	}
 }
 
-/* Checks every allocated name's parent once, so each orphan is reported once. */
+static uint32_t dir_units(const paths *p, uint32_t d);
+
+/*
+ * Checks every allocated name's parent once, so each orphan is reported once; and records where a
+ * path crosses PATHS_MAX_UNITS: at the name whose directory's path still fits (one anomaly per cut,
+ * not one per path beneath it).
+ */
 static void report_orphans(paths *p)
 {
 	model *m = p->m;
@@ -118,8 +141,16 @@ static void report_orphans(paths *p)
 		if (n->owner == MODEL_NONE || n->owner == NTFS_ROOT_RECORD)
 			continue;
 		parent_status st = paths_check_parent(m, n, &parent);
-		if (st != PARENT_OK)
+		if (st != PARENT_OK) {
 			orphan_anomaly(m, n, st, parent);
+			continue;
+		}
+		uint32_t above = dir_units(p, parent);
+		if (above <= PATHS_MAX_UNITS && above + 1 + n->units > PATHS_MAX_UNITS)
+			anomaly_add(&m->anomalies, "path_truncated", n->owner,
+				    "name in directory record %u at depth %u: its path is %u UTF-16 units, past Windows' limit "
+				    "of %d; it and every path beneath it are cut to the directories that fit",
+				    parent, p->depth[parent], above + 1 + n->units, PATHS_MAX_UNITS);
 	}
 }
 
@@ -130,9 +161,11 @@ ntfs_status paths_build(paths *p, model *m, ntfs_error *err)
 	p->m = m;
 	p->dir_parent = malloc(n * sizeof(uint32_t));
 	p->depth = calloc(n, sizeof(uint16_t));
+	p->units = calloc(n, sizeof(uint16_t));
+	p->keep = malloc(n * sizeof(uint32_t));
 	p->state = calloc(n, 1);
 	p->stack = malloc((PATHS_MAX_DEPTH + 2) * sizeof(uint32_t));
-	if (!p->dir_parent || !p->depth || !p->state || !p->stack) {
+	if (!p->dir_parent || !p->depth || !p->units || !p->keep || !p->state || !p->stack) {
 		paths_free(p);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the paths of %llu records",
 				      (unsigned long long)m->count);
@@ -148,6 +181,8 @@ void paths_free(paths *p)
 {
 	free(p->dir_parent);
 	free(p->depth);
+	free(p->units);
+	free(p->keep);
 	free(p->state);
 	free(p->stack);
 	memset(p, 0, sizeof(*p));
@@ -180,16 +215,73 @@ static bool in_chain(uint32_t d)
 	return d != MODEL_NONE && d != PATHS_ORPHAN && d != NTFS_ROOT_RECORD;
 }
 
-/* Fills dst (exactly len bytes) from its end: suffix, then each directory walking up. */
-static void fill_backwards(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *dst, size_t len)
+/*
+ * UTF-16 units of directory d's path as composed: 0 for the root, the marker for PATHS_ORPHAN, a
+ * record that is no resolved directory hangs under the marker; above PATHS_MAX_UNITS when cut.
+ */
+static uint32_t dir_units(const paths *p, uint32_t d)
+{
+	if (d == MODEL_NONE || d == NTFS_ROOT_RECORD)
+		return 0;
+	if (d == PATHS_ORPHAN)
+		return PATHS_ORPHAN_UNITS;
+	if (p->state[d] == ST_DONE)
+		return p->units[d];
+	const name_info *n = model_primary_name(p->m, d);
+	return PATHS_ORPHAN_UNITS + 1 + (n ? n->units : 0);
+}
+
+/* Where the path of directory d ends once cut to PATHS_MAX_UNITS: d itself when it fits. */
+static uint32_t keep_of(const paths *p, uint32_t d)
+{
+	if (!in_chain(d) || p->state[d] != ST_DONE || p->units[d] <= PATHS_MAX_UNITS)
+		return d;
+	return p->keep[d];
+}
+
+/* A path to compose: the directory it starts from (walking up) and the leaf name, if kept. */
+typedef struct {
+	uint32_t dir;
+	const char *leaf;
+	size_t leaf_len;          /* bytes */
+	bool truncated;
+} path_plan;
+
+/* Plans the path of leaf (NULL: the directory itself) in directory d, cut to PATHS_MAX_UNITS. */
+static path_plan plan(const paths *p, uint32_t d, const name_info *leaf)
+{
+	path_plan pl = {.dir = d, .leaf = NULL, .leaf_len = 0, .truncated = false};
+	uint32_t above = dir_units(p, d);
+	if (above > PATHS_MAX_UNITS) {
+		pl.dir = keep_of(p, d);
+		pl.truncated = true;
+	} else if (leaf && above + 1 + leaf->units > PATHS_MAX_UNITS) {
+		pl.truncated = true;
+	} else if (leaf) {
+		pl.leaf = model_name_str(p->m, leaf);
+		pl.leaf_len = leaf->len;
+	}
+	return pl;
+}
+
+/* The plan for name n: the root's own name is the root itself. */
+static path_plan plan_name(const paths *p, const name_info *n)
+{
+	if (n->owner == NTFS_ROOT_RECORD)
+		return plan(p, NTFS_ROOT_RECORD, NULL);
+	return plan(p, paths_name_dir(p, n), n);
+}
+
+/* Fills dst (exactly len bytes) from its end: the leaf, then each directory walking up. */
+static void fill_backwards(const paths *p, const path_plan *pl, char *dst, size_t len)
 {
 	size_t pos = len;
-	if (suffix) {
-		pos -= suffix_len;
-		memcpy(dst + pos, suffix, suffix_len);
+	if (pl->leaf) {
+		pos -= pl->leaf_len;
+		memcpy(dst + pos, pl->leaf, pl->leaf_len);
 		dst[--pos] = '\\';
 	}
-	uint32_t cur = d;
+	uint32_t cur = pl->dir;
 	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
 		const name_info *n = model_primary_name(p->m, cur);
 		size_t nl = n ? n->len : 0;
@@ -205,32 +297,32 @@ static void fill_backwards(const paths *p, uint32_t d, const char *suffix, size_
 }
 
 /*
- * Writes the path of directory d ("" for the root) followed by suffix, like snprintf. It walks up
- * twice (measure, then fill from the end) so it needs no scratch memory and is safe from any thread.
+ * Writes a planned path like snprintf. It walks up twice (measure, then fill from the end) so it
+ * needs no scratch memory and is safe from any thread; the plan bounds both walks by the cut.
  */
-static size_t compose(const paths *p, uint32_t d, const char *suffix, size_t suffix_len, char *buf, size_t cap)
+static size_t compose(const paths *p, const path_plan *pl, char *buf, size_t cap)
 {
 	size_t len = 0;
-	uint32_t cur = d;
+	uint32_t cur = pl->dir;
 	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
 		const name_info *n = model_primary_name(p->m, cur);
 		len += 1 + (n ? n->len : 0);
 	}
 	if (cur == PATHS_ORPHAN)
 		len += strlen(PATHS_ORPHAN_DIR);
-	if (suffix)
-		len += 1 + suffix_len;
+	if (pl->leaf)
+		len += 1 + pl->leaf_len;
 	else if (len == 0)
 		len = 1; /* the root itself: "\" */
 	if (cap == 0)
 		return len;
 	if (len < cap) {
-		fill_backwards(p, d, suffix, suffix_len, buf, len);
+		fill_backwards(p, pl, buf, len);
 		buf[len] = '\0';
-	} else { /* too long for buf: build it whole, keep the head (rare: only absurdly deep trees) */
+	} else { /* too long for buf: build it (at most PATHS_MAX_BYTES), keep the head */
 		char *tmp = malloc(len);
 		if (tmp)
-			fill_backwards(p, d, suffix, suffix_len, tmp, len);
+			fill_backwards(p, pl, tmp, len);
 		memcpy(buf, tmp ? tmp : "", tmp ? cap - 1 : 1);
 		buf[cap - 1] = '\0';
 		free(tmp);
@@ -240,14 +332,33 @@ static size_t compose(const paths *p, uint32_t d, const char *suffix, size_t suf
 
 size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap)
 {
-	if (n->owner == NTFS_ROOT_RECORD)
-		return compose(p, NTFS_ROOT_RECORD, NULL, 0, buf, cap);
-	return compose(p, paths_name_dir(p, n), model_name_str(p->m, n), n->len, buf, cap);
+	path_plan pl = plan_name(p, n);
+	return compose(p, &pl, buf, cap);
 }
 
 size_t paths_dir(const paths *p, uint32_t d, char *buf, size_t cap)
 {
-	return compose(p, d, NULL, 0, buf, cap);
+	path_plan pl = plan(p, d, NULL);
+	return compose(p, &pl, buf, cap);
+}
+
+bool paths_name_truncated(const paths *p, const name_info *n)
+{
+	return plan_name(p, n).truncated;
+}
+
+bool paths_dir_truncated(const paths *p, uint32_t d)
+{
+	return plan(p, d, NULL).truncated;
+}
+
+size_t paths_name_units(const paths *p, const name_info *n)
+{
+	path_plan pl = plan_name(p, n);
+	size_t u = dir_units(p, pl.dir);
+	if (pl.leaf)
+		u += 1 + (size_t)n->units;
+	return u ? u : 1;
 }
 
 /* Runs a composer twice: once to measure, once into an exact allocation. */

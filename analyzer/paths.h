@@ -3,6 +3,7 @@
 #ifndef NTFSLINKS_PATHS_H
 #define NTFSLINKS_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,16 @@
 #define PATHS_ORPHAN (MODEL_NONE - 1)   /* the name hangs under \$OrphanFiles */
 #define PATHS_MAX_DEPTH 16384           /* deeper than any real NTFS path (32767 characters) */
 #define PATHS_ORPHAN_DIR "\\$OrphanFiles"
+#define PATHS_ORPHAN_UNITS 13           /* UTF-16 units of PATHS_ORPHAN_DIR */
+
+/*
+ * Windows' own limit on a path, in UTF-16 code units (\\?\ paths included). A longer path is cut to
+ * the whole components from the root that fit (the name is marked path_truncated, and the record
+ * where the path crosses the limit gets a path_truncated anomaly). Every walk that builds a path
+ * (writers, link resolution) stops at this limit, so no path costs more than it.
+ */
+#define PATHS_MAX_UNITS 32767
+#define PATHS_MAX_BYTES (6 * PATHS_MAX_UNITS) /* UTF-8 bytes of the longest path: at most 6 per unit (\uXXXX escapes) */
 
 typedef enum {
 	PARENT_OK = 0,
@@ -24,6 +35,10 @@ typedef struct {
 	model *m;
 	uint32_t *dir_parent;     /* per record: validated parent directory, PATHS_ORPHAN, or MODEL_NONE for the root */
 	uint16_t *depth;
+	uint16_t *units;          /* per directory: UTF-16 units of its full path (0 for the root),
+				   * saturating: above PATHS_MAX_UNITS means cut */
+	uint32_t *keep;           /* per directory: the deepest directory on its chain (itself included)
+				   * whose path fits PATHS_MAX_UNITS: where a cut path ends */
 	uint8_t *state;
 	uint32_t *stack;          /* scratch for walks (PATHS_MAX_DEPTH + 1 entries) */
 } paths;
@@ -43,11 +58,25 @@ uint32_t paths_name_dir(const paths *p, const name_info *n);
 /* The directory above directory d in its path: a record, PATHS_ORPHAN, or MODEL_NONE above the root. */
 uint32_t paths_dir_parent(const paths *p, uint32_t d);
 
-/* Writes the full path of name n ("\dir\file") into buf like snprintf; returns the length needed. */
+/*
+ * Writes the full path of name n ("\dir\file") into buf like snprintf; returns the length needed,
+ * at most PATHS_MAX_BYTES: a path over PATHS_MAX_UNITS is cut (see paths_name_truncated).
+ * Paths are composed from the parent chain with no scratch memory and no write to p: the tables
+ * are read-only after paths_build, so any number of threads may compose paths at once.
+ */
 size_t paths_name(const paths *p, const name_info *n, char *buf, size_t cap);
 
-/* Writes the path of directory record d ("\" for the root) into buf like snprintf. */
+/* Writes the path of directory record d ("\" for the root) into buf like snprintf, cut the same way. */
 size_t paths_dir(const paths *p, uint32_t d, char *buf, size_t cap);
+
+/* True when the path of name n is longer than PATHS_MAX_UNITS, so paths_name gives it cut. */
+bool paths_name_truncated(const paths *p, const name_info *n);
+
+/* True when the path of directory d is longer than PATHS_MAX_UNITS. */
+bool paths_dir_truncated(const paths *p, uint32_t d);
+
+/* UTF-16 units of the path paths_name writes for n (after the cut): a cheap size estimate. */
+size_t paths_name_units(const paths *p, const name_info *n);
 
 /* Path of name n in a fresh malloc'd string (NULL when memory runs out). */
 char *paths_name_alloc(const paths *p, const name_info *n);

@@ -146,6 +146,8 @@ static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const na
 	size_t len = paths_name(&va->p, n, path, cap);
 	json_out_const(o, "{\"path\":");
 	json_out_strn(o, path, len < cap ? len : cap - 1);
+	if (paths_name_truncated(&va->p, n))
+		json_out_const(o, ",\"path_truncated\":true");
 	json_out_const(o, ",\"parent_record\":");
 	json_out_u64(o, ntfs_ref_record(n->parent_ref));
 	json_out_const(o, ",\"parent_sequence\":");
@@ -211,10 +213,11 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 	item_end(w, "hardlink_set");
 }
 
-#define PATH_BUF (PATHS_MAX_DEPTH * 2 + 600) /* paths_name truncates beyond; real paths are far shorter */
+#define PATH_BUF (PATHS_MAX_BYTES + 1) /* the longest path paths_name writes: cut at PATHS_MAX_UNITS */
 #define MAX_WRITERS 16
 #define ROUND_MAX 16384           /* records per thread per round of the parallel writer */
 #define ROUND_MIN 64
+#define SHARE_BYTES (8u << 20)    /* estimated output per thread per round: long paths make rounds shorter */
 
 /* One writer thread's share of the hard-link sets, written to memory in record order. */
 typedef struct {
@@ -242,6 +245,28 @@ static void *sets_share_run(void *arg)
 	if (json_out_flush(sh->w.out))
 		sh->w.failed = true;
 	return NULL;
+}
+
+/*
+ * Where a share starting at record `from` ends: after `round` records, or sooner once the estimated
+ * output (3 bytes per path unit: paths are cut at PATHS_MAX_UNITS) reaches SHARE_BYTES, so the memory a
+ * round holds stays bounded however long the paths are. Estimates only move boundaries, never bytes.
+ */
+static uint64_t share_end(const vol_analysis *va, uint64_t from, uint64_t count, uint64_t round)
+{
+	const model *m = &va->m;
+	uint64_t end = count - from < round ? count : from + round;
+	size_t bytes = 0;
+	for (uint64_t r = from; r < end; r++) {
+		if (!links_is_hardlink_set(m, (uint32_t)r))
+			continue;
+		bytes += 512;
+		for (uint32_t k = 0; k < m->recs[r].name_count; k++)
+			bytes += 512 + 3 * paths_name_units(&va->p, model_record_name(m, (uint32_t)r, k));
+		if (bytes >= SHARE_BYTES)
+			return r + 1;
+	}
+	return end;
 }
 
 /* Runs one round: shares [0, nt) in parallel, then appends their texts in order. */
@@ -305,7 +330,7 @@ static void hardlinks_write(writer *w, const vol_analysis *va)
 		int used = 0;
 		for (; used < ready && at < count; used++) {
 			sh[used].from = at;
-			at = count - at < round ? count : at + round;
+			at = share_end(va, at, count, round);
 			sh[used].to = at;
 		}
 		sets_round(w, sh, used);
@@ -387,6 +412,8 @@ static json_t *reparse_json(const vol_analysis *va, const link_entry *le)
 	json_object_set_new(o, "record", json_integer(le->record));
 	json_object_set_new(o, "sequence", json_integer(le->sequence));
 	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(&va->m, le->name)) : json_null());
+	if (le->name != MODEL_NONE && paths_name_truncated(&va->p, model_name(&va->m, le->name)))
+		json_object_set_new(o, "path_truncated", json_true());
 	json_object_set_new(o, "allocated", json_boolean(le->allocated));
 	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
 	json_object_set_new(o, "tag", json_string(tag));
@@ -473,10 +500,13 @@ static json_t *volume_json(const vol_analysis *va)
 /* One directory of --du: the three sizes that answer "how big is it, really". */
 static json_t *du_json(const du_entry *e)
 {
-	return json_pack("{s:o,s:i,s:i,s:I,s:I,s:I,s:I,s:I}", "path", jstr(e->path), "record", (json_int_t)e->record,
-			 "depth", (json_int_t)e->depth, "names", (json_int_t)e->names, "files", (json_int_t)e->files,
-			 "names_bytes", (json_int_t)e->names_bytes, "records_bytes", (json_int_t)e->records_bytes,
-			 "shared_bytes", (json_int_t)e->shared_bytes);
+	json_t *o = json_pack("{s:o,s:i,s:i,s:I,s:I,s:I,s:I,s:I}", "path", jstr(e->path), "record", (json_int_t)e->record,
+			      "depth", (json_int_t)e->depth, "names", (json_int_t)e->names, "files", (json_int_t)e->files,
+			      "names_bytes", (json_int_t)e->names_bytes, "records_bytes", (json_int_t)e->records_bytes,
+			      "shared_bytes", (json_int_t)e->shared_bytes);
+	if (o && e->path_truncated)
+		json_object_set_new(o, "path_truncated", json_true());
+	return o;
 }
 
 /* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */

@@ -8,7 +8,8 @@ OUTDIR/manifest.jsonl, one JSON object per case:
   name, image (path relative to OUTDIR), args (extra options), exit (list of allowed statuses),
   checks (jq boolean expressions over the report that must hold when the exit status is 0),
   stderr (extended regex stderr must match), stderr_lines (exact number of stderr lines), skip (reason),
-  output_is_image (bool), timeout (s).
+  output_is_image (bool), timeout (s); for a report that is not JSON (bodyfile, text): report_lines
+  (exact line count), report_max_line and report_min_line (bounds on the longest line, in bytes).
 run.sh also checks that exit 0 goes with run.complete true and exit 3 (partial scan) with run.complete
 false and exactly one "warning: partial scan" line on stderr.
 Every offset is found by parsing the image (tests/hostile/ntfsedit.py), never hard-coded.
@@ -487,6 +488,61 @@ case("du_cloud_placeholders", cloud, [0],
       '[.volumes[0].directory_sizes[].path] == ["\\\\", "\\\\OneDrive", "\\\\OneDrive\\\\Docs"]',
       '[.volumes[0].reparse_points[] | [.path, .kind]] == [["\\\\OneDrive", "cloud"], ["\\\\OneDrive\\\\Docs", "cloud"], ["\\\\junc", "junction"]]'],
      args=["--du", "--du-depth", "3"], what="cloud-tagged directories with files, beside a junction with a file")
+
+# ---- issue 10 item 6: paths capped at Windows' limit of 32,767 UTF-16 units ----
+# Synthetic extracted $MFTs: directories nested `levels` deep, each name 255 units. A component is
+# 256 units with its backslash, so the path of the directory at depth 127 (32,512 units) is the last
+# that fits: the one at depth 128 (record 16 + 127) is where paths cross the limit, its path_truncated
+# anomaly the only one, and every path beneath it is cut to those 127 components (32,512 units).
+LONG = 255
+
+
+def deep_name(k):
+    return ("d%05d" % k) + "x" * (LONG - 6)
+
+
+def deep_mft(path, levels, set_every=0, pad_to=0):
+    """Writes the chain (records 16.. 16+levels-1); with set_every, a file with the two names "link1"
+    and "link2" in every set_every-th directory (records after the chain); zero records up to pad_to."""
+    recs = [E.make_record(n, 1024, 5, "$MFT" if n == 0 else "." if n == 5 else "$meta%d" % n, is_dir=(n == 5))
+            for n in range(16)]
+    recs += [E.make_record(16 + k, 1024, 5 if k == 0 else 15 + k, deep_name(k + 1)) for k in range(levels)]
+    if set_every:
+        for k in range(set_every, levels + 1, set_every):
+            n, d = len(recs), 15 + k
+            recs.append(E.make_record(n, 1024, d, "link1", is_dir=False,
+                                      extra=[(E.AT_FILE_NAME, E.file_name_value(d, "link2"))]))
+    recs += [bytes(1024)] * max(0, pad_to - len(recs))
+    data = b"".join(recs)
+    if not os.path.exists(path) or os.path.getsize(path) != len(data):
+        with open(path + ".tmp", "wb") as f:
+            f.write(data)
+        os.replace(path + ".tmp", path)
+
+
+CUT_UNITS = 127 * 256
+deep16 = os.path.join(CASES, "deep_dirs_16k.mft")
+deep_mft(deep16, 16000, set_every=32)
+# 500 sets, one in every 32nd directory (depth 32, 64, ... 16,000): the sets at depth 32, 64 and 96 fit,
+# the 497 from depth 128 on are cut (994 names)
+case("deep_dirs_16k", deep16, [0],
+     [COMPLETE, anomaly("path_truncated", 16 + 127),
+      '[.volumes[0].anomalies[] | select(.type == "path_truncated")] | length == 1',
+      '.volumes[0].hardlink_sets | length == 500',
+      '[.volumes[0].hardlink_sets[].names[] | select(.path_truncated)] | length == 994',
+      '[.volumes[0].hardlink_sets[].names[] | select(.path_truncated) | .path | length] | unique == [%d]' % CUT_UNITS,
+      '[.volumes[0].hardlink_sets[].names[] | select(.path_truncated | not) | .path | length] == '
+      '[32 * 256 + 6, 32 * 256 + 6, 64 * 256 + 6, 64 * 256 + 6, 96 * 256 + 6, 96 * 256 + 6]',
+      '.volumes[0].hardlink_sets[-1].names[0].path | startswith("\\\\%s\\\\%s\\\\")' % (deep_name(1), deep_name(2))],
+     timeout=120, what="16,000 nested directories with 255-unit names, a two-name file in every 32nd")
+
+deep1k = os.path.join(CASES, "deep_dirs_1000.mft")
+deep_mft(deep1k, 1000, pad_to=1024)  # a 1 MiB $MFT
+# two lines (the $FILE_NAME and the $STANDARD_INFORMATION one) for each of the 1,000 directories and the
+# 15 system files in the root; the longest line holds a cut path (127 components) and its columns
+case("deep_dirs_1000_bodyfile", deep1k, [0], [], args=["--format", "bodyfile"], timeout=120,
+     report_lines=2 * (1000 + 15), report_max_line=CUT_UNITS + 200, report_min_line=CUT_UNITS,
+     what="a 1 MiB $MFT with 1,000 nested directories with 255-unit names, as a bodyfile")
 
 # ---- the report over the image ----
 v = reparse_vol()

@@ -231,15 +231,28 @@ class Volume:
         raise KeyError("no free record")
 
 
+def file_name_value(parent, name, is_dir=False, parent_seq=1):
+    """The value of a $FILE_NAME attribute (POSIX namespace) naming `name` in record `parent`."""
+    nm = name.encode("utf-16-le")
+    fn = bytearray(66) + nm
+    struct.pack_into("<Q", fn, 0, (parent_seq << 48) | parent)
+    struct.pack_into("<I", fn, 56, 0x10000000 if is_dir else 0x20)
+    fn[64] = len(nm) // 2
+    fn[65] = 0  # POSIX
+    return bytes(fn)
+
+
 def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=1, extra=()):
     """A minimal valid FILE record (fixups applied) holding one $FILE_NAME (POSIX namespace), then the
-    resident attributes `extra` ([(type, value bytes)], in type order: $DATA, $REPARSE_POINT).
+    resident attributes `extra` ([(type, value bytes)], in type order: more $FILE_NAMEs (file_name_value,
+    counted in the link count), $DATA, $REPARSE_POINT).
     A $REPARSE_POINT sets FILE_ATTRIBUTE_REPARSE_POINT in $STANDARD_INFORMATION."""
     b = bytearray(size)
     usa_off, usa_count = 0x30, size // 512 + 1
     attrs = (usa_off + 2 * usa_count + 7) & ~7
     b[0:4] = b"FILE"
-    struct.pack_into("<HHQHHHH", b, 4, usa_off, usa_count, 0, sequence, 1, attrs, 1 | (2 if is_dir else 0))
+    links = 1 + sum(1 for t, _ in extra if t == AT_FILE_NAME)
+    struct.pack_into("<HHQHHHH", b, 4, usa_off, usa_count, 0, sequence, links, attrs, 1 | (2 if is_dir else 0))
     struct.pack_into("<IIQHHI", b, 24, 0, size, 0, 3, 0, number & 0xFFFFFFFF)
     # $STANDARD_INFORMATION, resident, 48 bytes
     off = attrs
@@ -248,12 +261,7 @@ def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=
     struct.pack_into("<IIBBHHHIHBB", b, off, AT_STANDARD_INFORMATION, 24 + 48, 0, 0, 0, 0, 0, 48, 24, 0, 0)
     b[off + 24:off + 72] = si
     off += 72
-    nm = name.encode("utf-16-le")
-    fn = bytearray(66) + nm
-    struct.pack_into("<Q", fn, 0, (parent_seq << 48) | parent)
-    struct.pack_into("<I", fn, 56, 0x10000000 if is_dir else 0x20)
-    fn[64] = len(nm) // 2
-    fn[65] = 0  # POSIX
+    fn = file_name_value(parent, name, is_dir, parent_seq)
     alen = (24 + len(fn) + 7) & ~7
     struct.pack_into("<IIBBHHHIHBB", b, off, AT_FILE_NAME, alen, 0, 0, 0, 0, 1, len(fn), 24, 1, 0)
     b[off + 24:off + 24 + len(fn)] = fn

@@ -47,7 +47,17 @@ while IFS= read -r line; do
 			problems+=("exit $status, expected $(jq -c .exit <<<"$line")") ;;
 		esac
 	fi
-	if { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; } && [ "$out" != "$image" ]; then
+	text_report=$(jq -r 'if .report_lines != null then "yes" else "" end' <<<"$line")
+	if [ "$status" -eq 0 ] && [ -n "$text_report" ]; then
+		# a report that is not JSON (bodyfile, text): its line count and the longest line, in bytes
+		read -r lines longest < <(LC_ALL=C awk '{ if (length($0) > hi) hi = length($0) } END { print NR, hi + 0 }' "$out")
+		want=$(jq -r .report_lines <<<"$line")
+		[ "$lines" = "$want" ] || problems+=("report has $lines lines, expected $want")
+		want=$(jq -r '.report_max_line // empty' <<<"$line")
+		[ -z "$want" ] || [ "$longest" -le "$want" ] || problems+=("a report line is $longest bytes, expected at most $want")
+		want=$(jq -r '.report_min_line // empty' <<<"$line")
+		[ -z "$want" ] || [ "$longest" -ge "$want" ] || problems+=("the longest report line is $longest bytes, expected at least $want")
+	elif { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; } && [ "$out" != "$image" ]; then
 		# the exit status and the report agree: 0 complete, 3 partial with one warning line (even under -q)
 		want=true
 		[ "$status" -eq 3 ] && want=false

@@ -132,3 +132,57 @@ Test(paths, chain_100000_deep_is_cut_not_fatal, .timeout = 20)
 	paths_free(&p);
 	mb_free(&m);
 }
+
+Test(paths, cut_at_windows_limit_of_32767_units)
+{
+	const uint32_t levels = 200, first = 16, file = first + levels;
+	char long_name[256];
+	memset(long_name, 'n', 255);
+	long_name[255] = '\0';
+	model m;
+	paths p;
+	model_new(&m, file + 1);
+	rec(&m, 5, true, true, 5);
+	name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	for (uint32_t i = 0; i < levels; i++) { /* 256 units a level: depth 127 is 32,512, depth 128 too long */
+		rec(&m, first + i, true, true, 1);
+		name(&m, first + i, long_name, i == 0 ? 5 : first + i - 1, i == 0 ? 5 : 1, NTFS_NS_WIN32);
+	}
+	rec(&m, file, false, true, 1);
+	name(&m, file, "f.txt", first + 126, 1, NTFS_NS_WIN32); /* fits: 32,512 + 6 */
+	name(&m, file, "g.txt", first + levels - 1, 1, NTFS_NS_WIN32); /* under the cut */
+	cr_assert_eq(model_merge(&m, NULL), NTFS_OK);
+	cr_assert_eq(paths_build(&p, &m, NULL), NTFS_OK);
+
+	const name_info *f = model_record_name(&m, file, 0), *g = model_record_name(&m, file, 1);
+	char *fp = paths_name_alloc(&p, f), *gp = paths_name_alloc(&p, g);
+	cr_assert_eq(strlen(fp), 127u * 256 + 6);
+	cr_assert_str_eq(fp + 127 * 256, "\\f.txt");
+	cr_assert_not(paths_name_truncated(&p, f));
+	cr_assert_eq(paths_name_units(&p, f), 127u * 256 + 6);
+	cr_assert_eq(strlen(gp), 127u * 256, "cut path of %zu bytes", strlen(gp));
+	cr_assert(paths_name_truncated(&p, g));
+	cr_assert_eq(paths_name_units(&p, g), 127u * 256);
+	cr_assert_eq(strncmp(gp, fp, 127 * 256), 0, "the cut keeps the components from the root");
+
+	cr_assert_not(paths_dir_truncated(&p, first + 126));
+	cr_assert(paths_dir_truncated(&p, first + 127));
+	char *d = paths_dir_alloc(&p, first + levels - 1);
+	cr_assert_str_eq(d, gp);
+	char small[64];
+	cr_assert_eq(paths_dir(&p, first + levels - 1, small, sizeof(small)), 127u * 256, "snprintf-like length");
+	cr_assert_eq(strlen(small), sizeof(small) - 1);
+
+	/* one anomaly, on the directory where paths cross the limit */
+	cr_assert_eq(count(&m, "path_truncated"), 1);
+	for (size_t i = 0; i < m.anomalies.items.count; i++) {
+		const anomaly *an = &VEC_AT(&m.anomalies.items, anomaly, i);
+		if (!strcmp(an->type, "path_truncated"))
+			cr_assert_eq(an->record, first + 127);
+	}
+	free(fp);
+	free(gp);
+	free(d);
+	paths_free(&p);
+	model_free(&m);
+}
