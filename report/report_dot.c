@@ -32,12 +32,19 @@
 /* Writes the bytes of s as part of a DOT identifier: alphanumerics kept, anything else as _XX. */
 static void dot_put_id_part(FILE *f, const char *s)
 {
-	for (; *s; s++) {
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+	for (;; s++) { /* runs of letters and digits in one fwrite: long paths cost no call per byte */
 		unsigned char c = (unsigned char)*s;
 		if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-			putc(c, f);
-		else
-			fprintf(f, "_%02X", c);
+			continue;
+		if (s > run)
+			fwrite(run, 1, (size_t)(s - run), f);
+		if (!c)
+			return;
+		char esc[3] = {'_', hex[c >> 4], hex[c & 15]};
+		fwrite(esc, 1, 3, f);
+		run = s + 1;
 	}
 }
 
@@ -58,6 +65,13 @@ static void dot_put_label_text(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
+		const unsigned char *run = p; /* plain printable ASCII, written in one call */
+		while (*p >= 0x20 && *p < 0x7F && *p != '\\' && *p != '"')
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (!*p)
+			break;
 		int n = dot_utf8_len(p);
 		if (n == 0) {
 			fprintf(f, "\\\\x%02X", *p++);

@@ -141,16 +141,16 @@ Test(paths, cut_at_windows_limit_of_32767_units)
 	long_name[255] = '\0';
 	model m;
 	paths p;
-	model_new(&m, file + 1);
-	rec(&m, 5, true, true, 5);
-	name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_init(&m, file + 1);
+	mb_record(&m, 5, true, true, 5);
+	mb_name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
 	for (uint32_t i = 0; i < levels; i++) { /* 256 units a level: depth 127 is 32,512, depth 128 too long */
-		rec(&m, first + i, true, true, 1);
-		name(&m, first + i, long_name, i == 0 ? 5 : first + i - 1, i == 0 ? 5 : 1, NTFS_NS_WIN32);
+		mb_record(&m, first + i, true, true, 1);
+		mb_name(&m, first + i, long_name, i == 0 ? 5 : first + i - 1, i == 0 ? 5 : 1, NTFS_NS_WIN32);
 	}
-	rec(&m, file, false, true, 1);
-	name(&m, file, "f.txt", first + 126, 1, NTFS_NS_WIN32); /* fits: 32,512 + 6 */
-	name(&m, file, "g.txt", first + levels - 1, 1, NTFS_NS_WIN32); /* under the cut */
+	mb_record(&m, file, false, true, 1);
+	mb_name(&m, file, "f.txt", first + 126, 1, NTFS_NS_WIN32); /* fits: 32,512 + 6 */
+	mb_name(&m, file, "g.txt", first + levels - 1, 1, NTFS_NS_WIN32); /* under the cut */
 	cr_assert_eq(model_merge(&m, NULL), NTFS_OK);
 	cr_assert_eq(paths_build(&p, &m, NULL), NTFS_OK);
 
@@ -184,5 +184,5 @@ Test(paths, cut_at_windows_limit_of_32767_units)
 	free(gp);
 	free(d);
 	paths_free(&p);
-	model_free(&m);
+	mb_free(&m);
 }
