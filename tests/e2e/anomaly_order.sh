@@ -34,6 +34,7 @@ done
 while IFS= read -r line; do
 	[ -n "$(jq -r '.skip // empty' <<<"$line")" ] && continue
 	[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && continue
+	[ -n "$(jq -r '.report_lines // empty' <<<"$line")" ] && continue # its report is not JSON (bodyfile, text)
 	images+=("$work/$(jq -r .image <<<"$line")|$(jq -r '.args | join(" ")' <<<"$line")")
 done <"$work/manifest.jsonl"
 for e in "${images[@]}"; do
