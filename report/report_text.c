@@ -225,8 +225,17 @@ static void print_du(FILE *f, const vol_analysis *va)
 	}
 }
 
+/* True when another volume was inferred to have va's letter too (two Windows installations, each C:). */
+static bool others_inferred(const analysis *a, const vol_analysis *va)
+{
+	for (size_t v = 0; v < a->nvols; v++)
+		if (&a->vols[v] != va && a->vols[v].scanned && a->vols[v].drive == va->drive && !a->vols[v].drive_given)
+			return true;
+	return false;
+}
+
 /* The volume header: where, what, how many. */
-static void print_volume(FILE *f, const vol_analysis *va, bool du)
+static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, bool du)
 {
 	char size[32];
 	human(va->part.length, size, sizeof(size));
@@ -236,7 +245,9 @@ static void print_volume(FILE *f, const vol_analysis *va, bool du)
 		return;
 	}
 	const volume *vol = va->vol;
-	if (va->drive)
+	if (va->drive && !va->drive_given && others_inferred(a, va))
+		fprintf(f, ", drive %c: (inferred per volume: more than one holds \\Windows\\System32)", va->drive);
+	else if (va->drive)
 		fprintf(f, ", drive %c: (%s)", va->drive, va->drive_given ? "--drive" : "inferred");
 	fputs("\n ", f);
 	if (vol->has_version)
@@ -279,7 +290,7 @@ ntfs_status report_text(const analysis *a, const report_config *rc, FILE *f, ntf
 			e->acquisition_date ? e->acquisition_date : "-");
 	for (size_t v = 0; v < a->nvols; v++)
 		if (a->vols[v].selected)
-			print_volume(f, &a->vols[v], a->config.du);
+			print_volume(f, a, &a->vols[v], a->config.du);
 	if (a->partial)
 		fputs("\nThe scan is PARTIAL: some volumes or records could not be read (see the anomalies).\n", f);
 	if (fflush(f) || ferror(f))

@@ -98,6 +98,14 @@ def check_reparse(rv, ev, where, form):
                 fail(f"{w}: target path {rt.get('path')!r}, expected {et['path']!r}")
             if et.get("reason_mentions_deleted") and "deleted" not in (rt.get("reason") or ""):
                 fail(f"{w}: target reason does not mention the deleted record: {rt.get('reason')!r}")
+            for key in ("form", "volume", "shadow_copy", "deleted_path"):
+                if key in et and rt.get(key) != et[key]:
+                    fail(f"{w}: target {key} {rt.get(key)!r}, expected {et[key]!r}")
+            if "deleted_path" in et and not isinstance(rt.get("deleted_record"), int):
+                fail(f"{w}: stale target without deleted_record")
+            for text in et.get("reason_mentions", []):
+                if text not in (rt.get("reason") or ""):
+                    fail(f"{w}: target reason {rt.get('reason')!r} does not mention {text!r}")
             if rt.get("status") == "ok" and not isinstance(rt.get("record"), int):
                 fail(f"{w}: resolved target without a record")
     extra = set(got) - {e["path"] for e in want}
@@ -140,6 +148,13 @@ def check(report_path, expect_path, form):
             fail(f"{where}: cluster_size {ntfs.get('cluster_size')}, expected {ev['cluster_size']}")
         if form != "mft" and ev.get("label") and ntfs.get("label") != ev["label"]:
             fail(f"{where}: label {ntfs.get('label')!r}, expected {ev['label']!r}")
+        for key in ("drive_letter_source",):
+            if key in ev and rv.get(key) != ev[key]:
+                fail(f"{where}: {key} {rv.get(key)!r}, expected {ev[key]!r}")
+        if form != "mft" and "drive_letter" in ev and not expect.get("options") and rv.get("drive_letter") != ev["drive_letter"]:
+            fail(f"{where}: drive_letter {rv.get('drive_letter')!r}, expected {ev['drive_letter']!r}")
+        if "stale_links" in ev and rv.get("stats", {}).get("stale_links") != ev["stale_links"]:
+            fail(f"{where}: stats.stale_links {rv.get('stats', {}).get('stale_links')!r}, expected {ev['stale_links']!r}")
         check_hardlinks(rv, ev, where)
         check_reparse(rv, ev, where, form)
         check_anomalies(rv, ev, where)

@@ -123,6 +123,20 @@ def check_volume_fls(label, image, vol, full):
             fail("%s: deleted name %s is listed as allocated by fls" % (label, n))
     if vol.get("deleted_names") and not dmiss:
         ok("%s: all %d deleted names listed as deleted" % (label, len(vol["deleted_names"])))
+    # a stale target's deleted_path is a deleted entry that fls lists, and every part of the target
+    # path beyond it is not listed at all (so it is the deepest deleted record that held the path)
+    for r in vol.get("reparse_points", []):
+        t = r.get("target") or {}
+        dp = t.get("deleted_path")
+        if not dp:
+            continue
+        if fwd(dp) not in deleted or fwd(dp) in alloc:
+            fail("%s: %s: deleted_path %s is not a deleted entry for fls" % (label, r["path"], dp))
+        deeper = [q for q in deleted if q.startswith(fwd(dp) + "/") and fwd(t["path"]).startswith(q)]
+        if deeper:
+            fail("%s: %s: fls lists deeper deleted entries %s than deleted_path %s" % (label, r["path"], deeper, dp))
+        if not deeper and fwd(dp) in deleted:
+            ok("%s: %s: deepest deleted entry on its target path is %s" % (label, r["path"], dp))
     # hard-link sets: every path present, one record per set, distinct records
     set_records = {}
     for s in vol.get("hardlink_sets", []):
