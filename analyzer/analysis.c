@@ -95,6 +95,8 @@ static ntfs_status index_and_paths(vol_analysis *va, bool parallel, ntfs_error *
 		*err = job.e;
 		st = job.st;
 	}
+	if (st == NTFS_OK) /* after the join: the model's anomalies are written by one thread at a time */
+		anomaly_list_move(&va->m.anomalies, &va->p.anomalies);
 	return st;
 }
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One run over one image: its volumes, each scanned into a model, with links decoded and resolved. */
+/*
+ * One run over one image: its volumes, each scanned into a model, with links decoded and resolved.
+ * Threads: analysis_run runs its passes in order, each joining the threads it starts (the scan's
+ * workers; the paths beside the name index); it returns a finished analysis that is read-only.
+ */
 #ifndef NTFSLINKS_ANALYSIS_H
 #define NTFSLINKS_ANALYSIS_H
 

@@ -56,6 +56,16 @@ void anomaly_list_sort(anomaly_list *l)
 		qsort(l->items.data, l->items.count, sizeof(anomaly), anomaly_cmp);
 }
 
+void anomaly_list_move(anomaly_list *dst, anomaly_list *src)
+{
+	for (size_t i = 0; i < src->items.count; i++) {
+		const anomaly *an = &VEC_AT(&src->items, anomaly, i);
+		anomaly_add(dst, an->type, an->record, "%s", anomaly_detail(src, an));
+	}
+	anomaly_list_free(src);
+	anomaly_list_init(src);
+}
+
 void anomaly_list_free(anomaly_list *l)
 {
 	vec_free(&l->items);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Anomalies: everything odd the scan met, each tied to the record (or offset) that shows it. */
+/*
+ * Anomalies: everything odd the scan met, each tied to the record (or offset) that shows it.
+ * Threads: a list is written by one thread at a time with no reader (each pass that runs beside another
+ * keeps its own list, merged after the join with anomaly_list_move); a finished list is read-only.
+ */
 #ifndef NTFSLINKS_ANOMALY_H
 #define NTFSLINKS_ANOMALY_H
 
@@ -39,6 +43,9 @@ static inline size_t anomaly_count(const anomaly_list *l)
 
 /* Sorts by record number (volume-wide anomalies first), keeping insertion order among equals. */
 void anomaly_list_sort(anomaly_list *l);
+
+/* Appends every anomaly of src to dst, in src's order, and empties src. */
+void anomaly_list_move(anomaly_list *dst, anomaly_list *src);
 
 /* Releases the list. */
 void anomaly_list_free(anomaly_list *l);

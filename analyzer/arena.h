@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Growable byte arenas and arrays: a million names cost a few large allocations, not a million small ones. */
+/*
+ * Growable byte arenas and arrays: a million names cost a few large allocations, not a million small ones.
+ * Threads: none of their own; an arena or vec is read by any number of threads, or written by one with no
+ * reader (a push or add may move the memory).
+ */
 #ifndef NTFSLINKS_ARENA_H
 #define NTFSLINKS_ARENA_H
 

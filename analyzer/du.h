@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Link-aware directory sizes: what Explorer shows, what the files really take, and what is shared. */
+/*
+ * Link-aware directory sizes: what Explorer shows, what the files really take, and what is shared.
+ * Threads: du_compute reads the model, paths and name index and writes only va->du; it runs after the
+ * other passes, alone. The entries are read-only afterwards.
+ */
 #ifndef NTFSLINKS_DU_H
 #define NTFSLINKS_DU_H
 

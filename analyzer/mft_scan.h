@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The MFT scan: $MFT read in large chunks, records parsed in parallel into the model's tables. */
+/*
+ * The MFT scan: $MFT read in large chunks, records parsed in parallel into the model's tables.
+ * Threads: mft_scan starts and joins its own workers; the caller must not touch the model meanwhile.
+ * The progress callback runs on the calling thread, between chunks.
+ */
 #ifndef NTFSLINKS_MFT_SCAN_H
 #define NTFSLINKS_MFT_SCAN_H
 

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The scanned volume in compact tables: one rec_info per MFT record, one name_info per $FILE_NAME. */
+/*
+ * The scanned volume in compact tables: one rec_info per MFT record, one name_info per $FILE_NAME.
+ * Threads: the scan's workers fill their own shares and one thread merges them (mft_scan); model_merge
+ * runs alone. After it the tables are read-only for the passes, which may read them side by side; only
+ * the owner step after the passes (links_settle_owners) writes to it again, alone.
+ */
 #ifndef NTFSLINKS_MODEL_H
 #define NTFSLINKS_MODEL_H
 

@@ -27,8 +27,9 @@ parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *p
 }
 
 /* Says why a name has no valid parent, as an anomaly of its record (allocated records only). */
-static void orphan_anomaly(model *m, const name_info *n, parent_status st, uint32_t parent)
+static void orphan_anomaly(paths *p, const name_info *n, parent_status st, uint32_t parent)
 {
+	const model *m = p->m;
 	if (!(m->recs[n->owner].flags & REC_IN_USE))
 		return;
 	const char *name = model_name_str(m, n);
@@ -36,15 +37,15 @@ static void orphan_anomaly(model *m, const name_info *n, parent_status st, uint3
 	unsigned ps = ntfs_ref_sequence(n->parent_ref);
 	switch (st) {
 	case PARENT_MISSING:
-		anomaly_add(&m->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is missing or unreadable",
+		anomaly_add(&p->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is missing or unreadable",
 			    name, pr);
 		break;
 	case PARENT_NOT_DIRECTORY:
-		anomaly_add(&m->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is not a directory", name,
+		anomaly_add(&p->anomalies, "orphan_name", n->owner, "name '%s': parent record %llu is not a directory", name,
 			    pr);
 		break;
 	case PARENT_REUSED:
-		anomaly_add(&m->anomalies, "sequence_mismatch", n->owner,
+		anomaly_add(&p->anomalies, "sequence_mismatch", n->owner,
 			    "name '%s': parent reference %llu-%u, but record %u has sequence %u (reused)", name, pr, ps,
 			    parent, m->recs[parent].sequence);
 		break;
@@ -72,7 +73,7 @@ static void path_length(paths *p, uint32_t r)
 /* Resolves the validated parent of directory d and of every directory above it, iteratively. */
 static void resolve_dir(paths *p, uint32_t d)
 {
-	model *m = p->m;
+	const model *m = p->m;
 	size_t top = 0;
 	uint32_t cur = d;
 	while (p->state[cur] != ST_DONE) {
@@ -95,7 +96,7 @@ static void resolve_dir(paths *p, uint32_t d)
 		}
 		if (p->state[parent] == ST_VISITING) {
 			if (m->recs[cur].flags & REC_IN_USE)
-				anomaly_add(&m->anomalies, "parent_cycle", cur,
+				anomaly_add(&p->anomalies, "parent_cycle", cur,
 					    "directory '%s': its parent chain leads back to itself through record %u",
 					    model_name_str(m, n), parent);
 			p->dir_parent[cur] = PATHS_ORPHAN;
@@ -114,7 +115,7 @@ static void resolve_dir(paths *p, uint32_t d)
 		uint32_t dp = p->dir_parent[r];
 		unsigned here = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : p->depth[dp] + 1u;
 		if (here > PATHS_MAX_DEPTH) {
-			anomaly_add(&m->anomalies, "path_too_deep", r,
+			anomaly_add(&p->anomalies, "path_too_deep", r,
 				    "parent chain deeper than %d directories; the path is cut here", PATHS_MAX_DEPTH);
 			p->dir_parent[r] = PATHS_ORPHAN;
 			here = 1;
@@ -134,7 +135,7 @@ static uint32_t dir_units(const paths *p, uint32_t d);
  */
 static void report_orphans(paths *p)
 {
-	model *m = p->m;
+	const model *m = p->m;
 	for (size_t i = 0; i < m->names.count; i++) {
 		const name_info *n = model_name(m, (uint32_t)i);
 		uint32_t parent;
@@ -142,23 +143,24 @@ static void report_orphans(paths *p)
 			continue;
 		parent_status st = paths_check_parent(m, n, &parent);
 		if (st != PARENT_OK) {
-			orphan_anomaly(m, n, st, parent);
+			orphan_anomaly(p, n, st, parent);
 			continue;
 		}
 		uint32_t above = dir_units(p, parent);
 		if (above <= PATHS_MAX_UNITS && above + 1 + n->units > PATHS_MAX_UNITS)
-			anomaly_add(&m->anomalies, "path_truncated", n->owner,
+			anomaly_add(&p->anomalies, "path_truncated", n->owner,
 				    "name in directory record %u at depth %u: its path is %u UTF-16 units, past Windows' limit "
 				    "of %d; it and every path beneath it are cut to the directories that fit",
 				    parent, p->depth[parent], above + 1 + n->units, PATHS_MAX_UNITS);
 	}
 }
 
-ntfs_status paths_build(paths *p, model *m, ntfs_error *err)
+ntfs_status paths_build(paths *p, const model *m, ntfs_error *err)
 {
 	size_t n = m->count ? m->count : 1;
 	memset(p, 0, sizeof(*p));
 	p->m = m;
+	anomaly_list_init(&p->anomalies);
 	p->dir_parent = malloc(n * sizeof(uint32_t));
 	p->depth = calloc(n, sizeof(uint16_t));
 	p->units = calloc(n, sizeof(uint16_t));
@@ -185,6 +187,7 @@ void paths_free(paths *p)
 	free(p->keep);
 	free(p->state);
 	free(p->stack);
+	anomaly_list_free(&p->anomalies);
 	memset(p, 0, sizeof(*p));
 }
 

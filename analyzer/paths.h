@@ -31,8 +31,13 @@ typedef enum {
 	PARENT_REUSED             /* sequence differs: the parent record now holds another file */
 } parent_status;
 
+/*
+ * Threads: paths_build only reads the model and writes its own tables and anomalies, so it may run beside
+ * other readers of the same model (the name index is built beside it); the caller merges p->anomalies
+ * into the model's after the join. Once built, every lookup only reads and may run from any thread.
+ */
 typedef struct {
-	model *m;
+	const model *m;
 	uint32_t *dir_parent;     /* per record: validated parent directory, PATHS_ORPHAN, or MODEL_NONE for the root */
 	uint16_t *depth;
 	uint16_t *units;          /* per directory: UTF-16 units of its full path (0 for the root),
@@ -41,13 +46,14 @@ typedef struct {
 				   * whose path fits PATHS_MAX_UNITS: where a cut path ends */
 	uint8_t *state;
 	uint32_t *stack;          /* scratch for walks (PATHS_MAX_DEPTH + 1 entries) */
+	anomaly_list anomalies;   /* orphans, cycles, sequence mismatches, chains too deep, cut paths: found while building */
 } paths;
 
 /* Checks name n's parent reference against the parent record's state and sequence number. */
 parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *parent);
 
-/* Resolves the parent chain of every directory and records orphan, cycle and sequence anomalies. */
-ntfs_status paths_build(paths *p, model *m, ntfs_error *err);
+/* Resolves the parent chain of every directory and records orphan, cycle and sequence anomalies in p->anomalies. */
+ntfs_status paths_build(paths *p, const model *m, ntfs_error *err);
 
 /* Releases the tables. */
 void paths_free(paths *p);

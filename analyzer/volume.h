@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One NTFS volume inside an image: boot sector, $MFT's runlist, record reads, $UpCase, $Secure, label. */
+/*
+ * One NTFS volume inside an image: boot sector, $MFT's runlist, record reads, $UpCase, $Secure, label.
+ * Threads: opening runs alone (following $MFT's own attribute list borrows vol->mft_runs for a moment).
+ * Once open, the volume is read-only: every read and lookup below may run from several threads at once
+ * (positional image reads; E01 and split raw serialize behind the image's lock).
+ */
 #ifndef NTFSLINKS_VOLUME_H
 #define NTFSLINKS_VOLUME_H
 

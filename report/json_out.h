@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A small buffered JSON emitter for the report's hot items (names, sets): jansson builds and frees a
- * DOM per object, which cost more than the whole MFT scan on a 100,000-record volume. */
+ * DOM per object, which cost more than the whole MFT scan on a 100,000-record volume.
+ * Threads: one json_out per thread (the parallel writers each have their own, over their own FILE). */
 #ifndef NTFSLINKS_JSON_OUT_H
 #define NTFSLINKS_JSON_OUT_H
 

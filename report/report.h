@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The report: one JSON document, or NDJSON (one object per line), streamed item by item; and the other views. */
+/*
+ * The report: one JSON document, or NDJSON (one object per line), streamed item by item; and the other views.
+ * Threads: a writer only reads the finished analysis (no I/O on the image, nothing settled late), so writers
+ * may run at the same time over one analysis; the JSON writer runs rc->threads threads of its own for the
+ * hard-link sets, each writing to memory, joined in record order. One FILE per writer.
+ */
 #ifndef NTFSLINKS_REPORT_H
 #define NTFSLINKS_REPORT_H
 
