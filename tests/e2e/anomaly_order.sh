@@ -40,10 +40,10 @@ done <"$work/manifest.jsonl"
 for e in "${images[@]}"; do
 	image=${e%%|*} args=${e#*|}
 	# shellcheck disable=SC2086 # the manifest's arguments are words
-	timeout 60 "$ntfslinks" -q --threads 2 $args -o "$tmp/r.json" "$image" 2>/dev/null
+	timeout 60 "$ntfslinks" -q --threads 2 $args --format json -o "$tmp/r.json" "$image" 2>/dev/null
 	s1=$?
 	# shellcheck disable=SC2086
-	timeout 60 "$ntfslinks" -q --threads 2 --format text $args -o "$tmp/r.text" "$image" 2>/dev/null
+	timeout 60 "$ntfslinks" -q --threads 2 $args --format text -o "$tmp/r.text" "$image" 2>/dev/null
 	s2=$?
 	if [ "$s1" != "$s2" ]; then
 		echo "FAIL: $image $args: exit $s1 for json, $s2 for text"
