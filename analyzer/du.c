@@ -27,7 +27,7 @@ static int children_build(const vol_analysis *va, children *c)
 		for (size_t i = 0; i < n; i++) {
 			const name_info *ni = model_name(m, (uint32_t)i);
 			uint32_t d = name_index_parent(&va->ix, (uint32_t)i);
-			if (ni->ns == NTFS_NS_DOS || d >= m->count || !model_in_use(m, ni->owner))
+			if (!model_name_is_link(ni) || d >= m->count || !model_in_use(m, ni->owner))
 				continue;
 			if (pass == 0)
 				c->first[d + 2]++;

@@ -106,7 +106,7 @@ static ntfs_status group_names(model *m, ntfs_error *err)
 			continue;
 		rec_info *ri = &m->recs[ni->owner];
 		m->name_order[ri->name_first + ri->name_count++] = (uint32_t)i;
-		if (model_name(m, (uint32_t)i)->ns != NTFS_NS_DOS)
+		if (model_name_is_link(model_name(m, (uint32_t)i)))
 			ri->link_names++;
 	}
 	return NTFS_OK;
@@ -139,14 +139,23 @@ const char *model_owner_sid(const model *m, uint32_t r)
 	return ri->owner_sid != MODEL_NONE ? m->strings.data + ri->owner_sid : NULL;
 }
 
+const name_info *model_dos_alias(const model *m, uint32_t r, const name_info *n)
+{
+	if (n->ns != NTFS_NS_WIN32)
+		return NULL;
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
+		const name_info *d = model_record_name(m, r, k);
+		if (!model_name_is_link(d) && d->parent_ref == n->parent_ref)
+			return d;
+	}
+	return NULL;
+}
+
 const name_info *model_primary_name(const model *m, uint32_t r)
 {
-	const name_info *dos = NULL;
-	for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
-		const name_info *n = model_record_name(m, r, k);
-		if (n->ns != NTFS_NS_DOS)
-			return n;
-		dos = n;
-	}
-	return dos;
+	uint32_t k = 0;
+	const name_info *n = model_link_next(m, r, &k);
+	if (n || !m->recs[r].name_count)
+		return n;
+	return model_record_name(m, r, m->recs[r].name_count - 1); /* only DOS names: the last, as before */
 }

@@ -13,6 +13,7 @@
 
 #include "anomaly.h"
 #include "arena.h"
+#include "file_name.h"
 #include "volume.h"
 
 #define MODEL_NONE UINT32_MAX
@@ -120,6 +121,28 @@ static inline name_info *model_record_name(const model *m, uint32_t r, uint32_t 
 	return model_name(m, m->name_order[m->recs[r].name_first + k]);
 }
 
+/* True when name n is a link of its record: every name but a DOS 8.3 alias (which shares its Win32 name's). */
+static inline bool model_name_is_link(const name_info *n)
+{
+	return n->ns != NTFS_NS_DOS;
+}
+
+/*
+ * The next name of record r that is a link, from position *k on (start at 0); advances *k past it. NULL
+ * when there is none left. The names of a record that are links, in the model's order:
+ *   uint32_t k = 0;
+ *   for (const name_info *n; (n = model_link_next(m, r, &k));) ...
+ */
+static inline const name_info *model_link_next(const model *m, uint32_t r, uint32_t *k)
+{
+	while (*k < m->recs[r].name_count) {
+		const name_info *n = model_record_name(m, r, (*k)++);
+		if (model_name_is_link(n))
+			return n;
+	}
+	return NULL;
+}
+
 /* True when record r is a decoded base record that is in use. */
 static inline bool model_in_use(const model *m, uint64_t r)
 {
@@ -161,6 +184,9 @@ ntfs_status model_merge(model *m, ntfs_error *err);
  * NULL when unknown. Reads only memory.
  */
 const char *model_owner_sid(const model *m, uint32_t r);
+
+/* The DOS 8.3 alias of Win32 name n of record r: a DOS name of the same record in the same directory, or NULL. */
+const name_info *model_dos_alias(const model *m, uint32_t r, const name_info *n);
 
 /* The name of record r to use for its path: the first non-DOS name, or NULL when it has none. */
 const name_info *model_primary_name(const model *m, uint32_t r);

@@ -127,19 +127,6 @@ static json_t *jpath(const vol_analysis *va, const name_info *n)
 	return j;
 }
 
-/* The DOS 8.3 alias of a Win32 name: a DOS name of the same record in the same directory. */
-static const name_info *dos_alias(const model *m, uint32_t r, const name_info *n)
-{
-	if (n->ns != NTFS_NS_WIN32)
-		return NULL;
-	for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
-		const name_info *d = model_record_name(m, r, k);
-		if (d->ns == NTFS_NS_DOS && d->parent_ref == n->parent_ref)
-			return d;
-	}
-	return NULL;
-}
-
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
 static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const name_info *n, char *path, size_t cap)
 {
@@ -156,7 +143,7 @@ static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const na
 	json_out_strn(o, model_name_str(&va->m, n), n->len);
 	json_out_const(o, ",\"namespace\":");
 	json_out_str(o, ntfs_file_name_namespace_name(n->ns));
-	const name_info *dos = dos_alias(&va->m, r, n);
+	const name_info *dos = model_dos_alias(&va->m, r, n);
 	if (dos) {
 		json_out_const(o, ",\"dos_name\":");
 		json_out_strn(o, model_name_str(&va->m, dos), dos->len);
@@ -200,10 +187,8 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
-	for (uint32_t k = 0; k < ri->name_count; k++) {
-		const name_info *n = model_record_name(m, r, k);
-		if (n->ns == NTFS_NS_DOS)
-			continue;
+	uint32_t k = 0;
+	for (const name_info *n; (n = model_link_next(m, r, &k));) {
 		if (!first)
 			json_out_lit(o, ",");
 		first = false;

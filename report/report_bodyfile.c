@@ -151,10 +151,8 @@ static void body_line(body_writer *w, uint32_t r, const char *mode, bool fn_line
 /* True when record r has a name other than a DOS alias (then its DOS aliases get no lines). */
 static bool body_has_long_name(const model *m, uint32_t r)
 {
-	for (uint32_t k = 0; k < m->recs[r].name_count; k++)
-		if (model_record_name(m, r, k)->ns != NTFS_NS_DOS)
-			return true;
-	return false;
+	uint32_t k = 0;
+	return model_link_next(m, r, &k) != NULL;
 }
 
 /* The two lines of every listed name of base record r. */
@@ -170,7 +168,7 @@ static void body_record(body_writer *w, uint32_t r)
 	body_mode(ri, deleted, mode);
 	for (uint32_t k = 0; k < ri->name_count && !w->failed; k++) {
 		const name_info *n = model_record_name(m, r, k);
-		if (n->ns == NTFS_NS_DOS && long_name)
+		if (!model_name_is_link(n) && long_name)
 			continue;
 		if (r == NTFS_ROOT_RECORD && ntfs_ref_record(n->parent_ref) == NTFS_ROOT_RECORD)
 			continue; /* the root's "." names itself; fls lists what is below it */

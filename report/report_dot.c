@@ -205,10 +205,8 @@ static bool dot_hardlink_set(const vol_analysis *va, uint32_t r, FILE *f)
 	fprintf(f, "      label=\"record %u, %llu bytes, %u names\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; "
 		   "color=\"#7a9cc6\";\n",
 		r, (unsigned long long)ri->data_size, links_name_count(m, r));
-	for (uint32_t k = 0; k < ri->name_count; k++) {
-		const name_info *n = model_record_name(m, r, k);
-		if (n->ns == NTFS_NS_DOS)
-			continue;
+	uint32_t k = 0;
+	for (const name_info *n; (n = model_link_next(m, r, &k));) {
 		char *p = paths_name_alloc(&va->p, n);
 		if (!p)
 			return false;

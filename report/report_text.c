@@ -146,10 +146,8 @@ static void print_sets(FILE *f, const vol_analysis *va)
 		human(r[i].size, size, sizeof(size));
 		fprintf(f, "    %5u  %10s  %9u  ", r[i].names, size, r[i].record);
 		uint32_t shown = 0;
-		for (uint32_t k = 0; k < m->recs[r[i].record].name_count && shown < 5; k++) {
-			const name_info *ni = model_record_name(m, r[i].record, k);
-			if (ni->ns == 2 /* DOS alias */)
-				continue;
+		uint32_t k = 0;
+		for (const name_info *ni; shown < 5 && (ni = model_link_next(m, r[i].record, &k));) {
 			char *p = paths_name_alloc(&va->p, ni);
 			if (shown++)
 				fprintf(f, "%*s", PATH_INDENT, "");

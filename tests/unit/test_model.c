@@ -124,3 +124,60 @@ Test(model_merge, primary_name_skips_dos_aliases)
 	cr_assert_null(model_primary_name(&m, 32));
 	mb_free(&m);
 }
+
+Test(model_links, the_names_that_are_links_skip_dos_aliases_wherever_they_sit)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_dir(&m, 5, 5);
+	mb_file(&m, 30, 1);
+	mb_name(&m, 30, "PROGRA~1.TXT", 5, 5, NTFS_NS_DOS);
+	mb_name(&m, 30, "Program notes.txt", 5, 5, NTFS_NS_WIN32);
+	mb_name(&m, 30, "hard link.txt", 33, 1, NTFS_NS_POSIX);
+	mb_name(&m, 30, "BOTH.TXT", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_name(&m, 30, "HARDLI~1.TXT", 33, 1, NTFS_NS_DOS);
+	mb_file(&m, 31, 1);
+	mb_name(&m, 31, "ONLY~1", 5, 5, NTFS_NS_DOS);
+	cr_assert(mb_merge(&m));
+	const char *want[] = {"Program notes.txt", "hard link.txt", "BOTH.TXT"};
+	uint32_t k = 0, seen = 0;
+	for (const name_info *n; (n = model_link_next(&m, 30, &k));) {
+		cr_assert_lt(seen, 3);
+		cr_assert_eq(n->len, strlen(want[seen]));
+		cr_assert(!memcmp(model_name_str(&m, n), want[seen], n->len), "link %u", seen);
+		seen++;
+	}
+	cr_assert_eq(seen, 3);
+	cr_assert_eq(seen, m.recs[30].link_names, "the iterator and the model's count agree");
+	k = 0;
+	cr_assert_null(model_link_next(&m, 31, &k), "a record with only a DOS name has no link");
+	cr_assert_eq(m.recs[31].link_names, 0);
+	k = 0;
+	cr_assert_null(model_link_next(&m, 32, &k), "nor has an empty record");
+	mb_free(&m);
+}
+
+Test(model_links, a_win32_name_s_alias_is_the_dos_name_in_its_directory)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_file(&m, 30, 1);
+	mb_name(&m, 30, "HARDLI~1.TXT", 33, 1, NTFS_NS_DOS);  /* another directory's alias */
+	uint32_t w = mb_name_with_alias(&m, 30, "Long name.txt", "LONGNA~1.TXT", 5, 5);
+	mb_name(&m, 30, "posix", 5, 5, NTFS_NS_POSIX);
+	cr_assert(mb_merge(&m));
+	const name_info *win32 = NULL, *posix = NULL;
+	for (uint32_t k = 0; k < m.recs[30].name_count; k++) {
+		const name_info *n = model_record_name(&m, 30, k);
+		if (n == model_name(&m, w))
+			win32 = n;
+		if (n->ns == NTFS_NS_POSIX)
+			posix = n;
+	}
+	cr_assert_not_null(win32);
+	const name_info *alias = model_dos_alias(&m, 30, win32);
+	cr_assert_not_null(alias);
+	cr_assert(!memcmp(model_name_str(&m, alias), "LONGNA~1.TXT", 12));
+	cr_assert_null(model_dos_alias(&m, 30, posix), "only Win32 names have aliases");
+	mb_free(&m);
+}
