@@ -20,6 +20,12 @@
 #define FIXUP_STRIDE 512
 #define MAX_NAME_UTF8 (255 * 6 + 1)
 
+/* Records lost for one reason, first..first+n-1: one read_error anomaly, whatever the chunks and threads. */
+typedef struct {
+	uint64_t first, n;
+	ntfs_error e;
+} lost_range;
+
 /* One worker's share of a chunk and what it found there; merged in order after the chunk. */
 typedef struct {
 	model *m;
@@ -28,6 +34,8 @@ typedef struct {
 	uint64_t first;           /* first record of the chunk */
 	size_t from, to;          /* records [from, to) of the chunk are this worker's */
 	uint64_t lost;            /* records lost to read errors or a short image */
+	vec lost_ranges;          /* lost_range, in record order */
+	vec *scan_lost;           /* the whole scan's lost_range (shared; only merges touch it) */
 	vec names;                /* name_info with str relative to strings */
 	vec reparse;              /* reparse_raw with data relative to strings */
 	arena strings;
@@ -225,15 +233,55 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 }
 
-/* Marks records lost after a read error, so the report says what is missing. */
+/* Appends records first..first+n-1 lost for reason e to ranges, extending the last range when it continues it. */
+static bool lost_range_add(vec *ranges, uint64_t first, uint64_t n, const ntfs_error *e)
+{
+	lost_range *last = ranges->count ? &VEC_AT(ranges, lost_range, ranges->count - 1) : NULL;
+	if (last && last->first + last->n == first && !strcmp(last->e.reason, e->reason)) {
+		last->n += n;
+		return true;
+	}
+	lost_range *r = vec_push(ranges);
+	if (!r)
+		return false;
+	*r = (lost_range){.first = first, .n = n, .e = *e};
+	return true;
+}
+
+/* Marks records lost after a read error, so the report says what is missing (anomalies after the scan). */
 static void records_lost(worker *w, uint64_t first, size_t n, const ntfs_error *e)
 {
-	anomaly_add(&w->anomalies, "read_error", first, "records %llu-%llu unreadable: %s", (unsigned long long)first,
-		    (unsigned long long)(first + n - 1), e->reason);
+	if (!lost_range_add(&w->lost_ranges, first, n, e))
+		w->nomem = true;
 	w->lost += n;
 	for (size_t i = 0; i < n; i++) {
 		rec_info *ri = &w->m->recs[first + i];
 		ri->base = ri->reparse = ri->owner_sid = MODEL_NONE;
+	}
+}
+
+/*
+ * After a short read, records [from, to) (from is short) are settled one by one: each later record is read
+ * again alone into buf (its place in the block), parsed when whole, lost when a byte is missing. A
+ * fragmented $MFT can hold records after missing ones; exact per record, so the same for any blocks.
+ */
+static void short_tail(worker *w, uint64_t from, uint64_t to, uint8_t *buf)
+{
+	volume *vol = w->m->vol;
+	size_t rs = vol->record_size;
+	ntfs_error trunc;
+	ntfs_error_set(&trunc, NTFS_E_TRUNCATED, "the image ends before them");
+	records_lost(w, from, 1, &trunc);
+	for (uint64_t rec = from + 1; rec < to; rec++) {
+		uint8_t *b = buf + (size_t)(rec - from) * rs;
+		uint64_t short_records = 0;
+		ntfs_error e;
+		if (volume_read_records(vol, rec, 1, b, &short_records, &e) != NTFS_OK)
+			records_lost(w, rec, 1, &e);
+		else if (short_records)
+			records_lost(w, rec, 1, &trunc);
+		else
+			parse_record(w, (uint32_t)rec, b, rs);
 	}
 }
 
@@ -248,21 +296,24 @@ static void *worker_run(void *arg)
 			parse_record(w, (uint32_t)(w->first + i), w->chunk + i * rs, rs);
 		return NULL;
 	}
-	for (size_t i = w->from; i < w->to; i += per_block) {
-		size_t n = w->to - i < per_block ? w->to - i : per_block;
+	/* blocks lie on a grid of absolute record numbers (shares start on it too), so what one failed or
+	 * short read loses is the same for any number of threads */
+	for (size_t i = w->from, step; i < w->to; i += step) {
+		step = per_block - (size_t)((w->first + i) % per_block);
+		if (step > w->to - i)
+			step = w->to - i;
+		size_t n = step;
 		uint64_t rec = w->first + i, short_records = 0;
 		ntfs_error e;
 		if (volume_read_records(vol, rec, n, w->block, &short_records, &e) != NTFS_OK) {
 			records_lost(w, rec, n, &e);
 			continue;
 		}
-		if (short_records) {
-			ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image ends before them");
-			records_lost(w, rec + n - short_records, (size_t)short_records, &e);
-			n -= (size_t)short_records;
-		}
-		for (size_t j = 0; j < n; j++)
+		size_t good = n - (size_t)short_records;
+		for (size_t j = 0; j < good; j++)
 			parse_record(w, (uint32_t)(rec + j), w->block + j * rs, rs);
+		if (short_records)
+			short_tail(w, rec + good, rec + n, w->block + good * rs);
 	}
 	return NULL;
 }
@@ -299,6 +350,12 @@ static int worker_merge(model *m, worker *w)
 		anomaly *a = &VEC_AT(&w->anomalies.items, anomaly, i);
 		anomaly_add(&m->anomalies, a->type, a->record, "%s", anomaly_detail(&w->anomalies, a));
 	}
+	for (size_t i = 0; i < w->lost_ranges.count; i++) {
+		lost_range *r = &VEC_AT(&w->lost_ranges, lost_range, i);
+		if (!lost_range_add(w->scan_lost, r->first, r->n, &r->e))
+			w->nomem = true;
+	}
+	w->lost_ranges.count = 0;
 	w->names.count = w->reparse.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
@@ -313,16 +370,25 @@ static int thread_count(int requested)
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+/* Where worker t of nt starts in a chunk of n records from first: on the block grid of absolute records. */
+static size_t share_start(uint64_t first, size_t n, int t, int nt, size_t per_block)
+{
+	uint64_t at = first + n * (size_t)t / (size_t)nt;
+	at -= at % per_block;
+	return at <= first ? 0 : (size_t)(at - first);
+}
+
 /* Parses one chunk of records with all workers and merges their findings in record order. */
 static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, uint8_t *chunk)
 {
 	pthread_t tid[64];
 	bool started[64] = {false};
+	size_t per_block = BLOCK_BYTES / m->vol->record_size;
 	for (int t = 0; t < nt; t++) {
 		ws[t].chunk = chunk;
 		ws[t].first = first;
-		ws[t].from = n * (size_t)t / (size_t)nt;
-		ws[t].to = n * (size_t)(t + 1) / (size_t)nt;
+		ws[t].from = share_start(first, n, t, nt, per_block);
+		ws[t].to = t + 1 < nt ? share_start(first, n, t + 1, nt, per_block) : n;
 	}
 	for (int t = 1; t < nt; t++)
 		started[t] = pthread_create(&tid[t], NULL, worker_run, &ws[t]) == 0;
@@ -392,6 +458,17 @@ static void *chunk_read(void *arg)
 	return NULL;
 }
 
+/* A chunk that came back short: records [from, n) of it read again by one worker, block by block, and merged. */
+static int read_tail(model *m, worker *w, uint64_t first, size_t from, size_t n)
+{
+	w->chunk = NULL;
+	w->first = first;
+	w->from = from;
+	w->to = n;
+	worker_run(w);
+	return worker_merge(m, w);
+}
+
 /*
  * Images whose reads are serialized (E01 decompression, TSK's split raw): one thread reads ahead,
  * in order, while the workers parse the previous chunk; several readers would only take turns.
@@ -424,11 +501,11 @@ static ntfs_status scan_sequential(model *m, worker *ws, int nt, size_t per_chun
 			records_lost(&ws[0], cur->first, cur->n, &cur->e);
 			good = 0;
 		} else if (cur->short_records) {
-			ntfs_error_set(&cur->e, NTFS_E_TRUNCATED, "the image ends before them");
-			records_lost(&ws[0], done - cur->short_records, (size_t)cur->short_records, &cur->e);
 			good -= (size_t)cur->short_records;
 		}
 		int r = parse_chunk(m, ws, nt, cur->first, good, cur->buf);
+		if (!r && good < cur->n && cur->st == NTFS_OK)
+			r = read_tail(m, &ws[0], cur->first, good, cur->n);
 		if (have_next) {
 			if (threaded)
 				pthread_join(reader, NULL);
@@ -446,6 +523,16 @@ out:
 	free(io[0].buf);
 	free(io[1].buf);
 	return st;
+}
+
+/* One read_error anomaly per contiguous range of records lost for one reason, naming its first and last record. */
+static void lost_anomalies(model *m, const vec *ranges)
+{
+	for (size_t i = 0; i < ranges->count; i++) {
+		const lost_range *r = &VEC_AT(ranges, lost_range, i);
+		anomaly_add(&m->anomalies, "read_error", r->first, "records %llu-%llu unreadable: %s",
+			    (unsigned long long)r->first, (unsigned long long)(r->first + r->n - 1), r->e.reason);
+	}
 }
 
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
@@ -471,6 +558,8 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 				      (unsigned long long)count);
 	size_t per_chunk = CHUNK_BYTES / vol->record_size;
 	int nt = thread_count(threads);
+	vec scan_lost;
+	vec_init(&scan_lost, sizeof(lost_range));
 	worker *ws = calloc((size_t)nt, sizeof(worker));
 	ntfs_status st = NTFS_OK;
 	if (!m->recs || !ws) {
@@ -479,6 +568,8 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	}
 	for (int t = 0; t < nt; t++) {
 		ws[t].m = m;
+		ws[t].scan_lost = &scan_lost;
+		vec_init(&ws[t].lost_ranges, sizeof(lost_range));
 		ws[t].last_sid = SIZE_MAX;
 		if (!(ws[t].block = malloc(BLOCK_BYTES))) {
 			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
@@ -494,6 +585,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		st = scan_blocks(m, ws, nt, per_chunk, progress, ctx, err);
 	if (st != NTFS_OK)
 		goto out;
+	lost_anomalies(m, &scan_lost);
 	st = model_merge(m, err);
 out:
 	if (ws)
@@ -502,8 +594,10 @@ out:
 			vec_free(&ws[t].reparse);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
+			vec_free(&ws[t].lost_ranges);
 			free(ws[t].block);
 		}
 	free(ws);
+	vec_free(&scan_lost);
 	return st;
 }

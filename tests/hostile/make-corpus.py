@@ -613,6 +613,48 @@ with open(path, "wb") as f:
 case("ewf_corrupt_table_entry", path, [3], [PARTIAL, anomaly("checksum_error")], stderr="partial scan",
      what="chunk 1's entry in table and table2 points at chunk 2's data")
 
+# ---- issue 11 finding 3: one read_error per contiguous range of lost records, for any --threads ----
+# $MFT gets three runs: its own 100 records, then 6,000 records in clusters past the end of the (cut)
+# image, then one zeroed cluster inside it. The lost records lie inside the record table and span two
+# scan chunks and many worker blocks: they must be one read_error naming records 100-6099.
+v = reparse_vol()
+r = v.record(0)
+a = r.attr(E.AT_DATA)
+(_, mft_lcn, _), = a.runlist()
+own = 100 * v.record_size // v.cluster_size  # the clusters of its 100 records
+assert struct.unpack_from("<Q", r.buf, a.off + 48)[0] == 100 * v.record_size
+upcase_end = max(lcn + ln for _, lcn, ln in v.record(10).attr(E.AT_DATA).runlist())
+cut = upcase_end + 64  # past $MFT, $Secure and $UpCase: the volume itself stays readable
+far, lost_clusters = cut + 64, 6000 * v.record_size // v.cluster_size
+assert far + lost_clusters <= v.total_sectors * v.bytes_per_sector // v.cluster_size  # inside the volume
+zero = next(c for c in range(mft_lcn + own + 8, cut)
+            if v.data[c * v.cluster_size:(c + 1) * v.cluster_size] == bytes(v.cluster_size))
+r.set_runlist(a, E.encode_pair(own, mft_lcn) + E.encode_pair(lost_clusters, far - mft_lcn) +
+              E.encode_pair(1, zero - far))
+size = (own + lost_clusters + 1) * v.cluster_size
+struct.pack_into("<QQQ", r.buf, a.off + 40, size, size, size)
+r.write()
+v.data = v.data[:cut * v.cluster_size]
+lost_last = 100 + lost_clusters * v.cluster_size // v.record_size - 1
+vol_case("mft_run_past_image_end", v, [3],
+         [PARTIAL, '[.volumes[0].anomalies[] | select(.type == "read_error")] | length == 1',
+          'any(.volumes[0].anomalies[]; .type == "read_error" and .record == 100 and '
+          '(.detail | startswith("records 100-%d unreadable")))' % lost_last,
+          '.volumes[0].scan.unreadable_records == 6000', '.volumes[0].stats.reparse_points == 24'],
+         stderr="partial scan",
+         what="$MFT's second run (6,000 records) lies past the end of the cut image, its third inside")
+# the same image as split raw (1 MiB segments): read ahead chunk by chunk by one thread, not block by block
+seg = 1 << 20
+for i in range(0, -(-len(v.data) // seg)):
+    write_sparse(os.path.join(CASES, "mft_run_past_image_end.split.%03d" % (i + 1)), v.data[i * seg:(i + 1) * seg])
+case("mft_run_past_image_end_split", os.path.join(CASES, "mft_run_past_image_end.split.001"), [3],
+     [PARTIAL, '.image.format == "split_raw"',
+      '[.volumes[0].anomalies[] | select(.type == "read_error")] | length == 1',
+      'any(.volumes[0].anomalies[]; .type == "read_error" and .record == 100 and '
+      '(.detail | startswith("records 100-%d unreadable")))' % lost_last,
+      '.volumes[0].scan.unreadable_records == 6000', '.volumes[0].stats.reparse_points == 24'],
+     stderr="partial scan", what="mft_run_past_image_end as split raw segments of 1 MiB")
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
