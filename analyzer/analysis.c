@@ -120,7 +120,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	if (st == NTFS_OK)
 		st = index_and_paths(va, a->config.threads != 1, &e);
 	if (st == NTFS_OK)
-		st = links_collect(va, &e);
+		st = links_collect(&va->m, &va->links, &e);
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;
@@ -200,8 +200,8 @@ static void analysis_finish(analysis *a)
 			partial = true;
 			continue;
 		}
-		links_settle_owners(va);
-		links_stats(va);
+		links_settle_owners(&va->m);
+		va->stats = links_stats(&va->m, &va->links);
 		anomaly_list_sort(&va->vol->anomalies);
 		anomaly_list_sort(&va->m.anomalies);
 		partial |= va->m.partial;

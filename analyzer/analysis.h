@@ -12,6 +12,7 @@
 
 #include "du.h"
 #include "image.h"
+#include "links.h"
 #include "mft_scan.h"
 #include "model.h"
 #include "name_index.h"
@@ -25,14 +26,6 @@ typedef struct {
 	uint64_t length;
 } image_range;
 
-typedef struct {
-	uint64_t records_in_use;
-	uint64_t names;
-	uint64_t hardlink_sets;
-	uint64_t reparse_points;
-	uint64_t stale_links;
-	uint64_t anomalies;
-} volume_stats;
 
 typedef struct vol_analysis {
 	int index;
@@ -102,23 +95,5 @@ ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *i
 
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);
-
-/* Decodes every reparse point of a scanned volume into va->links (no resolution yet). */
-ntfs_status links_collect(vol_analysis *va, ntfs_error *err);
-
-/* Counts hard-link sets and fills va->stats (after resolution, so stale links are counted). */
-void links_stats(vol_analysis *va);
-
-/*
- * Reads into the model the owner SID of every hard-link set whose $SECURITY_DESCRIPTOR the scan could not
- * read (non-resident) and that $Secure does not name; with no volume to read from it stays unknown.
- */
-void links_settle_owners(vol_analysis *va);
-
-/* The names of record r that count as links: every name but DOS aliases. */
-uint32_t links_name_count(const model *m, uint32_t r);
-
-/* True when record r is an allocated file whose names form a hard-link set. */
-bool links_is_hardlink_set(const model *m, uint32_t r);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "links.h"
 #include "attribute.h"
 #include "file_name.h"
 #include "security.h"
@@ -27,20 +27,20 @@ bool links_is_hardlink_set(const model *m, uint32_t r)
 }
 
 /* The raw $REPARSE_POINT bytes of a record: from the scan, or read now when non-resident. */
-static uint8_t *reparse_bytes(vol_analysis *va, const reparse_raw *raw, size_t *len, bool *owned, ntfs_error *e)
+static uint8_t *reparse_bytes(const model *m, const reparse_raw *raw, size_t *len, bool *owned, ntfs_error *e)
 {
 	*owned = false;
 	if (!raw->nonresident) {
 		*len = raw->len;
-		return (uint8_t *)va->m.strings.data + raw->data;
+		return (uint8_t *)m->strings.data + raw->data;
 	}
 	uint8_t *buf = NULL;
-	uint32_t base = va->m.recs[raw->record].base == MODEL_NONE ? raw->record : va->m.recs[raw->record].base;
-	if (va->vol->is_mft_file) {
+	uint32_t base = m->recs[raw->record].base == MODEL_NONE ? raw->record : m->recs[raw->record].base;
+	if (m->vol->is_mft_file) {
 		ntfs_error_set(e, NTFS_E_UNSUPPORTED, "non-resident and the image is an extracted $MFT (no data to read)");
 		return NULL;
 	}
-	if (volume_load_attr(va->vol, base, NTFS_AT_REPARSE_POINT, NULL, MAX_REPARSE_BYTES, &buf, len, e) != NTFS_OK)
+	if (volume_load_attr(m->vol, base, NTFS_AT_REPARSE_POINT, NULL, MAX_REPARSE_BYTES, &buf, len, e) != NTFS_OK)
 		return NULL;
 	*owned = true;
 	return buf;
@@ -73,12 +73,11 @@ static bool print_name_agrees(const reparse_point *rp)
 }
 
 /* Decodes the reparse point of base record r into a new link entry. */
-static ntfs_status collect_one(vol_analysis *va, uint32_t r, ntfs_error *err)
+static ntfs_status collect_one(model *m, vec *links, uint32_t r, ntfs_error *err)
 {
-	model *m = &va->m;
 	rec_info *ri = &m->recs[r];
 	reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, ri->reparse);
-	link_entry *le = vec_push(&va->links);
+	link_entry *le = vec_push(links);
 	if (!le)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	const name_info *pn = model_primary_name(m, r);
@@ -90,7 +89,7 @@ static ntfs_status collect_one(vol_analysis *va, uint32_t r, ntfs_error *err)
 	size_t len = 0;
 	bool owned;
 	ntfs_error e;
-	uint8_t *bytes = reparse_bytes(va, raw, &len, &owned, &e);
+	uint8_t *bytes = reparse_bytes(m, raw, &len, &owned, &e);
 	if (!bytes || reparse_decode(bytes, len, &le->rp, &e) != NTFS_OK) {
 		if (e.status == NTFS_E_NOMEM)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
@@ -136,10 +135,9 @@ static void record_anomalies(model *m, uint32_t r)
 			    "the record has a $REPARSE_POINT but $STANDARD_INFORMATION lacks the reparse-point flag");
 }
 
-ntfs_status links_collect(vol_analysis *va, ntfs_error *err)
+ntfs_status links_collect(model *m, vec *links, ntfs_error *err)
 {
-	model *m = &va->m;
-	vec_init(&va->links, sizeof(link_entry));
+	vec_init(links, sizeof(link_entry));
 	for (uint64_t r = 0; r < m->count; r++) {
 		const rec_info *ri = &m->recs[r];
 		if (ri->state != REC_OK || ri->base != MODEL_NONE)
@@ -147,7 +145,7 @@ ntfs_status links_collect(vol_analysis *va, ntfs_error *err)
 		if (ri->flags & REC_IN_USE)
 			record_anomalies(m, (uint32_t)r);
 		if (ri->reparse != MODEL_NONE) {
-			ntfs_status st = collect_one(va, (uint32_t)r, err);
+			ntfs_status st = collect_one(m, links, (uint32_t)r, err);
 			if (st != NTFS_OK)
 				return st;
 		}
@@ -155,16 +153,15 @@ ntfs_status links_collect(vol_analysis *va, ntfs_error *err)
 	return NTFS_OK;
 }
 
-void links_settle_owners(vol_analysis *va)
+void links_settle_owners(model *m)
 {
-	model *m = &va->m;
 	char sid[NTFS_SID_STRING_MAX];
 	for (uint64_t r = 0; r < m->count; r++) {
 		rec_info *ri = &m->recs[r];
 		if (!(ri->flags & REC_SD_ELSEWHERE) || ri->owner_sid != MODEL_NONE || model_owner_sid(m, (uint32_t)r) ||
 		    !links_is_hardlink_set(m, (uint32_t)r))
 			continue;
-		volume_record_owner_sid(va->vol, r, 0, sid, sizeof(sid));
+		volume_record_owner_sid(m->vol, r, 0, sid, sizeof(sid));
 		if (!sid[0])
 			continue;
 		size_t off = arena_add(&m->strings, sid, strlen(sid));
@@ -173,11 +170,9 @@ void links_settle_owners(vol_analysis *va)
 	}
 }
 
-void links_stats(vol_analysis *va)
+volume_stats links_stats(const model *m, const vec *links)
 {
-	model *m = &va->m;
-	volume_stats *s = &va->stats;
-	memset(s, 0, sizeof(*s));
+	volume_stats st = {0}, *s = &st;
 	for (uint64_t r = 0; r < m->count; r++) {
 		if (!model_in_use(m, r))
 			continue;
@@ -187,11 +182,12 @@ void links_stats(vol_analysis *va)
 		if (n > 1)
 			s->hardlink_sets++;
 	}
-	s->reparse_points = va->links.count;
-	for (size_t i = 0; i < va->links.count; i++) {
-		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+	s->reparse_points = links->count;
+	for (size_t i = 0; i < links->count; i++) {
+		const link_entry *le = &VEC_AT(links, link_entry, i);
 		if (link_needs_attention(le))
 			s->stale_links++;
 	}
-	s->anomalies = anomaly_count(&m->anomalies) + anomaly_count(&va->vol->anomalies);
+	s->anomalies = anomaly_count(&m->anomalies) + anomaly_count(&m->vol->anomalies);
+	return st;
 }
