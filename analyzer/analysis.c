@@ -34,31 +34,54 @@ static vol_analysis *add_volume(analysis *a, const image_partition *part)
 	return v;
 }
 
-/* Lists the volumes to analyse: the $MFT file, the one at --offset, or every NTFS partition. */
-static ntfs_status find_volumes(analysis *a, ntfs_error *err)
+/* Adds the one volume of an extracted $MFT, or the volume at the configured offset (when no partition starts
+ * there). */
+static ntfs_status add_single_volume(analysis *a)
 {
 	image_partition one = {0};
-	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE || a->config.have_offset) {
-		one.offset = a->config.have_offset ? a->config.offset : 0;
-		uint64_t size = image_size(a->img);
-		one.length = size > one.offset ? size - one.offset : 0;
-		strcpy(one.table, "none");
-		strcpy(one.slot, "-");
-		snprintf(one.description, sizeof(one.description), "%s",
-			 image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE ? "extracted $MFT" : "volume at --offset");
-		one.is_ntfs = true;
-		return add_volume(a, &one) ? NTFS_OK : ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
-	}
+	one.offset = a->config.have_offset ? a->config.offset : 0;
+	uint64_t size = image_size(a->img);
+	one.length = size > one.offset ? size - one.offset : 0;
+	strcpy(one.table, "none");
+	strcpy(one.slot, "-");
+	snprintf(one.description, sizeof(one.description), "%s",
+		 image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE ? "extracted $MFT" : "volume at --offset");
+	one.is_ntfs = true;
+	return add_volume(a, &one) ? NTFS_OK : NTFS_E_NOMEM;
+}
+
+/*
+ * Lists the volumes: the $MFT file, or every NTFS partition. With an offset, the volume starting there is
+ * the only one selected (*only), and keeps the number it has in a run without the offset; a volume that
+ * no partition table lists gets the number after the listed ones. Otherwise *only is the configured
+ * partition (-1: all).
+ */
+static ntfs_status find_volumes(analysis *a, int *only, ntfs_error *err)
+{
+	*only = a->config.partition;
+	if (image_get_format(a->img) == IMAGE_FORMAT_MFT_FILE)
+		return add_single_volume(a) == NTFS_OK ? NTFS_OK : ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	image_partition *parts = NULL;
 	size_t n = 0;
 	ntfs_status st = image_list_partitions(a->img, &parts, &n, err);
-	if (st != NTFS_OK)
+	if (st != NTFS_OK && !a->config.have_offset)
 		return st;
 	a->parts = parts;
-	a->nparts = n;
-	for (size_t i = 0; i < n; i++)
+	a->nparts = st == NTFS_OK ? n : 0;
+	for (size_t i = 0; i < a->nparts; i++)
 		if (parts[i].is_ntfs && !add_volume(a, &parts[i]))
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	if (a->config.have_offset) {
+		for (size_t v = 0; v < a->nvols && *only < 0; v++)
+			if (a->vols[v].part.offset == a->config.offset)
+				*only = (int)v;
+		if (*only < 0) {
+			*only = (int)a->nvols;
+			if (add_single_volume(a) != NTFS_OK)
+				return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+		}
+		return NTFS_OK;
+	}
 	if (a->nvols == 0)
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume found (%zu partition(s) of other types)",
 				      a->config.image, n);
@@ -219,19 +242,37 @@ static void analysis_start(analysis *a, const analysis_config *cfg)
 	now_iso(a->started, sizeof(a->started));
 }
 
+/* The volume selection and the drive letters against the volumes found: each must name one (else a usage
+ * error, a->selection_error), checked before any volume is scanned. */
+static ntfs_status check_selection(analysis *a, ntfs_error *err)
+{
+	const analysis_config *cfg = &a->config;
+	a->selection_error = true;
+	if (cfg->partition >= 0 && (size_t)cfg->partition >= a->nvols)
+		return ntfs_error_set(err, NTFS_E_RANGE, "--partition %d: the image has %zu NTFS volume(s), numbered from 0",
+				      cfg->partition, a->nvols);
+	for (int i = 0; i < cfg->drive_count; i++)
+		if (cfg->drives[i].volume < 0 || (size_t)cfg->drives[i].volume >= a->nvols)
+			return ntfs_error_set(err, NTFS_E_RANGE, "--drive %c=%d: the image has %zu NTFS volume(s), numbered from 0",
+					      cfg->drives[i].letter, cfg->drives[i].volume, a->nvols);
+	a->selection_error = false;
+	return NTFS_OK;
+}
+
 /* The analysis of the open image a->img: its volumes found, scanned, linked, resolved, sized. */
 static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx,
 				  ntfs_error *err)
 {
-	ntfs_status st = find_volumes(a, err);
+	int only;
+	ntfs_status st = find_volumes(a, &only, err);
 	if (st != NTFS_OK)
 		return st;
-	if (cfg->partition >= 0 && (size_t)cfg->partition >= a->nvols)
-		return ntfs_error_set(err, NTFS_E_RANGE, "--partition %d: the image has %zu NTFS volume(s), numbered from 0",
-				      cfg->partition, a->nvols);
+	st = check_selection(a, err);
+	if (st != NTFS_OK)
+		return st;
 	size_t scanned = 0;
 	for (size_t v = 0; v < a->nvols; v++) {
-		if (cfg->partition >= 0 && (int)v != cfg->partition)
+		if (only >= 0 && (int)v != only)
 			continue;
 		a->vols[v].selected = true;
 		st = scan_volume(a, &a->vols[v], progress, ctx);
@@ -241,7 +282,7 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 			scanned++;
 	}
 	if (scanned == 0) {
-		const vol_analysis *first = cfg->partition >= 0 ? &a->vols[cfg->partition] : &a->vols[0];
+		const vol_analysis *first = only >= 0 ? &a->vols[only] : &a->vols[0];
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume could be read (volume %d at byte %llu: %s)",
 				      cfg->image, first->index, (unsigned long long)first->part.offset, first->error);
 	}

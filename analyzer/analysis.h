@@ -76,6 +76,7 @@ struct analysis {
 	image_partition *parts;   /* every partition of the image, NTFS or not */
 	size_t nparts;
 	bool partial;             /* some volume or some records could not be read */
+	bool selection_error;     /* the run failed because --partition or --drive names no volume of the image */
 	vec checksum_errors;      /* image_range: E01 chunks that failed their checksum (read as zeros) */
 	char started[32], finished[32];
 };

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "guard.h"
 #include "options.h"
 #include "report.h"
 
@@ -22,18 +25,6 @@ enum {
 	EXIT_UNREADABLE = 2, /* the image cannot be read, holds no NTFS volume, or the report could not be written */
 	EXIT_PARTIAL = 3,    /* a report was written, but some records or volumes were not read (or Ctrl-C) */
 };
-
-/* True when path names the same file as one of the image's segments (the report must never overwrite evidence). */
-static bool is_image_file(const analysis *a, const char *path)
-{
-	struct stat out, seg;
-	if (stat(path, &out) != 0)
-		return false;
-	for (size_t i = 0; i < image_segment_count(a->img); i++)
-		if (stat(image_segment(a->img, i), &seg) == 0 && seg.st_dev == out.st_dev && seg.st_ino == out.st_ino)
-			return true;
-	return false;
-}
 
 static volatile sig_atomic_t interrupted;
 
@@ -111,11 +102,82 @@ static report_config report_config_of(const options *o, int argc, char **argv)
 			       .argc = argc, .argv = argv};
 }
 
-/* True when two paths name the same existing file. */
-static bool same_file(const char *a, const char *b)
+/* Where the report goes, opened before the scan so that a destination that must not or cannot be written is
+ * a usage error at once, not after the scan. */
+typedef struct {
+	const char *path;         /* -o FILE; NULL: standard output */
+	FILE *f;
+	bool created;             /* the file did not exist: removed again when no report is written */
+} destination;
+
+/* Opens -o path for writing without truncating it (that waits for the report), after checking what it names
+ * against the evidence (guard.h). Returns 0, or -1 with the reason in msg. */
+static int destination_open_file(destination *d, const image *img, char *msg, size_t cap)
 {
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	char what[64 + PATH_MAX];
+	snprintf(what, sizeof(what), "-o %s", d->path);
+	struct stat st;
+	if (stat(d->path, &st) == 0) { /* before open(): a block device or a tape must not even be opened */
+		if (!guard_destination(&st, false, img, what, msg, cap))
+			return -1;
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(msg, cap, "cannot write the report to %s: is a directory", d->path);
+			return -1;
+		}
+	}
+	int fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, 0666);
+	d->created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(d->path, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		snprintf(msg, cap, "cannot write the report to %s: %s", d->path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !guard_destination(&st, isatty(fd), img, what, msg, cap) || !(d->f = fdopen(fd, "w"))) {
+		if (!msg[0])
+			snprintf(msg, cap, "cannot write the report to %s: %s", d->path, strerror(errno));
+		close(fd);
+		if (d->created)
+			unlink(d->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the report's destination and checks it against every segment of the image; 0, or -1 with msg. */
+static int destination_open(destination *d, const char *path, const image *img, char *msg, size_t cap)
+{
+	*d = (destination){.path = path};
+	msg[0] = '\0';
+	if (path)
+		return destination_open_file(d, img, msg, cap);
+	struct stat st; /* ntfslinks img >> img: the shell opened the evidence as standard output */
+	if (fstat(STDOUT_FILENO, &st) == 0 && !guard_destination(&st, isatty(STDOUT_FILENO), img, "standard output", msg, cap))
+		return -1;
+	d->f = stdout;
+	return 0;
+}
+
+/* Empties an existing regular file just before the report is written into it (what fopen "w" did). */
+static ntfs_status destination_begin(destination *d, ntfs_error *err)
+{
+	struct stat st;
+	if (d->path && !d->created && fstat(fileno(d->f), &st) == 0 && S_ISREG(st.st_mode) && ftruncate(fileno(d->f), 0) != 0)
+		return ntfs_error_set(err, NTFS_E_IO, "cannot write the report to %s: %s", d->path, strerror(errno));
+	return NTFS_OK;
+}
+
+/* Closes the destination; a file this run created is removed when no report went into it (written false). */
+static ntfs_status destination_close(destination *d, bool written, ntfs_error *err)
+{
+	if (!d->path)
+		return NTFS_OK;
+	ntfs_status st = NTFS_OK;
+	if (fclose(d->f) != 0 && written)
+		st = ntfs_error_set(err, NTFS_E_IO, "closing %s: %s", d->path, strerror(errno));
+	if (!written && d->created)
+		unlink(d->path);
+	return st;
 }
 
 /* Prints the per-volume counts to stderr so a person sees at once what was found. */
@@ -163,8 +225,18 @@ int main(int argc, char **argv)
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return EXIT_COMPLETE;
 	}
-	if (opts.output && same_file(opts.output, opts.image)) { /* before anything is read: never touch evidence */
-		fprintf(stderr, "ntfslinks: refusing to write the report over the image file %s\n", opts.output);
+	/* the image first (its headers only): its segments say where the report must not go, and a destination
+	   that must not or cannot be written is a usage error before the scan starts */
+	image *img;
+	if (image_open(opts.image, &img, &err) != NTFS_OK) {
+		fprintf(stderr, "ntfslinks: %s\n", err.reason);
+		return EXIT_UNREADABLE;
+	}
+	destination dest;
+	char why[512 + PATH_MAX];
+	if (destination_open(&dest, opts.output, img, why, sizeof(why))) {
+		fprintf(stderr, "ntfslinks: %s\n", why);
+		image_close(img);
 		return EXIT_USAGE;
 	}
 	/* people at a terminal get the summary; pipelines and files keep JSON */
@@ -176,34 +248,25 @@ int main(int argc, char **argv)
 	if (sigaction(SIGINT, NULL, &old_int) != 0 || old_int.sa_handler != SIG_IGN) /* a background job keeps ignoring it */
 		signal(SIGINT, on_sigint);
 	analysis_config ac = analysis_config_of(&opts);
-	ntfs_status st = analysis_run(&a, &ac, on_progress, &ps, &err);
+	ntfs_status st = analysis_run_image(&a, &ac, img, on_progress, &ps, &err);
 	progress_erase(&ps);
 	if (st != NTFS_OK) {
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
+		destination_close(&dest, false, &err);
+		bool usage = a.selection_error;
 		analysis_free(&a);
-		return st == NTFS_E_RANGE && opts.partition >= 0 ? EXIT_USAGE : EXIT_UNREADABLE;
-	}
-	FILE *out = stdout;
-	if (opts.output) {
-		if (is_image_file(&a, opts.output)) {
-			fprintf(stderr, "ntfslinks: refusing to write the report over the image file %s\n", opts.output);
-			analysis_free(&a);
-			return EXIT_USAGE;
-		}
-		out = fopen(opts.output, "w");
-		if (!out) {
-			fprintf(stderr, "ntfslinks: cannot write %s: %s\n", opts.output, strerror(errno));
-			analysis_free(&a);
-			return EXIT_UNREADABLE;
-		}
+		return usage ? EXIT_USAGE : EXIT_UNREADABLE;
 	}
 	report_config rc = report_config_of(&opts, argc, argv);
-	st = report_write(&a, &rc, out, &err);
-	if (out != stdout && fclose(out) != 0 && st == NTFS_OK)
-		st = ntfs_error_set(&err, NTFS_E_IO, "closing %s: %s", opts.output, strerror(errno));
+	st = destination_begin(&dest, &err);
+	if (st == NTFS_OK)
+		st = report_write(&a, &rc, dest.f, &err);
+	ntfs_status cst = destination_close(&dest, st == NTFS_OK, &err);
+	if (st == NTFS_OK)
+		st = cst;
 	if (st != NTFS_OK)
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
-	else if (!opts.quiet && !(opts.format == REPORT_TEXT && out == stdout)) /* the text view already says it all */
+	else if (!opts.quiet && !(opts.format == REPORT_TEXT && !opts.output)) /* the text view already says it all */
 		print_summary(&a);
 	/* one line, even under --quiet: batch users read the exit status, people read this. A Ctrl-C that came
 	   after the last record was read stopped nothing: the report is complete. */

@@ -23,14 +23,18 @@ static int usage_error(char *msg, size_t cap, const char *fmt, ...)
 	return -1;
 }
 
-/* Parses a non-negative decimal (or 0x hex) integer without accepting trailing junk. */
+/* Parses a non-negative decimal integer, or hex with an explicit 0x, without accepting trailing junk, signs
+ * or spaces. A leading 0 is decimal: "0100000" is 100000, never octal. */
 static int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (hex && !isxdigit((unsigned char)s[2]))
 		return -1;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
 	if (errno || *end)
 		return -1;
 	*out = v;
@@ -45,6 +49,23 @@ static int parse_drive(const char *s, drive_mapping *out)
 		return -1;
 	out->letter = (char)toupper((unsigned char)s[0]);
 	out->volume = (int)n;
+	return 0;
+}
+
+/* The newest --drive (drives[drive_count]) against the earlier ones: one letter per volume, one volume per
+ * letter. Returns -1 with the message, or 0. */
+static int drive_conflict(const options *opts, char *msg, size_t cap)
+{
+	const drive_mapping *d = &opts->drives[opts->drive_count];
+	for (int i = 0; i < opts->drive_count; i++) {
+		const drive_mapping *e = &opts->drives[i];
+		if (e->letter == d->letter)
+			return usage_error(msg, cap, "--drive %c=%d and --drive %c=%d: drive %c: can be on one volume only",
+					   e->letter, e->volume, d->letter, d->volume, d->letter);
+		if (e->volume == d->volume)
+			return usage_error(msg, cap, "--drive %c=%d and --drive %c=%d: volume %d can have one drive letter only",
+					   e->letter, e->volume, d->letter, d->volume, d->volume);
+	}
 	return 0;
 }
 
@@ -64,7 +85,9 @@ void options_usage(FILE *f)
 	      "a whole disk (MBR or GPT), a bare NTFS volume, or an extracted $MFT file.\n"
 	      "\n"
 	      "Output:\n"
-	      "  -o, --output FILE    write the report to FILE (default: standard output)\n"
+	      "  -o, --output FILE    write the report to FILE (default: standard output). Checked before the\n"
+	      "                       scan: never an image segment, a block device, a file system on the\n"
+	      "                       evidence device, or a character device but /dev/null and terminals\n"
 	      "      --format FMT     json     one JSON document (the default when output is not a terminal)\n"
 	      "                       ndjson   one JSON object per line, for pipelines\n"
 	      "                       text     a summary for people (the default on a terminal without -o)\n"
@@ -80,9 +103,12 @@ void options_usage(FILE *f)
 	      "      --du-depth N     levels of subdirectories to size below PATH (default 1)\n"
 	      "\n"
 	      "Volumes:\n"
-	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset\n"
-	      "      --partition N    analyse only volume N (as numbered in the report)\n"
-	      "      --drive X=N      volume N had drive letter X (repeatable); resolves X:\\ targets\n"
+	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset: decimal, or\n"
+	      "                       hex with 0x (a leading 0 is decimal, never octal); the volume keeps\n"
+	      "                       its number (a volume in no partition table gets the next free one)\n"
+	      "      --partition N    analyse only volume N (as numbered in the report, the same in every run)\n"
+	      "      --drive X=N      volume N had drive letter X (repeatable: one letter per volume, one\n"
+	      "                       volume per letter, N a volume of the image); resolves X:\\ targets\n"
 	      "\n"
 	      "Performance:\n"
 	      "      --threads N      parse records with N threads (default: one per core)\n"
@@ -125,6 +151,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			if (!*optarg)
+				return usage_error(msg, cap, "-o needs a file name (got an empty one)");
 			opts->output = optarg;
 			break;
 		case OPT_FORMAT:
@@ -163,6 +191,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 				return usage_error(msg, cap, "too many --drive options");
 			if (parse_drive(optarg, &opts->drives[opts->drive_count]))
 				return usage_error(msg, cap, "--drive needs LETTER=VOLUME (e.g. C=0), not '%s'", optarg);
+			if (drive_conflict(opts, msg, cap))
+				return -1;
 			opts->drive_count++;
 			break;
 		case OPT_THREADS:
@@ -192,6 +222,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		opts->du_path = argv[optind++];
 	if (optind >= argc)
 		return usage_error(msg, cap, "no image given");
+	if (!argv[optind][0])
+		return usage_error(msg, cap, "the image path is empty");
 	if (optind + 1 < argc)
 		return usage_error(msg, cap, "one image at a time (got '%s' after '%s')", argv[optind + 1], argv[optind]);
 	opts->image = argv[optind];

@@ -74,6 +74,105 @@ else
 	echo "skip: Ctrl-C cases: strace is not installed or cannot trace here"
 fi
 
+# ---- issue 10 item 13: a destination or image path that cannot be used is a usage error, before the scan ----
+usage() { # usage DESCRIPTION EXPECTED_STDERR_PATTERN COMMAND...: exit 1, the message, and no scan ran
+	d=$1 pat=$2
+	shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	check "$d" 1 $?
+	case $err in *"$pat"*) ;; *) echo "FAIL: $d: message: $err"; fail=1;; esac
+	case $err in *"records in use"*) echo "FAIL: $d: the scan ran first"; fail=1;; esac
+}
+usage "-o ''" "-o needs a file name" "$NTFSLINKS" -o '' "$disk"
+usage "empty image path" "image path is empty" "$NTFSLINKS" -o "$tmp/x.json" ''
+usage "-o in a missing directory" "cannot write the report to $tmp/no/such/dir/r.json" "$NTFSLINKS" -o "$tmp/no/such/dir/r.json" "$disk"
+usage "-o naming a directory" "is a directory" "$NTFSLINKS" -o "$tmp" "$disk"
+mkdir "$tmp/ro" && chmod 500 "$tmp/ro"
+if [ "$(id -u)" != 0 ]; then
+	usage "-o in a directory without write permission" "Permission denied" "$NTFSLINKS" -o "$tmp/ro/r.json" "$disk"
+else
+	echo "skip: -o in a directory without write permission: running as root (root writes anyway)"
+fi
+"$NTFSLINKS" -q -o "$tmp/left.json" "$tmp/no-such-image.dd" 2>/dev/null; check "missing image with -o" 2 $?
+[ ! -e "$tmp/left.json" ] && echo "ok: no empty report file left behind" || { echo "FAIL: $tmp/left.json was created"; fail=1; }
+echo previous >"$tmp/prev.json"
+head -c 1048576 /dev/zero >"$tmp/zeros.dd"
+"$NTFSLINKS" -q -o "$tmp/prev.json" "$tmp/zeros.dd" 2>/dev/null; check "no NTFS with an existing -o" 2 $?
+[ "$(cat "$tmp/prev.json")" = previous ] && echo "ok: a failed run leaves an existing -o file as it was" ||
+	{ echo "FAIL: prev.json changed"; fail=1; }
+
+# ---- issue 10 item 7: -o (or standard output) never a block device, nor a device other than null or a tty ----
+if [ "$(id -u)" = 0 ] && mknod "$tmp/blk" b 7 250 2>/dev/null; then
+	usage "-o naming a block device node" "block device" "$NTFSLINKS" -o "$tmp/blk" "$disk"
+	[ -b "$tmp/blk" ] && echo "ok: the node is untouched" || { echo "FAIL: $tmp/blk is no longer a block device"; fail=1; }
+	mknod "$tmp/zero" c 1 5 && usage "-o naming a character device (an alias of /dev/zero)" "character device" \
+		"$NTFSLINKS" -o "$tmp/zero" "$disk"
+	mknod "$tmp/null" c 1 3 && "$NTFSLINKS" -q -o "$tmp/null" "$disk"; check "-o naming an alias of /dev/null" 0 $?
+	"$NTFSLINKS" -q "$disk" >"$tmp/zero" 2>"$tmp/e"; check "standard output a character device" 1 $?
+else
+	echo "skip: block and character device nodes: not root, or mknod is not allowed here"
+fi
+"$NTFSLINKS" -q -o /dev/null "$disk"; check "-o /dev/null" 0 $?
+n=$("$NTFSLINKS" -q -o /dev/stdout "$disk" | jq '.volumes | length'); [ "$n" = 2 ] && echo "ok: -o /dev/stdout (a pipe)" ||
+	{ echo "FAIL: -o /dev/stdout gave '$n'"; fail=1; }
+# the evidence as a read-only loop device (so even a failure of the guard could not write it): an alias
+# made with mknod, the disk and its partition as two loop devices, and the file behind the loop device
+if [ "$(id -u)" = 0 ] && cp "$disk" "$tmp/loop.raw" && loop=$(losetup -f --show -r "$tmp/loop.raw" 2>/dev/null); then
+	part=
+	trap 'losetup -d "$loop" 2>/dev/null; [ -z "$part" ] || losetup -d "$part" 2>/dev/null; rm -rf "$tmp"' EXIT
+	sum=$(sha256sum <"$tmp/loop.raw")
+	mm=$(stat -c '%t %T' "$loop") && mknod "$tmp/alias" b $((0x${mm% *})) $((0x${mm#* }))
+	usage "-o a mknod alias of the evidence loop device" "block device" "$NTFSLINKS" -o "$tmp/alias" "$loop"
+	usage "standard output a mknod alias of the evidence" "block device" sh -c "exec \"\$0\" \"\$1\" 1<\"\$2\"" "$NTFSLINKS" "$loop" "$tmp/alias"
+	p1=$(jq '.volumes[0].offset' "$tmp/all.json")
+	if part=$(losetup -f --show -r -o "$p1" --sizelimit $((26214400 - p1)) "$tmp/loop.raw" 2>/dev/null); then
+		usage "-o the evidence disk's partition (a second loop device)" "block device" "$NTFSLINKS" -o "$part" "$loop"
+		usage "-o the evidence partition's disk" "block device" "$NTFSLINKS" -o "$loop" "$part"
+		losetup -d "$part"
+	else
+		part=
+		echo "skip: a second loop device for the partition could not be attached"
+	fi
+	usage "-o the file behind the evidence loop device" "file behind the evidence loop device" \
+		"$NTFSLINKS" -o "$tmp/loop.raw" "$loop"
+	[ "$(sha256sum <"$tmp/loop.raw")" = "$sum" ] && echo "ok: the evidence is unchanged" || { echo "FAIL: the evidence changed"; fail=1; }
+	losetup -d "$loop"
+else
+	echo "skip: loop device cases: not root, or losetup cannot attach here"
+fi
+
+# ---- issue 11 wrong finding 9: numbers are decimal (or 0x hex); --drive names one volume per letter ----
+"$NTFSLINKS" -q --offset 026214400 -o "$tmp/dec.json" "$disk"; check "--offset with a leading 0 is decimal" 0 $?
+[ "$(jq -c '[.volumes[] | .offset]' "$tmp/dec.json")" = "[26214400]" ] && echo "ok: 026214400 is byte 26214400" ||
+	{ echo "FAIL: --offset 026214400 read $(jq -c '[.volumes[] | .offset]' "$tmp/dec.json")"; fail=1; }
+"$NTFSLINKS" -q --offset 0x1900000 -o "$tmp/hex.json" "$disk"; check "--offset 0x hex" 0 $?
+[ "$(jq -c '[.volumes[] | .offset]' "$tmp/hex.json")" = "[26214400]" ] && echo "ok: 0x1900000 is byte 26214400" ||
+	{ echo "FAIL: --offset 0x1900000"; fail=1; }
+"$NTFSLINKS" -q --offset 0100000 -o "$tmp/x.json" "$disk" 2>"$tmp/e"; check "--offset 0100000 (decimal: no volume there)" 2 $?
+grep -q "byte 100000" "$tmp/e" && echo "ok: 0100000 is byte 100000, not octal 32768" || { echo "FAIL: $(cat "$tmp/e")"; fail=1; }
+for bad in ' 5' '+5' 0x 5k 0o17 -1; do
+	usage "--offset '$bad'" "--offset needs a byte count" "$NTFSLINKS" --offset "$bad" "$disk"
+done
+usage "--drive C=5 on a two-volume disk" "--drive C=5: the image has 2 NTFS volume(s)" "$NTFSLINKS" --drive C=5 "$disk"
+usage "--drive C=1 on a one-volume image" "--drive C=1: the image has 1 NTFS volume(s)" "$NTFSLINKS" --drive C=1 "$fx/reparse.raw"
+usage "--drive C=0 --drive D=0" "volume 0 can have one drive letter only" "$NTFSLINKS" --drive C=0 --drive D=0 "$disk"
+usage "--drive C=0 --drive c=1" "drive C: can be on one volume only" "$NTFSLINKS" --drive C=0 --drive c=1 "$disk"
+"$NTFSLINKS" -q --drive C=1 --drive D=0 -o "$tmp/dr.json" "$disk"; check "--drive C=1 --drive D=0" 0 $?
+[ "$(jq -c '[.volumes[] | .drive_letter]' "$tmp/dr.json")" = '["D","C"]' ] && echo "ok: the letters land on their volumes" ||
+	{ echo "FAIL: drive letters $(jq -c '[.volumes[] | .drive_letter]' "$tmp/dr.json")"; fail=1; }
+# volume numbers are the same in every run: --offset and --partition keep them
+for sel in "--partition 0" "--offset 1048576" "--offset 0x100000"; do
+	# shellcheck disable=SC2086
+	"$NTFSLINKS" -q $sel -o "$tmp/sel.json" "$disk"
+	v=$(jq -c '[.volumes[] | [.index, .offset]]' "$tmp/sel.json")
+	[ "$v" = "[[0,1048576]]" ] && echo "ok: $sel is volume 0" || { echo "FAIL: $sel gave $v"; fail=1; }
+done
+v=$(jq -c '[.volumes[] | [.index, .offset]]' "$tmp/off.json")
+[ "$v" = "[[1,26214400]]" ] && echo "ok: --offset 26214400 is volume 1, as in the whole-disk run" ||
+	{ echo "FAIL: --offset 26214400 gave $v"; fail=1; }
+[ "$(jq -c '[.volumes[] | select(.offset == 26214400) | .index]' "$tmp/all.json")" = "[1]" ] ||
+	{ echo "FAIL: the whole-disk run does not number byte 26214400 as volume 1"; fail=1; }
+
 head -c 1048576 /dev/zero >"$tmp/zeros.dd"
 err=$("$NTFSLINKS" -q "$tmp/zeros.dd" 2>&1 >/dev/null); check "no NTFS volume" 2 $?
 case $err in *"NTFS"*) echo "ok: says no NTFS";; *) echo "FAIL: message: $err"; fail=1;; esac

@@ -8,8 +8,10 @@ OUTDIR/manifest.jsonl, one JSON object per case:
   name, image (path relative to OUTDIR), args (extra options), exit (list of allowed statuses),
   checks (jq boolean expressions over the report that must hold when the exit status is 0),
   stderr (extended regex stderr must match), stderr_lines (exact number of stderr lines), skip (reason),
-  output_is_image (bool), timeout (s); for a report that is not JSON (bodyfile, text): report_lines
-  (exact line count), report_max_line and report_min_line (bounds on the longest line, in bytes).
+  output_is_image (bool: -o names the image), output_to (-o names this file, relative to OUTDIR),
+  stdout_to (no -o: standard output is appended to this file, relative to OUTDIR), timeout (s); for a
+  report that is not JSON (bodyfile, text): report_lines (exact line count), report_max_line and
+  report_min_line (bounds on the longest line, in bytes).
 run.sh also checks that exit 0 goes with run.complete true and exit 3 (partial scan) with run.complete
 false and exactly one "warning: partial scan" line on stderr.
 Every offset is found by parsing the image (tests/hostile/ntfsedit.py), never hard-coded.
@@ -612,6 +614,26 @@ with open(path, "wb") as f:
     f.write(e)
 case("ewf_corrupt_table_entry", path, [3], [PARTIAL, anomaly("checksum_error")], stderr="partial scan",
      what="chunk 1's entry in table and table2 points at chunk 2's data")
+# ---- issue 10 item 8: standard output appended to the evidence (ntfslinks img >> img) ----
+v = reparse_vol()
+path = os.path.join(CASES, "stdout_is_image.raw")
+write_sparse(path, v.data)
+case("stdout_is_image", path, [1], stdout_to=os.path.relpath(path, OUT), stderr="refusing.*standard output",
+     what="ntfslinks img >> img: refused before the scan, the image unchanged")
+first = split_set("stdout_is_split_segment", everything)
+case("stdout_is_split_segment", first, [1],
+     stdout_to=os.path.relpath(first[:-3] + "%03d" % nsplit, OUT), stderr="refusing.*reparse\\.raw\\.%03d" % nsplit,
+     what="standard output appended to the last segment of a split raw set")
+d = os.path.join(CASES, "stdout_is_ewf_segment")
+os.makedirs(d, exist_ok=True)
+for seg in ("reparse-multi.E01", "reparse-multi.E02"):
+    shutil.copyfile(os.path.join(FX, seg), os.path.join(d, seg))
+case("stdout_is_ewf_segment", os.path.join(d, "reparse-multi.E01"), [1],
+     stdout_to=os.path.relpath(os.path.join(d, "reparse-multi.E02"), OUT), stderr="refusing.*E02",
+     what="standard output appended to the second segment of an E01 set")
+case("output_is_ewf_segment", os.path.join(d, "reparse-multi.E01"), [1],
+     output_to=os.path.relpath(os.path.join(d, "reparse-multi.E02"), OUT), stderr="refusing.*E02",
+     what="-o names the second segment of an E01 set")
 
 # ---- issue 11 finding 3: one read_error per contiguous range of lost records, for any --threads ----
 # $MFT gets three runs: its own 100 records, then 6,000 records in clusters past the end of the (cut)

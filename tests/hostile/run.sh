@@ -33,10 +33,19 @@ while IFS= read -r line; do
 	mapfile -t args < <(jq -r '.args[]' <<<"$line")
 	out=$tmp/$name.json
 	[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && out=$image
-	before=
+	to=$(jq -r '.output_to // empty' <<<"$line")     # -o names this file of the case (a segment)
+	[ -n "$to" ] && out=$work/$to
+	sout=$(jq -r '.stdout_to // empty' <<<"$line")   # no -o: standard output is appended to this file
+	[ -n "$sout" ] && sout=$work/$sout
+	before= guarded=
 	[ -f "$image" ] && [ -r "$image" ] && before=$(sha256sum <"$image")
+	for f in ${to:+"$out"} ${sout:+"$sout"}; do guarded="$guarded$(sha256sum <"$f")"; done
 	start=$(date +%s.%N)
-	timeout -k 5 "$limit" "$ntfslinks" "${args[@]}" -o "$out" "$image" 2>"$tmp/$name.err"
+	if [ -n "$sout" ]; then
+		timeout -k 5 "$limit" "$ntfslinks" "${args[@]}" "$image" 2>"$tmp/$name.err" >>"$sout"
+	else
+		timeout -k 5 "$limit" "$ntfslinks" "${args[@]}" -o "$out" "$image" 2>"$tmp/$name.err"
+	fi
 	status=$?
 	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo 0)")
 	problems=()
@@ -57,7 +66,7 @@ while IFS= read -r line; do
 		[ -z "$want" ] || [ "$longest" -le "$want" ] || problems+=("a report line is $longest bytes, expected at most $want")
 		want=$(jq -r '.report_min_line // empty' <<<"$line")
 		[ -z "$want" ] || [ "$longest" -ge "$want" ] || problems+=("the longest report line is $longest bytes, expected at least $want")
-	elif { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; } && [ "$out" != "$image" ]; then
+	elif { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; } && [ "$out" != "$image" ] && [ -z "$to$sout" ]; then
 		# the exit status and the report agree: 0 complete, 3 partial with one warning line (even under -q)
 		want=true
 		[ "$status" -eq 3 ] && want=false
@@ -91,6 +100,9 @@ while IFS= read -r line; do
 	if [ -n "$before" ] && [ "$(sha256sum <"$image")" != "$before" ]; then
 		problems+=("the image changed")
 	fi
+	after=
+	for f in ${to:+"$out"} ${sout:+"$sout"}; do after="$after$(sha256sum <"$f")"; done
+	[ "$after" = "$guarded" ] || problems+=("the segment the report was sent to changed")
 	if [ ${#problems[@]} -eq 0 ]; then
 		echo "ok: $name (exit $status, ${secs}s)"
 		pass=$((pass + 1))
