@@ -614,6 +614,7 @@ with open(path, "wb") as f:
     f.write(e)
 case("ewf_corrupt_table_entry", path, [3], [PARTIAL, anomaly("checksum_error")], stderr="partial scan",
      what="chunk 1's entry in table and table2 points at chunk 2's data")
+
 # ---- issue 10 item 8: standard output appended to the evidence (ntfslinks img >> img) ----
 v = reparse_vol()
 path = os.path.join(CASES, "stdout_is_image.raw")
