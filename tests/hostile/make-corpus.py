@@ -546,6 +546,98 @@ case("deep_dirs_1000_bodyfile", deep1k, [0], [], args=["--format", "bodyfile"], 
      report_lines=2 * (1000 + 15), report_max_line=CUT_UNITS + 200, report_min_line=CUT_UNITS,
      what="a 1 MiB $MFT with 1,000 nested directories with 255-unit names, as a bodyfile")
 
+# ---- issue 10 item 2 / issue 11: link resolution without a root record, cycles and chains ----
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures"))
+import reparse as RP  # noqa: E402
+
+# A 2-record extracted $MFT ($MFT itself and one relative symbolic link to "."): record 5 does not
+# exist, so the link's directory cannot be found; nothing may be read past the record table and no
+# target may be said to exist. A 3-record one adds a rooted link ("\", relative): the root is missing.
+head = load("reparse.mft")[:1024]
+assert struct.unpack_from("<I", head, 28)[0] == 1024
+dot = E.make_record(1, 1024, 5, "dot", is_dir=False, extra=[(E.AT_REPARSE_POINT, RP.symlink(".", ".", True))])
+rooted = E.make_record(2, 1024, 5, "rooted", is_dir=True, extra=[(E.AT_REPARSE_POINT, RP.symlink("\\", "\\", True))])
+NOT_EXISTS = ['[.volumes[0].reparse_points[] | select(.target.status == "ok")] | length == 0',
+              'all(.volumes[0].reparse_points[]; .target.record == null)',
+              'all(.volumes[0].reparse_points[]; .target.reason | test("exists \\\\(record") | not)']
+for name, recs, extra_checks in (
+        ("resolve_no_root", [head, dot], []),
+        ("resolve_no_root_rooted", [head, dot, rooted],
+         ['any(.volumes[0].reparse_points[]; .path == "\\\\rooted" or .path == "\\\\$OrphanFiles\\\\rooted")',
+          '[.volumes[0].reparse_points[] | select(.target.form == "rooted") | .target.reason | '
+          'test("no root directory, record 5")] == [true]'])):
+    path = os.path.join(CASES, name + ".mft")
+    with open(path, "wb") as f:
+        f.write(b"".join(recs))
+    case(name, path, [0], ['.volumes[0].stats.reparse_points == %d' % (len(recs) - 1),
+                           'all(.volumes[0].reparse_points[]; .target.status == "stale")'] + NOT_EXISTS + extra_checks,
+         what="extracted $MFT of %d records: no record 5; relative symlink to '.'%s" %
+         (len(recs), ", rooted symlink to '\\'" if len(recs) > 2 else ""))
+
+# 2,000 links, each through a directory cycle of 4,089 components and a chain of 63 symbolic links. A
+# synthetic volume (4 KiB clusters, 1 KiB records): \c (record 16) holds b (17), and b holds a second
+# name of c, "a", so \c\b\a\b\a... walks a cycle. L01..L62 in \c chain to \c\target.txt (L_k -> L_k+1,
+# relative). t0000..t1999 in \c share one non-resident 16 KiB buffer: the relative target b\a\ x 2,044
+# then L01 (4,089 components), so each follows 63 links in all (itself and L01..L62): ok. over -> t0000
+# is 64: loop. Before: every hop re-walked the whole path from the root (32 s).
+def synthetic_volume(path, records, data_clusters, cluster=4096, rec_size=1024):
+    """Writes boot sector (the reparse fixture's, re-pointed), `data_clusters` (bytes, from cluster 1)
+    and an $MFT of `records` right after them; returns the $MFT's first cluster."""
+    boot = bytearray(load("reparse.raw")[:512])
+    assert struct.unpack_from("<H", boot, 0x0B)[0] * boot[0x0D] == cluster
+    mft_lcn = 1 + (len(data_clusters) + cluster - 1) // cluster
+    nrec = (len(records) + 3) // 4 * 4
+    mft_clusters = nrec * rec_size // cluster
+    total = mft_lcn + mft_clusters + 1
+    struct.pack_into("<QQQ", boot, 0x28, total * (cluster // 512) - 1, mft_lcn, mft_lcn)
+    rec0 = E.make_record(0, rec_size, 5, "$MFT", is_dir=False,
+                         extra=[(E.AT_DATA, E.NonResident(E.encode_pair(mft_clusters, mft_lcn), nrec * rec_size))])
+    recs = [rec0] + records[1:] + [bytes(rec_size)] * (nrec - len(records))
+    img = bytes(boot) + bytes(cluster - 512) + data_clusters
+    img += bytes(mft_lcn * cluster - len(img)) + b"".join(recs)
+    img += bytes(total * cluster - len(img))
+    write_sparse(path, img)
+    return mft_lcn
+
+
+CHAIN, TLINKS, PAIRS = 62, 2000, 2044
+text = "b\\a\\" * PAIRS + "L01"
+assert text.count("\\") + 1 == 4089
+shared = RP.symlink(text, "", True)
+assert len(shared) <= 16384
+recs = [None] + [E.make_record(n, 1024, 5, "." if n == 5 else "$meta%d" % n, is_dir=(n == 5)) for n in range(1, 16)]
+recs.append(E.make_record(16, 1024, 5, "c", extra=[(E.AT_FILE_NAME, E.file_name_value(17, "a", True))]))
+recs.append(E.make_record(17, 1024, 16, "b"))
+for k in range(1, CHAIN + 1):
+    nxt = "L%02d" % (k + 1) if k < CHAIN else "target.txt"
+    recs.append(E.make_record(len(recs), 1024, 16, "L%02d" % k, is_dir=False,
+                              extra=[(E.AT_REPARSE_POINT, RP.symlink(nxt, nxt, True))]))
+recs.append(E.make_record(len(recs), 1024, 16, "target.txt", is_dir=False))
+for j in range(TLINKS):
+    recs.append(E.make_record(len(recs), 1024, 16, "t%04d" % j, is_dir=False,
+                              extra=[(E.AT_REPARSE_POINT, E.NonResident(E.encode_pair(4, 1), len(shared)))]))
+recs.append(E.make_record(len(recs), 1024, 16, "over", is_dir=False,
+                          extra=[(E.AT_REPARSE_POINT, RP.symlink("t0000", "t0000", True))]))
+cyc = os.path.join(CASES, "symlink_cycles_2000.raw")
+synthetic_volume(cyc, recs, shared + bytes(4 * 4096 - len(shared)))
+T_OK = ('[.volumes[0].reparse_points[] | select(.path | test("^\\\\\\\\c\\\\\\\\t[0-9]{4}$")) | '
+        'select(.target.status == "ok" and .target.path == "\\\\c\\\\target.txt")] | length == %d' % TLINKS)
+case("symlink_cycles_2000", cyc, [0],
+     ['.volumes[0].stats.reparse_points == %d' % (CHAIN + TLINKS + 1), T_OK,
+      '[.volumes[0].reparse_points[] | select(.path | test("^\\\\\\\\c\\\\\\\\L[0-9]{2}$")) | .target.status] | '
+      'unique == ["ok"]',
+      'any(.volumes[0].reparse_points[]; .path == "\\\\c\\\\over" and .target.status == "loop" and '
+      '(.target.reason | test("more than 63 links")))'],
+     timeout=120, what="2,000 links through a 4,089-component directory cycle and a chain of 63 symbolic links")
+
+# Wrong finding 7: on an E01 with checksum errors the scan is partial before links are resolved, so
+# every stale reason carries the caveat (the chunk is the one ewf_corrupt_chunk corrupts).
+case("ewf_corrupt_chunk_stale_caveat", os.path.join(CASES, "ewf_corrupt_chunk.E01"), [3],
+     [PARTIAL, '[.volumes[0].reparse_points[] | select(.target.status == "stale")] | length > 0',
+      'all(.volumes[0].reparse_points[] | select(.target.status == "stale"); '
+      '.target.reason | test("scan of this volume is partial"))'], args=["--drive", "C=0"],
+     stderr="partial scan", what="ewf_corrupt_chunk.E01 with --drive C=0: its stale links")
+
 # ---- the report over the image ----
 v = reparse_vol()
 path = os.path.join(CASES, "output_is_image.raw")

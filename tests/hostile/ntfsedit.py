@@ -242,9 +242,18 @@ def file_name_value(parent, name, is_dir=False, parent_seq=1):
     return bytes(fn)
 
 
+class NonResident:
+    """A non-resident value for make_record's extra: mapping pairs (terminator added) and the data size."""
+
+    def __init__(self, pairs, data_size, cluster_size=4096):
+        self.pairs, self.data_size = bytes(pairs) + b"\0", data_size
+        self.allocated = (data_size + cluster_size - 1) // cluster_size * cluster_size
+        self.clusters = self.allocated // cluster_size
+
+
 def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=1, extra=()):
     """A minimal valid FILE record (fixups applied) holding one $FILE_NAME (POSIX namespace), then the
-    resident attributes `extra` ([(type, value bytes)], in type order: more $FILE_NAMEs (file_name_value,
+    attributes `extra` ([(type, value bytes or NonResident)], in type order: more $FILE_NAMEs (file_name_value,
     counted in the link count), $DATA, $REPARSE_POINT).
     A $REPARSE_POINT sets FILE_ATTRIBUTE_REPARSE_POINT in $STANDARD_INFORMATION."""
     b = bytearray(size)
@@ -267,6 +276,13 @@ def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=
     b[off + 24:off + 24 + len(fn)] = fn
     off += alen
     for i, (atype, val) in enumerate(extra):
+        if isinstance(val, NonResident):  # 64-byte header, mapping pairs after it
+            alen = (64 + len(val.pairs) + 7) & ~7
+            struct.pack_into("<IIBBHHHQQHH4xQQQ", b, off, atype, alen, 1, 0, 64, 0, 2 + i, 0,
+                             max(val.clusters - 1, 0), 64, 0, val.allocated, val.data_size, val.data_size)
+            b[off + 64:off + 64 + len(val.pairs)] = val.pairs
+            off += alen
+            continue
         alen = (24 + len(val) + 7) & ~7
         struct.pack_into("<IIBBHHHIHBB", b, off, atype, alen, 0, 0, 0, 0, 2 + i, len(val), 24, 0, 0)
         b[off + 24:off + 24 + len(val)] = val
