@@ -295,7 +295,8 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 		if (!va->scanned || !cfg->du)
 			continue;
 		ntfs_error e;
-		st = du_compute(va, cfg->du_path, cfg->du_depth, &e);
+		du_input in = {.m = &va->m, .p = &va->p, .ix = &va->ix, .volume = va->index};
+		st = du_compute(&in, cfg->du_path, cfg->du_depth, &va->du, &e);
 		if (st == NTFS_E_NOMEM)
 			return ntfs_error_set(err, st, "%s", e.reason);
 		if (st != NTFS_OK)
@@ -332,7 +333,7 @@ void analysis_free(analysis *a)
 			link_target_free(&le->target);
 		}
 		vec_free(&va->links);
-		du_free(va);
+		du_free(&va->du);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

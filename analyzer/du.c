@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
 #include "file_name.h"
 
 /* Children of every directory, as name indexes grouped by validated parent (CSR). */
@@ -15,9 +14,9 @@ typedef struct {
 } children;
 
 /* Groups the names of allocated records (DOS aliases aside) under their validated parent directory. */
-static int children_build(const vol_analysis *va, children *c)
+static int children_build(const du_input *in, children *c)
 {
-	const model *m = &va->m;
+	const model *m = in->m;
 	size_t n = m->names.count;
 	c->first = calloc(m->count + 2, sizeof(uint32_t));
 	c->names = malloc((n ? n : 1) * sizeof(uint32_t));
@@ -26,7 +25,7 @@ static int children_build(const vol_analysis *va, children *c)
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			const name_info *ni = model_name(m, (uint32_t)i);
-			uint32_t d = name_index_parent(&va->ix, (uint32_t)i);
+			uint32_t d = name_index_parent(in->ix, (uint32_t)i);
 			if (!model_name_is_link(ni) || d >= m->count || !model_in_use(m, ni->owner))
 				continue;
 			if (pass == 0)
@@ -61,9 +60,9 @@ typedef struct {
 } du_scratch;
 
 /* Sizes everything beneath directory d into e. */
-static int size_dir(const vol_analysis *va, const children *c, du_scratch *s, uint32_t d, du_entry *e)
+static int size_dir(const du_input *in, const children *c, du_scratch *s, uint32_t d, du_entry *e)
 {
-	const model *m = &va->m;
+	const model *m = in->m;
 	s->stamp++;
 	s->stack.count = s->touched.count = 0;
 	uint32_t *top = vec_push(&s->stack);
@@ -103,14 +102,14 @@ static int size_dir(const vol_analysis *va, const children *c, du_scratch *s, ui
 	}
 	for (size_t i = 0; i < s->touched.count; i++) {
 		uint32_t r = VEC_AT(&s->touched, uint32_t, i);
-		if (s->count[r] < links_name_count(m, r))
+		if (s->count[r] < m->recs[r].link_names) /* names that are links: all but DOS aliases */
 			e->shared_bytes += m->recs[r].data_size;
 	}
 	return 0;
 }
 
 /* Adds the entry for directory d at depth, then its subdirectories while depth allows (breadth first). */
-static int list_dirs(const vol_analysis *va, const children *c, uint32_t d, int max_depth, vec *out)
+static int list_dirs(const du_input *in, const children *c, uint32_t d, int max_depth, vec *out)
 {
 	size_t at = out->count;
 	du_entry *e = vec_push(out);
@@ -123,8 +122,8 @@ static int list_dirs(const vol_analysis *va, const children *c, uint32_t d, int 
 		if (cur.depth >= max_depth)
 			continue;
 		for (uint32_t k = c->first[cur.record]; k < c->first[cur.record + 1]; k++) {
-			uint32_t r = model_name(&va->m, c->names[k])->owner;
-			if (!descend(&va->m, r))
+			uint32_t r = model_name(in->m, c->names[k])->owner;
+			if (!descend(in->m, r))
 				continue;
 			du_entry *sub = vec_push(out);
 			if (!sub)
@@ -136,33 +135,34 @@ static int list_dirs(const vol_analysis *va, const children *c, uint32_t d, int 
 	return 0;
 }
 
-ntfs_status du_compute(vol_analysis *va, const char *path, int depth, ntfs_error *err)
+ntfs_status du_compute(const du_input *in, const char *path, int depth, vec *out, ntfs_error *err)
 {
 	children c = {0};
 	du_scratch s = {0};
 	ntfs_status st = NTFS_OK;
-	vec_init(&va->du, sizeof(du_entry));
-	if (name_index_root(&va->ix) == MODEL_NONE)
+	const model *m = in->m;
+	vec_init(out, sizeof(du_entry));
+	if (name_index_root(in->ix) == MODEL_NONE)
 		return ntfs_error_set(err, NTFS_E_INVALID,
 				      "nothing to size: volume %d has no root directory (record %d is missing, free or not a directory)",
-				      va->index, NTFS_ROOT_RECORD);
-	uint32_t d = name_index_dir(&va->ix, path);
-	if (d == MODEL_NONE || d >= va->m.count)
+				      in->volume, NTFS_ROOT_RECORD);
+	uint32_t d = name_index_dir(in->ix, path);
+	if (d == MODEL_NONE || d >= m->count)
 		return ntfs_error_set(err, NTFS_E_INVALID, "no allocated directory %s on volume %d", path ? path : "\\",
-				      va->index);
+				      in->volume);
 	vec_init(&s.stack, sizeof(uint32_t));
 	vec_init(&s.touched, sizeof(uint32_t));
-	s.mark = calloc(va->m.count + 1, sizeof(uint32_t));
-	s.count = calloc(va->m.count + 1, sizeof(uint32_t));
-	if (!s.mark || !s.count || children_build(va, &c) || list_dirs(va, &c, d, depth, &va->du)) {
+	s.mark = calloc(m->count + 1, sizeof(uint32_t));
+	s.count = calloc(m->count + 1, sizeof(uint32_t));
+	if (!s.mark || !s.count || children_build(in, &c) || list_dirs(in, &c, d, depth, out)) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory sizing directories");
 		goto out;
 	}
-	for (size_t i = 0; i < va->du.count; i++) {
-		du_entry *e = &VEC_AT(&va->du, du_entry, i);
-		e->path = paths_dir_alloc(&va->p, e->record);
-		e->path_truncated = paths_dir_truncated(&va->p, e->record);
-		if (!e->path || size_dir(va, &c, &s, e->record, e)) {
+	for (size_t i = 0; i < out->count; i++) {
+		du_entry *e = &VEC_AT(out, du_entry, i);
+		e->path = paths_dir_alloc(in->p, e->record);
+		e->path_truncated = paths_dir_truncated(in->p, e->record);
+		if (!e->path || size_dir(in, &c, &s, e->record, e)) {
 			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory sizing directories");
 			goto out;
 		}
@@ -177,9 +177,9 @@ out:
 	return st;
 }
 
-void du_free(vol_analysis *va)
+void du_free(vec *out)
 {
-	for (size_t i = 0; i < va->du.count; i++)
-		free(VEC_AT(&va->du, du_entry, i).path);
-	vec_free(&va->du);
+	for (size_t i = 0; i < out->count; i++)
+		free(VEC_AT(out, du_entry, i).path);
+	vec_free(out);
 }

@@ -10,9 +10,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arena.h"
+#include "model.h"
+#include "name_index.h"
 #include "ntfs_error.h"
+#include "paths.h"
 
-struct vol_analysis;
+/*
+ * What du reads, all built and never written again: the scanned volume's model, its paths and its
+ * name index. du_compute writes only its own output, so several volumes may be sized at once.
+ */
+typedef struct {
+	const model *m;
+	const paths *p;
+	const name_index *ix;
+	int volume;               /* the volume's number in the report, for messages */
+} du_input;
 
 typedef struct {
 	char *path;               /* the directory, volume-relative (cut at PATHS_MAX_UNITS) */
@@ -28,12 +41,14 @@ typedef struct {
 
 /*
  * Sizes directory `path` (NULL: the root) of a scanned volume and its subdirectories down to
- * `depth` levels, into va->du. Junctions and symbolic links are never followed. A path that
- * does not exist is NTFS_E_INVALID with the reason.
+ * `depth` levels, into out (a vec of du_entry, initialised here; the directory asked for first,
+ * then breadth first). Name surrogates (junctions, symbolic links, mount points) are never
+ * entered. A volume without a root directory, or a path that is no allocated directory, is
+ * NTFS_E_INVALID with the reason (out stays empty); NTFS_E_NOMEM when memory runs out.
  */
-ntfs_status du_compute(struct vol_analysis *va, const char *path, int depth, ntfs_error *err);
+ntfs_status du_compute(const du_input *in, const char *path, int depth, vec *out, ntfs_error *err);
 
-/* Releases va->du. */
-void du_free(struct vol_analysis *va);
+/* Releases the entries of out and out itself. */
+void du_free(vec *out);
 
 #endif

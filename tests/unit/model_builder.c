@@ -120,6 +120,8 @@ void mb_reparse_raw(model *m, uint32_t r, const uint8_t *data, size_t len)
 	rp->record = r;
 	rp->len = (uint32_t)len;
 	rp->nonresident = false;
+	rp->has_tag = len >= 4; /* as the scan keeps it */
+	rp->tag = rp->has_tag ? (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24 : 0;
 	m->recs[r].flags |= REC_HAS_REPARSE;
 }
 

@@ -116,3 +116,53 @@ Test(name_index, no_root_no_paths)
 	name_index_free(&ix);
 	mb_free(&m);
 }
+
+/* 20,000 names "a" and "A" (one upcased key) in the root, some deleted, and one \b: chains, not clusters. */
+Test(name_index, many_equal_keys_in_one_directory_stay_in_order, .timeout = 20)
+{
+	const uint32_t n = 20000, first = 16;
+	model m;
+	name_index ix;
+	mb_init(&m, first + n + 1);
+	mb_dir(&m, 5, 5);
+	mb_name(&m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	for (uint32_t i = 0; i < n; i++) {
+		mb_record(&m, first + i, false, i % 4 != 3, 1); /* every fourth deleted */
+		mb_name(&m, first + i, i & 1 ? "A" : "a", 5, 5, NTFS_NS_POSIX);
+	}
+	mb_file(&m, first + n, 1);
+	mb_name(&m, first + n, "b", 5, 5, NTFS_NS_POSIX);
+	cr_assert(mb_merge(&m));
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	static uint32_t out[20000];
+	cr_assert_eq(name_index_find(&ix, 5, "a", 1, out, n), n);
+	for (uint32_t k = 0; k < n; k++) { /* the 15,000 allocated in record order, then the 5,000 deleted */
+		uint32_t want = k < 15000 ? first + k / 3 * 4 + k % 3 : first + (k - 15000) * 4 + 3;
+		cr_assert_eq(model_name(&m, out[k])->owner, want, "match %u is record %u", k, model_name(&m, out[k])->owner);
+	}
+	cr_assert_eq(name_index_find(&ix, 5, "B", 1, out, 4), 1, "another key beside the long chain");
+	cr_assert_eq(model_name(&m, out[0])->owner, first + n);
+	cr_assert_eq(name_index_find(&ix, 5, "a", 1, out, 3), 3, "a lookup stops after cap");
+	cr_assert_eq(name_index_dir(&ix, "\\a"), MODEL_NONE, "no directory called a");
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
+Test(name_index, parent_and_root_of_the_public_api)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	cr_assert_eq(name_index_root(&ix), 5);
+	uint32_t out[2];
+	cr_assert_eq(name_index_find(&ix, 30, "system32", 8, out, 2), 1);
+	cr_assert_eq(name_index_parent(&ix, out[0]), 30);
+	cr_assert_eq(name_index_parent(&ix, model_record_name(&m, 5, 0) - model_name(&m, 0)), PATHS_ORPHAN,
+		     "the root's own name is listed nowhere");
+	cr_assert_eq(name_index_parent(&ix, (uint32_t)m.names.count), PATHS_ORPHAN, "out of range");
+	cr_assert_eq(name_index_dir(&ix, "\\Windows\\System32"), 31);
+	cr_assert_eq(name_index_dir(&ix, "/windows/system32/"), 31);
+	name_index_free(&ix);
+	mb_free(&m);
+}
