@@ -32,7 +32,7 @@ typedef struct vol_analysis {
 	image_partition part;
 	bool selected;            /* chosen for analysis (all, or the one --partition names) */
 	bool scanned;             /* false: the volume could not be opened (see error) */
-	char error[300];
+	char error[NTFS_ERROR_REASON_MAX];
 	volume *vol;
 	model m;
 	paths p;
@@ -42,7 +42,7 @@ typedef struct vol_analysis {
 	vec links;                /* link_entry */
 	volume_stats stats;
 	vec du;                   /* du_entry, with --du */
-	char du_error[300];       /* why --du found nothing to size on this volume */
+	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
 } vol_analysis;
 
 #define ANALYSIS_MAX_DRIVES 26

@@ -14,16 +14,12 @@ void anomaly_list_init(anomaly_list *l)
 
 void anomaly_add(anomaly_list *l, const char *type, uint64_t record, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[2 * NTFS_ERROR_REASON_MAX]; /* a detail wraps at most one error reason */
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = ntfs_text_vformat(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	size_t off = arena_add(&l->text, buf, (size_t)n);
+	size_t off = arena_add(&l->text, buf, n);
 	if (off == SIZE_MAX)
 		return;
 	anomaly *a = vec_push(&l->items);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "ntfs_error.h"
 
 #define ANOMALY_NO_RECORD UINT64_MAX
 

@@ -204,11 +204,7 @@ int ntfs_attr_iter_next(ntfs_attr_iter *it, ntfs_attr *out, ntfs_error *err)
 	}
 	if (ntfs_attr_decode(it->buf + it->pos, left, out, err) != NTFS_OK) {
 		/* Say where in the record the bad attribute sits; keep the decoder's reason. */
-		if (err) {
-			char inner[sizeof(err->reason)];
-			memcpy(inner, err->reason, sizeof(inner));
-			ntfs_error_set(err, err->status, "at 0x%zx: %.200s", it->pos, inner);
-		}
+		ntfs_error_prefix(err, "at 0x%zx: ", it->pos);
 		return iter_fail(it);
 	}
 	it->pos += length;

@@ -165,11 +165,7 @@ static ntfs_status decode_sid_at(const uint8_t *buf, size_t len, uint32_t off, c
 				      SD_HEADER_SIZE, len);
 	st = ntfs_sid_to_string(buf + off, len - off, out, NTFS_SID_STRING_MAX, NULL, err);
 	if (st != NTFS_OK) {
-		char inner[sizeof(err->reason)];
-		if (err) {
-			memcpy(inner, err->reason, sizeof(inner));
-			ntfs_error_set(err, st, "security descriptor %s at %u: %.200s", what, off, inner);
-		}
+		ntfs_error_prefix(err, "security descriptor %s at %u: ", what, off);
 		return st;
 	}
 	*has = true;
