@@ -42,7 +42,7 @@ typedef struct {
 	anomaly_list anomalies;
 	size_t last_sid;          /* offset in strings of the last owner SID kept (files share owners) */
 	uint8_t last_sd[256];     /* the security descriptor it came from: most files repeat their neighbour's */
-	size_t last_sd_len;
+	size_t last_sd_len;       /* its length; 0: nothing cached (a descriptor too long to keep, or none) */
 	bool nomem;
 } worker;
 
@@ -117,11 +117,16 @@ static void take_reparse(worker *w, uint32_t rec, const ntfs_attr *a)
 static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 {
 	ntfs_security_descriptor sd;
+	if (a->non_resident && w->m->vol->is_mft_file) {
+		ri->flags |= REC_SD_NOT_IN_MFT; /* never read: the model says so where it claims owners */
+		return;
+	}
 	if (a->non_resident) {
 		ri->flags |= REC_SD_ELSEWHERE;
 		return;
 	}
-	if (w->last_sid != SIZE_MAX && a->value_length == w->last_sd_len &&
+	/* only a descriptor byte-identical to the cached one shows the same owner; an empty one never does */
+	if (w->last_sid != SIZE_MAX && w->last_sd_len != 0 && a->value_length == w->last_sd_len &&
 	    !memcmp(a->value, w->last_sd, a->value_length)) {
 		ri->owner_sid = (uint32_t)w->last_sid;
 		return;
@@ -210,8 +215,12 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ri->flags = (h.flags & NTFS_RECORD_FLAG_IN_USE ? REC_IN_USE : 0) | (h.flags & NTFS_RECORD_FLAG_DIRECTORY ? REC_DIR : 0);
 	if (h.base_ref) {
 		uint64_t b = ntfs_ref_record(h.base_ref);
-		ri->base = b < w->m->count ? (uint32_t)b : MODEL_NONE - 1;
+		ri->base = b < w->m->count ? (uint32_t)b : MODEL_NONE - 1; /* MODEL_NONE - 1: past the table */
 		ri->base_seq = ntfs_ref_sequence(h.base_ref);
+		if (b >= w->m->count && (ri->flags & REC_IN_USE))
+			anomaly_add(&w->anomalies, "orphan_extension", rec,
+				    "extension record names base record %llu (sequence %u), past the %llu records read",
+				    (unsigned long long)b, ri->base_seq, (unsigned long long)w->m->count);
 	}
 	if (fx.bad_count) {
 		ri->flags |= REC_BAD_FIXUP;
@@ -319,11 +328,11 @@ static void *worker_run(void *arg)
 }
 
 /* Moves one worker's findings into the model, rebasing string offsets. */
-static int worker_merge(model *m, worker *w)
+static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 {
 	size_t base = m->strings.len;
 	if (w->strings.len && !arena_reserve(&m->strings, w->strings.len))
-		return -1;
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %zu bytes of names", w->strings.len);
 	if (w->strings.len)
 		memcpy(m->strings.data + base, w->strings.data, w->strings.len);
 	for (size_t i = 0; i < w->names.count; i++)
@@ -334,18 +343,21 @@ static int worker_merge(model *m, worker *w)
 		rec_info *ri = &m->recs[w->first + i];
 		if (ri->owner_sid != MODEL_NONE) {
 			if (base + ri->owner_sid >= MODEL_NONE)
-				return -1; /* over 4 GiB of names: beyond what the table indexes */
+				return ntfs_error_set(err, NTFS_E_RANGE, "over 4 GiB of names at record %llu: beyond what the table indexes",
+						      (unsigned long long)(w->first + i));
 			ri->owner_sid += (uint32_t)base;
 		}
 	}
 	w->last_sid = SIZE_MAX;
+	w->last_sd_len = 0;
 	if (w->lost) {
 		m->unreadable_records += w->lost;
 		m->partial = true;
 		w->lost = 0;
 	}
 	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse))
-		return -1;
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
+				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
 		anomaly *a = &VEC_AT(&w->anomalies.items, anomaly, i);
 		anomaly_add(&m->anomalies, a->type, a->record, "%s", anomaly_detail(&w->anomalies, a));
@@ -360,7 +372,10 @@ static int worker_merge(model *m, worker *w)
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
-	return w->nomem ? -1 : 0;
+	if (w->nomem)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory parsing records %llu-%llu",
+				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
+	return NTFS_OK;
 }
 
 /* Number of worker threads: the request, else one per online core, at most 64. */
@@ -379,7 +394,7 @@ static size_t share_start(uint64_t first, size_t n, int t, int nt, size_t per_bl
 }
 
 /* Parses one chunk of records with all workers and merges their findings in record order. */
-static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, uint8_t *chunk)
+static ntfs_status parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, uint8_t *chunk, ntfs_error *err)
 {
 	pthread_t tid[64];
 	bool started[64] = {false};
@@ -399,10 +414,12 @@ static int parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, u
 		else
 			worker_run(&ws[t]); /* could not start a thread: do its share here */
 	}
-	for (int t = 0; t < nt; t++)
-		if (worker_merge(m, &ws[t]))
-			return -1;
-	return 0;
+	for (int t = 0; t < nt; t++) {
+		ntfs_status st = worker_merge(m, &ws[t], err);
+		if (st != NTFS_OK)
+			return st;
+	}
+	return NTFS_OK;
 }
 
 /* Images whose reads take turns behind a lock (libewf decompression, TSK's split raw reader). */
@@ -431,8 +448,9 @@ static ntfs_status scan_blocks(model *m, worker *ws, int nt, size_t per_chunk, m
 {
 	for (uint64_t first = 0; first < m->count; first += per_chunk) {
 		size_t n = m->count - first < per_chunk ? (size_t)(m->count - first) : per_chunk;
-		if (parse_chunk(m, ws, nt, first, n, NULL))
-			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)first);
+		ntfs_status st = parse_chunk(m, ws, nt, first, n, NULL, err);
+		if (st != NTFS_OK)
+			return st;
 		if (stop_after(m, first + n, progress, ctx))
 			break;
 	}
@@ -459,14 +477,14 @@ static void *chunk_read(void *arg)
 }
 
 /* A chunk that came back short: records [from, n) of it read again by one worker, block by block, and merged. */
-static int read_tail(model *m, worker *w, uint64_t first, size_t from, size_t n)
+static ntfs_status read_tail(model *m, worker *w, uint64_t first, size_t from, size_t n, ntfs_error *err)
 {
 	w->chunk = NULL;
 	w->first = first;
 	w->from = from;
 	w->to = n;
 	worker_run(w);
-	return worker_merge(m, w);
+	return worker_merge(m, w, err);
 }
 
 /*
@@ -503,19 +521,17 @@ static ntfs_status scan_sequential(model *m, worker *ws, int nt, size_t per_chun
 		} else if (cur->short_records) {
 			good -= (size_t)cur->short_records;
 		}
-		int r = parse_chunk(m, ws, nt, cur->first, good, cur->buf);
-		if (!r && good < cur->n && cur->st == NTFS_OK)
-			r = read_tail(m, &ws[0], cur->first, good, cur->n);
+		st = parse_chunk(m, ws, nt, cur->first, good, cur->buf, err);
+		if (st == NTFS_OK && good < cur->n && cur->st == NTFS_OK)
+			st = read_tail(m, &ws[0], cur->first, good, cur->n, err);
 		if (have_next) {
 			if (threaded)
 				pthread_join(reader, NULL);
 			else
 				chunk_read(next);
 		}
-		if (r) {
-			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory at record %llu", (unsigned long long)cur->first);
+		if (st != NTFS_OK)
 			goto out;
-		}
 		if (stop_after(m, done, progress, ctx) || !have_next)
 			break;
 	}
@@ -523,6 +539,23 @@ out:
 	free(io[0].buf);
 	free(io[1].buf);
 	return st;
+}
+
+/*
+ * Records $MFT declares that the image does not hold to their end (from on): one more lost range, never
+ * allocated one by one (memory follows the bytes present, not the claim). Returns false out of memory.
+ */
+static bool records_past_image(model *m, vec *ranges, uint64_t from)
+{
+	volume *vol = m->vol;
+	ntfs_error e;
+	if (vol->record_count <= from)
+		return true;
+	ntfs_error_set(&e, NTFS_E_TRUNCATED, "the image (%llu bytes) ends before them; $MFT declares %llu records",
+		       (unsigned long long)image_size(vol->img), (unsigned long long)vol->record_count);
+	m->unreadable_records += vol->record_count - from;
+	m->partial = true;
+	return lost_range_add(ranges, from, vol->record_count - from, &e);
 }
 
 /* One read_error anomaly per contiguous range of records lost for one reason, naming its first and last record. */
@@ -538,7 +571,7 @@ static void lost_anomalies(model *m, const vec *ranges)
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
 {
 	volume *vol = m->vol;
-	uint64_t count = vol->record_count;
+	uint64_t count = vol->records_present;
 	if (count > MODEL_NONE - 2) {
 		anomaly_add(&m->anomalies, "mft_too_large", ANOMALY_NO_RECORD, "%llu records; scanning the first %u",
 			    (unsigned long long)count, MODEL_NONE - 2);
@@ -585,6 +618,10 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		st = scan_blocks(m, ws, nt, per_chunk, progress, ctx, err);
 	if (st != NTFS_OK)
 		goto out;
+	if (!records_past_image(m, &scan_lost, vol->records_present)) {
+		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+		goto out;
+	}
 	lost_anomalies(m, &scan_lost);
 	st = model_merge(m, err);
 out:

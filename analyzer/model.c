@@ -52,11 +52,11 @@ static void merge_extensions(model *m)
 		if (e->state != REC_OK || e->base == MODEL_NONE)
 			continue;
 		if (!extension_accepted(m, (uint32_t)r)) {
-			if (e->flags & REC_IN_USE)
+			/* a base past the table was reported by the scan, with the reference as stored */
+			if ((e->flags & REC_IN_USE) && e->base < m->count)
 				anomaly_add(&m->anomalies, "orphan_extension", r,
 					    "extension record names base record %llu (sequence %u), which does not claim it",
-					    e->base < m->count ? (unsigned long long)e->base : (unsigned long long)~0ULL,
-					    e->base_seq);
+					    (unsigned long long)e->base, e->base_seq);
 			continue;
 		}
 		e->flags |= REC_EXT_VALID;
@@ -66,7 +66,22 @@ static void merge_extensions(model *m)
 			b->data_size = e->data_size;
 			b->allocated_size = e->allocated_size;
 		}
-		b->flags |= e->flags & REC_HAS_REPARSE;
+		b->flags |= e->flags & (REC_HAS_REPARSE | REC_SD_NOT_IN_MFT);
+	}
+}
+
+/*
+ * Hard-link sets (in-use base records with several link names) whose owner cannot be known because
+ * their descriptor's data is not in the extracted $MFT: an anomaly each, so no owner is left unexplained.
+ */
+static void note_owners_not_in_mft(model *m)
+{
+	for (uint64_t r = 0; r < m->count; r++) {
+		const rec_info *ri = &m->recs[r];
+		if ((ri->flags & REC_SD_NOT_IN_MFT) && ri->link_names > 1 && model_in_use(m, r))
+			anomaly_add(&m->anomalies, "security_descriptor_unavailable", r,
+				    "$SECURITY_DESCRIPTOR is non-resident and an extracted $MFT holds no data clusters: "
+				    "the owner is unknown");
 	}
 }
 
@@ -127,7 +142,10 @@ ntfs_status model_merge(model *m, ntfs_error *err)
 {
 	merge_extensions(m);
 	link_reparse(m);
-	return group_names(m, err);
+	ntfs_status st = group_names(m, err);
+	if (st == NTFS_OK)
+		note_owners_not_in_mft(m);
+	return st;
 }
 
 const char *model_owner_sid(const model *m, uint32_t r)

@@ -33,7 +33,9 @@ enum {                            /* rec_info.flags */
 	REC_HAS_DATA = 0x20,      /* unnamed $DATA with VCN 0 found */
 	REC_BAD_FIXUP = 0x40,
 	REC_EXT_VALID = 0x80,     /* an extension record whose base accepted it */
-	REC_SD_ELSEWHERE = 0x100  /* a $SECURITY_DESCRIPTOR the scan could not read (non-resident) */
+	REC_SD_ELSEWHERE = 0x100, /* a $SECURITY_DESCRIPTOR the scan could not read (non-resident) */
+	REC_SD_NOT_IN_MFT = 0x200 /* a non-resident $SECURITY_DESCRIPTOR in an extracted $MFT: its data is
+				   * not there, so it is never read (the owner is unknown) */
 };
 
 typedef struct {

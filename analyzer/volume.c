@@ -56,21 +56,37 @@ static ntfs_status read_exact(image *img, uint64_t off, void *buf, size_t len, n
 	if (st != NTFS_OK)
 		return st;
 	if (got != len)
-		return ntfs_error_set(err, NTFS_E_TRUNCATED, "image ends at byte %llu, inside the %zu bytes wanted at %llu",
-				      (unsigned long long)(off + got), len, (unsigned long long)off);
+		return ntfs_error_set(err, NTFS_E_TRUNCATED, "the image is %llu bytes long; %zu bytes were wanted at byte %llu",
+				      (unsigned long long)image_size(img), len, (unsigned long long)off);
 	return NTFS_OK;
+}
+
+/* Bytes left in a run of `left` clusters from `within` bytes into its first cluster; saturates, never wraps. */
+static uint64_t run_bytes_left(uint64_t left, uint64_t within, uint64_t cs)
+{
+	uint64_t bytes;
+	if (__builtin_mul_overflow(left, cs, &bytes))
+		return UINT64_MAX; /* more than any buffer: the read is bounded by its length */
+	return bytes - within;     /* left >= 1 and within < cs: at least 1 */
 }
 
 /*
  * Reads len bytes at byte offset off of an attribute's data through its runlist. Bytes past the end of
  * the image: with missing == NULL an error (NTFS_E_TRUNCATED); otherwise they read as zeros and
  * *missing is lowered to the offset in buf of the first such byte (left alone when nothing is missing).
+ * Refuses a volume without clusters (an extracted $MFT: cluster size 0) and offsets that overflow.
  */
-static ntfs_status read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, uint8_t *out, size_t len,
+static ntfs_status read_runs(const volume *vol, const ntfs_runlist *rl, uint64_t off, uint8_t *out, size_t len,
 			     size_t *missing, ntfs_error *err)
 {
 	uint64_t cs = vol->boot.cluster_size;
 	size_t done = 0;
+	if (cs == 0)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED,
+				      "non-resident data cannot be read: no clusters (cluster size 0, an extracted $MFT)");
+	if (len > UINT64_MAX - off)
+		return ntfs_error_set(err, NTFS_E_RANGE, "%zu bytes at offset %llu overflow 64 bits", len,
+				      (unsigned long long)off);
 	while (done < len) {
 		uint64_t vcn = off / cs, within = off % cs;
 		int64_t lcn;
@@ -78,12 +94,16 @@ static ntfs_status read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 		ntfs_status st = ntfs_runlist_lookup(rl, vcn, &lcn, &left, err);
 		if (st != NTFS_OK)
 			return st;
-		uint64_t avail = left * cs - within;
+		uint64_t avail = run_bytes_left(left, within, cs);
 		size_t n = avail < len - done ? (size_t)avail : len - done;
 		if (lcn == NTFS_LCN_SPARSE) {
 			memset(out + done, 0, n);
 		} else {
-			uint64_t pos = vol->offset + (uint64_t)lcn * cs + within;
+			uint64_t pos;
+			if (__builtin_mul_overflow((uint64_t)lcn, cs, &pos) || __builtin_add_overflow(pos, within, &pos) ||
+			    __builtin_add_overflow(pos, vol->offset, &pos))
+				return ntfs_error_set(err, NTFS_E_RANGE, "cluster %lld lies beyond 64-bit byte offsets",
+						      (long long)lcn);
 			size_t got = 0;
 			st = image_read(vol->img, pos, out + done, n, &got, err);
 			if (st != NTFS_OK)
@@ -91,8 +111,9 @@ static ntfs_status read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 			if (got < n) {
 				if (!missing)
 					return ntfs_error_set(err, NTFS_E_TRUNCATED,
-							      "the image ends at byte %llu, inside data wanted at byte %llu",
-							      (unsigned long long)(pos + got), (unsigned long long)pos);
+							      "data wanted at byte %llu lies past the end of the image (%llu bytes)",
+							      (unsigned long long)(pos + got),
+							      (unsigned long long)image_size(vol->img));
 				memset(out + done + got, 0, n - got);
 				if (done + got < *missing)
 					*missing = done + got;
@@ -352,6 +373,31 @@ static ntfs_status read_mft_record0(volume *vol, uint64_t lcn, uint8_t *buf, ntf
 	return st;
 }
 
+/*
+ * Records of $MFT whose first byte lies inside the image (at most record_count): what the image
+ * holds, whatever $MFT's sizes claim. Sparse runs hold no bytes; a run is cut where the image ends.
+ */
+static uint64_t records_in_image(const volume *vol)
+{
+	uint64_t cs = vol->boot.cluster_size, end = image_size(vol->img), rs = vol->record_size, present = 0;
+	for (size_t i = 0; i < vol->mft_runs.count; i++) {
+		const ntfs_run *r = &vol->mft_runs.runs[i];
+		uint64_t start, vbyte;
+		if (r->lcn == NTFS_LCN_SPARSE || __builtin_mul_overflow((uint64_t)r->lcn, cs, &start) ||
+		    __builtin_add_overflow(start, vol->offset, &start) || start >= end ||
+		    __builtin_mul_overflow(r->vcn, cs, &vbyte))
+			continue;
+		uint64_t in = end - start, run = run_bytes_left(r->length, 0, cs);
+		if (in > run)
+			in = run;
+		/* records starting in [vbyte, vbyte + in): the last is (vbyte + in - 1) / rs */
+		uint64_t last = vbyte / rs + (vbyte % rs + in - 1) / rs;
+		if (last + 1 > present)
+			present = last + 1;
+	}
+	return present < vol->record_count ? present : vol->record_count;
+}
+
 /* Builds $MFT's runlist from record 0 (or its mirror copy when record 0 is damaged). */
 static ntfs_status load_mft(volume *vol, ntfs_error *err)
 {
@@ -382,8 +428,7 @@ static ntfs_status load_mft(volume *vol, ntfs_error *err)
 			break;
 		}
 		if (mirror)
-			ntfs_error_set(err, st, "$MFT record 0 unusable (%s); $MFTMirr copy unusable too (%s)",
-				       first.reason, err->reason);
+			ntfs_error_prefix(err, "$MFT record 0 unusable (%s); $MFTMirr copy unusable too: ", first.reason);
 	}
 	free(buf);
 	if (st != NTFS_OK) {
@@ -398,12 +443,13 @@ static ntfs_status load_mft(volume *vol, ntfs_error *err)
 	ad.rl = (ntfs_runlist){0};
 	vol->mft_size = ad.data_size;
 	vol->record_count = ad.data_size / vol->record_size;
-	uint64_t mapped = vol->mft_runs.total_clusters * vol->boot.cluster_size;
-	if (vol->record_count * vol->record_size > mapped) {
+	uint64_t mapped = run_bytes_left(vol->mft_runs.total_clusters, 0, vol->boot.cluster_size);
+	if (vol->record_count > mapped / vol->record_size) {
 		anomaly_add(&vol->anomalies, "mft_runlist_short", 0, "$MFT data size %llu exceeds its %llu mapped bytes",
 			    (unsigned long long)vol->mft_size, (unsigned long long)mapped);
 		vol->record_count = mapped / vol->record_size;
 	}
+	vol->records_present = records_in_image(vol);
 	attr_data_free(&ad);
 	return NTFS_OK;
 }
@@ -637,6 +683,14 @@ ntfs_status volume_open_mft_file(image *img, volume **out, ntfs_error *err)
 	vol->sector_size = FIXUP_STRIDE;
 	vol->mft_size = vol->length;
 	vol->record_count = vol->length / vol->record_size;
+	if (vol->length % vol->record_size) { /* cut inside the last record: it counts, as a lost one */
+		vol->record_count++;
+		anomaly_add(&vol->anomalies, "mft_record_truncated", vol->record_count - 1,
+			    "the extracted $MFT ends %llu bytes into record %llu (of %u bytes): the record is incomplete",
+			    (unsigned long long)(vol->length % vol->record_size), (unsigned long long)(vol->record_count - 1),
+			    vol->record_size);
+	}
+	vol->records_present = vol->record_count;
 	if (load_upcase(vol) != NTFS_OK) {
 		volume_close(vol);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");

@@ -85,6 +85,16 @@ static ntfs_status place_run(int64_t prev, const mapping_pair *mp, uint64_t volu
 	return NTFS_OK;
 }
 
+/* A sparse run may be no longer than the volume either (0 = no upper bound), like a run with clusters. */
+static ntfs_status bound_sparse_run(const mapping_pair *mp, uint64_t volume_clusters, size_t pos, ntfs_error *err)
+{
+	if (volume_clusters != 0 && mp->length > volume_clusters)
+		return ntfs_error_set(err, NTFS_E_RANGE,
+				      "mapping pair at byte %zu: sparse run of %llu clusters is longer than the volume's %llu clusters",
+				      pos, (unsigned long long)mp->length, (unsigned long long)volume_clusters);
+	return NTFS_OK;
+}
+
 /* Grows rl to hold one more run, never past limit (runs before this call + len/2). */
 static ntfs_status reserve(ntfs_runlist *rl, size_t limit, ntfs_error *err)
 {
@@ -153,6 +163,8 @@ ntfs_status ntfs_runlist_decode(const uint8_t *buf, size_t len, uint64_t start_v
 		if ((st = read_pair(buf, len, pos, &mp, err)) != NTFS_OK)
 			return rollback(rl, base_count, base_total, st);
 		if (!mp.sparse && (st = place_run(prev_lcn, &mp, volume_clusters, pos, &lcn, err)) != NTFS_OK)
+			return rollback(rl, base_count, base_total, st);
+		if (mp.sparse && (st = bound_sparse_run(&mp, volume_clusters, pos, err)) != NTFS_OK)
 			return rollback(rl, base_count, base_total, st);
 		if (mp.length > (uint64_t)INT64_MAX - vcn)
 			return rollback(rl, base_count, base_total,

@@ -24,8 +24,11 @@ typedef struct {
 
 /*
  * Decodes mapping pairs starting at start_vcn and appends the runs to rl (so the pieces of an
- * attribute split across extension records join up). Every run must lie in [0, volume_clusters);
- * a zero length, an LCN before the volume or past its end, or a VCN overflow is an error.
+ * attribute split across extension records join up). Every run must lie in [0, volume_clusters), and
+ * a sparse run may be no longer than volume_clusters either (the attributes read through runlists here,
+ * metadata, attribute lists, reparse data and descriptors, are never sparse beyond the volume; a sparse
+ * user file can be, but its runs are not decoded); a zero length, an LCN before the volume or past its
+ * end, or a VCN overflow is an error.
  * Allocates at most len/2 runs. rl starts zeroed ({0}); pieces must come in VCN order (start_vcn at
  * or after the end of the runs already in rl; a gap is allowed and left unmapped). volume_clusters 0
  * means "unknown" (e.g. an extracted $MFT file): no upper bound is checked. On error rl is left as it

@@ -490,6 +490,161 @@ case("du_cloud_placeholders", cloud, [0],
       '[.volumes[0].directory_sizes[].path] == ["\\\\", "\\\\OneDrive", "\\\\OneDrive\\\\Docs"]',
       '[.volumes[0].reparse_points[] | [.path, .kind]] == [["\\\\OneDrive", "cloud"], ["\\\\OneDrive\\\\Docs", "cloud"], ["\\\\junc", "junction"]]'],
      args=["--du", "--du-depth", "3"], what="cloud-tagged directories with files, beside a junction with a file")
+# ---- issue 10 item 3: an extracted $MFT whose records have a non-resident $SECURITY_DESCRIPTOR ----
+AT_SECURITY_DESCRIPTOR = 0x50
+
+
+def sd_owner(sd):
+    """The owner SID of a self-relative security descriptor, as text."""
+    o = struct.unpack_from("<I", sd, 4)[0]
+    n = sd[o + 1]
+    auth = int.from_bytes(sd[o + 2:o + 8], "big")
+    subs = struct.unpack_from("<%dI" % n, sd, o + 8)
+    return "S-%d-%d" % (sd[o], auth) + "".join("-%d" % x for x in subs)
+
+
+def make_sd_nonresident(vol, rec, like):
+    """Replaces rec's resident $SECURITY_DESCRIPTOR with a non-resident one sharing record `like`'s runs."""
+    la = like.attr(AT_SECURITY_DESCRIPTOR)
+    assert la.non_resident
+    hdr = bytes(like.buf[la.off + 16:la.off + 64])  # VCNs, runlist offset, sizes
+    rl = bytes(like.buf[la.off + la.runlist_offset:la.off + la.length])
+    a = rec.attr(AT_SECURITY_DESCRIPTOR)
+    assert a is not None and not a.non_resident
+    attr_id = struct.unpack_from("<H", rec.buf, a.off + 14)[0]
+    rec.resize_attr(a, (64 + len(rl) + 7) & ~7)
+    struct.pack_into("<IIBBHHH", rec.buf, a.off, AT_SECURITY_DESCRIPTOR, a.length, 1, 0, 0x40, 0, attr_id)
+    rec.buf[a.off + 16:a.off + 64] = hdr
+    struct.pack_into("<H", rec.buf, a.off + 32, 0x40)
+    rec.buf[a.off + 64:a.off + a.length] = (rl + bytes(64))[:a.length - 64]
+    rec.write()
+    sd = b"".join(bytes(vol.data[lcn * vol.cluster_size:(lcn + ln) * vol.cluster_size]) for _, lcn, ln in la.runlist())
+    return sd_owner(sd[:la.data_size])
+
+
+def extract_mft(vol):
+    """$MFT's $DATA as `icat volume 0` writes it."""
+    size = vol.record(0).attr(E.AT_DATA).data_size
+    return b"".join(bytes(vol.data[lcn * vol.cluster_size:(lcn + ln) * vol.cluster_size])
+                    for _, lcn, ln in vol.mft_runs)[:size]
+
+
+h = E.Volume(load("hardlinks.raw"))
+hl = [x for x in h.records() if x.in_use and len([n for n in x.names() if n[2].rec.buf[n[2].value_pos() + 65] != 2]) == 2
+      and x.attr(AT_SECURITY_DESCRIPTOR) is not None and not x.attr(AT_SECURITY_DESCRIPTOR).non_resident][0]
+root_owner = make_sd_nonresident(h, hl, h.record(5))
+vol_case("volume_nonresident_sd", h, [0],
+         [COMPLETE, 'any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == "%s")' % (hl.number, root_owner)],
+         what="the same edit on the volume: the owner is read from the descriptor's cluster")
+path = os.path.join(CASES, "mft_file_nonresident_sd.mft")
+write_sparse(path, extract_mft(h))
+case("mft_file_nonresident_sd", path, [0],
+     [COMPLETE, anomaly("security_descriptor_unavailable", hl.number),
+      'any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == null)' % hl.number],
+     what="extracted $MFT; record %d (a hard-link set) has a non-resident $SECURITY_DESCRIPTOR" % hl.number)
+
+# ---- issue 10 item 4: sparse runs whose byte length overflows 64 bits ----
+def sparse_only(vol, rec_no, atype, name, clusters):
+    """Makes attribute (atype, name) of record rec_no one sparse run of `clusters` clusters."""
+    r = vol.record(rec_no)
+    a = r.attr(atype, name)
+    assert a.non_resident
+    r.set_runlist(a, E.encode_pair(clusters, None))
+    r.write()
+
+
+v = reparse_vol()
+assert (1 << 52) * v.cluster_size == 1 << 64
+sparse_only(v, 10, E.AT_DATA, "", 1 << 52)
+vol_case("sparse_overflow_upcase", v, [0], [anomaly("upcase_unreadable", 10), COMPLETE], timeout=30,
+         what="$UpCase's only run: 2^52 sparse clusters of 4 KiB (2^64 bytes)")
+
+v = reparse_vol()
+assert ((1 << 62) * v.cluster_size) % (1 << 64) == 0
+sparse_only(v, 9, E.AT_DATA, "$SDS", 1 << 62)
+vol_case("sparse_overflow_sds", v, [0], [anomaly("secure_unreadable", 9), COMPLETE], timeout=30,
+         what="$Secure:$SDS's only run: 2^62 sparse clusters of 4 KiB")
+
+v = E.Volume(load("clusters2m.raw"))
+assert v.cluster_size == 2 << 20
+sparse_only(v, 10, E.AT_DATA, "", 1 << 43)
+vol_case("sparse_overflow_2m", v, [0], [anomaly("upcase_unreadable", 10), COMPLETE], timeout=30,
+         what="2 MiB clusters: $UpCase's only run is 2^43 sparse clusters (2^64 bytes)")
+
+# ---- issue 10 item 5: a 1 MiB image whose boot sector and $MFT claim far more than it holds ----
+def claims_records(records):
+    """reparse.raw cut to 1 MiB; the boot sector says 512 TiB, $MFT's one run and sizes `records` records."""
+    v = reparse_vol()
+    struct.pack_into("<Q", v.data, 0x28, (512 << 40) // v.bytes_per_sector)
+    r = v.record(0)
+    a = r.attr(E.AT_DATA)
+    size = records * v.record_size
+    r.set_runlist(a, E.encode_pair(size // v.cluster_size, v.mft_lcn))
+    a = r.attr(E.AT_DATA)
+    struct.pack_into("<QQQ", r.buf, a.off + 40, size, size, size)
+    struct.pack_into("<Q", r.buf, a.off + 24, size // v.cluster_size - 1)  # highest VCN
+    r.write()
+    v.data = v.data[:1 << 20]
+    present = (len(v.data) - v.mft_lcn * v.cluster_size) // v.record_size
+    return v, present
+
+
+for exp in (26, 32):
+    v, present = claims_records(1 << exp)
+    vol_case("claims_2p%d_records" % exp, v, [3],
+             [PARTIAL, anomaly("read_error", present), '.volumes[0].ntfs.mft_records == %d' % (1 << exp),
+              '.volumes[0].scan.unreadable_records == %d' % ((1 << exp) - present)],
+             stderr="partial scan", timeout=60,
+             what="1 MiB image, boot sector claims 512 TiB, $MFT claims 2^%d records: records %d.. are one lost range"
+             % (exp, present))
+
+# ---- issue 10 item 11: an extracted $MFT cut in the middle of a record ----
+m = E.Volume(load("reparse.mft"), mft_file=True)
+last = m.record_count() - 1
+cut_rec = [x for x in m.records() if x.in_use and x.number < last][-1].number  # an in-use record, not the last
+m.data = m.data[:cut_rec * m.record_size + 300]
+path = os.path.join(CASES, "mft_file_cut_mid_record.mft")
+write_sparse(path, m.data)
+case("mft_file_cut_mid_record", path, [3],
+     [PARTIAL, anomaly("mft_record_truncated", cut_rec), anomaly("read_error", cut_rec),
+      'any(.volumes[0].anomalies[]; .type == "mft_record_truncated" and (.detail | test("ends 300 bytes into record %d")))'
+      % cut_rec, '.volumes[0].scan.unreadable_records == 1'],
+     stderr="partial scan", what="reparse.mft cut 300 bytes into in-use record %d" % cut_rec)
+
+# ---- issue 11 wrong finding 5: an extension record whose base lies past the end of the $MFT ----
+v = reparse_vol()
+r = v.find("blob.bin", 5)
+far = v.record_count() + 1000
+struct.pack_into("<Q", r.buf, 32, (7 << 48) | far)
+r.write()
+vol_case("orphan_extension_base_past_mft", v, [0],
+         [COMPLETE, anomaly("orphan_extension", r.number),
+          'any(.volumes[0].anomalies[]; .type == "orphan_extension" and .record == %d and '
+          '(.detail | test("base record %d \\\\(sequence 7\\\\)")))' % (r.number, far)],
+         what="\\blob.bin's header names base record %d (sequence 7), past the end of $MFT" % far)
+
+# ---- issue 11 wrong finding 4: an empty $SECURITY_DESCRIPTOR after one too long for the owner cache ----
+h = E.Volume(load("hardlinks.raw"))
+sets = [x for x in h.records() if x.in_use and x.attr(AT_SECURITY_DESCRIPTOR) is not None
+        and not x.attr(AT_SECURITY_DESCRIPTOR).non_resident and len(x.names()) >= 2]
+first, second = [(a, b) for a, b in zip(sets, sets[1:]) if b.number == a.number + 1][0]
+a = first.attr(AT_SECURITY_DESCRIPTOR)
+owner = sd_owner(a.value())
+pad = 256  # a descriptor longer than the scan's 256-byte cache, with the same owner
+old_len = a.value_length
+first.resize_attr(a, (24 + old_len + pad + 7) & ~7)
+struct.pack_into("<I", first.buf, a.off + 16, old_len + pad)
+first.buf[a.off + 24 + old_len:a.off + a.length] = bytes(a.length - 24 - old_len)
+first.write()
+b = second.attr(AT_SECURITY_DESCRIPTOR)
+second.resize_attr(b, 24)
+struct.pack_into("<I", second.buf, b.off + 16, 0)  # an empty descriptor: it shows no owner
+second.write()
+vol_case("owner_cache_empty_sd", h, [0],
+         [COMPLETE, 'any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == "%s")' % (first.number, owner),
+          'any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == null)' % second.number],
+         args=["--threads", "1"],
+         what="record %d's descriptor padded past 256 bytes, record %d's emptied" % (first.number, second.number))
 
 # ---- issue 10 item 6: paths capped at Windows' limit of 32,767 UTF-16 units ----
 # Synthetic extracted $MFTs: directories nested `levels` deep, each name 255 units. A component is

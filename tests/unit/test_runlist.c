@@ -165,6 +165,29 @@ Test(runlist, malformed_pairs)
 	}
 }
 
+Test(runlist, sparse_run_is_bounded_by_the_volume)
+{
+	/* 2^52 sparse clusters (2^64 bytes of 4 KiB clusters) on a 1000-cluster volume */
+	const uint8_t huge[] = {0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00};
+	/* exactly the volume's 1000 clusters, then 1001 after a real run */
+	const uint8_t whole[] = {0x02, 0xE8, 0x03, 0x00};
+	const uint8_t after[] = {0x11, 0x04, 0x0A, 0x02, 0xE9, 0x03, 0x00};
+	ntfs_runlist rl = {0};
+	ntfs_error e;
+
+	cr_assert_eq(decode_fresh(huge, sizeof(huge), 0, 1000, &e), NTFS_E_RANGE);
+	cr_assert(strstr(e.reason, "sparse run of 4503599627370496 clusters is longer than the volume's 1000") != NULL,
+		  "%s", e.reason);
+	cr_assert_eq(ntfs_runlist_decode(huge, sizeof(huge), 0, 0, &rl, &e), NTFS_OK, "%s", e.reason); /* unknown size */
+	assert_run(&rl, 0, 0, NTFS_LCN_SPARSE, 1ULL << 52);
+	ntfs_runlist_free(&rl);
+	cr_assert_eq(ntfs_runlist_decode(whole, sizeof(whole), 0, 1000, &rl, &e), NTFS_OK, "%s", e.reason);
+	assert_run(&rl, 0, 0, NTFS_LCN_SPARSE, 1000);
+	ntfs_runlist_free(&rl);
+	cr_assert_eq(decode_fresh(after, sizeof(after), 0, 1000, &e), NTFS_E_RANGE);
+	cr_assert(strstr(e.reason, "mapping pair at byte 3: sparse run of 1001 clusters") != NULL, "%s", e.reason);
+}
+
 Test(runlist, unknown_volume_size_has_no_upper_bound)
 {
 	const uint8_t mp[] = {0x41, 0x01, 0x00, 0x00, 0x00, 0x10, 0x00}; /* LCN 2^28 */
