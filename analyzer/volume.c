@@ -374,8 +374,9 @@ static ntfs_status read_mft_record0(volume *vol, uint64_t lcn, uint8_t *buf, ntf
 }
 
 /*
- * Records of $MFT whose first byte lies inside the image (at most record_count): what the image
- * holds, whatever $MFT's sizes claim. Sparse runs hold no bytes; a run is cut where the image ends.
+ * Records of $MFT that lie wholly inside the image, up to the last such one (at most record_count):
+ * what the image holds, whatever $MFT's sizes claim. Sparse runs hold no bytes; a run is cut where the
+ * image ends. (A hole before that record, e.g. a fragment stored past the end, is a read error there.)
  */
 static uint64_t records_in_image(const volume *vol)
 {
@@ -390,10 +391,10 @@ static uint64_t records_in_image(const volume *vol)
 		uint64_t in = end - start, run = run_bytes_left(r->length, 0, cs);
 		if (in > run)
 			in = run;
-		/* records starting in [vbyte, vbyte + in): the last is (vbyte + in - 1) / rs */
-		uint64_t last = vbyte / rs + (vbyte % rs + in - 1) / rs;
-		if (last + 1 > present)
-			present = last + 1;
+		/* records ending in the image's part of the run: up to (vbyte + in) / rs */
+		uint64_t whole = vbyte / rs + (vbyte % rs + in) / rs;
+		if (whole > present)
+			present = whole;
 	}
 	return present < vol->record_count ? present : vol->record_count;
 }
@@ -690,7 +691,7 @@ ntfs_status volume_open_mft_file(image *img, volume **out, ntfs_error *err)
 			    (unsigned long long)(vol->length % vol->record_size), (unsigned long long)(vol->record_count - 1),
 			    vol->record_size);
 	}
-	vol->records_present = vol->record_count;
+	vol->records_present = vol->length / vol->record_size;
 	if (load_upcase(vol) != NTFS_OK) {
 		volume_close(vol);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");

@@ -35,8 +35,8 @@ typedef struct volume {
 	uint64_t mft_size;        /* bytes of $MFT's $DATA */
 	uint64_t record_count;    /* records $MFT declares (within its runs); an extracted $MFT: its records,
 				   * a last incomplete one included */
-	uint64_t records_present; /* of those, the ones whose first byte lies inside the image: the scan
-				   * reads these; the rest are lost as one range, never allocated */
+	uint64_t records_present; /* of those, the records up to the last one wholly inside the image: the
+				   * scan reads these; the rest are lost as one range, never allocated */
 	ntfs_upcase *upcase;
 	bool upcase_from_volume;  /* false: the default Windows table */
 	char label[256];
