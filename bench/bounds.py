@@ -284,7 +284,7 @@ def render(rows, missing, controls, verdicts):
                          capture_output=True, text=True).stdout.strip() or "unknown"
     load = open("/proc/loadavg").read().split()[:3]
     out = ["## Hostile-image bounds (bench/bounds.sh)", "",
-           "Issue 10's resource cases from `tests/hostile/make-corpus.py`, one run each of `ntfslinks -q ARGS IMAGE`"
+           "Issue 10's resource cases from `tests/hostile/make-corpus.py`, runs of `ntfslinks -q ARGS IMAGE`"
            " (the case's own arguments), the report on a pipe that `bounds.py` reads. Measured %s UTC, binary %s"
            " (worktree HEAD %s), %d cores, load at start %s, %d run(s) per case (median wall, largest RSS)."
            % (time.strftime("%Y-%m-%d %H:%M", time.gmtime()), ntfslinks, rev, os.cpu_count() or 0, " ".join(load),
