@@ -20,9 +20,6 @@
 #define MAX_HOPS 63               /* Windows' own limit of reparse points in one open */
 #define MAX_NEST 128              /* links resolved inside one another before the walk is cut */
 #define MAX_MATCHES 8
-#ifndef PATHS_MAX_UNITS
-#define PATHS_MAX_UNITS 32767     /* Windows' longest path in UTF-16 units */
-#endif
 
 enum { LS_TODO = 0, LS_BUSY, LS_DONE };
 

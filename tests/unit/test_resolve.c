@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The resolver on models made by the shared builder: forms, rooted links, deleted targets, types, loops, no root. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "links.h"
+#include "model_builder.h"
+
+/* One volume over model m, indexed and with its links collected, inside analysis a (drive C: when c). */
+static void setup(analysis *a, vol_analysis *va, bool c)
+{
+	model m = va->m; /* built by the test: keep it, clear the rest */
+	memset(a, 0, sizeof(*a));
+	memset(va, 0, sizeof(*va));
+	va->m = m;
+	cr_assert(mb_merge(&va->m));
+	cr_assert_eq(paths_build(&va->p, &va->m, NULL), NTFS_OK);
+	cr_assert_eq(name_index_build(&va->ix, &va->m, NULL), NTFS_OK);
+	cr_assert_eq(links_collect(&va->m, &va->links, NULL), NTFS_OK);
+	va->scanned = true;
+	va->drive = c ? 'C' : 0;
+	a->vols = va;
+	a->nvols = 1;
+}
+
+/* The resolved target of the link at record r. */
+static const link_target *target_of(const vol_analysis *va, uint32_t r)
+{
+	for (size_t i = 0; i < va->links.count; i++) {
+		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		if (le->record == r)
+			return &le->target;
+	}
+	cr_assert_fail("no link at record %u", r);
+	return NULL;
+}
+
+static void teardown(vol_analysis *va)
+{
+	for (size_t i = 0; i < va->links.count; i++) {
+		link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		reparse_point_free(&le->rp);
+		link_target_free(&le->target);
+	}
+	vec_free(&va->links);
+	name_index_free(&va->ix);
+	paths_free(&va->p);
+	mb_free(&va->m);
+}
+
+/* \Windows\System32 (dirs 20, 21), \Users\alice (22, 23), \f.txt (24), links from record 40 on. */
+static void tree(model *m)
+{
+	mb_init(m, 64);
+	mb_dir(m, 5, 5);
+	mb_name(m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 20, 1);
+	mb_name(m, 20, "Windows", 5, 5, NTFS_NS_POSIX);
+	mb_dir(m, 21, 1);
+	mb_name(m, 21, "System32", 20, 1, NTFS_NS_POSIX);
+	mb_dir(m, 22, 1);
+	mb_name(m, 22, "Users", 5, 5, NTFS_NS_POSIX);
+	mb_dir(m, 23, 1);
+	mb_name(m, 23, "alice", 22, 1, NTFS_NS_POSIX);
+	mb_file(m, 24, 1);
+	mb_name(m, 24, "f.txt", 5, 5, NTFS_NS_POSIX);
+}
+
+Test(resolve, relative_symlink_starting_with_backslash_is_rooted_on_its_volume)
+{
+	analysis a;
+	vol_analysis va;
+	tree(&va.m);
+	mb_dir(&va.m, 40, 1);
+	mb_name(&va.m, 40, "sys32", 23, 1, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 40, "\\Windows\\System32", "\\Windows\\System32", true);
+	mb_file(&va.m, 41, 1);
+	mb_name(&va.m, 41, "up", 23, 1, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 41, "..\\..\\f.txt", "..\\..\\f.txt", true);
+	setup(&a, &va, false);
+	resolve_all(&a);
+	const link_target *t = target_of(&va, 40);
+	cr_assert_eq(t->status, LINK_STATUS_OK, "%s", t->reason);
+	cr_assert_eq(t->form, TARGET_FORM_ROOTED);
+	cr_assert_eq(t->record, 21);
+	cr_assert_str_eq(t->path, "\\Windows\\System32");
+	t = target_of(&va, 41);
+	cr_assert_eq(t->status, LINK_STATUS_OK, "%s", t->reason);
+	cr_assert_eq(t->form, TARGET_FORM_RELATIVE);
+	cr_assert_eq(t->record, 24);
+	teardown(&va);
+}
+
+Test(resolve, nt_paths_are_classified_not_walked)
+{
+	static const struct {
+		const char *sub;
+		target_form form;
+		uint32_t shadow;
+	} cases[] = {
+		{"\\Device\\HarddiskVolume2\\x", TARGET_FORM_DEVICE, 0},
+		{"\\??\\GLOBALROOT\\Device\\HarddiskVolume2\\x", TARGET_FORM_DEVICE, 0},
+		{"\\??\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy7\\Windows", TARGET_FORM_SHADOW_COPY, 7},
+		{"\\RPC Control\\x", TARGET_FORM_OBJECT_MANAGER, 0},
+		{"\\BaseNamedObjects\\Global\\y", TARGET_FORM_OBJECT_MANAGER, 0},
+		{"\\??\\Volume{3c2e8f41-7a5d-4b6e-9f10-2d4c6b8a0e13}\\", TARGET_FORM_VOLUME_GUID, 0},
+	};
+	analysis a;
+	vol_analysis va;
+	tree(&va.m);
+	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char name[8];
+		snprintf(name, sizeof(name), "n%u", k);
+		mb_dir(&va.m, 40 + k, 1);
+		mb_name(&va.m, 40 + k, name, 5, 5, NTFS_NS_POSIX);
+		mb_junction(&va.m, 40 + k, cases[k].sub, "");
+	}
+	setup(&a, &va, true);
+	resolve_all(&a);
+	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const link_target *t = target_of(&va, 40 + k);
+		cr_expect_eq(t->status, LINK_STATUS_EXTERNAL, "%s: %s", cases[k].sub, t->reason);
+		cr_expect_eq(t->form, cases[k].form, "%s: form %d", cases[k].sub, t->form);
+		cr_expect_eq(t->shadow_copy, cases[k].shadow, "%s", cases[k].sub);
+		cr_expect_null(t->path, "%s was walked: %s", cases[k].sub, t->path);
+	}
+	teardown(&va);
+}
+
+Test(resolve, symlink_kind_must_match_the_target_type)
+{
+	analysis a;
+	vol_analysis va;
+	tree(&va.m);
+	mb_file(&va.m, 40, 1);
+	mb_name(&va.m, 40, "file_onto_dir", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 40, "\\??\\C:\\Windows", "C:\\Windows", false);
+	mb_dir(&va.m, 41, 1);
+	mb_name(&va.m, 41, "dir_onto_file", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 41, "\\??\\C:\\f.txt", "C:\\f.txt", false);
+	mb_dir(&va.m, 42, 1);
+	mb_name(&va.m, 42, "dir_ok", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 42, "\\??\\C:\\Windows", "C:\\Windows", false);
+	setup(&a, &va, true);
+	resolve_all(&a);
+	cr_expect_eq(target_of(&va, 40)->status, LINK_STATUS_TYPE_MISMATCH);
+	cr_expect_eq(target_of(&va, 41)->status, LINK_STATUS_TYPE_MISMATCH);
+	cr_expect_eq(target_of(&va, 42)->status, LINK_STATUS_OK);
+	teardown(&va);
+}
+
+Test(resolve, stale_target_names_the_deepest_deleted_record)
+{
+	analysis a;
+	vol_analysis va;
+	tree(&va.m);
+	/* \gone (30) and \gone\inner (31) deleted with \gone\inner\t.txt (32): each sequence moved on by one */
+	mb_record(&va.m, 30, true, false, 2);
+	mb_name(&va.m, 30, "gone", 5, 5, NTFS_NS_POSIX);
+	mb_record(&va.m, 31, true, false, 2);
+	mb_name(&va.m, 31, "inner", 30, 1, NTFS_NS_POSIX);
+	mb_record(&va.m, 32, false, false, 2);
+	mb_name(&va.m, 32, "t.txt", 31, 1, NTFS_NS_POSIX);
+	mb_file(&va.m, 40, 1);
+	mb_name(&va.m, 40, "to_t", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 40, "\\??\\C:\\gone\\inner\\t.txt", "C:\\gone\\inner\\t.txt", false);
+	mb_file(&va.m, 41, 1);
+	mb_name(&va.m, 41, "to_never", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 41, "\\??\\C:\\gone\\inner\\never.txt", "C:\\gone\\inner\\never.txt", false);
+	setup(&a, &va, true);
+	resolve_all(&a);
+	const link_target *t = target_of(&va, 40);
+	cr_assert_eq(t->status, LINK_STATUS_STALE);
+	cr_assert(t->has_deleted);
+	cr_expect_eq(t->deleted_record, 32);
+	cr_expect_eq(t->deleted_sequence, 2);
+	cr_expect_str_eq(t->deleted_path, "\\gone\\inner\\t.txt");
+	t = target_of(&va, 41);
+	cr_assert(t->has_deleted);
+	cr_expect_eq(t->deleted_record, 31);
+	cr_expect_str_eq(t->deleted_path, "\\gone\\inner");
+	teardown(&va);
+}
+
+Test(resolve, chains_count_every_link_and_cycles_are_loops)
+{
+	analysis a;
+	vol_analysis va;
+	mb_init(&va.m, 256);
+	mb_dir(&va.m, 5, 5);
+	mb_name(&va.m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_file(&va.m, 20, 1);
+	mb_name(&va.m, 20, "end", 5, 5, NTFS_NS_POSIX);
+	/* l1 -> l2 -> ... -> l64 -> end: l1 needs 64 links (loop), l2 63 (ok) */
+	for (uint32_t k = 1; k <= 64; k++) {
+		char name[8], next[8];
+		snprintf(name, sizeof(name), "l%u", k);
+		snprintf(next, sizeof(next), k < 64 ? "l%u" : "end", k + 1);
+		mb_file(&va.m, 30 + k, 1);
+		mb_name(&va.m, 30 + k, name, 5, 5, NTFS_NS_POSIX);
+		mb_symlink(&va.m, 30 + k, next, next, true);
+	}
+	mb_file(&va.m, 200, 1);
+	mb_name(&va.m, 200, "ping", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 200, "pong", "pong", true);
+	mb_file(&va.m, 201, 1);
+	mb_name(&va.m, 201, "pong", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 201, "ping", "ping", true);
+	setup(&a, &va, false);
+	resolve_all(&a);
+	cr_expect_eq(target_of(&va, 31)->status, LINK_STATUS_LOOP, "%s", target_of(&va, 31)->reason);
+	cr_expect_eq(target_of(&va, 32)->status, LINK_STATUS_OK, "%s", target_of(&va, 32)->reason);
+	cr_expect_eq(target_of(&va, 32)->record, 20);
+	cr_expect_eq(target_of(&va, 200)->status, LINK_STATUS_LOOP);
+	cr_expect_eq(target_of(&va, 201)->status, LINK_STATUS_LOOP);
+	teardown(&va);
+}
+
+Test(resolve, no_root_record_is_never_read_nor_claimed)
+{
+	analysis a;
+	vol_analysis va;
+	mb_init(&va.m, 2);
+	mb_file(&va.m, 1, 1);
+	mb_name(&va.m, 1, "dot", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.m, 1, ".", ".", true);
+	setup(&a, &va, false);
+	resolve_all(&a);
+	const link_target *t = target_of(&va, 1);
+	cr_expect_eq(t->status, LINK_STATUS_STALE, "%s", t->reason);
+	cr_expect_not(t->has_record);
+	teardown(&va);
+}
+
+Test(resolve, needs_attention_is_allocated_and_broken)
+{
+	link_entry le;
+	memset(&le, 0, sizeof(le));
+	le.has_target = true;
+	le.allocated = true;
+	le.target.status = LINK_STATUS_STALE;
+	cr_expect(link_needs_attention(&le));
+	le.allocated = false;
+	cr_expect_not(link_needs_attention(&le), "a deleted link is counted in no stale list");
+	le.allocated = true;
+	le.target.status = LINK_STATUS_EXTERNAL;
+	cr_expect_not(link_needs_attention(&le));
+	cr_expect_str_eq(link_status_name(LINK_STATUS_TYPE_MISMATCH), "type_mismatch");
+	cr_expect_str_eq(target_form_name(TARGET_FORM_SHADOW_COPY), "shadow_copy");
+	cr_expect_null(target_form_name(TARGET_FORM_NONE));
+}
