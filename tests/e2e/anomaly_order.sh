@@ -37,13 +37,14 @@ while IFS= read -r line; do
 	[ -n "$(jq -r '.report_lines // empty' <<<"$line")" ] && continue # its report is not JSON (bodyfile, text)
 	images+=("$work/$(jq -r .image <<<"$line")|$(jq -r '.args | join(" ")' <<<"$line")")
 done <"$work/manifest.jsonl"
+limit=$(awk -v k="${NTFSLINKS_TIMEOUT_SCALE:-1}" 'BEGIN { print 60 * k }') # a hang guard (.ci/run scales it)
 for e in "${images[@]}"; do
 	image=${e%%|*} args=${e#*|}
 	# shellcheck disable=SC2086 # the manifest's arguments are words
-	timeout 60 "$ntfslinks" -q --threads 2 $args --format json -o "$tmp/r.json" "$image" 2>/dev/null
+	timeout "$limit" "$ntfslinks" -q --threads 2 $args --format json -o "$tmp/r.json" "$image" 2>/dev/null
 	s1=$?
 	# shellcheck disable=SC2086
-	timeout 60 "$ntfslinks" -q --threads 2 $args --format text -o "$tmp/r.text" "$image" 2>/dev/null
+	timeout "$limit" "$ntfslinks" -q --threads 2 $args --format text -o "$tmp/r.text" "$image" 2>/dev/null
 	s2=$?
 	if [ "$s1" != "$s2" ]; then
 		echo "FAIL: $image $args: exit $s1 for json, $s2 for text"

@@ -72,7 +72,7 @@ if [ -f "$src/tests/hostile/make-corpus.py" ] && command -v jq >/dev/null &&
 		name=$(jq -r .name <<<"$line")
 		mapfile -t args < <(jq -r '.args[]' <<<"$line")
 		for fmt in json ndjson; do
-			timeout 60 "$NTFSLINKS" -q "${args[@]}" --format $fmt -o "$work/out/hostile-$name.$fmt" \
+			timeout "$(awk -v k="${NTFSLINKS_TIMEOUT_SCALE:-1}" 'BEGIN { print 60 * k }')" "$NTFSLINKS" -q "${args[@]}" --format $fmt -o "$work/out/hostile-$name.$fmt" \
 				"$work/hostile/$(jq -r .image <<<"$line")" 2>/dev/null
 			rc=$?
 			[ $rc -eq 0 ] || [ $rc -eq 3 ] || rm -f "$work/out/hostile-$name.$fmt"

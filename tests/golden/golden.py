@@ -37,6 +37,8 @@ NTFSLINKS = os.path.abspath(os.environ.get("NTFSLINKS", os.path.join(BUILD, "ntf
 EXPECTED = os.path.join(SRC, "tests", "golden", "expected")
 FIXTURES = os.path.join(BUILD, "tests", "work", "fixtures")
 ONLY = os.environ.get("GOLDEN_ONLY")
+# every run's hang guard (the hostile case's timeout, else 60 s) times NTFSLINKS_TIMEOUT_SCALE (.ci/run: TSan)
+TIMEOUT_SCALE = float(os.environ.get("NTFSLINKS_TIMEOUT_SCALE") or 1)
 DIFF_LINES = int(os.environ.get("GOLDEN_DIFF_LINES", "60"))
 # the scan's thread count is pinned so that a golden never depends on the machine's cores; the threads
 # mode proves that every other count gives the same bytes
@@ -65,7 +67,8 @@ SAN_ENV = {"LSAN_OPTIONS": "print_suppressions=0"}
 class Run:
     """One invocation: golden name, folder it runs in, options before the image, the image (relative)."""
 
-    def __init__(self, name, cwd, args, image, timeout=60, output_is_image=False):
+    def __init__(self, name, cwd, args, image, timeout=None, output_is_image=False):
+        timeout = timeout or 60 * TIMEOUT_SCALE
         self.name, self.cwd, self.args, self.image = name, cwd, list(args), image
         self.timeout, self.output_is_image = timeout, output_is_image
 
@@ -142,7 +145,7 @@ def execute(run, fmt_args, threads=THREADS, cwd=None):
     if cut:
         status, out, err = "stopped: more than %d bytes on stdout" % MAX_OUTPUT, b"", b""
     elif timed_out:
-        status = "timed out after %d s" % run.timeout
+        status = "timed out after %g s" % run.timeout
     else:
         status = str(p.returncode) if p.returncode >= 0 else "signal %d" % -p.returncode
     # the thread count in the command line as the pinned count writes it (the threads mode compares them)
@@ -194,7 +197,8 @@ def hostile_runs(work):
                 skipped.append((c["name"], c["skip"]))
                 continue
             runs.append(Run("hostile/" + c["name"], corpus, c["args"], c["image"],
-                            timeout=c.get("timeout", 60), output_is_image=c.get("output_is_image", False)))
+                            timeout=c.get("timeout", 60) * TIMEOUT_SCALE,
+                            output_is_image=c.get("output_is_image", False)))
     return runs, skipped
 
 

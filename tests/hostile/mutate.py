@@ -18,7 +18,7 @@ The default 800 cases make 100 of each of raw, mft and the three disks and 300 o
 Usage: mutate.py NTFSLINKS FIXTURES_DIR WORKDIR
 Env: MUTATE_SEED (default 20260601; case i uses seed SEED+i, so a case can be replayed alone),
      MUTATE_CASES (default 800), MUTATE_JOBS (default: CPUs), MUTATE_TIMEOUT (seconds, default 60: a hang
-     guard, generous for the sanitizer builds), MUTATE_ONLY=i (run case i only), MUTATE_TARGETS=regex (only
+     guard, generous for the sanitizer builds; times NTFSLINKS_TIMEOUT_SCALE), MUTATE_ONLY=i (run case i only), MUTATE_TARGETS=regex (only
      cases whose target matches). Failing mutants are kept in WORKDIR/failures/ with the command line.
      Work copies of the images stay in WORKDIR between runs (the bytes a case changed are restored after
      it, and checked against the fixture when a run starts).
@@ -42,7 +42,8 @@ ntfslinks, fx, work = sys.argv[1:4]
 seed = int(os.environ.get("MUTATE_SEED", "20260601"))
 ncases = int(os.environ.get("MUTATE_CASES", "800"))
 jobs = int(os.environ.get("MUTATE_JOBS", str(os.cpu_count() or 2)))
-limit = float(os.environ.get("MUTATE_TIMEOUT", "60"))
+# NTFSLINKS_TIMEOUT_SCALE (set by .ci/run for the ThreadSanitizer build) stretches every hang guard
+limit = float(os.environ.get("MUTATE_TIMEOUT", "60")) * float(os.environ.get("NTFSLINKS_TIMEOUT_SCALE") or 1)
 only = os.environ.get("MUTATE_ONLY")
 only_targets = os.environ.get("MUTATE_TARGETS")
 os.makedirs(work, exist_ok=True)

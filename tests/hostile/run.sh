@@ -4,6 +4,7 @@
 # on every case under a timeout and checks the exit status, the anomalies and the partial flags the
 # manifest expects, and that the image's SHA-256 is unchanged by the run.
 # Env (make check): top_srcdir, top_builddir, NTFSLINKS. HOSTILE_ONLY=regex runs only matching cases.
+# NTFSLINKS_TIMEOUT_SCALE=k multiplies every case's timeout (.ci/run sets it for the ThreadSanitizer build).
 set -u
 src=${top_srcdir:-.}
 build=${top_builddir:-.}
@@ -29,7 +30,7 @@ while IFS= read -r line; do
 		continue
 	fi
 	image=$work/$(jq -r .image <<<"$line")
-	limit=$(jq -r .timeout <<<"$line")
+	limit=$(jq -r --argjson k "${NTFSLINKS_TIMEOUT_SCALE:-1}" '.timeout * $k' <<<"$line")
 	mapfile -t args < <(jq -r '.args[]' <<<"$line")
 	out=$tmp/$name.json
 	[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && out=$image
@@ -94,7 +95,7 @@ while IFS= read -r line; do
 	if [ -n "$re" ] && ! grep -Eq "$re" "$tmp/$name.err"; then
 		problems+=("stderr does not match /$re/: $(head -c 300 "$tmp/$name.err")")
 	fi
-	if grep -Eq 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$tmp/$name.err"; then
+	if grep -Eq 'ERROR: (Address|Leak|Undefined)Sanitizer|WARNING: ThreadSanitizer|runtime error:' "$tmp/$name.err"; then
 		problems+=("sanitizer report: $(grep -Em1 'ERROR:|runtime error:' "$tmp/$name.err")")
 	fi
 	if [ -n "$before" ] && [ "$(sha256sum <"$image")" != "$before" ]; then
