@@ -131,8 +131,9 @@ ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 	return read_runs(vol, rl, off, buf, len, NULL, err);
 }
 
-ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8_t *buf, uint64_t *short_records,
-				ntfs_error *err)
+/* volume_read_records through the $MFT runs `runs` (while opening: the runs found so far). */
+static ntfs_status read_records_via(const volume *vol, const ntfs_runlist *runs, uint64_t first, size_t count,
+				    uint8_t *buf, uint64_t *short_records, ntfs_error *err)
 {
 	size_t len = count * vol->record_size;
 	uint64_t off = first * vol->record_size;
@@ -153,19 +154,27 @@ ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8
 	/* a truncated image: every record from the first one with a missing byte on counts as short
 	 * (exact when the image simply ends; conservative for a fragmented $MFT with a hole in the middle) */
 	size_t missing = len;
-	ntfs_status st = read_runs(vol, &vol->mft_runs, off, buf, len, &missing, err);
+	ntfs_status st = read_runs(vol, runs, off, buf, len, &missing, err);
 	if (st == NTFS_OK && missing < len && short_records)
 		*short_records = count - missing / vol->record_size;
 	return st;
 }
 
-ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_record_header *hdr, ntfs_error *err)
+ntfs_status volume_read_records(volume *vol, uint64_t first, size_t count, uint8_t *buf, uint64_t *short_records,
+				ntfs_error *err)
+{
+	return read_records_via(vol, &vol->mft_runs, first, count, buf, short_records, err);
+}
+
+/* volume_read_record through the $MFT runs `runs`. */
+static ntfs_status read_record_via(const volume *vol, const ntfs_runlist *runs, uint64_t rec, uint8_t *buf,
+				   ntfs_record_header *hdr, ntfs_error *err)
 {
 	ntfs_record_fixups fx;
-	if (!vol->is_mft_file && vol->mft_runs.count == 0)
+	if (!vol->is_mft_file && runs->count == 0)
 		return ntfs_error_set(err, NTFS_E_INVALID, "record %llu: $MFT has no runs", (unsigned long long)rec);
 	uint64_t short_records = 0;
-	ntfs_status st = volume_read_records(vol, rec, 1, buf, &short_records, err);
+	ntfs_status st = read_records_via(vol, runs, rec, 1, buf, &short_records, err);
 	if (st != NTFS_OK)
 		return st;
 	if (short_records)
@@ -175,6 +184,11 @@ ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_rec
 	if (st != NTFS_OK)
 		return st;
 	return ntfs_record_apply_fixups(buf, vol->record_size, FIXUP_STRIDE, &fx, err);
+}
+
+ntfs_status volume_read_record(volume *vol, uint64_t rec, uint8_t *buf, ntfs_record_header *hdr, ntfs_error *err)
+{
+	return read_record_via(vol, &vol->mft_runs, rec, buf, hdr, err);
 }
 
 /* Takes one matching attribute of a record into ad (resident copy or runlist piece). */
@@ -300,11 +314,8 @@ static ntfs_status collect_attr(volume *vol, uint64_t rec_no, const uint8_t *rec
 			continue;
 		ntfs_record_header eh;
 		bool self_map = rec_no == 0 && type == NTFS_AT_DATA && !vol->is_mft_file;
-		if (self_map) /* $MFT's own extension records are reached through the runs found so far */
-			vol->mft_runs = ad->rl;
-		st = volume_read_record(vol, er, ext, &eh, err);
-		if (self_map)
-			vol->mft_runs = (ntfs_runlist){0};
+		/* $MFT's own extension records are reached through the runs found so far (the volume is not changed) */
+		st = read_record_via(vol, self_map ? &ad->rl : &vol->mft_runs, er, ext, &eh, err);
 		if (st != NTFS_OK)
 			goto out;
 		if (ntfs_ref_record(eh.base_ref) != rec_no) {
@@ -317,8 +328,8 @@ static ntfs_status collect_attr(volume *vol, uint64_t rec_no, const uint8_t *rec
 		if (st != NTFS_OK)
 			goto out;
 		last_ext = er;
-		if (type == NTFS_AT_DATA && rec_no == 0 && (st = runs_finish(&ad->rl, err)) != NTFS_OK)
-			goto out;
+		/* no runs_finish per extension record (it made 16,000 of them quadratic): the decoder appends
+		 * pieces in VCN order only, so the runs stay sorted; gaps are checked once, below */
 	}
 	if (r < 0)
 		st = err->status;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One NTFS volume inside an image: boot sector, $MFT's runlist, record reads, $UpCase, $Secure, label.
- * Threads: opening runs alone (following $MFT's own attribute list borrows vol->mft_runs for a moment).
+ * Threads: opening runs alone ($MFT's own extension records are read through the runs found so far,
+ * passed down, never swapped into vol->mft_runs).
  * Once open, the volume is read-only: every read and lookup below may run from several threads at once
  * (positional image reads; E01 and split raw serialize behind the image's lock).
  */
