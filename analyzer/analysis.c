@@ -82,6 +82,11 @@ static ntfs_status find_volumes(analysis *a, int *only, ntfs_error *err)
 		}
 		return NTFS_OK;
 	}
+	uint64_t coff = 0, clen = 0;
+	if (a->nvols == 0 && image_checksum_errors(a->img, &coff, &clen, 1) > 0 && coff == 0)
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume found: E01 chunk at media bytes 0-%llu, which "
+				      "holds the partition table, failed its checksum, and no NTFS boot sector was found where "
+				      "volumes usually start", a->config.image, (unsigned long long)(clen - 1));
 	if (a->nvols == 0)
 		return ntfs_error_set(err, NTFS_E_INVALID, "%s: no NTFS volume found (%zu partition(s) of other types)",
 				      a->config.image, n);
@@ -190,6 +195,7 @@ static void collect_checksum_errors(analysis *a)
 			r->offset = off[i];
 			r->length = len[i];
 		}
+		bool inside = false;
 		for (size_t v = 0; v < a->nvols; v++) {
 			vol_analysis *va = &a->vols[v];
 			if (!va->scanned || off[i] < va->part.offset || off[i] >= va->part.offset + va->part.length)
@@ -198,6 +204,17 @@ static void collect_checksum_errors(analysis *a)
 				    "E01 chunk at media bytes %llu-%llu failed its checksum and reads as zeros",
 				    (unsigned long long)off[i], (unsigned long long)(off[i] + len[i] - 1));
 			va->m.partial = true;
+			inside = true;
+		}
+		for (size_t v = 0; v < a->nvols && !inside; v++) { /* outside every volume: each says so (the run is partial) */
+			vol_analysis *va = &a->vols[v];
+			if (!va->scanned)
+				continue;
+			bool scanned_for = !strcmp(va->part.table, "scan");
+			anomaly_add(&va->m.anomalies, "checksum_error", ANOMALY_NO_RECORD,
+				    "E01 chunk at media bytes %llu-%llu, outside this volume, failed its checksum and reads as zeros%s",
+				    (unsigned long long)off[i], (unsigned long long)(off[i] + len[i] - 1),
+				    scanned_for ? ": it holds the partition table, so this volume was found by its NTFS boot sector" : "");
 		}
 	}
 	if (n > 64)

@@ -27,6 +27,111 @@ static bool part_is_ntfs(image *img, uint64_t offset, uint64_t length)
 	return length >= 2 * 512 && sector_is_ntfs(img, offset + (length / 512 - 1) * 512);
 }
 
+static ntfs_status part_whole_image(image *img, image_partition **parts, size_t *count, ntfs_error *err);
+
+/* The bytes that hold the partition tables: the MBR, and the GPT header and its 128 entries. */
+#define PART_TABLE_BYTES (34u * 512u)
+
+/* How far past the last volume found (or the start) the boot-sector search looks. */
+#define PART_SCAN_WINDOW ((uint64_t)256 << 20)
+
+#define PART_MIB ((uint64_t)1 << 20)
+
+/* True when an E01 chunk holding the partition tables failed its checksum (libewf then reads it as zeros),
+ * so no table read from it can be trusted. */
+static bool part_table_damaged(image *img)
+{
+	uint64_t off[64], len[64];
+	size_t n = image_checksum_errors(img, off, len, 64);
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (off[i] < PART_TABLE_BYTES)
+			return true;
+	return false;
+}
+
+/* Length in bytes of the NTFS volume whose boot sector (or backup) is at offset, the backup sector
+ * included; 0 when there is none. Only the OEM id, bytes per sector and total sectors are used. */
+static uint64_t part_ntfs_length(image *img, uint64_t offset)
+{
+	uint8_t b[512];
+	size_t got = 0;
+	if (image_read(img, offset, b, sizeof(b), &got, NULL) != NTFS_OK || got < 48 || memcmp(b + 3, "NTFS    ", 8) != 0)
+		return 0;
+	uint32_t bps = (uint32_t)b[11] | (uint32_t)b[12] << 8;
+	uint64_t total = 0;
+	for (int i = 7; i >= 0; i--)
+		total = total << 8 | b[40 + i];
+	if (bps < 256 || bps > 4096 || (bps & (bps - 1)) || total == 0 || total > (UINT64_MAX / bps) - 1)
+		return 0;
+	return (total + 1) * bps;
+}
+
+/* Appends one volume found by its boot sector to the growing list. Returns false when out of memory. */
+static bool part_add_found(image *img, image_partition **arr, size_t *n, uint64_t offset, uint64_t length, bool backup)
+{
+	image_partition *grown = realloc(*arr, (*n + 1) * sizeof(**arr));
+	if (!grown)
+		return false;
+	*arr = grown;
+	image_partition *p = &grown[(*n)++];
+	memset(p, 0, sizeof(*p));
+	p->offset = offset;
+	p->length = offset + length <= img->size ? length : img->size - offset;
+	snprintf(p->table, sizeof(p->table), "scan");
+	snprintf(p->slot, sizeof(p->slot), "-");
+	snprintf(p->description, sizeof(p->description), "NTFS %s boot sector found by scanning (the partition table "
+		 "lies in an E01 chunk that failed its checksum)", backup ? "backup" : "primary");
+	p->is_ntfs = true;
+	return true;
+}
+
+/*
+ * When the partition table cannot be trusted: looks for NTFS boot sectors where volumes usually start
+ * (sectors 63 and 128, then every MiB, up to PART_SCAN_WINDOW past the start or the end of the last volume
+ * found), and for the backup boot sector in the image's last sector (the last volume, when its start was
+ * in a damaged chunk). Each volume found becomes an entry of table "scan"; none found: the whole image.
+ */
+static ntfs_status part_scan_boot_sectors(image *img, image_partition **parts, size_t *count, ntfs_error *err)
+{
+	image_partition *arr = NULL;
+	size_t n = 0;
+	uint64_t end = 0; /* where the last volume found ends */
+	const uint64_t early[] = {63 * 512, 128 * 512};
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++) {
+		uint64_t len = early[i] >= end ? part_ntfs_length(img, early[i]) : 0;
+		if (len && !part_add_found(img, &arr, &n, early[i], len, false))
+			goto nomem;
+		if (len)
+			end = early[i] + len;
+	}
+	for (uint64_t pos = PART_MIB; pos < img->size && pos < end + PART_SCAN_WINDOW;) {
+		uint64_t len = pos >= end ? part_ntfs_length(img, pos) : 0;
+		if (len) {
+			if (!part_add_found(img, &arr, &n, pos, len, false))
+				goto nomem;
+			end = pos + len;
+			pos = (end + PART_MIB - 1) / PART_MIB * PART_MIB;
+		} else {
+			pos += PART_MIB;
+		}
+	}
+	if (img->size >= 1024) { /* the backup boot sector of a volume that ends with the image */
+		uint64_t last = img->size - 512, len = part_ntfs_length(img, last);
+		if (len && len <= img->size && img->size - len >= end && !part_add_found(img, &arr, &n, img->size - len, len, true))
+			goto nomem;
+	}
+	if (n == 0) {
+		free(arr);
+		return part_whole_image(img, parts, count, err);
+	}
+	*parts = arr;
+	*count = n;
+	return NTFS_OK;
+nomem:
+	free(arr);
+	return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
+}
+
 /* Returns the single entry that stands for an image without a partition table. */
 static ntfs_status part_whole_image(image *img, image_partition **parts, size_t *count, ntfs_error *err)
 {
@@ -115,11 +220,13 @@ ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *c
 	*count = 0;
 	if (img->format == IMAGE_FORMAT_MFT_FILE || img->mem) /* memory images: no vs layer (it reads files) */
 		return part_whole_image(img, parts, count, err);
-	uint8_t first[512];
+	uint8_t first[PART_TABLE_BYTES];
 	size_t got = 0;
 	ntfs_status s = image_read(img, 0, first, sizeof(first), &got, err);
 	if (s != NTFS_OK)
 		return s;
+	if (part_table_damaged(img))
+		return part_scan_boot_sectors(img, parts, count, err);
 	TSK_IMG_INFO *ti = NULL;
 	if ((s = image_tsk_handle(img, &ti, err)) != NTFS_OK)
 		return s;

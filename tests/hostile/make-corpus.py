@@ -925,6 +925,52 @@ case("mft_run_past_image_end_split", os.path.join(CASES, "mft_run_past_image_end
       '.volumes[0].scan.unreadable_records == 6000', '.volumes[0].stats.reparse_points == 24'],
      stderr="partial scan", what="mft_run_past_image_end as split raw segments of 1 MiB")
 
+# ---- issue 10 item 9: an E01 whose chunk 0 (the MBR) fails its checksum ----
+def e01_of(src, name):
+    """An E01 of src made with ewfacquire (fast compression, 32 KiB chunks) with 16 bytes flipped in the
+    middle of chunk 0's stored data (found through the table section); None without ewfacquire."""
+    tool = shutil.which("ewfacquire")
+    if not tool:
+        return None
+    d = os.path.join(CASES, name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    subprocess.run([tool, "-q", "-u", "-t", os.path.join(d, "img"), "-c", "fast", "-b", "64", "-S", "1.5GiB", src],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = os.path.join(d, "img.E01")
+    e = bytearray(open(path, "rb").read())
+    t = [x for x in ewf_sections(e) if x[0] == "table"][0][1] + 76
+    n, base = struct.unpack_from("<I4xQ", e, t)
+    assert n >= 2
+    first, second = (base + (struct.unpack_from("<I", e, t + 24 + 4 * i)[0] & 0x7FFFFFFF) for i in (0, 1))
+    mid = (first + second) // 2
+    for i in range(mid, mid + 16):
+        e[i] ^= 0xFF
+    with open(path, "wb") as f:
+        f.write(e)
+    return path
+
+
+disk = load("disk-mbr.raw")
+ntfs_starts = [struct.unpack_from("<I", disk, 446 + 16 * i + 8)[0] * 512 for i in range(4)
+               if disk[446 + 16 * i + 4] == 0x07]
+assert len(ntfs_starts) == 2, ntfs_starts
+path = e01_of(os.path.join(FX, "disk-mbr.raw"), "ewf_chunk0_checksum")
+case("ewf_chunk0_checksum", path, [3],
+     ['.run.complete == false', '.image.checksum_errors[0].offset == 0',
+      '[.volumes[] | .offset] == %s' % json.dumps(ntfs_starts),
+      '[.image.partitions[] | .table] == ["scan", "scan"]',
+      'all(.volumes[]; any(.anomalies[]; .type == "checksum_error" and (.detail | test("partition table"))))',
+      'all(.volumes[]; .stats.records_in_use > 16)'],
+     stderr="partial scan", skip=None if path else "ewfacquire not installed (ewf-tools)",
+     what="disk-mbr.raw as E01, chunk 0 (MBR) corrupted: both NTFS volumes found by their boot sectors")
+rnd_path = os.path.join(CASES, "random.img")
+path = e01_of(rnd_path, "ewf_chunk0_checksum_no_ntfs")
+case("ewf_chunk0_checksum_no_ntfs", path, [2],
+     stderr="no NTFS volume found: E01 chunk at media bytes 0-32767, which holds the partition table, failed its checksum",
+     skip=None if path else "ewfacquire not installed (ewf-tools)",
+     what="1 MiB of random bytes as E01 with chunk 0 corrupted: the error names the checksum error")
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
