@@ -17,24 +17,10 @@
 #include "record.h"
 #include "std_info.h"
 #include "utf16.h"
+#include "test_data.h"
 
 #define INDX_SIZE 4096
 
-/* Reads tests/unit/data/<name> into buf; returns its size. */
-static size_t load(const char *name, uint8_t *buf, size_t cap)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/tests/unit/data/%s", top && *top ? top : ".", name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s (set top_srcdir to the source tree)", path);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
 
 /* Loads an INDX record as stored, applies its fixups (all must match) and decodes it. */
 static void load_indx(const char *name, uint8_t *buf, ntfs_indx_record *rec)
@@ -42,7 +28,7 @@ static void load_indx(const char *name, uint8_t *buf, ntfs_indx_record *rec)
 	ntfs_record_fixups fx;
 	ntfs_error e;
 
-	cr_assert_eq(load(name, buf, INDX_SIZE), INDX_SIZE);
+	cr_assert_eq(test_data_load(name, buf, INDX_SIZE), INDX_SIZE);
 	cr_assert_eq(ntfs_record_apply_fixups(buf, INDX_SIZE, NTFS_USA_STRIDE, &fx, &e), NTFS_OK, "%s", e.reason);
 	cr_assert_eq(fx.sectors, 8);
 	cr_assert_eq(fx.bad_count, 0);
@@ -148,7 +134,7 @@ Test(index_real, lastaccess_root_indx_and_root)
 	load_indx("lastaccess_root_indx.bin", indx, &rec);
 	walk_expect(&rec.node, la_root, LA_ROOT_N, 5, 5);
 	/* istat 5: $INDEX_ROOT is 56 bytes, a large index whose only entry is the end marker pointing to VCN 0 */
-	cr_assert_eq(load("lastaccess_root_iroot.bin", root, sizeof(root)), 56);
+	cr_assert_eq(test_data_load("lastaccess_root_iroot.bin", root, sizeof(root)), 56);
 	cr_assert_eq(ntfs_index_root_decode(root, 56, &ir, &e), NTFS_OK, "%s", e.reason);
 	cr_assert_eq(ir.attr_type, 0x30);
 	cr_assert_eq(ir.collation, NTFS_COLLATION_FILE_NAME);
@@ -177,11 +163,11 @@ Test(index_real, lastaccess_resident_roots)
 	ntfs_error e;
 	size_t n;
 
-	n = load("lastaccess_test_iroot.bin", buf, sizeof(buf));
+	n = test_data_load("lastaccess_test_iroot.bin", buf, sizeof(buf));
 	cr_assert_eq(n, 144);
 	cr_assert_eq(ntfs_index_root_decode(buf, n, &ir, &e), NTFS_OK, "%s", e.reason);
 	walk_expect(&ir.node, test_dir, 1, 39, 1);
-	n = load("lastaccess_extend_iroot.bin", buf, sizeof(buf));
+	n = test_data_load("lastaccess_extend_iroot.bin", buf, sizeof(buf));
 	cr_assert_eq(n, 552);
 	cr_assert_eq(ntfs_index_root_decode(buf, n, &ir, &e), NTFS_OK, "%s", e.reason);
 	walk_expect(&ir.node, extend, 5, 11, 11);
@@ -467,7 +453,7 @@ Test(index_hostile, every_prefix_of_an_index_root)
 	uint8_t buf[1024];
 	ntfs_index_root ir;
 	ntfs_error e;
-	size_t n = load("lastaccess_extend_iroot.bin", buf, sizeof(buf));
+	size_t n = test_data_load("lastaccess_extend_iroot.bin", buf, sizeof(buf));
 
 	for (size_t k = 0; k < n; k++)
 		cr_assert_neq(ntfs_index_root_decode(buf, k, &ir, &e), NTFS_OK, "prefix %zu", k);

@@ -21,26 +21,12 @@
 #include "std_info.h"
 #include "utf16.h"
 #include "volume_info.h"
+#include "test_data.h"
 
 #define RECORD_SIZE 1024
 #define CLUSTER 4096
 #define VOLUME_CLUSTERS 64767 /* lastaccess: fsstat "Total Cluster Range: 0 - 64766" */
 
-/* Reads tests/unit/data/<name> (found through $top_srcdir, else ".") into buf; returns its size. */
-static size_t load(const char *name, uint8_t *buf, size_t cap)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/tests/unit/data/%s", top && *top ? top : ".", name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s (set top_srcdir to the source tree)", path);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
 
 /* Loads a 1 KiB record, decodes its header and applies its fixups, which must all match. */
 static void load_record(const char *name, uint8_t *r, ntfs_record_header *h)
@@ -48,7 +34,7 @@ static void load_record(const char *name, uint8_t *r, ntfs_record_header *h)
 	ntfs_record_fixups fx;
 	ntfs_error e;
 
-	cr_assert_eq(load(name, r, RECORD_SIZE), RECORD_SIZE, "%s", name);
+	cr_assert_eq(test_data_load(name, r, RECORD_SIZE), RECORD_SIZE, "%s", name);
 	cr_assert_eq(ntfs_record_decode_header(r, RECORD_SIZE, h, &e), NTFS_OK, "%s: %s", name, e.reason);
 	/* As stored, each sector ends with the update sequence number. */
 	cr_assert_eq(le16(r + 510), le16(r + h->usa_offset));
@@ -146,7 +132,7 @@ Test(realdata, boot_sector_matches_fsstat)
 	ntfs_boot bs;
 	ntfs_error e;
 
-	cr_assert_eq(load("lastaccess_boot.bin", b, sizeof(b)), 512);
+	cr_assert_eq(test_data_load("lastaccess_boot.bin", b, sizeof(b)), 512);
 	cr_assert_eq(ntfs_boot_decode(b, sizeof(b), &bs, &e), NTFS_OK, "%s", e.reason);
 	cr_assert_str_eq(bs.oem_id, "NTFS    ");              /* OEM Name: NTFS */
 	cr_assert_eq(bs.serial, 0x0870803570802C0EULL);        /* Volume Serial Number: 0870803570802C0E */
@@ -359,7 +345,7 @@ Test(realdata, record5_security_descriptor_needs_the_fixups)
 	ntfs_error e;
 
 	/* As stored, bytes 510..511 hold the update sequence number, in the middle of the group SID. */
-	cr_assert_eq(load("lastaccess_rec5_root.bin", r, sizeof(r)), RECORD_SIZE);
+	cr_assert_eq(test_data_load("lastaccess_rec5_root.bin", r, sizeof(r)), RECORD_SIZE);
 	cr_assert_eq(ntfs_record_decode_header(r, RECORD_SIZE, &h, &e), NTFS_OK, "%s", e.reason);
 	cr_assert(find_attr(r, &h, NTFS_AT_SECURITY_DESCRIPTOR, "", &a));
 	cr_assert_lt(a.value - r, 510);
@@ -409,7 +395,7 @@ Test(realdata, record9_secure)
 Test(realdata, sds_entries_owner_sids)
 {
 	static uint8_t sds[4096];
-	size_t len = load("lastaccess_sds_head.bin", sds, sizeof(sds)), pos = 0;
+	size_t len = test_data_load("lastaccess_sds_head.bin", sds, sizeof(sds)), pos = 0;
 	uint32_t want_id = 256;
 	ntfs_sds_entry en;
 	ntfs_security_descriptor sd;
