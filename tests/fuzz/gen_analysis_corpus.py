@@ -34,9 +34,7 @@ def mft_region(path, offset):
     with open(path, "rb") as f:
         f.seek(offset)
         boot = f.read(512)
-        spc = boot[0x0D]
-        cs = struct.unpack_from("<H", boot, 0x0B)[0] * (1 << (256 - spc) if spc > 0x80 else spc)
-        mft_lcn = struct.unpack_from("<Q", boot, 0x30)[0]
+        cs, mft_lcn = E.boot_geometry(boot)
         f.seek(offset + mft_lcn * cs)
         rs = struct.unpack_from("<I", f.read(32), 28)[0]   # record 0's allocated size
         assert rs == HARNESS_RECORD, "%s: %d-byte records" % (path, rs)

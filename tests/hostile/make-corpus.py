@@ -350,21 +350,8 @@ shutil.copyfile(os.path.join(FX, "reparse-multi.E01"), os.path.join(d, "reparse-
 case("ewf_missing_segment", os.path.join(d, "reparse-multi.E01"), [2], stderr="E02|missing")
 
 
-def ewf_sections(b):
-    """[(type, offset of descriptor, size)] of an EWF1 segment file."""
-    out, off = [], 13
-    while off + 76 <= len(b):
-        t = b[off:off + 16].rstrip(b"\0").decode("ascii", "replace")
-        nxt, size = struct.unpack_from("<QQ", b, off + 16)
-        out.append((t, off, size))
-        if t in ("done", "next") or nxt <= off:
-            break
-        off = nxt
-    return out
-
-
 e = bytearray(load("reparse.E01"))
-secs = ewf_sections(e)
+secs = E.ewf_sections(e)
 table = [s for s in secs if s[0] == "table"][0]
 toff = table[1] + 76
 count, base = struct.unpack_from("<I4xQ", e, toff)
@@ -849,7 +836,7 @@ case("split_short_last", split_set("split_short_last", everything,
 # with a checksum_error. libewf 20140813 keeps the buffers of such chunks after libewf_handle_free: under
 # ASan this case passes only because tests/lsan.supp suppresses that one libewf leak.
 e = bytearray(load("reparse.E01"))
-tables = [s for s in ewf_sections(e) if s[0] in ("table", "table2")]
+tables = [s for s in E.ewf_sections(e) if s[0] in ("table", "table2")]
 assert len(tables) == 2
 for _, off, _ in tables:
     t = off + 76
@@ -930,7 +917,7 @@ case("mft_run_past_image_end_split", os.path.join(CASES, "mft_run_past_image_end
 def corrupt_chunk0(e, path):
     """Flips 16 bytes in the middle of chunk 0's stored data (found through the table section) of the E01
     bytes e, writes them to path, and returns chunk 0 as it was (decompressed when it was compressed)."""
-    t = [x for x in ewf_sections(e) if x[0] == "table"][0][1] + 76
+    t = [x for x in E.ewf_sections(e) if x[0] == "table"][0][1] + 76
     n, base = struct.unpack_from("<I4xQ", e, t)
     assert n >= 2
     ent = [struct.unpack_from("<I", e, t + 24 + 4 * i)[0] for i in (0, 1)]

@@ -76,9 +76,7 @@ def mft_records_region(path, offset):
     with open(path, "rb") as f:
         f.seek(offset)
         boot = f.read(512)
-        spc = boot[0x0D]
-        cs = struct.unpack_from("<H", boot, 0x0B)[0] * (1 << (256 - spc) if spc > 0x80 else spc)
-        mft_lcn = struct.unpack_from("<Q", boot, 0x30)[0]
+        cs, mft_lcn = E.boot_geometry(boot)
         f.seek(offset + mft_lcn * cs)
         head = f.read(1 << 20)
     vol = E.Volume(head, mft_file=True)
@@ -87,19 +85,6 @@ def mft_records_region(path, offset):
     assert lcn == mft_lcn, "%s: $MFT's first run does not start at the boot sector's LCN" % path
     last = max(n for n in range(min(len(head), ln * cs) // rs) if E.Record(vol, n).in_use)
     return offset + mft_lcn * cs, (last + 1) * rs, rs
-
-
-def ewf_sections(b):
-    """[(type, offset of descriptor, size)] of an EWF1 segment file."""
-    out, off = [], 13
-    while off + 76 <= len(b):
-        t = b[off:off + 16].rstrip(b"\0").decode("ascii", "replace")
-        nxt, size = struct.unpack_from("<QQ", b, off + 16)
-        out.append((t, off, size))
-        if t in ("done", "next") or nxt <= off:
-            break
-        off = nxt
-    return out
 
 
 def make_targets():
@@ -123,7 +108,7 @@ def make_targets():
         with open(seg, "rb") as f:
             b = f.read()
         fields.append((fi, 0, 13))   # file header: signature, segment number
-        for t, off, size in ewf_sections(b):
+        for t, off, size in E.ewf_sections(b):
             fields += [(fi, off, 16), (fi, off + 16, 8), (fi, off + 24, 8)]   # type, next, size
             if t in ("table", "table2") and size > 76 + 24:
                 n = min(struct.unpack_from("<I", b, off + 76)[0], (size - 76 - 24) // 4)

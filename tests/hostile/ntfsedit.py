@@ -16,6 +16,26 @@ AT_REPARSE_POINT = 0xC0
 AT_END = 0xFFFFFFFF
 
 
+def boot_geometry(boot):
+    """(cluster size, $MFT's first LCN) from an NTFS boot sector."""
+    spc = boot[0x0D]
+    spc = 1 << (256 - spc) if spc > 0x80 else spc
+    return struct.unpack_from("<H", boot, 0x0B)[0] * spc, struct.unpack_from("<Q", boot, 0x30)[0]
+
+
+def ewf_sections(b):
+    """[(type, offset of descriptor, size)] of an EWF1 segment file."""
+    out, off = [], 13
+    while off + 76 <= len(b):
+        t = b[off:off + 16].rstrip(b"\0").decode("ascii", "replace")
+        nxt, size = struct.unpack_from("<QQ", b, off + 16)
+        out.append((t, off, size))
+        if t in ("done", "next") or nxt <= off:
+            break
+        off = nxt
+    return out
+
+
 def decode_runlist(b):
     """Mapping pairs -> [(vcn, lcn or None for sparse, length)]."""
     runs, pos, vcn, lcn = [], 0, 0, 0
