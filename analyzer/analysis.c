@@ -149,6 +149,12 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		st = index_and_paths(va, a->config.threads != 1, &e);
 	if (st == NTFS_OK)
 		st = links_collect(&va->m, &va->links, &e);
+	if (st == NTFS_OK) {
+		index_slack_input in = {.m = &va->m, .ix = &va->ix, .volume = va->index};
+		st = index_slack_collect(&in, &va->slack, &e);
+		if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
+			anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
+	}
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;
@@ -351,6 +357,7 @@ void analysis_free(analysis *a)
 		}
 		vec_free(&va->links);
 		du_free(&va->du);
+		index_slack_free(&va->slack);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

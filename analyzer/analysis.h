@@ -12,6 +12,7 @@
 
 #include "du.h"
 #include "image.h"
+#include "index_slack.h"
 #include "links.h"
 #include "mft_scan.h"
 #include "model.h"
@@ -43,6 +44,7 @@ typedef struct vol_analysis {
 	volume_stats stats;
 	vec du;                   /* du_entry, with --du */
 	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
+	index_slack_result slack; /* names left in directory index slack (removed_names) */
 } vol_analysis;
 
 #define ANALYSIS_MAX_DRIVES 26

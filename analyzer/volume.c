@@ -503,6 +503,41 @@ ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const 
 	return st;
 }
 
+ntfs_status volume_find_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, volume_attr *out,
+			     ntfs_error *err)
+{
+	uint8_t *buf = malloc(vol->record_size);
+	ntfs_record_header hdr;
+	attr_data ad = {0};
+	ntfs_status st;
+	memset(out, 0, sizeof(*out));
+	if (!buf)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	st = volume_read_record(vol, rec_no, buf, &hdr, err);
+	if (st == NTFS_OK)
+		st = collect_attr(vol, rec_no, buf, &hdr, type, name, &ad, err);
+	free(buf);
+	if (st != NTFS_OK || !ad.found) {
+		attr_data_free(&ad);
+		return st;
+	}
+	out->found = true;
+	out->resident = ad.resident;
+	out->value = ad.value;
+	out->value_len = ad.value_len;
+	out->rl = ad.rl;
+	out->data_size = ad.data_size;
+	out->allocated_size = ad.allocated_size;
+	return NTFS_OK;
+}
+
+void volume_attr_free(volume_attr *a)
+{
+	free(a->value);
+	ntfs_runlist_free(&a->rl);
+	memset(a, 0, sizeof(*a));
+}
+
 /* Loads the volume's own $UpCase (record 10), or the default table with an anomaly. */
 static ntfs_status load_upcase(volume *vol)
 {

@@ -80,6 +80,28 @@ ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, size_t max,
 			     uint8_t **out, size_t *len, ntfs_error *err);
 
+/* Where one attribute's value is: a resident copy, or the runs and sizes of non-resident data. */
+typedef struct {
+	bool found;               /* false: the record has no such attribute (nothing else is set) */
+	bool resident;
+	uint8_t *value;           /* resident: malloc'd copy of the value */
+	size_t value_len;
+	ntfs_runlist rl;          /* non-resident: the runs, joined and sorted by VCN */
+	uint64_t data_size;
+	uint64_t allocated_size;
+} volume_attr;
+
+/*
+ * Finds attribute (type, name; NULL = unnamed) of base record rec_no, following its attribute list, without
+ * reading non-resident data: the caller reads what it needs through out->rl (volume_read_runs), so memory
+ * follows what it reads, not what the sizes claim. A record without the attribute is NTFS_OK, out->found false.
+ */
+ntfs_status volume_find_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, volume_attr *out,
+			     ntfs_error *err);
+
+/* Releases what volume_find_attr allocated. */
+void volume_attr_free(volume_attr *a);
+
 /* The owner SID ("S-1-5-...") of a security id from $Secure, or NULL when unknown. */
 const char *volume_owner_sid(const volume *vol, uint32_t security_id);
 

@@ -494,6 +494,68 @@ static json_t *du_json(const du_entry *e)
 	return o;
 }
 
+/* One name recovered from directory index slack (issue 12 section 3): where, what it referenced, its times. */
+static json_t *removed_name_json(const vol_analysis *va, const removed_name *e)
+{
+	char *dir = paths_dir_alloc(&va->p, e->directory), tag[16], t[4][40];
+	const reparse_tag_info *ti = e->reparse_tag ? reparse_tag_lookup(e->reparse_tag) : NULL;
+	for (int i = 0; i < 4; i++)
+		if (e->times[i])
+			json_out_format_filetime(e->times[i], t[i]);
+	snprintf(tag, sizeof(tag), "0x%08x", e->reparse_tag);
+	json_t *o = json_object();
+	json_object_set_new(o, "directory_record", json_integer(e->directory));
+	json_object_set_new(o, "directory_path", jstr(dir));
+	free(dir);
+	json_object_set_new(o, "name", jstr(index_slack_name(&va->slack, e)));
+	json_object_set_new(o, "namespace", json_string(ntfs_file_name_namespace_name(e->ns)));
+	json_object_set_new(o, "record", e->has_ref ? json_integer((json_int_t)ntfs_ref_record(e->file_ref)) : json_null());
+	json_object_set_new(o, "sequence", e->has_ref ? json_integer(ntfs_ref_sequence(e->file_ref)) : json_null());
+	json_object_set_new(o, "record_state", json_string(index_slack_state_name(e->state)));
+	json_object_set_new(o, "kind", json_string(index_slack_kind_name(e->kind)));
+	static const char *const names[4] = {"created", "modified", "mft_modified", "accessed"};
+	for (int i = 0; i < 4; i++)
+		json_object_set_new(o, names[i], e->times[i] ? json_string(t[i]) : json_null());
+	json_object_set_new(o, "reparse_tag", e->reparse_tag ? json_string(tag) : json_null());
+	json_object_set_new(o, "reparse_tag_name", ti ? json_string(ti->name) : json_null());
+	json_object_set_new(o, "is_directory", json_boolean(e->flags & 0x10000000u));
+	json_object_set_new(o, "data_size", json_integer((json_int_t)e->data_size));
+	json_object_set_new(o, "parent_sequence", json_integer(ntfs_ref_sequence(e->parent_ref)));
+	json_object_set_new(o, "found_in", json_string(index_slack_where_name(e->where)));
+	if (e->where != SLACK_IN_ROOT)
+		json_object_set_new(o, "index_vcn", json_integer((json_int_t)e->vcn));
+	json_object_set_new(o, "offset", json_integer(e->offset));
+	json_object_set_new(o, "copies", json_integer(e->copies));
+	return o;
+}
+
+/* The volume's removed names and the counts of the carving (JSON: an array and an object; NDJSON: lines). */
+static void removed_names_write(writer *w, const vol_analysis *va)
+{
+	const index_slack_stats *s = &va->slack.stats;
+	json_t *st = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "directories", (json_int_t)s->directories,
+			       "index_records", (json_int_t)s->index_records, "unused_index_records",
+			       (json_int_t)s->unused_records, "invalid_index_records", (json_int_t)s->bad_records,
+			       "carved", (json_int_t)s->carved, "live", (json_int_t)s->live, "duplicates",
+			       (json_int_t)s->duplicates, "removed", (json_int_t)s->removed, "reported",
+			       (json_int_t)s->reported, "unreadable_directories", (json_int_t)s->unreadable);
+	json_t *kinds = json_object();
+	for (uint8_t k = 0; k < 5; k++)
+		json_object_set_new(kinds, index_slack_kind_name(k), json_integer((json_int_t)s->by_kind[k]));
+	json_object_set_new(st, "by_kind", kinds);
+	if (w->ndjson) {
+		emit(w, "removed_names_stats", st);
+	} else {
+		json_out_lit(w->out, ",\n   \"removed_names_stats\": ");
+		dump(w, st);
+		json_decref(st);
+	}
+	array_open(w, "removed_names");
+	for (size_t i = 0; i < va->slack.names.count; i++)
+		emit(w, "removed_name", removed_name_json(va, &VEC_AT(&va->slack.names, removed_name, i)));
+	array_close(w);
+}
+
 /* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
 static void volume_items(writer *w, const vol_analysis *va)
 {
@@ -515,6 +577,7 @@ static void volume_items(writer *w, const vol_analysis *va)
 			emit(w, "anomaly", o);
 		}
 	array_close(w);
+	removed_names_write(w, va);
 	if (!w->du)
 		return;
 	if (va->du_error[0] && !w->ndjson) {

@@ -30,6 +30,10 @@
  *   ("C:/vol1/dir/file", "/vol1/dir/file") so that lines of different volumes never collide.
  * - Control characters and '|' in names (legal in the POSIX namespace) become '^', as fls sanitises
  *   control characters, so a name can never shift mactime's columns.
+ * - Names left in directory index slack (removed_names) follow each volume's records, one line each with
+ *   the carved $FILE_NAME key's times: "DIR/NAME ($FILE_NAME) (removed: KIND)", inode the referenced
+ *   record (0 when unknown), mode "-/r..." or "-/d..." (a name that is gone, as fls marks deleted names),
+ *   size the key's data size.
  */
 #include "config.h"
 #include "report.h"
@@ -181,6 +185,45 @@ static void body_record(body_writer *w, uint32_t r)
 	}
 }
 
+/* One line per name left in the volume's directory index slack, with the carved key's four times. */
+static void body_removed_names(body_writer *w)
+{
+	const vol_analysis *va = w->va;
+	for (size_t i = 0; i < va->slack.names.count && !w->failed; i++) {
+		const removed_name *e = &VEC_AT(&va->slack.names, removed_name, i);
+		const char *name = index_slack_name(&va->slack, e);
+		size_t dl = paths_dir(&va->p, e->directory, NULL, 0), need = dl + 2 + strlen(name);
+		if (need > w->path.cap) {
+			char *b = realloc(w->path.buf, need);
+			if (!b) {
+				w->failed = true;
+				return;
+			}
+			w->path.buf = b;
+			w->path.cap = need;
+		}
+		paths_dir(&va->p, e->directory, w->path.buf, w->path.cap);
+		if (dl == 1 && w->path.buf[0] == '\\')
+			dl = 0; /* the root: "\\name", not "\\\\name" */
+		snprintf(w->path.buf + dl, w->path.cap - dl, "\\%s", name);
+		bool dir = (e->flags & 0x10000000u) != 0;
+		char mode[13];
+		snprintf(mode, sizeof(mode), "-/%crwxrwxrwx", dir ? 'd' : 'r');
+		char suffix[64];
+		snprintf(suffix, sizeof(suffix), "removed: %s", index_slack_kind_name(e->kind));
+		FILE *f = w->f;
+		fputs("0|", f);
+		fputs(w->prefix, f);
+		if (w->vol_dir >= 0)
+			fprintf(f, "/vol%d", w->vol_dir);
+		body_put_clean(f, w->path.buf, true);
+		fprintf(f, " ($FILE_NAME) (%s)|%llu|%s|0|0|%llu|%llu|%llu|%llu|%llu\n", suffix,
+			e->has_ref ? (unsigned long long)ntfs_ref_record(e->file_ref) : 0ULL, mode,
+			(unsigned long long)e->data_size, body_unix(e->times[3]), body_unix(e->times[1]),
+			body_unix(e->times[2]), body_unix(e->times[0]));
+	}
+}
+
 ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	size_t listed = 0;
@@ -199,6 +242,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 			if (ri->state == REC_OK && ri->base == MODEL_NONE)
 				body_record(&w, (uint32_t)r);
 		}
+		body_removed_names(&w);
 	}
 	free(w.path.buf);
 	if (w.failed)

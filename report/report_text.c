@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
+#include "le.h"
 #include "report.h"
 
 #define WIDTH 100
 #define TOP_SETS 10
 #define TOP_LINKS 20
 #define TOP_ANOMALIES 30
+#define TOP_REMOVED 20
 #define PATH_INDENT 34
 
 /* Counts UTF-8 code points: the terminal columns of a string, near enough for paths. */
@@ -223,6 +226,53 @@ static void print_du(FILE *f, const vol_analysis *va)
 	}
 }
 
+/* The History line group of names left in directory index slack: link kinds first, at most TOP_REMOVED lines. */
+static void print_removed_names(FILE *f, const vol_analysis *va)
+{
+	const index_slack_stats *s = &va->slack.stats;
+	const vec *names = &va->slack.names;
+	fprintf(f, "    Removed names in index slack (%llu): %llu hard links, %llu links, %llu moved or unlinked, %llu "
+		   "renamed, %llu other%s\n",
+		(unsigned long long)s->removed, (unsigned long long)s->by_kind[SLACK_REMOVED_HARD_LINK],
+		(unsigned long long)s->by_kind[SLACK_REMOVED_LINK], (unsigned long long)s->by_kind[SLACK_MOVED_OR_UNLINKED],
+		(unsigned long long)s->by_kind[SLACK_RENAMED], (unsigned long long)s->by_kind[SLACK_REMOVED_NAME],
+		s->removed > TOP_REMOVED ? "\n    (first 20, link kinds first: the JSON report has the rest)" : "");
+	size_t shown = 0;
+	for (uint8_t kind = 0; kind < 5 && shown < TOP_REMOVED; kind++)
+		for (size_t i = 0; i < names->count && shown < TOP_REMOVED; i++) {
+			const removed_name *e = &VEC_AT(names, removed_name, i);
+			if (e->kind != kind)
+				continue;
+			char *dir = paths_dir_alloc(&va->p, e->directory), when[40] = "-", rec[48] = "record unknown";
+			if (e->times[2])
+				json_out_format_filetime(e->times[2], when);
+			if (e->has_ref)
+				snprintf(rec, sizeof(rec), "record %llu-%u %s", (unsigned long long)ntfs_ref_record(e->file_ref),
+					 ntfs_ref_sequence(e->file_ref), index_slack_state_name(e->state));
+			fprintf(f, "      %-17s %.19s  %-28s ", index_slack_kind_name(e->kind), when, rec);
+			const char *name = index_slack_name(&va->slack, e), *d = dir ? dir : "?";
+			const char *sep = !strcmp(d, "\\") ? "" : "\\";
+			char *path = malloc(strlen(d) + strlen(sep) + strlen(name) + 1);
+			if (path) {
+				sprintf(path, "%s%s%s", d, sep, name);
+				put_fit(f, path, WIDTH - 6 - 18 - 21 - 29);
+			}
+			fputc('\n', f);
+			free(path);
+			free(dir);
+			shown++;
+		}
+}
+
+/* The History section: what the volume's links and names were before (here: names left in index slack). */
+static void print_history(FILE *f, const vol_analysis *va)
+{
+	if (va->slack.stats.removed == 0)
+		return;
+	fputs("\n  History\n", f);
+	print_removed_names(f, va);
+}
+
 /* True when another volume was inferred to have va's letter too (two Windows installations, each C:). */
 static bool others_inferred(const analysis *a, const vol_analysis *va)
 {
@@ -265,6 +315,7 @@ static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, boo
 	print_links(f, va);
 	print_sets(f, va);
 	print_anomalies(f, va);
+	print_history(f, va);
 	if (du)
 		print_du(f, va);
 }

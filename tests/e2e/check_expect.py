@@ -113,6 +113,39 @@ def check_reparse(rv, ev, where, form):
         fail(f"{where}: unexpected reparse point {path} ({got[path][0].get('kind')})")
 
 
+REMOVED_KEYS = ("record", "sequence", "record_state", "kind", "reparse_tag", "found_in")
+
+
+def check_removed_names(rv, ev, where, form):
+    """Names left in directory index slack (issue 12 section 3), when the expectation lists them."""
+    if "removed_names" not in ev:
+        return
+    got = {(r.get("directory_path"), r.get("name")): r for r in rv.get("removed_names", [])}
+    if form == "mft":  # an extracted $MFT has no clusters: only resident $INDEX_ROOTs are carved
+        want = [e for e in ev["removed_names"] if e.get("found_in") == "index_root"]
+    else:
+        want = ev["removed_names"]
+    for e in want:
+        key = (e["directory_path"], e["name"])
+        r = got.pop(key, None)
+        if r is None:
+            fail(f"{where}: missing removed name {key}")
+            continue
+        for k in REMOVED_KEYS:
+            if k in e and r.get(k) != e[k]:
+                fail(f"{where}: removed name {key}: {k} is {r.get(k)!r}, expected {e[k]!r}")
+        for k in ("created", "modified", "mft_modified", "accessed"):
+            if not isinstance(r.get(k), str) or not r[k].endswith("Z"):
+                fail(f"{where}: removed name {key}: {k} is {r.get(k)!r}")
+        if not isinstance(r.get("copies"), int) or r["copies"] < 1:
+            fail(f"{where}: removed name {key}: copies {r.get('copies')!r}")
+    for key in sorted(got, key=str):
+        fail(f"{where}: unexpected removed name {key} ({got[key].get('kind')}, record {got[key].get('record')})")
+    stats = rv.get("removed_names_stats", {})
+    if stats.get("reported") != len(rv.get("removed_names", [])):
+        fail(f"{where}: removed_names_stats.reported {stats.get('reported')!r} disagrees with the list")
+
+
 def check_anomalies(rv, ev, where):
     got = sorted(a["type"] for a in rv.get("anomalies", []))
     want = sorted(a["type"] for a in ev.get("anomalies", []))
@@ -157,6 +190,7 @@ def check(report_path, expect_path, form):
             fail(f"{where}: stats.stale_links {rv.get('stats', {}).get('stale_links')!r}, expected {ev['stale_links']!r}")
         check_hardlinks(rv, ev, where)
         check_reparse(rv, ev, where, form)
+        check_removed_names(rv, ev, where, form)
         check_anomalies(rv, ev, where)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
@@ -200,11 +234,12 @@ def ndjson(nd_path, report_path):
                 fail(f"{nd_path}:{n}: not JSON: {e}")
                 continue
             t = obj.get("type")
-            if t in ("hardlink_set", "reparse_point", "anomaly") and not isinstance(obj.get("volume"), int):
+            if t in ("hardlink_set", "reparse_point", "anomaly", "removed_name") and not isinstance(obj.get("volume"), int):
                 fail(f"{nd_path}:{n}: {t} line without volume")
             counts[t] = counts.get(t, 0) + 1
     want = {"report": 1, "volume": len(report["volumes"])}
-    for key, t in (("hardlink_sets", "hardlink_set"), ("reparse_points", "reparse_point"), ("anomalies", "anomaly")):
+    for key, t in (("hardlink_sets", "hardlink_set"), ("reparse_points", "reparse_point"), ("anomalies", "anomaly"),
+                   ("removed_names", "removed_name")):
         want[t] = sum(len(v.get(key, [])) for v in report["volumes"])
     for t, n in want.items():
         if counts.get(t, 0) != n:

@@ -968,6 +968,88 @@ case("ewf_chunk0_checksum_no_ntfs", path, [2],
      skip=None if path else "ewfacquire not installed (ewf-tools)",
      what="1 MiB of random bytes as E01 with chunk 0 corrupted: the error names the checksum error")
 
+# ---- issue 12 section 3: directory index slack that lies ----
+def slack_vol():
+    return E.Volume(load("slack.raw"))
+
+
+def set_nonresident_sizes(r, a, size):
+    """Sets a non-resident attribute's allocated, data and initialized sizes."""
+    struct.pack_into("<QQQ", r.buf, a.off + 40, size, size, size)
+
+
+def indx_records(vol, rec):
+    """[(image offset, fixed-up bytes)] of the INDX records of rec's $INDEX_ALLOCATION:$I30."""
+    a = rec.attr(E.AT_INDEX_ALLOCATION, "$I30")
+    rs = struct.unpack_from("<I", rec.attr(E.AT_INDEX_ROOT, "$I30").value(), 8)[0]
+    out = []
+    for i in range(a.data_size // rs):
+        pos = vol.vcn_pos(a.runlist(), i * rs)
+        b = bytearray(vol.data[pos:pos + rs])
+        if b[:4] != b"INDX":
+            continue
+        uo, uc = struct.unpack_from("<HH", b, 4)
+        for k in range(1, uc):
+            b[k * 512 - 2:k * 512] = b[uo + 2 * k:uo + 2 * k + 2]
+        out.append((pos, b))
+    return out
+
+
+def indx_write(vol, pos, b):
+    """Protects an INDX record with its update sequence and writes it back."""
+    b = bytearray(b)
+    uo, uc = struct.unpack_from("<HH", b, 4)
+    for k in range(1, uc):
+        b[uo + 2 * k:uo + 2 * k + 2] = b[k * 512 - 2:k * 512]
+        b[k * 512 - 2:k * 512] = b[uo:uo + 2]
+    vol.data[pos:pos + len(b)] = b
+
+
+def slack_key(b, name):
+    """Offset in INDX record b of the $FILE_NAME key of `name` past the node's index length (in the slack)."""
+    il = struct.unpack_from("<I", b, 0x18 + 4)[0]
+    k = b.find(name.encode("utf-16-le"), 0x18 + il) - 66
+    assert k > 0x18 + il, name
+    return k
+
+
+v = slack_vol()
+big = v.find("big", parent=5)
+a = big.attr(E.AT_INDEX_ALLOCATION, "$I30")
+total = struct.unpack_from("<Q", v.data, 0x28)[0] * 512 // v.cluster_size
+# 40 runs each mapping the whole volume again (alternating LCN 1 and 0), sizes claiming 2^62 bytes: the pass
+# may read no more INDX bytes than the volume holds, then says so
+pairs = b"".join(E.encode_pair(total - 1, 1 if i % 2 == 0 else -1) for i in range(40))
+big.set_runlist(a, pairs)
+set_nonresident_sizes(big, big.attr(E.AT_INDEX_ALLOCATION, "$I30"), 1 << 62)
+big.write()
+vol_case("slack_indx_claims_huge", v, [0, 3],
+         [anomaly("index_slack_budget", big.number),
+          '[.volumes[0].removed_names[] | select(.kind == "removed_hard_link")] | length <= 1',
+          '.volumes[0].removed_names_stats.index_records * 4096 <= .volumes[0].length + 4096'],
+         timeout=30, what="slack.raw: \\big's $INDEX_ALLOCATION is 40 runs over the whole volume and claims 2^62 bytes")
+
+v = slack_vol()
+big = v.find("big", parent=5)
+for pos, b in indx_records(v, big):
+    if b.find("zz-plain.txt".encode("utf-16-le")) < 0:
+        continue
+    k = slack_key(b, "zz-plain.txt")
+    b[k + 64] = 255                                  # its name runs past the end of the record
+    k = slack_key(b, "zz-h2.txt")
+    struct.pack_into("<HH", b, k - 8, 0xFFF8, 0xFFF0)  # its header's entry and key lengths lie
+    k = slack_key(b, "zz-h3.txt")
+    struct.pack_into("<H", b, k - 8, 0xFFF8)          # entry length lies, key length still right
+    indx_write(v, pos, b)
+vol_case("slack_lying_lengths", v, [0],
+         [COMPLETE,
+          'all(.volumes[0].removed_names[]; .name != "zz-plain.txt")',
+          'any(.volumes[0].removed_names[]; .name == "zz-h2.txt" and .record == null and .record_state == "unknown")',
+          'any(.volumes[0].removed_names[]; .name == "zz-h3.txt" and .record == 129 and .kind == "removed_hard_link")',
+          'any(.volumes[0].removed_names[]; .name == "zz-sym" and .record == 132)'],
+         timeout=30, what="slack.raw: removed names in \\big's slack with lying lengths (a name past the record, "
+                          "entry and key lengths of 0xFFF8/0xFFF0)")
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "index_slack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attribute.h"
+#include "index_entry.h"
+#include "index_record.h"
+#include "le.h"
+#include "record.h"
+#include "utf16.h"
+
+#define I30 "$I30"
+#define MAX_ROOT_BYTES (256u << 10)   /* a resident $INDEX_ROOT fits in one record; far more is refused */
+#define MAX_NAME_UTF8 (255 * 6 + 1)
+
+/* A name seen in one directory's index: live (an entry) or carved from slack. */
+typedef struct {
+	uint64_t ref;             /* file reference; 0 without one */
+	uint32_t u16;             /* offset of the UTF-16LE name in the directory's scratch arena */
+	uint8_t units;
+	bool has_ref;
+	removed_name rn;          /* carved keys: what the report gets (name not yet set) */
+} slack_key;
+
+/* The pass over one volume: its input, its output, and one directory's scratch. */
+typedef struct {
+	const model *m;
+	const name_index *ix;     /* NULL: only the index's own entries say what is live */
+	volume *vol;
+	index_slack_result *out;
+	uint8_t *rec;             /* one INDX record */
+	size_t rec_cap;
+	vec live;                 /* slack_key: the directory's valid entries */
+	vec cands;                /* slack_key: keys carved from its slack */
+	arena u16;                /* their UTF-16 names */
+	uint32_t dir;
+	uint64_t budget;          /* INDX bytes left to read on this volume */
+	bool budget_spent;
+	bool nomem;
+	char utf8[MAX_NAME_UTF8];
+} slack_ctx;
+
+const char *index_slack_state_name(uint8_t state)
+{
+	static const char *const names[] = {"same_sequence", "reused", "deleted", "absent", "unknown"};
+	return state < 5 ? names[state] : "unknown";
+}
+
+const char *index_slack_kind_name(uint8_t kind)
+{
+	static const char *const names[] = {"removed_link", "removed_hard_link", "moved_or_unlinked", "renamed",
+					    "removed_name"};
+	return kind < 5 ? names[kind] : "removed_name";
+}
+
+const char *index_slack_where_name(uint8_t where)
+{
+	static const char *const names[] = {"index_root", "index_record", "unused_index_record"};
+	return where < 3 ? names[where] : "index_record";
+}
+
+/* Adds a name to the directory's scratch; false when memory runs out. */
+static bool add_key(slack_ctx *c, vec *to, uint64_t ref, bool has_ref, const ntfs_file_name *fn, slack_key **out)
+{
+	size_t off = arena_add(&c->u16, fn->name, 2u * fn->name_length);
+	slack_key *k = off == SIZE_MAX || off > UINT32_MAX ? NULL : vec_push(to);
+	if (!k) {
+		c->nomem = true;
+		return false;
+	}
+	memset(k, 0, sizeof(*k));
+	k->ref = ref;
+	k->has_ref = has_ref;
+	k->u16 = (uint32_t)off;
+	k->units = fn->name_length;
+	if (out)
+		*out = k;
+	return true;
+}
+
+/* Records the valid entries of a node as live names; returns where its slack starts. */
+static uint32_t walk_live(slack_ctx *c, const ntfs_index_node *node)
+{
+	ntfs_index_iter it;
+	ntfs_index_entry e;
+	ntfs_error err;
+	ntfs_index_iter_init(&it, node);
+	while (ntfs_index_iter_next(&it, &e, &err) == NTFS_INDEX_STEP_ENTRY)
+		if (!add_key(c, &c->live, e.file_ref, true, &e.name, NULL))
+			break;
+	return it.slack_start;
+}
+
+/* Carves the keys of node[from .. allocated size) into the candidates. */
+static void carve(slack_ctx *c, const ntfs_index_node *node, uint32_t from, uint8_t where, uint64_t vcn)
+{
+	ntfs_index_slack s;
+	ntfs_index_slack_entry se;
+	ntfs_index_slack_init(&s, node, from, c->dir);
+	while (ntfs_index_slack_next(&s, &se)) {
+		slack_key *k;
+		c->out->stats.carved++;
+		/* a torn header (its reference overwritten by a later entry or end marker) names no record */
+		if (se.has_entry_header && (ntfs_ref_record(se.file_ref) >= c->m->count || ntfs_ref_sequence(se.file_ref) == 0)) {
+			se.has_entry_header = false;
+			se.file_ref = 0;
+		}
+		if (!add_key(c, &c->cands, se.file_ref, se.has_entry_header, &se.name, &k))
+			return;
+		removed_name *r = &k->rn;
+		r->directory = c->dir;
+		r->has_ref = se.has_entry_header;
+		r->file_ref = se.file_ref;
+		r->parent_ref = se.name.parent_ref;
+		r->times[0] = se.name.created;
+		r->times[1] = se.name.modified;
+		r->times[2] = se.name.mft_modified;
+		r->times[3] = se.name.accessed;
+		r->data_size = se.name.data_size;
+		r->allocated_size = se.name.allocated_size;
+		r->flags = se.name.flags;
+		r->reparse_tag = se.reparse_tag;
+		r->ns = se.name.name_space;
+		r->where = where;
+		r->vcn = vcn;
+		r->offset = se.offset;
+		r->copies = 1;
+	}
+}
+
+/* Notes that directory dir's index could not be read. */
+static void unreadable(slack_ctx *c, const char *what, const ntfs_error *e)
+{
+	c->out->stats.unreadable++;
+	anomaly_add(&c->out->anomalies, "index_unreadable", c->dir, "directory index %s unreadable, its slack not carved: %s",
+		    what, e->reason);
+}
+
+/* $INDEX_ROOT:$I30: live entries and slack; false when the directory has none (or it is unusable). */
+static bool carve_root(slack_ctx *c, ntfs_index_root *root)
+{
+	volume_attr a;
+	ntfs_error e;
+	ntfs_status st = volume_find_attr(c->vol, c->dir, NTFS_AT_INDEX_ROOT, I30, &a, &e);
+	if (st == NTFS_E_NOMEM)
+		c->nomem = true;
+	if (st != NTFS_OK) {
+		if (st != NTFS_E_NOMEM)
+			unreadable(c, "$INDEX_ROOT", &e);
+		return false;
+	}
+	bool ok = a.found && a.resident && a.value_len <= MAX_ROOT_BYTES;
+	if (ok && ntfs_index_root_decode(a.value, a.value_len, root, &e) != NTFS_OK) {
+		unreadable(c, "$INDEX_ROOT", &e);
+		ok = false;
+	}
+	if (ok && root->attr_type != NTFS_AT_FILE_NAME)
+		ok = false;
+	if (ok) {
+		c->out->stats.directories++;
+		uint32_t from = walk_live(c, &root->node);
+		carve(c, &root->node, from, SLACK_IN_ROOT, 0);
+	}
+	root->node.node = NULL; /* it pointed into a.value */
+	volume_attr_free(&a);
+	return ok;
+}
+
+/* The bits of $BITMAP:$I30 for nrec records (NULL with *len 0 when there is none or it is unreadable). */
+static uint8_t *load_bitmap(slack_ctx *c, uint64_t nrec, size_t *len)
+{
+	volume_attr a;
+	ntfs_error e;
+	uint8_t *bits = NULL;
+	size_t want = (size_t)((nrec + 7) / 8);
+	*len = 0;
+	if (volume_find_attr(c->vol, c->dir, NTFS_AT_BITMAP, I30, &a, &e) != NTFS_OK || !a.found)
+		return NULL;
+	if (a.resident) {
+		bits = a.value;
+		*len = a.value_len;
+		a.value = NULL;
+	} else {
+		size_t n = a.data_size < want ? (size_t)a.data_size : want;
+		bits = malloc(n ? n : 1);
+		if (bits && volume_read_runs(c->vol, &a.rl, 0, bits, n, &e) == NTFS_OK) {
+			*len = n;
+		} else {
+			free(bits);
+			bits = NULL;
+		}
+	}
+	volume_attr_free(&a);
+	return bits;
+}
+
+/* True when size is a power of two an INDX record can have. */
+static bool sane_record_size(uint32_t size)
+{
+	return size >= 512 && size <= 65536 && (size & (size - 1)) == 0;
+}
+
+/* Takes rs bytes from the volume's read budget; false (with an anomaly, once) when it is spent. */
+static bool spend(slack_ctx *c, uint32_t rs)
+{
+	if (c->budget >= rs) {
+		c->budget -= rs;
+		return true;
+	}
+	if (!c->budget_spent)
+		anomaly_add(&c->out->anomalies, "index_slack_budget", c->dir,
+			    "directory indexes claim more INDX records than the volume's %llu bytes hold: the slack of "
+			    "this directory's and later directories' $INDEX_ALLOCATION is not carved",
+			    (unsigned long long)c->vol->length);
+	c->budget_spent = true;
+	return false;
+}
+
+/* One INDX record at byte vbyte of the allocation: live entries and slack, or all slack when unused. */
+static void carve_record(slack_ctx *c, const volume_attr *a, uint64_t vbyte, uint32_t rs, bool in_use)
+{
+	ntfs_error e;
+	ntfs_record_fixups fx;
+	ntfs_indx_record ir;
+	if (volume_read_runs(c->vol, &a->rl, vbyte, c->rec, rs, &e) != NTFS_OK ||
+	    !ntfs_indx_has_signature(c->rec, rs) ||
+	    ntfs_record_apply_fixups(c->rec, rs, NTFS_USA_STRIDE, &fx, &e) != NTFS_OK ||
+	    ntfs_indx_record_decode(c->rec, rs, &ir, &e) != NTFS_OK) {
+		c->out->stats.bad_records++;
+		return;
+	}
+	c->out->stats.index_records++;
+	if (!in_use) {
+		c->out->stats.unused_records++;
+		carve(c, &ir.node, ir.node.entries_offset, SLACK_IN_UNUSED_RECORD, ir.vcn);
+		return;
+	}
+	uint32_t from = walk_live(c, &ir.node);
+	carve(c, &ir.node, from, SLACK_IN_RECORD, ir.vcn);
+}
+
+/* $INDEX_ALLOCATION:$I30: every INDX record its runs map, as far as its sizes and the budget allow. */
+static void carve_allocation(slack_ctx *c, const ntfs_index_root *root)
+{
+	volume_attr a;
+	ntfs_error e;
+	uint32_t rs = root->record_size;
+	uint64_t cs = c->vol->boot.cluster_size;
+	if (c->vol->is_mft_file || cs == 0)
+		return;
+	ntfs_status st = volume_find_attr(c->vol, c->dir, NTFS_AT_INDEX_ALLOCATION, I30, &a, &e);
+	if (st == NTFS_E_NOMEM)
+		c->nomem = true;
+	if (st != NTFS_OK) {
+		if (st != NTFS_E_NOMEM)
+			unreadable(c, "$INDEX_ALLOCATION", &e);
+		return;
+	}
+	if (!a.found || a.resident) {
+		volume_attr_free(&a);
+		return;
+	}
+	if (!sane_record_size(rs)) {
+		e.status = NTFS_E_INVALID;
+		snprintf(e.reason, sizeof(e.reason), "$INDEX_ROOT declares INDX records of %u bytes", rs);
+		unreadable(c, "$INDEX_ALLOCATION", &e);
+		volume_attr_free(&a);
+		return;
+	}
+	/* what the runs map bounds what the sizes claim; the budget bounds what the runs map */
+	uint64_t mapped = a.rl.total_clusters > UINT64_MAX / cs ? UINT64_MAX : a.rl.total_clusters * cs;
+	uint64_t bytes = a.data_size < mapped ? a.data_size : mapped;
+	uint64_t nrec = bytes / rs;
+	if (nrec > c->budget / rs + 1)
+		nrec = c->budget / rs + 1;
+	size_t blen = 0;
+	uint8_t *bits = load_bitmap(c, nrec, &blen);
+	if (c->rec_cap < rs) {
+		uint8_t *p = realloc(c->rec, rs);
+		if (!p) {
+			c->nomem = true;
+			free(bits);
+			volume_attr_free(&a);
+			return;
+		}
+		c->rec = p;
+		c->rec_cap = rs;
+	}
+	for (uint64_t i = 0; i < nrec && !c->nomem && spend(c, rs); i++) {
+		/* a record past the bitmap, or with no bitmap at all, counts as in use: its entries are trusted */
+		bool in_use = !bits || i / 8 >= blen || (bits[i / 8] >> (i % 8)) & 1;
+		carve_record(c, &a, i * rs, rs, in_use);
+	}
+	free(bits);
+	volume_attr_free(&a);
+}
+
+/* Orders keys by name (UTF-16 units, then bytes), then reference. */
+static _Thread_local const slack_ctx *sort_ctx; /* qsort has no context argument: one per thread */
+static int key_cmp(const void *x, const void *y)
+{
+	const slack_key *a = x, *b = y;
+	if (a->units != b->units)
+		return a->units < b->units ? -1 : 1;
+	int d = memcmp(sort_ctx->u16.data + a->u16, sort_ctx->u16.data + b->u16, 2u * a->units);
+	if (d)
+		return d;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+/* True when key k is a live entry of the directory: same name, and the same reference when k has one. */
+static bool is_live(const slack_ctx *c, const slack_key *k)
+{
+	size_t lo = 0, hi = c->live.count;
+	const slack_key *lv = c->live.data;
+	while (lo < hi) { /* first live key with this name */
+		size_t mid = lo + (hi - lo) / 2;
+		slack_key probe = lv[mid];
+		probe.ref = 0;
+		slack_key kk = *k;
+		kk.ref = 0;
+		if (key_cmp(&probe, &kk) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < c->live.count; i++) {
+		if (lv[i].units != k->units ||
+		    memcmp(c->u16.data + lv[i].u16, c->u16.data + k->u16, 2u * k->units) != 0)
+			return false;
+		if (!k->has_ref || lv[i].ref == k->ref)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * True when the live MFT still lists the name utf8 in directory dir: under an allocated record, the one of
+ * ref (same sequence) when ref is known (has_ref), any when not. Catches names whose index node could not be
+ * read (a cut image, a damaged INDX record), whose slack copies elsewhere would otherwise look removed.
+ */
+static bool mft_has_name(const slack_ctx *c, bool has_ref, uint64_t ref, const char *utf8, size_t len)
+{
+	const model *m = c->m;
+	uint32_t found[64];
+	size_t n = c->ix ? name_index_find(c->ix, c->dir, utf8, len, found, 64) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const name_info *ni = model_name(m, found[i]);
+		if (!model_in_use(m, ni->owner) || ni->len != len || memcmp(model_name_str(m, ni), utf8, len) != 0)
+			continue;
+		if (!has_ref || (ni->owner == ntfs_ref_record(ref) && m->recs[ni->owner].sequence == ntfs_ref_sequence(ref)))
+			return true;
+	}
+	return false;
+}
+
+/* What the live MFT says of the record a removed name referenced. */
+static uint8_t record_state(const model *m, const removed_name *r)
+{
+	if (!r->has_ref)
+		return SLACK_UNKNOWN;
+	uint64_t rec = ntfs_ref_record(r->file_ref);
+	if (rec >= m->count || m->recs[rec].state != REC_OK || m->recs[rec].base != MODEL_NONE)
+		return SLACK_ABSENT;
+	if (!(m->recs[rec].flags & REC_IN_USE))
+		return SLACK_DELETED;
+	return m->recs[rec].sequence == ntfs_ref_sequence(r->file_ref) ? SLACK_SAME_SEQUENCE : SLACK_REUSED;
+}
+
+/* The kind of a removed name: a link's, a hard link's, a move's, a rename's, or a plain one. */
+static uint8_t removed_kind(const model *m, const removed_name *r)
+{
+	if (r->reparse_tag)
+		return SLACK_REMOVED_LINK;
+	if (r->state != SLACK_SAME_SEQUENCE)
+		return SLACK_REMOVED_NAME;
+	uint32_t rec = (uint32_t)ntfs_ref_record(r->file_ref), here = 0, elsewhere = 0, k = 0;
+	for (const name_info *n; (n = model_link_next(m, rec, &k));) {
+		if (ntfs_ref_record(n->parent_ref) == r->directory)
+			here++;
+		else
+			elsewhere++;
+	}
+	if (here)
+		return SLACK_RENAMED;
+	if (elsewhere >= 2)
+		return SLACK_REMOVED_HARD_LINK;
+	return elsewhere == 1 ? SLACK_MOVED_OR_UNLINKED : SLACK_REMOVED_NAME;
+}
+
+/* True when copy b of a name is more recent than a (later MFT change, then later any time). */
+static bool newer(const removed_name *a, const removed_name *b)
+{
+	for (int t = 2, i = 0; i < 4; i++, t = (t + 1) % 4)
+		if (a->times[t] != b->times[t])
+			return b->times[t] > a->times[t];
+	return false;
+}
+
+/* Keeps one removed name: its UTF-8 name in the result's text, its state and kind. */
+static void keep(slack_ctx *c, removed_name *r, size_t need)
+{
+	size_t off = arena_add(&c->out->text, c->utf8, need);
+	removed_name *dst = off == SIZE_MAX ? NULL : vec_push(&c->out->names);
+	if (!dst) {
+		c->nomem = true;
+		return;
+	}
+	r->name = off;
+	r->name_len = (uint16_t)need;
+	r->state = record_state(c->m, r);
+	r->kind = removed_kind(c->m, r);
+	*dst = *r;
+	c->out->stats.removed++;
+	c->out->stats.by_kind[r->kind]++;
+}
+
+/* Drops the directory's carved keys that are live, folds copies of one name, keeps the rest. */
+static void settle_directory(slack_ctx *c)
+{
+	sort_ctx = c;
+	qsort(c->live.data, c->live.count, sizeof(slack_key), key_cmp);
+	qsort(c->cands.data, c->cands.count, sizeof(slack_key), key_cmp);
+	slack_key *cs = c->cands.data;
+	for (size_t i = 0; i < c->cands.count && !c->nomem;) {
+		size_t j = i + 1;
+		while (j < c->cands.count && key_cmp(&cs[i], &cs[j]) == 0)
+			j++;
+		size_t need = ntfs_utf16_to_utf8((const uint8_t *)c->u16.data + cs[i].u16, cs[i].units, c->utf8,
+						 sizeof(c->utf8));
+		if (is_live(c, &cs[i]) || mft_has_name(c, cs[i].has_ref, cs[i].ref, c->utf8, need)) {
+			c->out->stats.live += j - i;
+		} else {
+			removed_name best = cs[i].rn;
+			for (size_t x = i + 1; x < j; x++)
+				if (newer(&best, &cs[x].rn))
+					best = cs[x].rn;
+			best.copies = (uint32_t)(j - i);
+			c->out->stats.duplicates += j - i - 1;
+			keep(c, &best, need);
+		}
+		i = j;
+	}
+	c->live.count = 0;
+	c->cands.count = 0;
+	c->u16.len = 0;
+}
+
+/* Report order: directory, name, reference. */
+static _Thread_local const index_slack_result *order_result;
+static int name_cmp(const void *x, const void *y)
+{
+	const removed_name *a = x, *b = y;
+	if (a->directory != b->directory)
+		return a->directory < b->directory ? -1 : 1;
+	int d = strcmp(order_result->text.data + a->name, order_result->text.data + b->name);
+	if (d)
+		return d < 0 ? -1 : 1;
+	if (a->file_ref != b->file_ref)
+		return a->file_ref < b->file_ref ? -1 : 1;
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+/* Which names are kept when the list is cut: kinds in their order, then report order. */
+static int keep_cmp(const void *x, const void *y)
+{
+	const removed_name *a = x, *b = y;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return name_cmp(x, y);
+}
+
+/* Cuts the list at max (link kinds first) and sorts it in report order. */
+static void finish(index_slack_result *out, uint64_t max)
+{
+	order_result = out;
+	if (out->names.count > max) {
+		qsort(out->names.data, out->names.count, sizeof(removed_name), keep_cmp);
+		out->names.count = (size_t)max;
+	}
+	qsort(out->names.data, out->names.count, sizeof(removed_name), name_cmp);
+	out->stats.reported = out->names.count;
+}
+
+ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result *out, ntfs_error *err)
+{
+	const model *m = in->m;
+	slack_ctx c = {.m = m, .ix = in->ix, .vol = m->vol, .out = out};
+	memset(out, 0, sizeof(*out));
+	vec_init(&out->names, sizeof(removed_name));
+	anomaly_list_init(&out->anomalies);
+	vec_init(&c.live, sizeof(slack_key));
+	vec_init(&c.cands, sizeof(slack_key));
+	c.budget = c.vol->length;
+	for (uint64_t d = 0; d < m->count && !c.nomem; d++) {
+		if (!model_in_use(m, d) || !(m->recs[d].flags & REC_DIR))
+			continue;
+		ntfs_index_root root;
+		c.dir = (uint32_t)d;
+		if (carve_root(&c, &root))
+			carve_allocation(&c, &root);
+		settle_directory(&c);
+	}
+	vec_free(&c.live);
+	vec_free(&c.cands);
+	arena_free(&c.u16);
+	free(c.rec);
+	if (c.nomem) {
+		index_slack_free(out);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory carving directory index slack");
+	}
+	finish(out, in->max_reported ? in->max_reported : INDEX_SLACK_MAX_REPORTED);
+	return NTFS_OK;
+}
+
+void index_slack_free(index_slack_result *r)
+{
+	vec_free(&r->names);
+	arena_free(&r->text);
+	anomaly_list_free(&r->anomalies);
+	memset(r, 0, sizeof(*r));
+}
