@@ -1050,6 +1050,133 @@ vol_case("slack_lying_lengths", v, [0],
          timeout=30, what="slack.raw: removed names in \\big's slack with lying lengths (a name past the record, "
                           "entry and key lengths of 0xFFF8/0xFFF0)")
 
+# ---- issue 10 item 6: mft_16k_extensions ----
+# A synthetic volume with 1 KiB clusters (one $MFT record per cluster). $MFT's $DATA is 1 + 16,000
+# pieces: VCN 0-31 in record 0, then piece k (64 one-cluster runs from VCN 32 + 64 k) in extension record
+# 24 + k, whose base is record 0. Record 0's non-resident $ATTRIBUTE_LIST names each piece, so opening
+# the volume reads 16,000 extension records, each through the runs found so far (record 24 + k is at
+# VCN 24 + k, already mapped), and collects 1,024,032 runs. Only the first 16,032 clusters are real (the
+# $MFT's data size, 16,032 records); the runs after them are sparse (allocated, never read). Before
+# 5c8071b every extension record re-sorted and re-checked all the runs so far: quadratic in the runs.
+EXT_N, EXT_FIRST, EXT_HEAD, EXT_RUNS = 16000, 24, 32, 64
+
+
+def raw_record(number, attrs, base=0, is_dir=False, links=0, size=1024):
+    """A FILE record (fixups applied) holding the attribute bytes `attrs` (each 8-aligned), base reference
+    `base` (record number, sequence 1) when nonzero."""
+    b = bytearray(size)
+    usa_off, usa_count = 0x30, size // 512 + 1
+    off = (usa_off + 2 * usa_count + 7) & ~7
+    b[0:4] = b"FILE"
+    struct.pack_into("<HHQHHHH", b, 4, usa_off, usa_count, 0, 1, links, off, 1 | (2 if is_dir else 0))
+    struct.pack_into("<IIQHHI", b, 24, 0, size, (1 << 48) | base if base else 0, 8, 0, number)
+    for a in attrs:
+        assert len(a) % 8 == 0
+        b[off:off + len(a)] = a
+        off += len(a)
+    assert off + 8 <= size
+    struct.pack_into("<II", b, off, E.AT_END, 0)
+    struct.pack_into("<I", b, 24, off + 8)
+    struct.pack_into("<H", b, usa_off, 1)
+    for i in range(1, usa_count):
+        end = i * 512 - 2
+        b[usa_off + 2 * i:usa_off + 2 * i + 2] = b[end:end + 2]
+        struct.pack_into("<H", b, end, 1)
+    return bytes(b)
+
+
+def nonres_attr(atype, attr_id, lowest, highest, pairs, allocated=0, size=0):
+    """A non-resident attribute (no name): 64-byte header, the mapping pairs (terminated) after it."""
+    pairs = bytes(pairs) + b"\0"
+    alen = (64 + len(pairs) + 7) & ~7
+    a = bytearray(alen)
+    struct.pack_into("<IIBBHHHQQHH4xQQQ", a, 0, atype, alen, 1, 0, 64, 0, attr_id, lowest, highest, 64, 0,
+                     allocated, size, size)
+    a[64:64 + len(pairs)] = pairs
+    return bytes(a)
+
+
+def res_attr(atype, attr_id, value):
+    alen = (24 + len(value) + 7) & ~7
+    a = bytearray(alen)
+    struct.pack_into("<IIBBHHHIHBB", a, 0, atype, alen, 0, 0, 24, 0, attr_id, len(value), 24, 0, 0)
+    a[24:24 + len(value)] = value
+    return bytes(a)
+
+
+def list_entry(atype, lowest, rec, attr_id):
+    e = bytearray(32)
+    struct.pack_into("<IHBBQQH", e, 0, atype, 32, 0, 26, lowest, (1 << 48) | rec, attr_id)
+    return bytes(e)
+
+
+def one_cluster_runs(vcn, count, real, lcn_of):
+    """Mapping pairs (no terminator) of `count` one-cluster runs from VCN vcn: those below VCN `real` at
+    LCN lcn_of(vcn), the rest sparse."""
+    out, prev = bytearray(), 0
+    for v in range(vcn, vcn + count):
+        if v >= real:
+            out += b"\x01\x01"  # length 1, no LCN: sparse
+            continue
+        delta = lcn_of(v) - prev
+        d = delta.to_bytes(8, "little", signed=True)
+        while len(d) > 1 and ((d[-1] == 0 and d[-2] < 0x80) or (d[-1] == 0xFF and d[-2] >= 0x80)):
+            d = d[:-1]
+        out += bytes([len(d) << 4 | 1, 1]) + d
+        prev = lcn_of(v)
+    return bytes(out)
+
+
+def mft_16k_extensions(path):
+    """Writes the volume; returns (records, clusters its $MFT's runs cover)."""
+    boot = bytearray(load("reparse.raw")[:512])
+    cs = 1024
+    struct.pack_into("<HB", boot, 0x0B, 512, cs // 512)  # 1 KiB clusters; records stay 1 KiB (0x40: 2^10)
+    assert struct.unpack_from("b", boot, 0x40)[0] == -10
+    nrec = EXT_HEAD + EXT_N  # records 0 .. 16,031: the real part of the $MFT
+    mapped = EXT_HEAD + EXT_N * EXT_RUNS
+    entries = [list_entry(E.AT_STANDARD_INFORMATION, 0, 0, 0), list_entry(E.AT_FILE_NAME, 0, 0, 2),
+               list_entry(E.AT_DATA, 0, 0, 3)]
+    entries += [list_entry(E.AT_DATA, EXT_HEAD + k * EXT_RUNS, EXT_FIRST + k, 0) for k in range(EXT_N)]
+    al = b"".join(entries)
+    al_clusters = (len(al) + cs - 1) // cs
+    mft_lcn = 1 + al_clusters
+    total = mft_lcn + nrec + 1
+    struct.pack_into("<QQQ", boot, 0x28, total * (cs // 512) - 1, mft_lcn, mft_lcn)
+    si = bytearray(48)
+    struct.pack_into("<I", si, 32, 0x06)
+    rec0 = raw_record(0, [res_attr(E.AT_STANDARD_INFORMATION, 0, bytes(si)),
+                          nonres_attr(E.AT_ATTRIBUTE_LIST, 1, 0, al_clusters - 1, E.encode_pair(al_clusters, 1),
+                                      al_clusters * cs, len(al)),
+                          res_attr(E.AT_FILE_NAME, 2, E.file_name_value(5, "$MFT")),
+                          nonres_attr(E.AT_DATA, 3, 0, EXT_HEAD - 1, E.encode_pair(EXT_HEAD, mft_lcn),
+                                      mapped * cs, nrec * cs)], links=1)
+    recs = [rec0] + [E.make_record(n, 1024, 5, "." if n == 5 else "$meta%d" % n, is_dir=(n == 5))
+                     for n in range(1, EXT_FIRST)]
+    for k in range(EXT_N):
+        vcn = EXT_HEAD + k * EXT_RUNS
+        pairs = one_cluster_runs(vcn, EXT_RUNS, nrec, lambda v: mft_lcn + v)
+        recs.append(raw_record(EXT_FIRST + k, [nonres_attr(E.AT_DATA, 0, vcn, vcn + EXT_RUNS - 1, pairs)], base=0))
+    recs += [bytes(1024)] * (nrec - len(recs))
+    assert len(recs) == nrec
+    img = bytes(boot) + bytes(cs - 512) + al + bytes(al_clusters * cs - len(al)) + b"".join(recs)
+    img += bytes(total * cs - len(img))
+    write_sparse(path, img)
+    return nrec, mapped
+
+path = os.path.join(CASES, "mft_16k_extensions.raw")
+nrec, mapped = mft_16k_extensions(path)
+# all 16,000 pieces collected: the runs cover exactly the allocated size (no mft_runlist_size_mismatch),
+# the data size is mapped (no mft_runlist_short), record 0 itself is used (no mft_mirror_used); records
+# 0-23 and the 16,000 extension records are in use; $Secure and $UpCase are empty stand-ins (records 9, 10)
+case("mft_16k_extensions", path, [0],
+     [COMPLETE, '.volumes[0].stats.records_in_use == %d' % (EXT_FIRST + EXT_N),
+      '.volumes[0].scan.unreadable_records == 0',
+      '[.volumes[0].anomalies[] | .type] | sort == ["secure_unreadable", "upcase_unreadable"]',
+      '[.volumes[0].anomalies[] | .record] | sort == [9, 10]'],
+     timeout=120, what="$MFT's attribute list names 16,000 extension records holding %d runs of its $DATA" % (mapped - EXT_HEAD))
+
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
