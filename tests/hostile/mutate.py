@@ -274,7 +274,7 @@ def run(i, slot):
                 keep = os.path.join(fail_dir, "case-%d.%s" % (i, name))
                 os.makedirs(keep, exist_ok=True)
                 for src in paths:
-                    shutil.copyfile(src, os.path.join(keep, os.path.basename(src)))
+                    sparse_copy(src, os.path.join(keep, os.path.basename(src)))
                 with open(keep + ".txt", "w") as f:
                     f.write("MUTATE_SEED=%d MUTATE_ONLY=%d: %s\n%s %s\nedits (file, offset, byte): %s\n\n%s" %
                             (seed, i, problem, ntfslinks, os.path.join(keep, os.path.basename(paths[0])), edits, err))
