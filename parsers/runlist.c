@@ -95,8 +95,14 @@ static ntfs_status bound_sparse_run(const mapping_pair *mp, uint64_t volume_clus
 	return NTFS_OK;
 }
 
-/* Grows rl to hold one more run, never past limit (runs before this call + len/2). */
-static ntfs_status reserve(ntfs_runlist *rl, size_t limit, ntfs_error *err)
+/*
+ * Grows rl to hold one more run: holds at most limit runs (runs before this call + len/2), and doubles
+ * its capacity up to limit + the runs before this call. So one decode never allocates past len/2 runs,
+ * and a runlist collected in many pieces (16,000 extension records) still doubles instead of growing
+ * to each piece's limit, which reallocated the whole list per piece: quadratic wherever realloc copies
+ * (ThreadSanitizer's realloc does; glibc's moves large blocks with mremap).
+ */
+static ntfs_status reserve(ntfs_runlist *rl, size_t limit, size_t base_count, ntfs_error *err)
 {
 	size_t cap;
 	ntfs_run *runs;
@@ -106,8 +112,8 @@ static ntfs_status reserve(ntfs_runlist *rl, size_t limit, ntfs_error *err)
 	if (rl->count >= limit)
 		return ntfs_error_set(err, NTFS_E_RANGE, "more runs than the mapping pairs' length allows (%zu)", limit);
 	cap = rl->cap ? rl->cap * 2 : 8;
-	if (cap > limit || cap < rl->cap)
-		cap = limit;
+	if (cap > limit + base_count || cap < rl->cap)
+		cap = limit + base_count;
 	runs = realloc(rl->runs, cap * sizeof(*runs));
 	if (runs == NULL)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "cannot allocate %zu runs", cap);
@@ -171,7 +177,7 @@ ntfs_status ntfs_runlist_decode(const uint8_t *buf, size_t len, uint64_t start_v
 					ntfs_error_set(err, NTFS_E_RANGE,
 						       "mapping pair at byte %zu: VCN %llu + %llu clusters overflows", pos,
 						       (unsigned long long)vcn, (unsigned long long)mp.length));
-		if ((st = reserve(rl, limit, err)) != NTFS_OK)
+		if ((st = reserve(rl, limit, base_count, err)) != NTFS_OK)
 			return rollback(rl, base_count, base_total, st);
 		rl->runs[rl->count].vcn = vcn;
 		rl->runs[rl->count].lcn = lcn;

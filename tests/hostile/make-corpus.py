@@ -1174,7 +1174,7 @@ case("mft_16k_extensions", path, [0],
       '.volumes[0].scan.unreadable_records == 0',
       '[.volumes[0].anomalies[] | .type] | sort == ["secure_unreadable", "upcase_unreadable"]',
       '[.volumes[0].anomalies[] | .record] | sort == [9, 10]'],
-     timeout=120, what="$MFT's attribute list names 16,000 extension records holding %d runs of its $DATA" % (mapped - EXT_HEAD))
+     timeout=20, what="$MFT's attribute list names 16,000 extension records holding %d runs of its $DATA" % (mapped - EXT_HEAD))
 
 
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:

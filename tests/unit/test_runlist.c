@@ -99,6 +99,29 @@ Test(runlist, pieces_from_extension_records_join)
 	ntfs_runlist_free(&rl);
 }
 
+/* A runlist collected in 4,096 one-run pieces (extension records) grows by doubling, not per piece:
+ * growing to each piece's exact limit reallocated the whole list 4,096 times (quadratic where realloc
+ * copies). Each piece alone still never allocates past what its bytes can hold. */
+Test(runlist, many_pieces_grow_geometrically)
+{
+	const uint8_t piece[] = {0x11, 0x01, 0x05, 0x00}; /* one cluster at LCN 5 */
+	ntfs_runlist rl = {0};
+	ntfs_error e;
+	size_t last_cap = 0, growths = 0;
+
+	for (uint64_t vcn = 0; vcn < 4096; vcn++) {
+		cr_assert_eq(ntfs_runlist_decode(piece, sizeof(piece), vcn, 100000, &rl, &e), NTFS_OK, "%s", e.reason);
+		if (rl.cap != last_cap)
+			growths++;
+		last_cap = rl.cap;
+		cr_assert_leq(rl.cap, 2 * rl.count + sizeof(piece) / 2, "piece %llu: cap %zu for %zu runs",
+			      (unsigned long long)vcn, rl.cap, rl.count);
+	}
+	cr_assert_eq(rl.count, 4096);
+	cr_assert_leq(growths, 16, "%zu reallocations for 4,096 pieces", growths);
+	ntfs_runlist_free(&rl);
+}
+
 Test(runlist, empty_runlist)
 {
 	const uint8_t mp[] = {0x00};
