@@ -10,6 +10,26 @@
 
 #include "mft_scan.h"
 
+/* The engine's state of one volume; the writers read its analysis_volume view. */
+typedef struct vol_analysis {
+	int index;
+	image_partition part;
+	bool selected;            /* chosen for analysis (all, or the one --partition names) */
+	bool scanned;             /* false: the volume could not be opened (see error) */
+	char error[NTFS_ERROR_REASON_MAX];
+	volume *vol;
+	model m;
+	paths p;
+	name_index ix;
+	char drive;               /* drive letter, 0 when unknown */
+	bool drive_given;         /* from --drive, not inferred */
+	vec links;                /* link_entry */
+	volume_stats stats;
+	vec du;                   /* du_entry, with --du */
+	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
+	index_slack_result slack; /* names left in directory index slack (removed_names) */
+} vol_analysis;
+
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
 static void now_iso(char *buf, size_t cap)
 {
@@ -282,6 +302,63 @@ static ntfs_status check_selection(analysis *a, ntfs_error *err)
 	return NTFS_OK;
 }
 
+/* Resolves every link of the image, across its volumes. */
+static ntfs_status resolve_volumes(analysis *a, ntfs_error *err)
+{
+	resolve_volume *rv = calloc(a->nvols ? a->nvols : 1, sizeof(*rv));
+	if (!rv)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		rv[v] = (resolve_volume){.scanned = va->scanned, .drive = va->drive, .m = &va->m, .p = &va->p,
+					 .ix = &va->ix, .links = &va->links};
+	}
+	resolve_all(rv, a->nvols);
+	free(rv);
+	return NTFS_OK;
+}
+
+static const anomaly_list no_anomalies; /* of a volume that could not be opened */
+
+/* The writers' view of every volume, pointing into the engine's state (which is final by now). */
+static ntfs_status publish(analysis *a, ntfs_error *err)
+{
+	a->views = calloc(a->nvols ? a->nvols : 1, sizeof(*a->views));
+	if (!a->views)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	for (size_t v = 0; v < a->nvols; v++) {
+		const vol_analysis *va = &a->vols[v];
+		analysis_volume *w = &a->views[v];
+		*w = (analysis_volume){.index = va->index, .part = va->part, .selected = va->selected,
+				       .scanned = va->scanned, .error = va->error, .drive = va->drive,
+				       .drive_given = va->drive_given, .m = &va->m, .p = &va->p, .links = &va->links,
+				       .stats = va->stats, .du = &va->du, .du_error = va->du_error,
+				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
+				       .slack = &va->slack};
+		if (!va->vol)
+			continue;
+		const volume *vol = va->vol;
+		w->volume_anomalies = &vol->anomalies;
+		w->ntfs = (volume_facts){.is_mft_file = vol->is_mft_file, .has_version = vol->has_version,
+					 .version_major = vol->version_major, .version_minor = vol->version_minor,
+					 .serial = vol->boot.serial, .has_label = vol->has_label, .label = vol->label,
+					 .cluster_size = vol->boot.cluster_size,
+					 .bytes_per_sector = vol->boot.bytes_per_sector, .record_size = vol->record_size,
+					 .record_count = vol->record_count, .upcase_from_volume = vol->upcase_from_volume};
+	}
+	return NTFS_OK;
+}
+
+size_t analysis_volume_count(const analysis *a)
+{
+	return a->views ? a->nvols : 0;
+}
+
+const analysis_volume *analysis_volume_at(const analysis *a, size_t i)
+{
+	return &a->views[i];
+}
+
 /* The analysis of the open image a->img: its volumes found, scanned, linked, resolved, sized. */
 static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx,
 				  ntfs_error *err)
@@ -312,7 +389,9 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	/* image damage first: stale reasons must know whether the scan is partial */
 	collect_checksum_errors(a);
 	assign_drives(a);
-	resolve_all(a);
+	st = resolve_volumes(a, err);
+	if (st != NTFS_OK)
+		return st;
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned || !cfg->du)
@@ -326,7 +405,7 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 			snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
 	}
 	analysis_finish(a);
-	return NTFS_OK;
+	return publish(a, err);
 }
 
 ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err)
@@ -366,6 +445,7 @@ void analysis_free(analysis *a)
 		}
 	}
 	free(a->vols);
+	free(a->views);
 	free(a->parts);
 	vec_free(&a->checksum_errors);
 	if (a->img)

@@ -28,24 +28,48 @@ typedef struct {
 } image_range;
 
 
-typedef struct vol_analysis {
+/* What NTFS says about itself on one scanned volume (the boot sector, $Volume, $MFT, $UpCase). */
+typedef struct {
+	bool is_mft_file;         /* an extracted $MFT: no boot sector, so no serial, cluster or sector size */
+	bool has_version;
+	uint8_t version_major, version_minor;
+	uint64_t serial;
+	bool has_label;
+	const char *label;        /* "" when none */
+	uint32_t cluster_size;
+	uint32_t bytes_per_sector;
+	uint32_t record_size;
+	uint64_t record_count;    /* records $MFT declares */
+	bool upcase_from_volume;  /* false: the default Windows table */
+} volume_facts;
+
+/*
+ * One volume as the writers see it: settled when analysis_run returns, read-only, valid until
+ * analysis_free. The engine's own per-volume state (the open volume, the name index) stays private to
+ * analysis.c. A volume that was not scanned has only index, part, selected and error; its model,
+ * paths and lists are empty.
+ */
+typedef struct {
 	int index;
 	image_partition part;
 	bool selected;            /* chosen for analysis (all, or the one --partition names) */
 	bool scanned;             /* false: the volume could not be opened (see error) */
-	char error[NTFS_ERROR_REASON_MAX];
-	volume *vol;
-	model m;
-	paths p;
-	name_index ix;
+	const char *error;        /* why not ("" when scanned) */
+	volume_facts ntfs;
 	char drive;               /* drive letter, 0 when unknown */
 	bool drive_given;         /* from --drive, not inferred */
-	vec links;                /* link_entry */
+	const model *m;
+	const paths *p;
+	const vec *links;         /* link_entry, by record */
 	volume_stats stats;
-	vec du;                   /* du_entry, with --du */
-	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
-	index_slack_result slack; /* names left in directory index slack (removed_names) */
-} vol_analysis;
+	const vec *du;            /* du_entry, with --du */
+	const char *du_error;     /* why --du found nothing to size on this volume ("" when it did) */
+	const anomaly_list *volume_anomalies; /* found while opening the volume */
+	const anomaly_list *anomalies;        /* found by the scan and the passes */
+	const index_slack_result *slack;      /* names left in directory index slack (removed_names) */
+} analysis_volume;
+
+struct vol_analysis;          /* the engine's state of one volume (analysis.c) */
 
 #define ANALYSIS_MAX_DRIVES 26
 
@@ -70,11 +94,14 @@ typedef struct {
 	int du_depth;             /* levels of subdirectories below du_path */
 } analysis_config;
 
+typedef struct analysis analysis;
+
 struct analysis {
 	analysis_config config;   /* what was asked */
 	image *img;
-	vol_analysis *vols;       /* the NTFS volumes, numbered as in the report */
-	size_t nvols;
+	struct vol_analysis *vols; /* private to analysis.c: read the volumes with analysis_volume_at */
+	analysis_volume *views;   /* what the writers read of each volume */
+	size_t nvols;             /* the NTFS volumes, numbered as in the report */
 	image_partition *parts;   /* every partition of the image, NTFS or not */
 	size_t nparts;
 	bool partial;             /* some volume or some records could not be read */
@@ -95,6 +122,12 @@ ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progr
  * img from here on, also when this fails (analysis_free closes it). */
 ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *img, mft_scan_progress progress,
 			       void *ctx, ntfs_error *err);
+
+/* The NTFS volumes of the image (selected or not), numbered as in the report. */
+size_t analysis_volume_count(const analysis *a);
+
+/* Volume i (< analysis_volume_count) as the writers see it. */
+const analysis_volume *analysis_volume_at(const analysis *a, size_t i);
 
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "resolve.h"
 
 #define MAX_HOPS 63               /* Windows' own limit of reparse points in one open */
 #define MAX_NEST 128              /* links resolved inside one another before the walk is cut */
@@ -31,9 +31,15 @@ typedef struct {
 	uint32_t units;           /* UTF-16 units of target.path when walked */
 } link_state;
 
+/* The volumes resolution runs over. */
 typedef struct {
-	analysis *a;
-	link_state **st;          /* per volume, per link (the order of vol_analysis.links) */
+	resolve_volume *vols;
+	size_t nvols;
+} image_vols;
+
+typedef struct {
+	const image_vols *a;
+	link_state **st;          /* per volume, per link (the order of resolve_volume.links) */
 } resolver;
 
 /* One component of a target text. */
@@ -159,15 +165,15 @@ static int split_text(walk_state *ws, const char *text, bool slash_too, size_t *
 }
 
 /* The root directory of a volume: record 5 when it exists as an allocated directory, else MODEL_NONE. */
-static uint32_t root_of(const vol_analysis *va)
+static uint32_t root_of(const resolve_volume *va)
 {
-	return model_in_use(&va->m, NTFS_ROOT_RECORD) && (va->m.recs[NTFS_ROOT_RECORD].flags & REC_DIR)
+	return model_in_use(va->m, NTFS_ROOT_RECORD) && (va->m->recs[NTFS_ROOT_RECORD].flags & REC_DIR)
 		       ? NTFS_ROOT_RECORD
 		       : MODEL_NONE;
 }
 
 /* Starts ws at the root of volume v. */
-static void start_at_root(const analysis *a, walk_state *ws, int v)
+static void start_at_root(const image_vols *a, walk_state *ws, int v)
 {
 	ws->vol = v;
 	ws->dir = root_of(&a->vols[v]);
@@ -181,7 +187,7 @@ static void start_at_root(const analysis *a, walk_state *ws, int v)
  * the letter (each Windows installation saw itself as C:), else the one volume that has it.
  * Returns -1 when none has it, -2 when several do (set *first, *second).
  */
-static int volume_of_drive(const analysis *a, int from, char c, int *first, int *second)
+static int volume_of_drive(const image_vols *a, int from, char c, int *first, int *second)
 {
 	c = (char)toupper((unsigned char)c);
 	if (a->vols[from].drive == c)
@@ -200,7 +206,7 @@ static int volume_of_drive(const analysis *a, int from, char c, int *first, int 
 }
 
 /* Sets t external for a drive letter no single volume has (wsl: the WSL path, else NULL); returns 1. */
-static int drive_unknown(const analysis *a, int from, char drive, link_target *t, const char *wsl)
+static int drive_unknown(const image_vols *a, int from, char drive, link_target *t, const char *wsl)
 {
 	int v1 = -1, v2 = -1;
 	if (volume_of_drive(a, from, drive, &v1, &v2) == -2)
@@ -282,7 +288,7 @@ static const char *dos_device_rest(const char *s)
 }
 
 /* Classifies an absolute Windows target and sets where the walk starts. Returns 0, or 1 with t set. */
-static int start_absolute(const analysis *a, int vi, const char *text, walk_state *ws, link_target *t)
+static int start_absolute(const image_vols *a, int vi, const char *text, walk_state *ws, link_target *t)
 {
 	const char *s = dos_device_rest(text);
 	if (s && starts_ci(s, "GLOBALROOT\\")) {
@@ -335,18 +341,18 @@ static int start_absolute(const analysis *a, int vi, const char *text, walk_stat
 }
 
 /* Moves ws to the directory holding link le, climbed ups times (lexically, clamped at the root). */
-static int start_at_link_dir(const analysis *a, int vi, const link_entry *le, size_t ups, walk_state *ws)
+static int start_at_link_dir(const image_vols *a, int vi, const link_entry *le, size_t ups, walk_state *ws)
 {
-	const vol_analysis *va = &a->vols[vi];
-	uint32_t d = le->name != MODEL_NONE ? paths_name_dir(&va->p, model_name(&va->m, le->name)) : NTFS_ROOT_RECORD;
+	const resolve_volume *va = &a->vols[vi];
+	uint32_t d = le->name != MODEL_NONE ? paths_name_dir(va->p, model_name(va->m, le->name)) : NTFS_ROOT_RECORD;
 	for (size_t k = 0; k < ups && d != NTFS_ROOT_RECORD; k++)
-		d = d == PATHS_ORPHAN ? NTFS_ROOT_RECORD : paths_dir_parent(&va->p, d);
+		d = d == PATHS_ORPHAN ? NTFS_ROOT_RECORD : paths_dir_parent(va->p, d);
 	if (d == MODEL_NONE || d == NTFS_ROOT_RECORD) {
 		start_at_root(a, ws, vi);
 		return 0;
 	}
 	ws->vol = vi;
-	ws->base_owned = d == PATHS_ORPHAN ? strdup(PATHS_ORPHAN_DIR) : paths_dir_alloc(&va->p, d);
+	ws->base_owned = d == PATHS_ORPHAN ? strdup(PATHS_ORPHAN_DIR) : paths_dir_alloc(va->p, d);
 	if (!ws->base_owned)
 		return -1;
 	ws->base = ws->base_owned;
@@ -358,7 +364,7 @@ static int start_at_link_dir(const analysis *a, int vi, const link_entry *le, si
 }
 
 /* Turns a link's stored target into a walk. Returns 0 with ws ready, or 1 with t set (nothing to walk). */
-static int start_walk(const analysis *a, int vi, const link_entry *le, walk_state *ws, link_target *t)
+static int start_walk(const image_vols *a, int vi, const link_entry *le, walk_state *ws, link_target *t)
 {
 	bool lx = le->rp.kind == REPARSE_KIND_LX_SYMLINK;
 	const char *text = lx ? le->rp.lx_target : le->rp.substitute_name;
@@ -398,12 +404,12 @@ static int start_walk(const analysis *a, int vi, const link_entry *le, walk_stat
 }
 
 /* The index of record r in va->links, or -1 (links are sorted by record). */
-static long link_index(const vol_analysis *va, uint32_t r)
+static long link_index(const resolve_volume *va, uint32_t r)
 {
-	size_t lo = 0, hi = va->links.count;
+	size_t lo = 0, hi = va->links->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const link_entry *le = &VEC_AT(&va->links, link_entry, mid);
+		const link_entry *le = &VEC_AT(va->links, link_entry, mid);
 		if (le->record == r)
 			return (long)mid;
 		if (le->record < r)
@@ -427,20 +433,20 @@ static bool followable(const link_entry *le)
  * Finds component c in directory dir: the allocated owner record (its name as stored in *stored),
  * else MODEL_NONE with a deleted record holding that name in *deleted.
  */
-static uint32_t lookup(const vol_analysis *va, uint32_t dir, const comp *c, uint32_t *deleted, const name_info **stored)
+static uint32_t lookup(const resolve_volume *va, uint32_t dir, const comp *c, uint32_t *deleted, const name_info **stored)
 {
 	uint32_t found[MAX_MATCHES];
 	*deleted = MODEL_NONE;
 	if (dir == MODEL_NONE)
 		return MODEL_NONE;
-	size_t n = name_index_find(&va->ix, dir, c->s, c->len, found, MAX_MATCHES);
+	size_t n = name_index_find(va->ix, dir, c->s, c->len, found, MAX_MATCHES);
 	for (size_t i = 0; i < n && i < MAX_MATCHES; i++) {
-		const name_info *ni = model_name(&va->m, found[i]);
-		if (model_in_use(&va->m, ni->owner)) {
+		const name_info *ni = model_name(va->m, found[i]);
+		if (model_in_use(va->m, ni->owner)) {
 			*stored = ni;
 			return ni->owner;
 		}
-		if (*deleted == MODEL_NONE && ni->owner < va->m.count && va->m.recs[ni->owner].base == MODEL_NONE)
+		if (*deleted == MODEL_NONE && ni->owner < va->m->count && va->m->recs[ni->owner].base == MODEL_NONE)
 			*deleted = ni->owner;
 	}
 	return MODEL_NONE;
@@ -469,19 +475,19 @@ static char *join(const walk_state *ws, size_t upto)
 }
 
 /* Says the path is stale at component i: names the deepest deleted record still holding it, if any. */
-static void stale(link_target *t, const vol_analysis *va, const walk_state *ws, size_t i, uint32_t deleted)
+static void stale(link_target *t, const resolve_volume *va, const walk_state *ws, size_t i, uint32_t deleted)
 {
 	char *where = join(ws, i < ws->n ? i + 1 : ws->n);
-	const char *caveat = va->m.partial ? " (the scan of this volume is partial: it may lie in records not read)" : "";
+	const char *caveat = va->m->partial ? " (the scan of this volume is partial: it may lie in records not read)" : "";
 	if (deleted != MODEL_NONE) {
 		/* go on through the deleted folders as far as they still hold the path */
 		size_t k = i + 1;
 		for (uint32_t d = deleted; k < ws->n; k++) {
 			uint32_t found[MAX_MATCHES], next = MODEL_NONE;
-			size_t n = name_index_find(&va->ix, d, ws->c[k].s, ws->c[k].len, found, MAX_MATCHES);
+			size_t n = name_index_find(va->ix, d, ws->c[k].s, ws->c[k].len, found, MAX_MATCHES);
 			for (size_t j = 0; j < n && j < MAX_MATCHES && next == MODEL_NONE; j++) {
-				uint32_t o = model_name(&va->m, found[j])->owner;
-				if (o < va->m.count && !(va->m.recs[o].flags & REC_IN_USE) && va->m.recs[o].base == MODEL_NONE)
+				uint32_t o = model_name(va->m, found[j])->owner;
+				if (o < va->m->count && !(va->m->recs[o].flags & REC_IN_USE) && va->m->recs[o].base == MODEL_NONE)
 					next = o;
 			}
 			if (next == MODEL_NONE)
@@ -490,7 +496,7 @@ static void stale(link_target *t, const vol_analysis *va, const walk_state *ws, 
 		}
 		t->has_deleted = true;
 		t->deleted_record = deleted;
-		t->deleted_sequence = va->m.recs[deleted].sequence;
+		t->deleted_sequence = va->m->recs[deleted].sequence;
 		t->deleted_path = join(ws, k);
 		bool whole = k >= ws->n;
 		set_result(t, LINK_STATUS_STALE, "%s does not exist; deleted record %u (sequence %u) still holds %s%s%s",
@@ -597,9 +603,9 @@ static int through(resolver *r, walk_state *ws, const link_entry *y, size_t yi, 
 /* Walks ws to its end, following every link met (the final one too). Returns as through() does. */
 static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 {
-	const analysis *a = r->a;
+	const image_vols *a = r->a;
 	for (ws->i = 0; ws->i < ws->n; ws->i++) {
-		const vol_analysis *va = &a->vols[ws->vol];
+		const resolve_volume *va = &a->vols[ws->vol];
 		const comp *c = &ws->c[ws->i];
 		const name_info *stored = NULL;
 		uint32_t deleted, rec = lookup(va, ws->dir, c, &deleted, &stored);
@@ -615,16 +621,16 @@ static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 			}
 			return 1;
 		}
-		ws->c[ws->i] = (comp){model_name_str(&va->m, stored), stored->len, stored->units}; /* as the volume spells it */
+		ws->c[ws->i] = (comp){model_name_str(va->m, stored), stored->len, stored->units}; /* as the volume spells it */
 		long yi = link_index(va, rec);
-		const link_entry *y = yi >= 0 ? &VEC_AT(&va->links, link_entry, (size_t)yi) : NULL;
+		const link_entry *y = yi >= 0 ? &VEC_AT(va->links, link_entry, (size_t)yi) : NULL;
 		if (y && followable(y)) {
 			int st = through(r, ws, y, (size_t)yi, t, depth);
 			if (st)
 				return st;
 			continue;
 		}
-		if (ws->i + 1 < ws->n && !(va->m.recs[rec].flags & REC_DIR)) {
+		if (ws->i + 1 < ws->n && !(va->m->recs[rec].flags & REC_DIR)) {
 			char *where = join(ws, ws->i + 1);
 			set_path(t, ws);
 			set_result(t, LINK_STATUS_STALE, "%s is a file (record %u), so the path cannot go on below it",
@@ -649,14 +655,14 @@ static int walk(resolver *r, walk_state *ws, link_target *t, int depth)
 	t->status = LINK_STATUS_OK;
 	t->has_record = true;
 	t->record = ws->dir;
-	t->sequence = a->vols[ws->vol].m.recs[ws->dir].sequence;
+	t->sequence = a->vols[ws->vol].m->recs[ws->dir].sequence;
 	return 0;
 }
 
 /* Says whether the link's kind and its target's type agree (only once the target is known to exist). */
-static void check_type(const analysis *a, int vi, const link_entry *le, link_target *t)
+static void check_type(const image_vols *a, int vi, const link_entry *le, link_target *t)
 {
-	bool is_dir = a->vols[t->volume].m.recs[t->record].flags & REC_DIR;
+	bool is_dir = a->vols[t->volume].m->recs[t->record].flags & REC_DIR;
 	if (le->rp.kind == REPARSE_KIND_JUNCTION && !is_dir)
 		set_result(t, LINK_STATUS_TYPE_MISMATCH,
 			   "junction onto a file (record %u): junctions must point to directories", t->record);
@@ -680,8 +686,8 @@ static void check_type(const analysis *a, int vi, const link_entry *le, link_tar
  */
 static int resolve_link(resolver *r, int vi, size_t li, int depth)
 {
-	const analysis *a = r->a;
-	link_entry *le = &VEC_AT(&a->vols[vi].links, link_entry, li);
+	const image_vols *a = r->a;
+	link_entry *le = &VEC_AT(a->vols[vi].links, link_entry, li);
 	link_state *ls = &r->st[vi][li];
 	link_target *t = &le->target;
 	walk_state ws;
@@ -732,20 +738,22 @@ static int resolve_link(resolver *r, int vi, size_t li, int depth)
 	return 0;
 }
 
-void resolve_all(analysis *a)
+void resolve_all(resolve_volume *vols, size_t n)
 {
+	const image_vols all = {.vols = vols, .nvols = n};
+	const image_vols *a = &all;
 	resolver r = {.a = a, .st = calloc(a->nvols ? a->nvols : 1, sizeof(link_state *))};
 	bool ok = r.st != NULL;
 	for (size_t v = 0; ok && v < a->nvols; v++) {
-		r.st[v] = calloc(a->vols[v].links.count ? a->vols[v].links.count : 1, sizeof(link_state));
+		r.st[v] = calloc(a->vols[v].links->count ? a->vols[v].links->count : 1, sizeof(link_state));
 		ok = r.st[v] != NULL;
 	}
 	for (size_t v = 0; v < a->nvols; v++) {
-		vol_analysis *va = &a->vols[v];
+		resolve_volume *va = &a->vols[v];
 		if (!va->scanned)
 			continue;
-		for (size_t i = 0; i < va->links.count; i++) {
-			link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		for (size_t i = 0; i < va->links->count; i++) {
+			link_entry *le = &VEC_AT(va->links, link_entry, i);
 			if (!le->has_target)
 				continue;
 			if (!ok) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Link resolution: where each junction, volume mount point and symbolic link of the image leads.
- * Input: the scanned volumes of an analysis (model, paths, name index, drive letters) and their
+ * Input: the volumes of an image (resolve_volume: model, paths, name index, drive letter) and their
  * decoded links. Output: one link_target per link that has a target. Thread-safety: resolve_all
  * writes every link's target and must run alone; afterwards the targets are read-only.
  */
@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model.h"
+#include "name_index.h"
+#include "paths.h"
 #include "reparse.h"
 
 /* Where a link's target stands. The report's names are link_status_name()'s. */
@@ -79,10 +82,19 @@ const char *target_form_name(target_form f);
  */
 bool link_needs_attention(const link_entry *le);
 
-typedef struct analysis analysis;
+/* One volume of the image as resolution reads it; only its links' targets are written. */
+typedef struct {
+	bool scanned;             /* false: nothing below is set, and no target resolves onto it */
+	char drive;               /* its drive letter, 0 when unknown */
+	const model *m;
+	const paths *p;
+	const name_index *ix;
+	vec *links;               /* link_entry, sorted by record: their targets are set here */
+} resolve_volume;
 
-/* Resolves the target of every link of every scanned volume, across volumes by drive letter. */
-void resolve_all(analysis *a);
+/* Resolves the target of every link of every scanned volume of vols[0..n), across volumes by drive
+ * letter (a target's volume is its index in vols). */
+void resolve_all(resolve_volume *vols, size_t n);
 
 /* Frees the strings of a resolved target. */
 void link_target_free(link_target *t);

@@ -183,8 +183,8 @@ static ntfs_status destination_close(destination *d, bool written, ntfs_error *e
 /* Prints the per-volume counts to stderr so a person sees at once what was found. */
 static void print_summary(const analysis *a)
 {
-	for (size_t v = 0; v < a->nvols; v++) {
-		const vol_analysis *va = &a->vols[v];
+	for (size_t v = 0; v < analysis_volume_count(a); v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
 		if (!va->selected)
 			continue;
 		if (!va->scanned) {
@@ -202,7 +202,7 @@ static void print_summary(const analysis *a)
 			va->index, (unsigned long long)va->part.offset, drive, (unsigned long long)s->records_in_use,
 			(unsigned long long)s->hardlink_sets, (unsigned long long)s->reparse_points,
 			(unsigned long long)s->stale_links, (unsigned long long)s->anomalies,
-			va->m.partial ? " (partial scan)" : "");
+			va->m->partial ? " (partial scan)" : "");
 	}
 }
 

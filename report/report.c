@@ -119,34 +119,34 @@ static void array_close(writer *w)
 }
 
 /* Path of name n as a JSON string. */
-static json_t *jpath(const vol_analysis *va, const name_info *n)
+static json_t *jpath(const analysis_volume *va, const name_info *n)
 {
-	char *p = paths_name_alloc(&va->p, n);
+	char *p = paths_name_alloc(va->p, n);
 	json_t *j = jstr(p);
 	free(p);
 	return j;
 }
 
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
-static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const name_info *n, char *path, size_t cap)
+static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const name_info *n, char *path, size_t cap)
 {
-	size_t len = paths_name(&va->p, n, path, cap);
+	size_t len = paths_name(va->p, n, path, cap);
 	json_out_const(o, "{\"path\":");
 	json_out_strn(o, path, len < cap ? len : cap - 1);
-	if (paths_name_truncated(&va->p, n))
+	if (paths_name_truncated(va->p, n))
 		json_out_const(o, ",\"path_truncated\":true");
 	json_out_const(o, ",\"parent_record\":");
 	json_out_u64(o, ntfs_ref_record(n->parent_ref));
 	json_out_const(o, ",\"parent_sequence\":");
 	json_out_u64(o, ntfs_ref_sequence(n->parent_ref));
 	json_out_const(o, ",\"name\":");
-	json_out_strn(o, model_name_str(&va->m, n), n->len);
+	json_out_strn(o, model_name_str(va->m, n), n->len);
 	json_out_const(o, ",\"namespace\":");
 	json_out_str(o, ntfs_file_name_namespace_name(n->ns));
-	const name_info *dos = model_dos_alias(&va->m, r, n);
+	const name_info *dos = model_dos_alias(va->m, r, n);
 	if (dos) {
 		json_out_const(o, ",\"dos_name\":");
-		json_out_strn(o, model_name_str(&va->m, dos), dos->len);
+		json_out_strn(o, model_name_str(va->m, dos), dos->len);
 	}
 	json_out_const(o, ",\"created\":");
 	json_out_filetime(o, n->times[0]);
@@ -160,9 +160,9 @@ static void name_write(json_out *o, const vol_analysis *va, uint32_t r, const na
 }
 
 /* One hard-link set, written directly: the record and all its names but DOS aliases. */
-static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *path, size_t cap)
+static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, char *path, size_t cap)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	const rec_info *ri = &m->recs[r];
 	json_out *o = w->out;
 	item_begin(w);
@@ -207,7 +207,7 @@ static void hardlink_write(writer *w, const vol_analysis *va, uint32_t r, char *
 /* One writer thread's share of the hard-link sets, written to memory in record order. */
 typedef struct {
 	writer w;
-	const vol_analysis *va;
+	const analysis_volume *va;
 	uint64_t from, to;        /* records [from, to) */
 	char *text;               /* what it wrote (open_memstream) */
 	size_t len;
@@ -224,7 +224,7 @@ static void *sets_share_run(void *arg)
 		return NULL;
 	}
 	for (uint64_t r = sh->from; r < sh->to; r++)
-		if (links_is_hardlink_set(&sh->va->m, (uint32_t)r))
+		if (links_is_hardlink_set(sh->va->m, (uint32_t)r))
 			hardlink_write(&sh->w, sh->va, (uint32_t)r, path, PATH_BUF);
 	free(path);
 	if (json_out_flush(sh->w.out))
@@ -237,9 +237,9 @@ static void *sets_share_run(void *arg)
  * output (3 bytes per path unit: paths are cut at PATHS_MAX_UNITS) reaches SHARE_BYTES, so the memory a
  * round holds stays bounded however long the paths are. Estimates only move boundaries, never bytes.
  */
-static uint64_t share_end(const vol_analysis *va, uint64_t from, uint64_t count, uint64_t round)
+static uint64_t share_end(const analysis_volume *va, uint64_t from, uint64_t count, uint64_t round)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	uint64_t end = count - from < round ? count : from + round;
 	size_t bytes = 0;
 	for (uint64_t r = from; r < end; r++) {
@@ -247,7 +247,7 @@ static uint64_t share_end(const vol_analysis *va, uint64_t from, uint64_t count,
 			continue;
 		bytes += 512;
 		for (uint32_t k = 0; k < m->recs[r].name_count; k++)
-			bytes += 512 + 3 * paths_name_units(&va->p, model_record_name(m, (uint32_t)r, k));
+			bytes += 512 + 3 * paths_name_units(va->p, model_record_name(m, (uint32_t)r, k));
 		if (bytes >= SHARE_BYTES)
 			return r + 1;
 	}
@@ -286,9 +286,9 @@ static void sets_round(writer *w, set_share *sh, int nt)
  * Writes every hard-link set of the volume: rounds of up to ROUND_MAX records per thread are written
  * to memory in parallel and joined in order, the same bytes as one writer, memory bounded by a round.
  */
-static void hardlinks_write(writer *w, const vol_analysis *va)
+static void hardlinks_write(writer *w, const analysis_volume *va)
 {
-	uint64_t count = va->m.count;
+	uint64_t count = va->m->count;
 	int nt = w->threads < MAX_WRITERS ? w->threads : MAX_WRITERS;
 	if (nt < 1)
 		nt = 1;
@@ -388,7 +388,7 @@ static json_t *target_json(const link_target *t)
 }
 
 /* One reparse point: where it is, what it is, what it says and where that leads. */
-static json_t *reparse_json(const vol_analysis *va, const link_entry *le)
+static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 {
 	const reparse_point *rp = &le->rp;
 	char tag[16];
@@ -396,8 +396,8 @@ static json_t *reparse_json(const vol_analysis *va, const link_entry *le)
 	snprintf(tag, sizeof(tag), "0x%08x", rp->tag);
 	json_object_set_new(o, "record", json_integer(le->record));
 	json_object_set_new(o, "sequence", json_integer(le->sequence));
-	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(&va->m, le->name)) : json_null());
-	if (le->name != MODEL_NONE && paths_name_truncated(&va->p, model_name(&va->m, le->name)))
+	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(va->m, le->name)) : json_null());
+	if (le->name != MODEL_NONE && paths_name_truncated(va->p, model_name(va->m, le->name)))
 		json_object_set_new(o, "path_truncated", json_true());
 	json_object_set_new(o, "allocated", json_boolean(le->allocated));
 	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
@@ -434,10 +434,10 @@ static json_t *anomaly_json(const anomaly_list *l, const anomaly *an)
 }
 
 /* The volume's header fields: where it is, what NTFS says about itself, and the counts. */
-static json_t *volume_json(const vol_analysis *va)
+static json_t *volume_json(const analysis_volume *va)
 {
 	json_t *o = json_object();
-	const volume *vol = va->vol;
+	const volume_facts *vol = &va->ntfs;
 	json_object_set_new(o, "index", json_integer(va->index));
 	json_object_set_new(o, "offset", json_integer((json_int_t)va->part.offset));
 	json_object_set_new(o, "length", json_integer((json_int_t)va->part.length));
@@ -455,11 +455,11 @@ static json_t *volume_json(const vol_analysis *va)
 	} else {
 		json_object_set_new(ntfs, "version", json_null());
 	}
-	snprintf(buf, sizeof(buf), "%016llX", (unsigned long long)vol->boot.serial);
+	snprintf(buf, sizeof(buf), "%016llX", (unsigned long long)vol->serial);
 	json_object_set_new(ntfs, "serial", vol->is_mft_file ? json_null() : json_string(buf));
 	json_object_set_new(ntfs, "label", vol->has_label ? jstr(vol->label) : json_null());
-	json_object_set_new(ntfs, "cluster_size", vol->is_mft_file ? json_null() : json_integer(vol->boot.cluster_size));
-	json_object_set_new(ntfs, "bytes_per_sector", vol->is_mft_file ? json_null() : json_integer(vol->boot.bytes_per_sector));
+	json_object_set_new(ntfs, "cluster_size", vol->is_mft_file ? json_null() : json_integer(vol->cluster_size));
+	json_object_set_new(ntfs, "bytes_per_sector", vol->is_mft_file ? json_null() : json_integer(vol->bytes_per_sector));
 	json_object_set_new(ntfs, "record_size", json_integer(vol->record_size));
 	json_object_set_new(ntfs, "mft_records", json_integer((json_int_t)vol->record_count));
 	json_object_set_new(ntfs, "upcase", json_string(vol->upcase_from_volume ? "volume" : "default"));
@@ -471,8 +471,8 @@ static json_t *volume_json(const vol_analysis *va)
 	} else {
 		json_object_set_new(o, "drive_letter", json_null());
 	}
-	json_object_set_new(o, "scan", json_pack("{s:b,s:I}", "complete", !va->m.partial, "unreadable_records",
-						 (json_int_t)va->m.unreadable_records));
+	json_object_set_new(o, "scan", json_pack("{s:b,s:I}", "complete", !va->m->partial, "unreadable_records",
+						 (json_int_t)va->m->unreadable_records));
 	const volume_stats *s = &va->stats;
 	json_object_set_new(o, "stats", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "records_in_use", (json_int_t)s->records_in_use,
 						  "names", (json_int_t)s->names, "hardlink_sets",
@@ -495,9 +495,9 @@ static json_t *du_json(const du_entry *e)
 }
 
 /* One name recovered from directory index slack (issue 12 section 3): where, what it referenced, its times. */
-static json_t *removed_name_json(const vol_analysis *va, const removed_name *e)
+static json_t *removed_name_json(const analysis_volume *va, const removed_name *e)
 {
-	char *dir = paths_dir_alloc(&va->p, e->directory), tag[16], t[4][40];
+	char *dir = paths_dir_alloc(va->p, e->directory), tag[16], t[4][40];
 	const reparse_tag_info *ti = e->reparse_tag ? reparse_tag_lookup(e->reparse_tag) : NULL;
 	for (int i = 0; i < 4; i++)
 		if (e->times[i])
@@ -507,7 +507,7 @@ static json_t *removed_name_json(const vol_analysis *va, const removed_name *e)
 	json_object_set_new(o, "directory_record", json_integer(e->directory));
 	json_object_set_new(o, "directory_path", jstr(dir));
 	free(dir);
-	json_object_set_new(o, "name", jstr(index_slack_name(&va->slack, e)));
+	json_object_set_new(o, "name", jstr(index_slack_name(va->slack, e)));
 	json_object_set_new(o, "namespace", json_string(ntfs_file_name_namespace_name(e->ns)));
 	json_object_set_new(o, "record", e->has_ref ? json_integer((json_int_t)ntfs_ref_record(e->file_ref)) : json_null());
 	json_object_set_new(o, "sequence", e->has_ref ? json_integer(ntfs_ref_sequence(e->file_ref)) : json_null());
@@ -530,9 +530,9 @@ static json_t *removed_name_json(const vol_analysis *va, const removed_name *e)
 }
 
 /* The volume's removed names and the counts of the carving (JSON: an array and an object; NDJSON: lines). */
-static void removed_names_write(writer *w, const vol_analysis *va)
+static void removed_names_write(writer *w, const analysis_volume *va)
 {
-	const index_slack_stats *s = &va->slack.stats;
+	const index_slack_stats *s = &va->slack->stats;
 	json_t *st = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "directories", (json_int_t)s->directories,
 			       "index_records", (json_int_t)s->index_records, "unused_index_records",
 			       (json_int_t)s->unused_records, "invalid_index_records", (json_int_t)s->bad_records,
@@ -551,23 +551,23 @@ static void removed_names_write(writer *w, const vol_analysis *va)
 		json_decref(st);
 	}
 	array_open(w, "removed_names");
-	for (size_t i = 0; i < va->slack.names.count; i++)
-		emit(w, "removed_name", removed_name_json(va, &VEC_AT(&va->slack.names, removed_name, i)));
+	for (size_t i = 0; i < va->slack->names.count; i++)
+		emit(w, "removed_name", removed_name_json(va, &VEC_AT(&va->slack->names, removed_name, i)));
 	array_close(w);
 }
 
 /* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
-static void volume_items(writer *w, const vol_analysis *va)
+static void volume_items(writer *w, const analysis_volume *va)
 {
 	array_open(w, "hardlink_sets");
 	hardlinks_write(w, va);
 	array_close(w);
 	array_open(w, "reparse_points");
-	for (size_t i = 0; i < va->links.count; i++)
-		emit(w, "reparse_point", reparse_json(va, &VEC_AT(&va->links, link_entry, i)));
+	for (size_t i = 0; i < va->links->count; i++)
+		emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
 	array_close(w);
 	array_open(w, "anomalies");
-	const anomaly_list *lists[2] = {&va->vol->anomalies, &va->m.anomalies};
+	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};
 	for (int l = 0; l < 2; l++)
 		for (size_t i = 0; i < lists[l]->items.count; i++) {
 			const anomaly *an = &VEC_AT(&lists[l]->items, anomaly, i);
@@ -585,8 +585,8 @@ static void volume_items(writer *w, const vol_analysis *va)
 		json_out_str(w->out, va->du_error);
 	}
 	array_open(w, "directory_sizes");
-	for (size_t i = 0; i < va->du.count; i++)
-		emit(w, "directory_size", du_json(&VEC_AT(&va->du, du_entry, i)));
+	for (size_t i = 0; i < va->du->count; i++)
+		emit(w, "directory_size", du_json(&VEC_AT(va->du, du_entry, i)));
 	array_close(w);
 }
 
@@ -631,8 +631,8 @@ static json_t *image_json(const analysis *a)
 		json_t *po = json_pack("{s:s,s:s,s:I,s:I,s:s,s:b}", "table", p->table, "slot", p->slot, "offset",
 				       (json_int_t)p->offset, "length", (json_int_t)p->length, "description",
 				       p->description, "ntfs", p->is_ntfs);
-		for (size_t v = 0; v < a->nvols; v++)
-			if (a->vols[v].part.offset == p->offset && p->is_ntfs)
+		for (size_t v = 0; v < analysis_volume_count(a); v++)
+			if (analysis_volume_at(a, v)->part.offset == p->offset && p->is_ntfs)
 				json_object_set_new(po, "volume", json_integer((json_int_t)v));
 		json_array_append_new(parts, po);
 	}
@@ -695,8 +695,8 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 		json_out_lit(out, ",\n \"volumes\": [");
 	}
 	bool first = true;
-	for (size_t v = 0; v < a->nvols; v++) {
-		const vol_analysis *va = &a->vols[v];
+	for (size_t v = 0; v < analysis_volume_count(a); v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
 		if (!va->selected)
 			continue;
 		w.volume = -1;

@@ -57,7 +57,7 @@ typedef struct {
 /* Where and how the lines of one volume are written. */
 typedef struct {
 	FILE *f;
-	const vol_analysis *va;
+	const analysis_volume *va;
 	const char *prefix;       /* drive prefix ("C:") or "" */
 	int vol_dir;              /* volume index to insert as "vol<N>", -1 for none */
 	body_buf path;
@@ -95,7 +95,7 @@ static void body_put_clean(FILE *f, const char *s, bool slashes)
 /* The link target text of record r, advancing the cursor (links are collected in record order). */
 static const char *body_target_of(body_writer *w, uint32_t r)
 {
-	const vec *links = &w->va->links;
+	const vec *links = w->va->links;
 	while (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record < r)
 		w->next_link++;
 	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r) {
@@ -117,7 +117,7 @@ static void body_mode(const rec_info *ri, bool deleted, char mode[13])
 /* Puts the path of name n in the writer's buffer; false when memory runs out. */
 static bool body_path(body_writer *w, const name_info *n)
 {
-	size_t need = paths_name(&w->va->p, n, w->path.buf, w->path.cap);
+	size_t need = paths_name(w->va->p, n, w->path.buf, w->path.cap);
 	if (need < w->path.cap)
 		return true;
 	char *b = realloc(w->path.buf, need + 1);
@@ -125,7 +125,7 @@ static bool body_path(body_writer *w, const name_info *n)
 		return false;
 	w->path.buf = b;
 	w->path.cap = need + 1;
-	paths_name(&w->va->p, n, w->path.buf, w->path.cap);
+	paths_name(w->va->p, n, w->path.buf, w->path.cap);
 	return true;
 }
 
@@ -162,7 +162,7 @@ static bool body_has_long_name(const model *m, uint32_t r)
 /* The two lines of every listed name of base record r. */
 static void body_record(body_writer *w, uint32_t r)
 {
-	const model *m = &w->va->m;
+	const model *m = w->va->m;
 	const rec_info *ri = &m->recs[r];
 	static const uint64_t no_times[4] = {0, 0, 0, 0};
 	const uint64_t *si = (m->si_times && (ri->flags & REC_HAS_SI)) ? &m->si_times[4 * (uint64_t)r] : no_times;
@@ -188,11 +188,11 @@ static void body_record(body_writer *w, uint32_t r)
 /* One line per name left in the volume's directory index slack, with the carved key's four times. */
 static void body_removed_names(body_writer *w)
 {
-	const vol_analysis *va = w->va;
-	for (size_t i = 0; i < va->slack.names.count && !w->failed; i++) {
-		const removed_name *e = &VEC_AT(&va->slack.names, removed_name, i);
-		const char *name = index_slack_name(&va->slack, e);
-		size_t dl = paths_dir(&va->p, e->directory, NULL, 0), need = dl + 2 + strlen(name);
+	const analysis_volume *va = w->va;
+	for (size_t i = 0; i < va->slack->names.count && !w->failed; i++) {
+		const removed_name *e = &VEC_AT(&va->slack->names, removed_name, i);
+		const char *name = index_slack_name(va->slack, e);
+		size_t dl = paths_dir(va->p, e->directory, NULL, 0), need = dl + 2 + strlen(name);
 		if (need > w->path.cap) {
 			char *b = realloc(w->path.buf, need);
 			if (!b) {
@@ -202,7 +202,7 @@ static void body_removed_names(body_writer *w)
 			w->path.buf = b;
 			w->path.cap = need;
 		}
-		paths_dir(&va->p, e->directory, w->path.buf, w->path.cap);
+		paths_dir(va->p, e->directory, w->path.buf, w->path.cap);
 		if (dl == 1 && w->path.buf[0] == '\\')
 			dl = 0; /* the root: "\\name", not "\\\\name" */
 		snprintf(w->path.buf + dl, w->path.cap - dl, "\\%s", name);
@@ -227,18 +227,18 @@ static void body_removed_names(body_writer *w)
 ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	size_t listed = 0;
-	for (size_t v = 0; v < a->nvols; v++)
-		listed += a->vols[v].selected && a->vols[v].scanned;
+	for (size_t v = 0; v < analysis_volume_count(a); v++)
+		listed += analysis_volume_at(a, v)->selected && analysis_volume_at(a, v)->scanned;
 	body_writer w = {.f = f, .prefix = rc->drive_prefix ? rc->drive_prefix : ""};
-	for (size_t v = 0; v < a->nvols && !w.failed; v++) {
-		const vol_analysis *va = &a->vols[v];
+	for (size_t v = 0; v < analysis_volume_count(a) && !w.failed; v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
 		if (!va->selected || !va->scanned)
 			continue;
 		w.va = va;
 		w.vol_dir = listed > 1 ? va->index : -1;
 		w.next_link = 0;
-		for (uint64_t r = 0; r < va->m.count && !w.failed; r++) {
-			const rec_info *ri = &va->m.recs[r];
+		for (uint64_t r = 0; r < va->m->count && !w.failed; r++) {
+			const rec_info *ri = &va->m->recs[r];
 			if (ri->state == REC_OK && ri->base == MODEL_NONE)
 				body_record(&w, (uint32_t)r);
 		}

@@ -111,7 +111,7 @@ static bool dot_resolved(const analysis *a, const link_entry *le)
 	const link_target *t = &le->target;
 	return le->has_target &&
 	       (t->status == LINK_STATUS_OK || t->status == LINK_STATUS_LOOP || t->status == LINK_STATUS_TYPE_MISMATCH) &&
-	       t->path && t->volume >= 0 && (size_t)t->volume < a->nvols;
+	       t->path && t->volume >= 0 && (size_t)t->volume < analysis_volume_count(a);
 }
 
 /* Colour of a status: the healthy, the broken, the two kinds of elsewhere, and unresolved aliases. */
@@ -142,7 +142,7 @@ static bool dot_outside(const link_entry *le)
 }
 
 /* The id of the node an unresolved link points to: its target text, scoped to the volume unless outside. */
-static void dot_put_text_id(FILE *f, const vol_analysis *va, const link_entry *le)
+static void dot_put_text_id(FILE *f, const analysis_volume *va, const link_entry *le)
 {
 	const char *text = reparse_target_text(&le->rp);
 	if (!text || !text[0]) {
@@ -157,7 +157,7 @@ static void dot_put_text_id(FILE *f, const vol_analysis *va, const link_entry *l
 }
 
 /* The node an unresolved link points to, labelled with the stored text and coloured by status. */
-static void dot_text_node(FILE *f, const vol_analysis *va, const link_entry *le, const char *indent)
+static void dot_text_node(FILE *f, const analysis_volume *va, const link_entry *le, const char *indent)
 {
 	const char *text = reparse_target_text(&le->rp), *status = dot_status(le);
 	fputs(indent, f);
@@ -184,12 +184,12 @@ static void dot_target_node(FILE *f, int v, const char *path)
 /* Declares, inside volume v's cluster, the resolved targets any volume's links point to on it. */
 static void dot_volume_targets(const analysis *a, int v, FILE *f)
 {
-	for (size_t u = 0; u < a->nvols; u++) {
-		const vol_analysis *va = &a->vols[u];
+	for (size_t u = 0; u < analysis_volume_count(a); u++) {
+		const analysis_volume *va = analysis_volume_at(a, u);
 		if (!va->selected || !va->scanned)
 			continue;
-		for (size_t i = 0; i < va->links.count; i++) {
-			const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		for (size_t i = 0; i < va->links->count; i++) {
+			const link_entry *le = &VEC_AT(va->links, link_entry, i);
 			if (dot_resolved(a, le) && le->target.volume == v)
 				dot_target_node(f, v, le->target.path);
 		}
@@ -197,9 +197,9 @@ static void dot_volume_targets(const analysis *a, int v, FILE *f)
 }
 
 /* One hard-link set as a cluster: one box per path, the record and size on the cluster's label. */
-static bool dot_hardlink_set(const vol_analysis *va, uint32_t r, FILE *f)
+static bool dot_hardlink_set(const analysis_volume *va, uint32_t r, FILE *f)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	const rec_info *ri = &m->recs[r];
 	fprintf(f, "    subgraph cluster_v%d_r%u {\n", va->index, r);
 	fprintf(f, "      label=\"record %u, %llu bytes, %u names\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; "
@@ -207,7 +207,7 @@ static bool dot_hardlink_set(const vol_analysis *va, uint32_t r, FILE *f)
 		r, (unsigned long long)ri->data_size, links_name_count(m, r));
 	uint32_t k = 0;
 	for (const name_info *n; (n = model_link_next(m, r, &k));) {
-		char *p = paths_name_alloc(&va->p, n);
+		char *p = paths_name_alloc(va->p, n);
 		if (!p)
 			return false;
 		fputs("      ", f);
@@ -222,13 +222,13 @@ static bool dot_hardlink_set(const vol_analysis *va, uint32_t r, FILE *f)
 }
 
 /* The id of a link's own node: its path, or its record when it has no name. */
-static bool dot_put_link_id(FILE *f, const vol_analysis *va, const link_entry *le)
+static bool dot_put_link_id(FILE *f, const analysis_volume *va, const link_entry *le)
 {
 	if (le->name == MODEL_NONE) {
 		fprintf(f, "v%dr%u", va->index, le->record);
 		return true;
 	}
-	char *p = paths_name_alloc(&va->p, model_name(&va->m, le->name));
+	char *p = paths_name_alloc(va->p, model_name(va->m, le->name));
 	if (!p)
 		return false;
 	dot_put_path_id(f, va->index, p);
@@ -237,14 +237,14 @@ static bool dot_put_link_id(FILE *f, const vol_analysis *va, const link_entry *l
 }
 
 /* A reparse point's node: its path and kind, dashed when the record is deleted. */
-static bool dot_link_node(FILE *f, const vol_analysis *va, const link_entry *le)
+static bool dot_link_node(FILE *f, const analysis_volume *va, const link_entry *le)
 {
 	fputs("    ", f);
 	if (!dot_put_link_id(f, va, le))
 		return false;
 	fputs(" [label=\"", f);
 	if (le->name != MODEL_NONE) {
-		char *p = paths_name_alloc(&va->p, model_name(&va->m, le->name));
+		char *p = paths_name_alloc(va->p, model_name(va->m, le->name));
 		if (!p)
 			return false;
 		dot_put_label_text(f, p);
@@ -259,23 +259,23 @@ static bool dot_link_node(FILE *f, const vol_analysis *va, const link_entry *le)
 }
 
 /* Everything that lives in one volume: targets, hard-link sets, links and the links' text targets. */
-static bool dot_volume(const analysis *a, const vol_analysis *va, FILE *f)
+static bool dot_volume(const analysis *a, const analysis_volume *va, FILE *f)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	fprintf(f, "  subgraph cluster_vol%d {\n    label=\"volume %d", va->index, va->index);
 	if (va->drive)
 		fprintf(f, " (%c:)", va->drive);
-	if (va->vol->has_label) {
+	if (va->ntfs.has_label) {
 		fputs(" ", f);
-		dot_put_label_text(f, va->vol->label);
+		dot_put_label_text(f, va->ntfs.label);
 	}
 	fputs("\"; style=rounded; color=gray60;\n", f);
 	dot_volume_targets(a, va->index, f);
 	for (uint64_t r = 0; r < m->count; r++)
 		if (links_is_hardlink_set(m, (uint32_t)r) && !dot_hardlink_set(va, (uint32_t)r, f))
 			return false;
-	for (size_t i = 0; i < va->links.count; i++) {
-		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+	for (size_t i = 0; i < va->links->count; i++) {
+		const link_entry *le = &VEC_AT(va->links, link_entry, i);
 		if (!dot_has_arrow(le))
 			continue;
 		if (!dot_link_node(f, va, le))
@@ -288,7 +288,7 @@ static bool dot_volume(const analysis *a, const vol_analysis *va, FILE *f)
 }
 
 /* The arrow of one link, coloured by status, labelled unless the link is fine. */
-static bool dot_edge(FILE *f, const analysis *a, const vol_analysis *va, const link_entry *le)
+static bool dot_edge(FILE *f, const analysis *a, const analysis_volume *va, const link_entry *le)
 {
 	const char *status = dot_status(le);
 	fputs("  ", f);
@@ -327,26 +327,26 @@ ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs
 	fputs("\"];\n  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=rounded];\n"
 	      "  edge [fontname=\"Helvetica\", fontsize=9];\n",
 	      f);
-	for (size_t v = 0; v < a->nvols && ok; v++)
-		if (a->vols[v].selected && a->vols[v].scanned)
-			ok = dot_volume(a, &a->vols[v], f);
+	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++)
+		if (analysis_volume_at(a, v)->selected && analysis_volume_at(a, v)->scanned)
+			ok = dot_volume(a, analysis_volume_at(a, v), f);
 	/* nodes outside the image (other drives, shares), then every arrow at the top level */
-	for (size_t v = 0; v < a->nvols && ok; v++) {
-		const vol_analysis *va = &a->vols[v];
+	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
 		if (!va->selected || !va->scanned)
 			continue;
-		for (size_t i = 0; i < va->links.count; i++) {
-			const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		for (size_t i = 0; i < va->links->count; i++) {
+			const link_entry *le = &VEC_AT(va->links, link_entry, i);
 			if (dot_has_arrow(le) && !dot_resolved(a, le) && dot_outside(le))
 				dot_text_node(f, va, le, "  ");
 		}
 	}
-	for (size_t v = 0; v < a->nvols && ok; v++) {
-		const vol_analysis *va = &a->vols[v];
+	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
 		if (!va->selected || !va->scanned)
 			continue;
-		for (size_t i = 0; i < va->links.count && ok; i++) {
-			const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		for (size_t i = 0; i < va->links->count && ok; i++) {
+			const link_entry *le = &VEC_AT(va->links, link_entry, i);
 			if (dot_has_arrow(le))
 				ok = dot_edge(f, a, va, le);
 		}

@@ -71,15 +71,15 @@ static const char *link_text(const link_entry *le)
 }
 
 /* Path of a link's record, or a placeholder when it has no name. */
-static char *link_path(const vol_analysis *va, const link_entry *le)
+static char *link_path(const analysis_volume *va, const link_entry *le)
 {
 	if (le->name == MODEL_NONE)
 		return strdup("(no name)");
-	return paths_name_alloc(&va->p, model_name(&va->m, le->name));
+	return paths_name_alloc(va->p, model_name(va->m, le->name));
 }
 
 /* One link on two lines: status, path -> target; then kind, record and the reason. */
-static void print_link(FILE *f, const vol_analysis *va, const link_entry *le)
+static void print_link(FILE *f, const analysis_volume *va, const link_entry *le)
 {
 	char *path = link_path(va, le);
 	const char *status = le->has_target ? link_status_name(le->target.status) : "-";
@@ -129,9 +129,9 @@ static int set_cmp(const void *pa, const void *pb)
 }
 
 /* The largest hard-link sets with all (or the first few) of their paths. */
-static void print_sets(FILE *f, const vol_analysis *va)
+static void print_sets(FILE *f, const analysis_volume *va)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	size_t n = 0;
 	set_rank *r = malloc((va->stats.hardlink_sets ? va->stats.hardlink_sets : 1) * sizeof(*r));
 	if (!r)
@@ -151,7 +151,7 @@ static void print_sets(FILE *f, const vol_analysis *va)
 		uint32_t shown = 0;
 		uint32_t k = 0;
 		for (const name_info *ni; shown < 5 && (ni = model_link_next(m, r[i].record, &k));) {
-			char *p = paths_name_alloc(&va->p, ni);
+			char *p = paths_name_alloc(va->p, ni);
 			if (shown++)
 				fprintf(f, "%*s", PATH_INDENT, "");
 			put_fit(f, p ? p : "?", WIDTH - PATH_INDENT);
@@ -165,22 +165,22 @@ static void print_sets(FILE *f, const vol_analysis *va)
 }
 
 /* Stale links first, then (briefly) the links that resolve. */
-static void print_links(FILE *f, const vol_analysis *va)
+static void print_links(FILE *f, const analysis_volume *va)
 {
 	size_t stale = 0, other = 0;
-	for (size_t i = 0; i < va->links.count; i++)
-		stale += link_needs_attention(&VEC_AT(&va->links, link_entry, i));
+	for (size_t i = 0; i < va->links->count; i++)
+		stale += link_needs_attention(&VEC_AT(va->links, link_entry, i));
 	fprintf(f, "\n  Stale links (%zu)\n", stale);
-	for (size_t i = 0; i < va->links.count; i++) {
-		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+	for (size_t i = 0; i < va->links->count; i++) {
+		const link_entry *le = &VEC_AT(va->links, link_entry, i);
 		if (link_needs_attention(le))
 			print_link(f, va, le);
 	}
-	other = va->links.count - stale;
+	other = va->links->count - stale;
 	fprintf(f, "\n  Other reparse points (%zu%s)\n", other, other > TOP_LINKS ? ", first 20" : "");
 	size_t shown = 0;
-	for (size_t i = 0; i < va->links.count && shown < TOP_LINKS; i++) {
-		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+	for (size_t i = 0; i < va->links->count && shown < TOP_LINKS; i++) {
+		const link_entry *le = &VEC_AT(va->links, link_entry, i);
 		if (!link_needs_attention(le)) {
 			print_link(f, va, le);
 			shown++;
@@ -189,9 +189,9 @@ static void print_links(FILE *f, const vol_analysis *va)
 }
 
 /* The anomalies, volume-wide first, each with its record. */
-static void print_anomalies(FILE *f, const vol_analysis *va)
+static void print_anomalies(FILE *f, const analysis_volume *va)
 {
-	const anomaly_list *lists[2] = {&va->vol->anomalies, &va->m.anomalies};
+	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};
 	size_t total = anomaly_count(lists[0]) + anomaly_count(lists[1]), shown = 0;
 	fprintf(f, "\n  Anomalies (%zu%s)\n", total, total > TOP_ANOMALIES ? ", first 30: the JSON report has all" : "");
 	for (int l = 0; l < 2; l++)
@@ -207,15 +207,15 @@ static void print_anomalies(FILE *f, const vol_analysis *va)
 }
 
 /* --du as an indented tree: Explorer's sum, each file once, and what is shared with the outside. */
-static void print_du(FILE *f, const vol_analysis *va)
+static void print_du(FILE *f, const analysis_volume *va)
 {
 	if (va->du_error[0]) {
 		fprintf(f, "\n  Directory sizes: %s\n", va->du_error);
 		return;
 	}
 	fprintf(f, "\n  Directory sizes (all names / each file once / shared with outside)\n");
-	for (size_t i = 0; i < va->du.count; i++) {
-		const du_entry *e = &VEC_AT(&va->du, du_entry, i);
+	for (size_t i = 0; i < va->du->count; i++) {
+		const du_entry *e = &VEC_AT(va->du, du_entry, i);
 		char a[32], b[32], c[32];
 		human(e->names_bytes, a, sizeof(a));
 		human(e->records_bytes, b, sizeof(b));
@@ -227,10 +227,10 @@ static void print_du(FILE *f, const vol_analysis *va)
 }
 
 /* The History line group of names left in directory index slack: link kinds first, at most TOP_REMOVED lines. */
-static void print_removed_names(FILE *f, const vol_analysis *va)
+static void print_removed_names(FILE *f, const analysis_volume *va)
 {
-	const index_slack_stats *s = &va->slack.stats;
-	const vec *names = &va->slack.names;
+	const index_slack_stats *s = &va->slack->stats;
+	const vec *names = &va->slack->names;
 	fprintf(f, "    Removed names in index slack (%llu): %llu hard links, %llu links, %llu moved or unlinked, %llu "
 		   "renamed, %llu other%s\n",
 		(unsigned long long)s->removed, (unsigned long long)s->by_kind[SLACK_REMOVED_HARD_LINK],
@@ -243,14 +243,14 @@ static void print_removed_names(FILE *f, const vol_analysis *va)
 			const removed_name *e = &VEC_AT(names, removed_name, i);
 			if (e->kind != kind)
 				continue;
-			char *dir = paths_dir_alloc(&va->p, e->directory), when[40] = "-", rec[48] = "record unknown";
+			char *dir = paths_dir_alloc(va->p, e->directory), when[40] = "-", rec[48] = "record unknown";
 			if (e->times[2])
 				json_out_format_filetime(e->times[2], when);
 			if (e->has_ref)
 				snprintf(rec, sizeof(rec), "record %llu-%u %s", (unsigned long long)ntfs_ref_record(e->file_ref),
 					 ntfs_ref_sequence(e->file_ref), index_slack_state_name(e->state));
 			fprintf(f, "      %-17s %.19s  %-28s ", index_slack_kind_name(e->kind), when, rec);
-			const char *name = index_slack_name(&va->slack, e), *d = dir ? dir : "?";
+			const char *name = index_slack_name(va->slack, e), *d = dir ? dir : "?";
 			const char *sep = !strcmp(d, "\\") ? "" : "\\";
 			char *path = malloc(strlen(d) + strlen(sep) + strlen(name) + 1);
 			if (path) {
@@ -265,25 +265,25 @@ static void print_removed_names(FILE *f, const vol_analysis *va)
 }
 
 /* The History section: what the volume's links and names were before (here: names left in index slack). */
-static void print_history(FILE *f, const vol_analysis *va)
+static void print_history(FILE *f, const analysis_volume *va)
 {
-	if (va->slack.stats.removed == 0)
+	if (va->slack->stats.removed == 0)
 		return;
 	fputs("\n  History\n", f);
 	print_removed_names(f, va);
 }
 
 /* True when another volume was inferred to have va's letter too (two Windows installations, each C:). */
-static bool others_inferred(const analysis *a, const vol_analysis *va)
+static bool others_inferred(const analysis *a, const analysis_volume *va)
 {
-	for (size_t v = 0; v < a->nvols; v++)
-		if (&a->vols[v] != va && a->vols[v].scanned && a->vols[v].drive == va->drive && !a->vols[v].drive_given)
+	for (size_t v = 0; v < analysis_volume_count(a); v++)
+		if (analysis_volume_at(a, v) != va && analysis_volume_at(a, v)->scanned && analysis_volume_at(a, v)->drive == va->drive && !analysis_volume_at(a, v)->drive_given)
 			return true;
 	return false;
 }
 
 /* The volume header: where, what, how many. */
-static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, bool du)
+static void print_volume(FILE *f, const analysis *a, const analysis_volume *va, bool du)
 {
 	char size[32];
 	human(va->part.length, size, sizeof(size));
@@ -292,7 +292,7 @@ static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, boo
 		fprintf(f, ": not scanned: %s\n", va->error);
 		return;
 	}
-	const volume *vol = va->vol;
+	const volume_facts *vol = &va->ntfs;
 	if (va->drive && !va->drive_given && others_inferred(a, va))
 		fprintf(f, ", drive %c: (inferred per volume: more than one holds \\Windows\\System32)", va->drive);
 	else if (va->drive)
@@ -303,7 +303,7 @@ static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, boo
 	if (vol->has_label)
 		fprintf(f, " label \"%s\",", vol->label);
 	if (!vol->is_mft_file)
-		fprintf(f, " serial %016llX,", (unsigned long long)vol->boot.serial);
+		fprintf(f, " serial %016llX,", (unsigned long long)vol->serial);
 	fprintf(f, " %u-byte records", vol->record_size);
 	const volume_stats *s = &va->stats;
 	fprintf(f, "\n  %llu records (%llu in use), %llu names, %llu hard-link sets, %llu reparse points, %llu stale links, "
@@ -311,7 +311,7 @@ static void print_volume(FILE *f, const analysis *a, const vol_analysis *va, boo
 		(unsigned long long)vol->record_count, (unsigned long long)s->records_in_use,
 		(unsigned long long)s->names, (unsigned long long)s->hardlink_sets, (unsigned long long)s->reparse_points,
 		(unsigned long long)s->stale_links, (unsigned long long)s->anomalies,
-		va->m.partial ? " (PARTIAL SCAN)" : "");
+		va->m->partial ? " (PARTIAL SCAN)" : "");
 	print_links(f, va);
 	print_sets(f, va);
 	print_anomalies(f, va);
@@ -337,9 +337,9 @@ ntfs_status report_text(const analysis *a, const report_config *rc, FILE *f, ntf
 		fprintf(f, "E01: case %s, evidence %s, examiner %s, acquired %s\n", e->case_number ? e->case_number : "-",
 			e->evidence_number ? e->evidence_number : "-", e->examiner ? e->examiner : "-",
 			e->acquisition_date ? e->acquisition_date : "-");
-	for (size_t v = 0; v < a->nvols; v++)
-		if (a->vols[v].selected)
-			print_volume(f, a, &a->vols[v], a->config.du);
+	for (size_t v = 0; v < analysis_volume_count(a); v++)
+		if (analysis_volume_at(a, v)->selected)
+			print_volume(f, a, analysis_volume_at(a, v), a->config.du);
 	if (a->partial)
 		fputs("\nThe scan is PARTIAL: some volumes or records could not be read (see the anomalies).\n", f);
 	if (fflush(f) || ferror(f))

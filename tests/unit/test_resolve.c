@@ -4,15 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis.h"
 #include "links.h"
+#include "resolve.h"
 #include "model_builder.h"
 
-/* One volume over model m, indexed and with its links collected, inside analysis a (drive C: when c). */
-static void setup(analysis *a, vol_analysis *va, bool c)
+/* One volume of a test: its model (built by the test) and what resolution reads of it. */
+typedef struct {
+	model m;
+	paths p;
+	name_index ix;
+	vec links;
+	bool scanned;
+	char drive;
+} test_vol;
+
+/* One volume over model m, indexed and with its links collected (drive C: when c). */
+static void setup(test_vol *va, bool c)
 {
 	model m = va->m; /* built by the test: keep it, clear the rest */
-	memset(a, 0, sizeof(*a));
 	memset(va, 0, sizeof(*va));
 	va->m = m;
 	cr_assert(mb_merge(&va->m));
@@ -21,12 +30,18 @@ static void setup(analysis *a, vol_analysis *va, bool c)
 	cr_assert_eq(links_collect(&va->m, &va->links, NULL), NTFS_OK);
 	va->scanned = true;
 	va->drive = c ? 'C' : 0;
-	a->vols = va;
-	a->nvols = 1;
+}
+
+/* Resolves the links of the one volume va. */
+static void resolve_one(test_vol *va)
+{
+	resolve_volume rv = {.scanned = va->scanned, .drive = va->drive, .m = &va->m, .p = &va->p, .ix = &va->ix,
+			     .links = &va->links};
+	resolve_all(&rv, 1);
 }
 
 /* The resolved target of the link at record r. */
-static const link_target *target_of(const vol_analysis *va, uint32_t r)
+static const link_target *target_of(const test_vol *va, uint32_t r)
 {
 	for (size_t i = 0; i < va->links.count; i++) {
 		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
@@ -37,7 +52,7 @@ static const link_target *target_of(const vol_analysis *va, uint32_t r)
 	return NULL;
 }
 
-static void teardown(vol_analysis *va)
+static void teardown(test_vol *va)
 {
 	for (size_t i = 0; i < va->links.count; i++) {
 		link_entry *le = &VEC_AT(&va->links, link_entry, i);
@@ -70,8 +85,7 @@ static void tree(model *m)
 
 Test(resolve, relative_symlink_starting_with_backslash_is_rooted_on_its_volume)
 {
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	tree(&va.m);
 	mb_dir(&va.m, 40, 1);
 	mb_name(&va.m, 40, "sys32", 23, 1, NTFS_NS_POSIX);
@@ -79,8 +93,8 @@ Test(resolve, relative_symlink_starting_with_backslash_is_rooted_on_its_volume)
 	mb_file(&va.m, 41, 1);
 	mb_name(&va.m, 41, "up", 23, 1, NTFS_NS_POSIX);
 	mb_symlink(&va.m, 41, "..\\..\\f.txt", "..\\..\\f.txt", true);
-	setup(&a, &va, false);
-	resolve_all(&a);
+	setup(&va, false);
+	resolve_one(&va);
 	const link_target *t = target_of(&va, 40);
 	cr_assert_eq(t->status, LINK_STATUS_OK, "%s", t->reason);
 	cr_assert_eq(t->form, TARGET_FORM_ROOTED);
@@ -107,8 +121,7 @@ Test(resolve, nt_paths_are_classified_not_walked)
 		{"\\BaseNamedObjects\\Global\\y", TARGET_FORM_OBJECT_MANAGER, 0},
 		{"\\??\\Volume{3c2e8f41-7a5d-4b6e-9f10-2d4c6b8a0e13}\\", TARGET_FORM_VOLUME_GUID, 0},
 	};
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	tree(&va.m);
 	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char name[8];
@@ -117,8 +130,8 @@ Test(resolve, nt_paths_are_classified_not_walked)
 		mb_name(&va.m, 40 + k, name, 5, 5, NTFS_NS_POSIX);
 		mb_junction(&va.m, 40 + k, cases[k].sub, "");
 	}
-	setup(&a, &va, true);
-	resolve_all(&a);
+	setup(&va, true);
+	resolve_one(&va);
 	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const link_target *t = target_of(&va, 40 + k);
 		cr_expect_eq(t->status, LINK_STATUS_EXTERNAL, "%s: %s", cases[k].sub, t->reason);
@@ -131,8 +144,7 @@ Test(resolve, nt_paths_are_classified_not_walked)
 
 Test(resolve, symlink_kind_must_match_the_target_type)
 {
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	tree(&va.m);
 	mb_file(&va.m, 40, 1);
 	mb_name(&va.m, 40, "file_onto_dir", 5, 5, NTFS_NS_POSIX);
@@ -143,8 +155,8 @@ Test(resolve, symlink_kind_must_match_the_target_type)
 	mb_dir(&va.m, 42, 1);
 	mb_name(&va.m, 42, "dir_ok", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(&va.m, 42, "\\??\\C:\\Windows", "C:\\Windows", false);
-	setup(&a, &va, true);
-	resolve_all(&a);
+	setup(&va, true);
+	resolve_one(&va);
 	cr_expect_eq(target_of(&va, 40)->status, LINK_STATUS_TYPE_MISMATCH);
 	cr_expect_eq(target_of(&va, 41)->status, LINK_STATUS_TYPE_MISMATCH);
 	cr_expect_eq(target_of(&va, 42)->status, LINK_STATUS_OK);
@@ -153,8 +165,7 @@ Test(resolve, symlink_kind_must_match_the_target_type)
 
 Test(resolve, stale_target_names_the_deepest_deleted_record)
 {
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	tree(&va.m);
 	/* \gone (30) and \gone\inner (31) deleted with \gone\inner\t.txt (32): each sequence moved on by one */
 	mb_record(&va.m, 30, true, false, 2);
@@ -169,8 +180,8 @@ Test(resolve, stale_target_names_the_deepest_deleted_record)
 	mb_file(&va.m, 41, 1);
 	mb_name(&va.m, 41, "to_never", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(&va.m, 41, "\\??\\C:\\gone\\inner\\never.txt", "C:\\gone\\inner\\never.txt", false);
-	setup(&a, &va, true);
-	resolve_all(&a);
+	setup(&va, true);
+	resolve_one(&va);
 	const link_target *t = target_of(&va, 40);
 	cr_assert_eq(t->status, LINK_STATUS_STALE);
 	cr_assert(t->has_deleted);
@@ -186,8 +197,7 @@ Test(resolve, stale_target_names_the_deepest_deleted_record)
 
 Test(resolve, chains_count_every_link_and_cycles_are_loops)
 {
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	mb_init(&va.m, 256);
 	mb_dir(&va.m, 5, 5);
 	mb_name(&va.m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
@@ -208,8 +218,8 @@ Test(resolve, chains_count_every_link_and_cycles_are_loops)
 	mb_file(&va.m, 201, 1);
 	mb_name(&va.m, 201, "pong", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(&va.m, 201, "ping", "ping", true);
-	setup(&a, &va, false);
-	resolve_all(&a);
+	setup(&va, false);
+	resolve_one(&va);
 	cr_expect_eq(target_of(&va, 31)->status, LINK_STATUS_LOOP, "%s", target_of(&va, 31)->reason);
 	cr_expect_eq(target_of(&va, 32)->status, LINK_STATUS_OK, "%s", target_of(&va, 32)->reason);
 	cr_expect_eq(target_of(&va, 32)->record, 20);
@@ -220,14 +230,13 @@ Test(resolve, chains_count_every_link_and_cycles_are_loops)
 
 Test(resolve, no_root_record_is_never_read_nor_claimed)
 {
-	analysis a;
-	vol_analysis va;
+	test_vol va;
 	mb_init(&va.m, 2);
 	mb_file(&va.m, 1, 1);
 	mb_name(&va.m, 1, "dot", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(&va.m, 1, ".", ".", true);
-	setup(&a, &va, false);
-	resolve_all(&a);
+	setup(&va, false);
+	resolve_one(&va);
 	const link_target *t = target_of(&va, 1);
 	cr_expect_eq(t->status, LINK_STATUS_STALE, "%s", t->reason);
 	cr_expect_not(t->has_record);
