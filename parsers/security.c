@@ -174,11 +174,12 @@ static ntfs_status decode_sid_at(const uint8_t *buf, size_t len, uint32_t off, c
 
 /* An ACL present by its control flag must have its 8-byte header and declared size inside the descriptor. */
 static ntfs_status check_acl_at(const uint8_t *buf, size_t len, uint16_t control, uint16_t flag, uint32_t off,
-				const char *what, bool *has, ntfs_error *err)
+				const char *what, bool *has, uint16_t *size_out, ntfs_error *err)
 {
 	uint16_t size;
 
 	*has = false;
+	*size_out = 0;
 	if (!(control & flag) || off == 0)
 		return NTFS_OK;
 	if (off < SD_HEADER_SIZE || !le_in_bounds(len, off, ACL_HEADER_SIZE))
@@ -189,6 +190,7 @@ static ntfs_status check_acl_at(const uint8_t *buf, size_t len, uint16_t control
 		return ntfs_error_set(err, NTFS_E_RANGE, "security descriptor %s at %u: ACL size %u is outside the %zu bytes",
 				      what, off, size, len);
 	*has = true;
+	*size_out = size;
 	return NTFS_OK;
 }
 
@@ -213,11 +215,17 @@ ntfs_status ntfs_sd_decode(const uint8_t *buf, size_t len, ntfs_security_descrip
 	if ((st = decode_sid_at(buf, len, le32(buf + SD_GROUP), "group", &out->has_group, out->group_sid, err)) != NTFS_OK)
 		return st;
 	if ((st = check_acl_at(buf, len, out->control, SE_DACL_PRESENT, le32(buf + SD_DACL), "DACL", &out->has_dacl,
-			       err)) != NTFS_OK)
+			       &out->dacl_size, err)) != NTFS_OK)
 		return st;
 	if ((st = check_acl_at(buf, len, out->control, SE_SACL_PRESENT, le32(buf + SD_SACL), "SACL", &out->has_sacl,
-			       err)) != NTFS_OK)
+			       &out->sacl_size, err)) != NTFS_OK)
 		return st;
+	out->dacl_present = out->control & SE_DACL_PRESENT;
+	out->sacl_present = out->control & SE_SACL_PRESENT;
+	out->dacl_offset = out->has_dacl ? le32(buf + SD_DACL) : 0;
+	out->sacl_offset = out->has_sacl ? le32(buf + SD_SACL) : 0;
+	out->owner_offset = out->has_owner ? le32(buf + SD_OWNER) : 0;
+	out->group_offset = out->has_group ? le32(buf + SD_GROUP) : 0;
 	ntfs_error_clear(err);
 	return NTFS_OK;
 }

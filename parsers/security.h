@@ -18,9 +18,27 @@ typedef struct {
 	char owner_sid[NTFS_SID_STRING_MAX];
 	bool has_group;
 	char group_sid[NTFS_SID_STRING_MAX];
-	bool has_dacl;
+	bool has_dacl;            /* SE_DACL_PRESENT with an ACL (false with dacl_present: a NULL DACL) */
 	bool has_sacl;
+	bool dacl_present;        /* SE_DACL_PRESENT: without it, or with a NULL DACL, everyone has every right */
+	bool sacl_present;        /* SE_SACL_PRESENT */
+	uint32_t dacl_offset;     /* the ACLs' offsets in the descriptor, when has_dacl / has_sacl */
+	uint32_t sacl_offset;
+	uint16_t dacl_size;       /* the ACLs' declared sizes (checked to lie inside the descriptor) */
+	uint16_t sacl_size;
+	uint32_t owner_offset;    /* the SIDs' offsets, when has_owner / has_group */
+	uint32_t group_offset;
 } ntfs_security_descriptor;
+
+/* Security descriptor control bits (MS-DTYP 2.4.6). */
+#define NTFS_SE_DACL_PRESENT 0x0004
+#define NTFS_SE_SACL_PRESENT 0x0010
+#define NTFS_SE_DACL_AUTO_INHERIT_REQ 0x0100
+#define NTFS_SE_SACL_AUTO_INHERIT_REQ 0x0200
+#define NTFS_SE_DACL_AUTO_INHERITED 0x0400
+#define NTFS_SE_SACL_AUTO_INHERITED 0x0800
+#define NTFS_SE_DACL_PROTECTED 0x1000
+#define NTFS_SE_SACL_PROTECTED 0x2000
 
 typedef struct {
 	uint32_t hash;

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "acl.h"
+#include "sddl.h"
 #include "security.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,6 +31,15 @@ static void check_sd(const uint8_t *buf, size_t len)
 		check_sid_string(sd.owner_sid, sizeof(sd.owner_sid));
 	if (sd.has_group)
 		check_sid_string(sd.group_sid, sizeof(sd.group_sid));
+	char sddl[4096];
+	size_t need;
+	ntfs_status st = ntfs_sddl_render(buf, len, sddl, sizeof(sddl), &need, &err);
+	if (memchr(sddl, '\0', sizeof(sddl)) == NULL || (st == NTFS_OK && strlen(sddl) != need))
+		__builtin_trap();
+	static const char *const token[] = {"S-1-1-0", "S-1-5-11", "S-1-5-32-545"};
+	uint32_t granted;
+	if (ntfs_sd_access(buf, len, token, 3, &granted, &err) != NTFS_OK && granted != 0)
+		__builtin_trap();
 }
 
 /* Feeds one input through every security decoder. */
