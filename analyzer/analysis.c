@@ -28,6 +28,7 @@ typedef struct vol_analysis {
 	vec du;                   /* du_entry, with --du */
 	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
 	index_slack_result slack; /* names left in directory index slack (removed_names) */
+	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -267,6 +268,10 @@ static void analysis_finish(analysis *a)
 			continue;
 		}
 		links_settle_owners(&va->m);
+		access_init(&va->access);
+		if (access_settle(&va->access, &va->m, &va->links, NULL, NULL) != NTFS_OK)
+			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
+				    "out of memory while reading security descriptors: the report has none");
 		va->stats = links_stats(&va->m, &va->links);
 		anomaly_list_sort(&va->vol->anomalies);
 		anomaly_list_sort(&va->m.anomalies);
@@ -334,7 +339,7 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .drive_given = va->drive_given, .m = &va->m, .p = &va->p, .links = &va->links,
 				       .stats = va->stats, .du = &va->du, .du_error = va->du_error,
 				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
-				       .slack = &va->slack};
+				       .slack = &va->slack, .access = &va->access};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -437,6 +442,7 @@ void analysis_free(analysis *a)
 		vec_free(&va->links);
 		du_free(&va->du);
 		index_slack_free(&va->slack);
+		access_free(&va->access);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

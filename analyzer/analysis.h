@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "du.h"
 #include "image.h"
 #include "index_slack.h"
@@ -67,6 +68,7 @@ typedef struct {
 	const anomaly_list *volume_anomalies; /* found while opening the volume */
 	const anomaly_list *anomalies;        /* found by the scan and the passes */
 	const index_slack_result *slack;      /* names left in directory index slack (removed_names) */
+	const access_table *access;           /* security of the sets, links and the sets' parent folders (access.h) */
 } analysis_volume;
 
 struct vol_analysis;          /* the engine's state of one volume (analysis.c) */

@@ -570,17 +570,22 @@ static int sid_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Adds one $SDS entry's owner SID to the table. */
+/* Adds one $SDS entry to the table: its descriptor's bytes, and its owner SID when it decodes. */
 static void add_sds_entry(volume *vol, const ntfs_sds_entry *e)
 {
 	ntfs_security_descriptor sd;
-	if (ntfs_sd_decode(e->descriptor, e->descriptor_length, &sd, NULL) != NTFS_OK || !sd.has_owner)
+	size_t off = SIZE_MAX;
+	if (e->descriptor_length > UINT32_MAX)
 		return;
-	size_t off = arena_add(&vol->text, sd.owner_sid, strlen(sd.owner_sid));
-	volume_sid *s = off == SIZE_MAX ? NULL : vec_push(&vol->sids);
+	if (ntfs_sd_decode(e->descriptor, e->descriptor_length, &sd, NULL) == NTFS_OK && sd.has_owner)
+		off = arena_add(&vol->text, sd.owner_sid, strlen(sd.owner_sid));
+	size_t bytes = arena_add(&vol->text, e->descriptor, e->descriptor_length);
+	volume_sid *s = bytes == SIZE_MAX ? NULL : vec_push(&vol->sids);
 	if (s) {
 		s->security_id = e->security_id;
 		s->sid = off;
+		s->sd = bytes;
+		s->sd_len = (uint32_t)e->descriptor_length;
 	}
 }
 
@@ -612,20 +617,36 @@ static void load_secure(volume *vol)
 		qsort(vol->sids.data, vol->sids.count, sizeof(volume_sid), sid_cmp);
 }
 
-const char *volume_owner_sid(const volume *vol, uint32_t security_id)
+size_t volume_secure_index(const volume *vol, uint32_t security_id)
 {
 	size_t lo = 0, hi = vol->sids.count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const volume_sid *s = &VEC_AT(&vol->sids, volume_sid, mid);
 		if (s->security_id == security_id)
-			return vol->text.data + s->sid;
+			return mid;
 		if (s->security_id < security_id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return SIZE_MAX;
+}
+
+const uint8_t *volume_secure_descriptor(const volume *vol, size_t i, size_t *len)
+{
+	const volume_sid *s = &VEC_AT(&vol->sids, volume_sid, i);
+	*len = s->sd_len;
+	return (const uint8_t *)vol->text.data + s->sd;
+}
+
+const char *volume_owner_sid(const volume *vol, uint32_t security_id)
+{
+	size_t i = volume_secure_index(vol, security_id);
+	if (i == SIZE_MAX)
+		return NULL;
+	const volume_sid *s = &VEC_AT(&vol->sids, volume_sid, i);
+	return s->sid == SIZE_MAX ? NULL : vol->text.data + s->sid;
 }
 
 void volume_record_owner_sid(volume *vol, uint64_t rec_no, uint32_t security_id, char *out, size_t cap)

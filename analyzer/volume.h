@@ -21,7 +21,9 @@
 
 typedef struct {
 	uint32_t security_id;
-	size_t sid;               /* offset of the owner SID string in the volume's text arena */
+	size_t sid;               /* offset of the owner SID string in the volume's text arena; SIZE_MAX: none */
+	size_t sd;                /* offset of the whole descriptor's bytes in the text arena */
+	uint32_t sd_len;
 } volume_sid;
 
 typedef struct volume {
@@ -104,6 +106,12 @@ void volume_attr_free(volume_attr *a);
 
 /* The owner SID ("S-1-5-...") of a security id from $Secure, or NULL when unknown. */
 const char *volume_owner_sid(const volume *vol, uint32_t security_id);
+
+/* The index in vol->sids of a security id from $Secure, or SIZE_MAX when $Secure does not hold it. */
+size_t volume_secure_index(const volume *vol, uint32_t security_id);
+
+/* The bytes of $Secure entry i (an index in vol->sids) and their length. */
+const uint8_t *volume_secure_descriptor(const volume *vol, size_t i, size_t *len);
 
 /*
  * The owner SID of record rec_no: from $Secure by its security id, else from the record's own

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Security descriptors of the records the report shows: SDDL, names, writable_by (see access.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "accounts.h"
+#include "acl.h"
+#include "attribute.h"
+#include "links.h"
+#include "sddl.h"
+#include "security.h"
+
+#define MAX_OWN_SD (1u << 20)     /* a record's own $SECURITY_DESCRIPTOR: at most 1 MiB read */
+#define MAX_SDDL (4u << 20)       /* longer SDDL is not kept (an error says so) */
+#define MAX_NAMED 64              /* named accounts evaluated per descriptor */
+
+enum { SRC_NONE = 0, SRC_SECURE, SRC_RECORD };
+
+const char *const access_right_name[ACCESS_RIGHT_NAMES] = {"write_data", "append_data", "delete", "delete_child",
+							   "write_dac", "write_owner"};
+const uint32_t access_right_bit[ACCESS_RIGHT_NAMES] = {NTFS_FILE_WRITE_DATA, NTFS_FILE_APPEND_DATA, NTFS_RIGHT_DELETE,
+						       NTFS_FILE_DELETE_CHILD, NTFS_RIGHT_WRITE_DAC,
+						       NTFS_RIGHT_WRITE_OWNER};
+
+typedef struct {
+	uint32_t sddl, owner, owner_name, group, group_name, error; /* text offsets, ACCESS_NONE when absent */
+	uint32_t first_writer, writer_count;
+	uint8_t source;
+	bool known;
+} access_desc;
+
+typedef struct {
+	uint32_t sid, name, rights;
+} access_writer_raw;
+
+typedef struct {
+	uint32_t record, desc;
+} access_rec;
+
+/* The write rights writable_by counts (delete child only on directories). */
+static uint32_t write_mask(bool is_dir)
+{
+	return NTFS_FILE_WRITE_DATA | NTFS_FILE_APPEND_DATA | NTFS_RIGHT_DELETE | NTFS_RIGHT_WRITE_DAC |
+	       NTFS_RIGHT_WRITE_OWNER | (is_dir ? NTFS_FILE_DELETE_CHILD : 0);
+}
+
+void access_init(access_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	vec_init(&t->descs, sizeof(access_desc));
+	vec_init(&t->writers, sizeof(access_writer_raw));
+	vec_init(&t->recs, sizeof(access_rec));
+}
+
+void access_free(access_table *t)
+{
+	vec_free(&t->descs);
+	vec_free(&t->writers);
+	vec_free(&t->recs);
+	arena_free(&t->text);
+	free(t->secure_users);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Copies s into the table's text; ACCESS_NONE for NULL or when memory runs out. */
+static uint32_t text_add(access_table *t, const char *s)
+{
+	if (!s)
+		return ACCESS_NONE;
+	size_t off = arena_add(&t->text, s, strlen(s));
+	return off == SIZE_MAX || off >= ACCESS_NONE ? ACCESS_NONE : (uint32_t)off;
+}
+
+/* True for a local or domain account SID an ordinary user may be: RID >= 1000, Guest, Domain Users/Guests. */
+static bool named_account(const char *sid)
+{
+	if (strncmp(sid, "S-1-5-21-", 9))
+		return false;
+	int dashes = 0;
+	for (const char *c = sid; *c; c++)
+		dashes += *c == '-';
+	if (dashes != 7)
+		return false;
+	unsigned long rid = strtoul(strrchr(sid, '-') + 1, NULL, 10);
+	return rid >= 1000 || rid == 501 || rid == 513 || rid == 514;
+}
+
+/* The principals writable_by evaluates: the four groups, then named accounts. */
+typedef struct {
+	const char *sid;
+	const char *token[5];
+	size_t n;
+} principal;
+
+typedef struct {
+	principal p[4 + MAX_NAMED];
+	char named[MAX_NAMED][NTFS_SID_STRING_MAX];
+	size_t count;
+} principals;
+
+#define WD "S-1-1-0"
+#define AU "S-1-5-11"
+#define BU "S-1-5-32-545"
+#define IU "S-1-5-4"
+
+/* Adds a named account once. */
+static void add_named(principals *ps, const char *sid)
+{
+	for (size_t i = 4; i < ps->count; i++)
+		if (!strcmp(ps->p[i].sid, sid))
+			return;
+	if (ps->count >= 4 + MAX_NAMED)
+		return;
+	size_t k = ps->count - 4;
+	snprintf(ps->named[k], sizeof(ps->named[k]), "%s", sid);
+	principal *p = &ps->p[ps->count++];
+	p->sid = ps->named[k];
+	p->token[0] = WD;
+	p->token[1] = AU;
+	p->token[2] = BU;
+	p->token[3] = IU;
+	p->token[4] = ps->named[k];
+	p->n = 5;
+}
+
+/* The principals of descriptor d (decoded from sd): fixed groups, the owner and the DACL's named accounts. */
+static void collect_principals(const uint8_t *sd, size_t len, const ntfs_security_descriptor *d, principals *ps)
+{
+	static const principal fixed[4] = {
+		{WD, {WD}, 1}, {AU, {WD, AU}, 2}, {BU, {WD, AU, BU}, 3}, {IU, {WD, AU, IU}, 3}};
+	memcpy(ps->p, fixed, sizeof(fixed));
+	ps->count = 4;
+	if (d->has_owner && named_account(d->owner_sid))
+		add_named(ps, d->owner_sid);
+	ntfs_acl acl;
+	if (!d->has_dacl || ntfs_acl_decode(sd + d->dacl_offset, len - d->dacl_offset, &acl, NULL) != NTFS_OK)
+		return;
+	size_t pos = NTFS_ACL_HEADER;
+	uint16_t i = 0;
+	ntfs_ace ace;
+	while (ntfs_acl_next(sd + d->dacl_offset, &acl, &pos, &i, &ace, NULL) == NTFS_OK)
+		if (ace.has_sid && !(ace.flags & NTFS_ACE_INHERIT_ONLY) &&
+		    (ace.type == NTFS_ACE_ALLOWED || ace.type == NTFS_ACE_ALLOWED_CALLBACK) && named_account(ace.sid))
+			add_named(ps, ace.sid);
+}
+
+/* The write rights of each principal; returns how many may write (rights[k] for p[k]), -1 on damage. */
+static int evaluate(const uint8_t *sd, size_t len, bool is_dir, principals *ps, uint32_t *rights, ntfs_error *e)
+{
+	ntfs_security_descriptor d;
+	if (ntfs_sd_decode(sd, len, &d, e) != NTFS_OK)
+		return -1;
+	collect_principals(sd, len, &d, ps);
+	int writers = 0;
+	for (size_t k = 0; k < ps->count; k++) {
+		uint32_t g;
+		if (ntfs_sd_access(sd, len, ps->p[k].token, ps->p[k].n, &g, e) != NTFS_OK)
+			return -1;
+		rights[k] = g & write_mask(is_dir);
+		writers += rights[k] != 0;
+	}
+	return writers;
+}
+
+/* The name of a SID: the caller's, else the well-known table's. */
+static const char *name_of(access_name_fn fn, void *ctx, const char *sid)
+{
+	const char *n = fn ? fn(ctx, sid) : NULL;
+	return n ? n : accounts_well_known_name(sid);
+}
+
+/* Renders sd as SDDL into the table's text; ACCESS_NONE with e set when it cannot. */
+static uint32_t render(access_table *t, const uint8_t *sd, size_t len, ntfs_error *e)
+{
+	char small[2048];
+	size_t need;
+	ntfs_status st = ntfs_sddl_render(sd, len, small, sizeof(small), &need, e);
+	if (st == NTFS_OK)
+		return text_add(t, small);
+	if (st != NTFS_E_RANGE || need >= MAX_SDDL)
+		return ACCESS_NONE;
+	char *big = malloc(need + 1);
+	if (!big) {
+		ntfs_error_set(e, NTFS_E_NOMEM, "out of memory");
+		return ACCESS_NONE;
+	}
+	uint32_t off = ntfs_sddl_render(sd, len, big, need + 1, &need, e) == NTFS_OK ? text_add(t, big) : ACCESS_NONE;
+	free(big);
+	return off;
+}
+
+/* A new descriptor entry from sd's bytes (source SRC_*); its index, or ACCESS_NONE when memory runs out. */
+static uint32_t add_desc(access_table *t, const uint8_t *sd, size_t len, bool is_dir, uint8_t source, access_name_fn fn,
+			 void *ctx, ntfs_error *e)
+{
+	access_desc *d = vec_push(&t->descs);
+	if (!d)
+		return ACCESS_NONE;
+	uint32_t idx = (uint32_t)(t->descs.count - 1);
+	memset(d, 0, sizeof(*d));
+	d->sddl = d->owner = d->owner_name = d->group = d->group_name = d->error = ACCESS_NONE;
+	d->source = source;
+	d->first_writer = (uint32_t)t->writers.count;
+	ntfs_security_descriptor sd_;
+	principals *ps = malloc(sizeof(*ps));
+	uint32_t rights[4 + MAX_NAMED];
+	if (!ps)
+		return ACCESS_NONE;
+	int n = evaluate(sd, len, is_dir, ps, rights, e);
+	uint32_t sddl = n < 0 ? ACCESS_NONE : render(t, sd, len, e);
+	d = &VEC_AT(&t->descs, access_desc, idx);
+	if (n < 0 || sddl == ACCESS_NONE) {
+		d->error = text_add(t, e->reason);
+		free(ps);
+		return idx;
+	}
+	d->known = true;
+	d->sddl = sddl;
+	ntfs_sd_decode(sd, len, &sd_, NULL);
+	if (sd_.has_owner) {
+		d->owner = text_add(t, sd_.owner_sid);
+		d->owner_name = text_add(t, name_of(fn, ctx, sd_.owner_sid));
+	}
+	if (sd_.has_group) {
+		d->group = text_add(t, sd_.group_sid);
+		d->group_name = text_add(t, name_of(fn, ctx, sd_.group_sid));
+	}
+	for (size_t k = 0; k < ps->count; k++) {
+		if (!rights[k])
+			continue;
+		access_writer_raw *w = vec_push(&t->writers);
+		if (!w)
+			break;
+		w->sid = text_add(t, ps->p[k].sid);
+		w->name = text_add(t, name_of(fn, ctx, ps->p[k].sid));
+		w->rights = rights[k];
+		VEC_AT(&t->descs, access_desc, idx).writer_count++;
+	}
+	free(ps);
+	return idx;
+}
+
+/* A descriptor entry that says why there is none (source SRC_*). */
+static uint32_t add_missing(access_table *t, uint8_t source, const char *why)
+{
+	access_desc *d = vec_push(&t->descs);
+	if (!d)
+		return ACCESS_NONE;
+	memset(d, 0, sizeof(*d));
+	d->sddl = d->owner = d->owner_name = d->group = d->group_name = ACCESS_NONE;
+	d->source = source;
+	d->first_writer = (uint32_t)t->writers.count;
+	uint32_t idx = (uint32_t)(t->descs.count - 1);
+	uint32_t err = text_add(t, why);
+	VEC_AT(&t->descs, access_desc, idx).error = err;
+	return idx;
+}
+
+/* Marks the records the report shows a security object for: sets, links, the parents of the sets' names. */
+static uint8_t *wanted_records(const model *m, const vec *links)
+{
+	uint8_t *want = calloc(m->count ? m->count : 1, 1);
+	if (!want)
+		return NULL;
+	for (uint64_t r = 0; r < m->count; r++) {
+		if (!links_is_hardlink_set(m, (uint32_t)r))
+			continue;
+		want[r] = 1;
+		uint32_t k = 0;
+		for (const name_info *n; (n = model_link_next(m, (uint32_t)r, &k));) {
+			uint64_t p = n->parent_ref & 0x0000FFFFFFFFFFFFull;
+			if (p < m->count)
+				want[p] = 1;
+		}
+	}
+	for (size_t i = 0; links && i < links->count; i++) {
+		uint32_t r = VEC_AT(links, link_entry, i).record;
+		if (r < m->count)
+			want[r] = 1;
+	}
+	return want;
+}
+
+/* The descriptor entry of record r: shared by $Secure id, or read from the record itself. */
+static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *secure_desc, access_name_fn fn, void *ctx)
+{
+	const rec_info *ri = &m->recs[r];
+	bool is_dir = ri->flags & REC_DIR;
+	ntfs_error e;
+	char why[160];
+	size_t i = ri->security_id ? volume_secure_index(m->vol, ri->security_id) : SIZE_MAX;
+	if (i != SIZE_MAX) {
+		uint32_t *slot = &secure_desc[2 * i + is_dir];
+		if (*slot == ACCESS_NONE) {
+			size_t len;
+			const uint8_t *sd = volume_secure_descriptor(m->vol, i, &len);
+			*slot = add_desc(t, sd, len, is_dir, SRC_SECURE, fn, ctx, &e);
+			if (*slot != ACCESS_NONE && !VEC_AT(&t->descs, access_desc, *slot).known)
+				anomaly_add(&m->anomalies, "security_descriptor_damaged", 9,
+					    "$Secure:$SDS descriptor of security id %u: %s", ri->security_id, e.reason);
+		}
+		return *slot;
+	}
+	if (ri->flags & REC_SD_NOT_IN_MFT)
+		return add_missing(t, SRC_RECORD, "non-resident $SECURITY_DESCRIPTOR: an extracted $MFT holds no data clusters");
+	if (ri->owner_sid == MODEL_NONE && !(ri->flags & REC_SD_ELSEWHERE)) {
+		if (ri->security_id)
+			snprintf(why, sizeof(why), "security id %u is not in $Secure:$SDS", ri->security_id);
+		else
+			snprintf(why, sizeof(why), "no $SECURITY_DESCRIPTOR and no security id");
+		return add_missing(t, SRC_NONE, why);
+	}
+	uint8_t *data = NULL;
+	size_t len = 0;
+	if (volume_load_attr(m->vol, r, NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) != NTFS_OK) {
+		free(data);
+		if (e.status == NTFS_E_NOMEM)
+			return ACCESS_NONE;
+		ntfs_error_prefix(&e, "$SECURITY_DESCRIPTOR unreadable: ");
+		return add_missing(t, SRC_RECORD, e.reason);
+	}
+	uint32_t d = add_desc(t, data, len, is_dir, SRC_RECORD, fn, ctx, &e);
+	free(data);
+	if (d != ACCESS_NONE && !VEC_AT(&t->descs, access_desc, d).known)
+		anomaly_add(&m->anomalies, "security_descriptor_damaged", r, "$SECURITY_DESCRIPTOR: %s", e.reason);
+	return d;
+}
+
+/* Evaluates every $Secure descriptor for access_users_can_write (bits per entry, see access_table). */
+static ntfs_status settle_secure(access_table *t, const volume *vol)
+{
+	t->nsecure = vol->sids.count;
+	t->secure_users = calloc(t->nsecure ? t->nsecure : 1, 1);
+	if (!t->secure_users)
+		return NTFS_E_NOMEM;
+	principals *ps = malloc(sizeof(*ps));
+	if (!ps)
+		return NTFS_E_NOMEM;
+	uint32_t rights[4 + MAX_NAMED];
+	for (size_t i = 0; i < t->nsecure; i++) {
+		size_t len;
+		const uint8_t *sd = volume_secure_descriptor(vol, i, &len);
+		for (int dir = 0; dir < 2; dir++) {
+			int n = evaluate(sd, len, dir, ps, rights, NULL);
+			if (n < 0)
+				break;
+			t->secure_users[i] |= (uint8_t)((n > 0 ? 1u << dir : 0) | 4u);
+		}
+	}
+	free(ps);
+	return NTFS_OK;
+}
+
+ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn fn, void *ctx)
+{
+	if (!m->vol)
+		return NTFS_OK;
+	if (settle_secure(t, m->vol) != NTFS_OK)
+		return NTFS_E_NOMEM;
+	uint8_t *want = wanted_records(m, links);
+	uint32_t *secure_desc = malloc(2 * (t->nsecure ? t->nsecure : 1) * sizeof(uint32_t));
+	ntfs_status st = NTFS_OK;
+	if (!want || !secure_desc) {
+		st = NTFS_E_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < 2 * t->nsecure; i++)
+		secure_desc[i] = ACCESS_NONE;
+	for (uint64_t r = 0; r < m->count; r++) {
+		if (!want[r] || m->recs[r].state != REC_OK)
+			continue;
+		uint32_t d = record_desc(t, m, (uint32_t)r, secure_desc, fn, ctx);
+		access_rec *ar = d == ACCESS_NONE ? NULL : vec_push(&t->recs);
+		if (!ar) {
+			st = NTFS_E_NOMEM;
+			goto out;
+		}
+		ar->record = (uint32_t)r;
+		ar->desc = d;
+	}
+	t->settled = true;
+out:
+	free(want);
+	free(secure_desc);
+	return st;
+}
+
+/* The text at off, NULL for ACCESS_NONE. */
+static const char *text_at(const access_table *t, uint32_t off)
+{
+	return off == ACCESS_NONE ? NULL : t->text.data + off;
+}
+
+/* The entry of record r in t->recs, or NULL. */
+static const access_rec *find_rec(const access_table *t, uint32_t r)
+{
+	size_t lo = 0, hi = t->recs.count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const access_rec *a = &VEC_AT(&t->recs, access_rec, mid);
+		if (a->record == r)
+			return a;
+		if (a->record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+access_info access_record(const access_table *t, uint32_t r)
+{
+	static const char *const source[] = {NULL, "secure", "record"};
+	access_info in = {0};
+	const access_rec *a = find_rec(t, r);
+	if (!a) {
+		in.error = "not read: the report shows no security for this record";
+		return in;
+	}
+	const access_desc *d = &VEC_AT(&t->descs, access_desc, a->desc);
+	in.known = d->known;
+	in.source = source[d->source];
+	in.error = text_at(t, d->error);
+	in.sddl = text_at(t, d->sddl);
+	in.owner_sid = text_at(t, d->owner);
+	in.owner_name = text_at(t, d->owner_name);
+	in.group_sid = text_at(t, d->group);
+	in.group_name = text_at(t, d->group_name);
+	in.writer_count = d->writer_count;
+	in.first_writer = d->first_writer;
+	return in;
+}
+
+access_writer access_writer_at(const access_table *t, const access_info *info, uint32_t k)
+{
+	const access_writer_raw *w = &VEC_AT(&t->writers, access_writer_raw, info->first_writer + k);
+	access_writer out = {text_at(t, w->sid), text_at(t, w->name), w->rights};
+	return out;
+}
+
+bool access_users_can_write(const access_table *t, const model *m, uint32_t r, bool *known)
+{
+	*known = false;
+	if (r >= m->count)
+		return false;
+	const access_rec *a = find_rec(t, r);
+	if (a) {
+		const access_desc *d = &VEC_AT(&t->descs, access_desc, a->desc);
+		*known = d->known;
+		return d->writer_count > 0;
+	}
+	const rec_info *ri = &m->recs[r];
+	size_t i = ri->security_id && m->vol ? volume_secure_index(m->vol, ri->security_id) : SIZE_MAX;
+	if (i == SIZE_MAX || i >= t->nsecure || !(t->secure_users[i] & 4u))
+		return false;
+	*known = true;
+	return t->secure_users[i] & (1u << ((ri->flags & REC_DIR) ? 1 : 0));
+}

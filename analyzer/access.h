@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Security descriptors of the records the report shows (hard-link sets, reparse points, the parent
+ * directories of a set's names): their SDDL, owner and group names, and who among ordinary users may
+ * write them (writable_by).
+ *
+ * writable_by, precisely: the principals below for whom the DACL, walked in order as Windows' access check
+ * walks it (parsers/acl.h: ntfs_sd_access; deny ACEs count, inherit-only ACEs do not), grants any of the
+ * write rights: write data / add file, append data / add subdirectory, delete, change permissions
+ * (WRITE_DAC), take ownership (WRITE_OWNER), and on a directory delete child. Each principal is evaluated
+ * with the token an ordinary member of it holds:
+ *   Everyone (S-1-1-0)                 {Everyone}
+ *   Authenticated Users (S-1-5-11)     {Everyone, Authenticated Users}
+ *   Users (S-1-5-32-545)               {Everyone, Authenticated Users, Users}
+ *   INTERACTIVE (S-1-5-4)              {Everyone, Authenticated Users, INTERACTIVE}
+ *   a named account U                  {Everyone, Authenticated Users, Users, INTERACTIVE, U}
+ * Named accounts are the owner and the SIDs of the DACL's (not inherit-only) allow ACEs that are local or
+ * domain accounts (S-1-5-21-...) with a relative id of 1000 or more, Guest (501), Domain Users (513) or
+ * Domain Guests (514); administrators, SYSTEM, services and TrustedInstaller are never listed. The
+ * owner, being in its own token, holds WRITE_DAC unless an OWNER RIGHTS ACE says otherwise. Write
+ * attributes and write extended attributes are not counted (they change metadata, not content or names).
+ * Threads: access_settle runs alone (in analysis_finish, with I/O); afterwards every function here reads
+ * memory only, from any thread.
+ */
+#ifndef NTFSLINKS_ACCESS_H
+#define NTFSLINKS_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "model.h"
+
+#define ACCESS_NONE UINT32_MAX
+
+/* The names the report gives the write rights, in this order, and their bits. */
+#define ACCESS_RIGHT_NAMES 6
+extern const char *const access_right_name[ACCESS_RIGHT_NAMES];
+extern const uint32_t access_right_bit[ACCESS_RIGHT_NAMES];
+
+/* One principal that may write: SID, account name (NULL when unknown) and the write rights granted. */
+typedef struct {
+	const char *sid;
+	const char *name;
+	uint32_t rights;
+} access_writer;
+
+/* The security of one record, as settled: pointers into the table. */
+typedef struct {
+	bool known;               /* a descriptor was found and decoded */
+	const char *source;       /* "secure" ($Secure:$SDS by security id) or "record" (its own
+				   * $SECURITY_DESCRIPTOR); NULL when none was found */
+	const char *error;        /* why it is unknown or damaged, else NULL */
+	const char *sddl;
+	const char *owner_sid, *owner_name, *group_sid, *group_name; /* NULL when absent or unnamed */
+	uint32_t writer_count;
+	uint32_t first_writer;    /* internal: see access_writer_at */
+} access_info;
+
+/* A name for a SID (from the image's accounts or the well-known table), NULL when none. */
+typedef const char *(*access_name_fn)(void *ctx, const char *sid);
+
+typedef struct {
+	vec descs;                /* access_desc (access.c) */
+	vec writers;              /* access_writer_raw */
+	vec recs;                 /* access_rec, by record */
+	arena text;
+	size_t nsecure;
+	uint8_t *secure_users;    /* per $Secure entry: bit 0 writable by users as a file, bit 1 as a directory,
+				   * bit 2 evaluated */
+	bool settled;
+} access_table;
+
+/* Prepares an empty table. */
+void access_init(access_table *t);
+
+/* Releases the table. */
+void access_free(access_table *t);
+
+/*
+ * After the analysis: the descriptors of the records the report shows (hard-link sets, the records of
+ * links, the parents of the sets' names) read, rendered and evaluated; damage becomes an anomaly of
+ * m. Every $Secure descriptor is also evaluated for access_users_can_write. name (NULL: the well-known
+ * names only) names SIDs. Returns NTFS_E_NOMEM only.
+ */
+ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn name, void *ctx);
+
+/* The security of record r; .known false (with error) when the report shows no descriptor for it. */
+access_info access_record(const access_table *t, uint32_t r);
+
+/* Writer k of info (k < info->writer_count). */
+access_writer access_writer_at(const access_table *t, const access_info *info, uint32_t k);
+
+/*
+ * True when record r's descriptor lets an ordinary user write it (writable_by is not empty); *known false
+ * when its descriptor was not read: a record that keeps its own $SECURITY_DESCRIPTOR and that the report
+ * does not show, or none found. For any record with a $Secure security id, and for every record the
+ * report shows.
+ */
+bool access_users_can_write(const access_table *t, const model *m, uint32_t r, bool *known);
+
+#endif
