@@ -435,6 +435,12 @@ access_info access_record(const access_table *t, uint32_t r)
 	return in;
 }
 
+size_t access_text_bytes(const access_table *t, uint32_t r)
+{
+	access_info in = access_record(t, r);
+	return (in.sddl ? strlen(in.sddl) : 0) + 160u * in.writer_count + 512u;
+}
+
 access_writer access_writer_at(const access_table *t, const access_info *info, uint32_t k)
 {
 	const access_writer_raw *w = &VEC_AT(&t->writers, access_writer_raw, info->first_writer + k);

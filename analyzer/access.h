@@ -88,6 +88,9 @@ ntfs_status access_settle(access_table *t, model *m, const vec *links, access_na
 /* The security of record r; .known false (with error) when the report shows no descriptor for it. */
 access_info access_record(const access_table *t, uint32_t r);
 
+/* About how many bytes record r's security object takes in a report (SDDL, names, writers): for estimates. */
+size_t access_text_bytes(const access_table *t, uint32_t r);
+
 /* Writer k of info (k < info->writer_count). */
 access_writer access_writer_at(const access_table *t, const access_info *info, uint32_t k);
 

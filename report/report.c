@@ -127,6 +127,100 @@ static json_t *jpath(const analysis_volume *va, const name_info *n)
 	return j;
 }
 
+/* writable_by: each principal that may write, with the write rights it holds (analyzer/access.h). */
+static void writers_write(json_out *o, const access_table *t, const access_info *in)
+{
+	json_out_lit(o, "[");
+	for (uint32_t k = 0; k < in->writer_count; k++) {
+		access_writer w = access_writer_at(t, in, k);
+		if (k)
+			json_out_lit(o, ",");
+		json_out_const(o, "{\"sid\":");
+		json_out_str(o, w.sid);
+		json_out_const(o, ",\"name\":");
+		json_out_str(o, w.name);
+		json_out_const(o, ",\"rights\":[");
+		bool first = true;
+		for (int i = 0; i < ACCESS_RIGHT_NAMES; i++) {
+			if (!(w.rights & access_right_bit[i]))
+				continue;
+			if (!first)
+				json_out_lit(o, ",");
+			first = false;
+			json_out_str(o, access_right_name[i]);
+		}
+		json_out_lit(o, "]}");
+	}
+	json_out_lit(o, "]");
+}
+
+/* ,"security":{...}: record r's descriptor as SDDL, its owner and group with names, writable_by. */
+static void security_write(json_out *o, const analysis_volume *va, uint32_t r)
+{
+	access_info in = access_record(va->access, r);
+	json_out_const(o, ",\"security\":{\"source\":");
+	json_out_str(o, in.source);
+	json_out_const(o, ",\"sddl\":");
+	json_out_str(o, in.sddl);
+	json_out_const(o, ",\"owner_sid\":");
+	json_out_str(o, in.owner_sid);
+	json_out_const(o, ",\"owner_name\":");
+	json_out_str(o, in.owner_name);
+	json_out_const(o, ",\"group_sid\":");
+	json_out_str(o, in.group_sid);
+	json_out_const(o, ",\"group_name\":");
+	json_out_str(o, in.group_name);
+	json_out_const(o, ",\"writable_by\":");
+	if (in.known)
+		writers_write(o, va->access, &in);
+	else
+		json_out_lit(o, "null");
+	if (in.error) {
+		json_out_const(o, ",\"error\":");
+		json_out_str(o, in.error);
+	}
+	json_out_lit(o, "}");
+}
+
+/* ,"parent_sddl":...,"parent_writable_by":[...]: the descriptor of the folder holding name n. */
+static void parent_security_write(json_out *o, const analysis_volume *va, const name_info *n)
+{
+	uint64_t parent = ntfs_ref_record(n->parent_ref);
+	access_info in = access_record(va->access, parent < UINT32_MAX ? (uint32_t)parent : UINT32_MAX);
+	json_out_const(o, ",\"parent_sddl\":");
+	json_out_str(o, in.sddl);
+	json_out_const(o, ",\"parent_writable_by\":");
+	if (in.known)
+		writers_write(o, va->access, &in);
+	else
+		json_out_lit(o, "null");
+}
+
+/* The same security object for the tree-built writers (reparse points). */
+static json_t *security_json(const analysis_volume *va, uint32_t r)
+{
+	access_info in = access_record(va->access, r);
+	json_t *o = json_object(), *wb = in.known ? json_array() : json_null();
+	json_object_set_new(o, "source", jstr(in.source));
+	json_object_set_new(o, "sddl", jstr(in.sddl));
+	json_object_set_new(o, "owner_sid", jstr(in.owner_sid));
+	json_object_set_new(o, "owner_name", jstr(in.owner_name));
+	json_object_set_new(o, "group_sid", jstr(in.group_sid));
+	json_object_set_new(o, "group_name", jstr(in.group_name));
+	for (uint32_t k = 0; in.known && k < in.writer_count; k++) {
+		access_writer w = access_writer_at(va->access, &in, k);
+		json_t *rights = json_array();
+		for (int i = 0; i < ACCESS_RIGHT_NAMES; i++)
+			if (w.rights & access_right_bit[i])
+				json_array_append_new(rights, json_string(access_right_name[i]));
+		json_array_append_new(wb, json_pack("{s:o,s:o,s:o}", "sid", jstr(w.sid), "name", jstr(w.name), "rights", rights));
+	}
+	json_object_set_new(o, "writable_by", wb);
+	if (in.error)
+		json_object_set_new(o, "error", jstr(in.error));
+	return o;
+}
+
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
 static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const name_info *n, char *path, size_t cap)
 {
@@ -156,6 +250,7 @@ static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const
 	json_out_filetime(o, n->times[2]);
 	json_out_const(o, ",\"accessed\":");
 	json_out_filetime(o, n->times[3]);
+	parent_security_write(o, va, n);
 	json_out_const(o, "}");
 }
 
@@ -184,6 +279,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_u64(o, ri->security_id);
 	json_out_const(o, ",\"owner_sid\":");
 	json_out_str(o, model_owner_sid(m, r));
+	security_write(o, va, r);
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
@@ -245,9 +341,13 @@ static uint64_t share_end(const analysis_volume *va, uint64_t from, uint64_t cou
 	for (uint64_t r = from; r < end; r++) {
 		if (!links_is_hardlink_set(m, (uint32_t)r))
 			continue;
-		bytes += 512;
-		for (uint32_t k = 0; k < m->recs[r].name_count; k++)
-			bytes += 512 + 3 * paths_name_units(va->p, model_record_name(m, (uint32_t)r, k));
+		bytes += 512 + access_text_bytes(va->access, (uint32_t)r);
+		for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
+			const name_info *n = model_record_name(m, (uint32_t)r, k);
+			uint64_t parent = ntfs_ref_record(n->parent_ref);
+			bytes += 512 + 3 * paths_name_units(va->p, n) +
+				 (parent < UINT32_MAX ? access_text_bytes(va->access, (uint32_t)parent) : 0);
+		}
 		if (bytes >= SHARE_BYTES)
 			return r + 1;
 	}
@@ -417,6 +517,7 @@ static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 	reparse_details(o, rp);
 	if (rp->malformed)
 		json_object_set_new(o, "malformed_reason", jstr(rp->malformed_reason));
+	json_object_set_new(o, "security", security_json(va, le->record));
 	if (le->has_target)
 		json_object_set_new(o, "target", target_json(&le->target));
 	return o;

@@ -146,6 +146,40 @@ def check_removed_names(rv, ev, where, form):
         fail(f"{where}: removed_names_stats.reported {stats.get('reported')!r} disagrees with the list")
 
 
+def writers(lst):
+    """writable_by / parent_writable_by as {sid: rights}."""
+    return {w.get("sid"): w.get("rights") for w in (lst or [])}
+
+
+def check_security(rv, ev, where):
+    """security objects of sets and reparse points, parent_writable_by of a set's names (issue 13)."""
+    sets = {n["path"]: s for s in rv.get("hardlink_sets", []) for n in s["names"]}
+    rps = {rp.get("path"): rp for rp in rv.get("reparse_points", [])}
+    for e in ev.get("security", []):
+        if "set" in e:
+            obj, w = sets.get(e["set"]), f"{where}: set of {e['set']}"
+        else:
+            obj, w = rps.get(e["reparse_point"]), f"{where}: reparse point {e['reparse_point']}"
+        if obj is None:
+            fail(f"{w}: not in the report")
+            continue
+        sec = obj.get("security") or {}
+        for key in ("sddl", "owner_sid", "owner_name", "group_name"):
+            if key in e and sec.get(key) != e[key]:
+                fail(f"{w}: security.{key} {sec.get(key)!r}, expected {e[key]!r}")
+        if "writable_by" in e and writers(sec.get("writable_by")) != e["writable_by"]:
+            fail(f"{w}: writable_by {writers(sec.get('writable_by'))}, expected {e['writable_by']}")
+        names = {n["path"]: n for n in obj.get("names", [])}
+        for path, want in (e.get("parent_writable_by") or {}).items():
+            got = writers((names.get(path) or {}).get("parent_writable_by"))
+            if got != want:
+                fail(f"{w}: {path} parent_writable_by {got}, expected {want}")
+        for path, want in (e.get("parent_sddl") or {}).items():
+            got = (names.get(path) or {}).get("parent_sddl")
+            if got != want:
+                fail(f"{w}: {path} parent_sddl {got!r}, expected {want!r}")
+
+
 def check_anomalies(rv, ev, where):
     got = sorted(a["type"] for a in rv.get("anomalies", []))
     want = sorted(a["type"] for a in ev.get("anomalies", []))
@@ -192,6 +226,8 @@ def check(report_path, expect_path, form):
         check_reparse(rv, ev, where, form)
         check_removed_names(rv, ev, where, form)
         check_anomalies(rv, ev, where)
+        if form != "mft":
+            check_security(rv, ev, where)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
         got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}
