@@ -213,22 +213,26 @@ static uint32_t add_desc(access_table *t, const uint8_t *sd, size_t len, bool is
 	int n = evaluate(sd, len, is_dir, ps, rights, e);
 	uint32_t sddl = n < 0 ? ACCESS_NONE : render(t, sd, len, e);
 	d = &VEC_AT(&t->descs, access_desc, idx);
+	if (ntfs_sd_decode(sd, len, &sd_, NULL) == NTFS_OK) { /* owner and group, also beside a damaged ACL */
+		uint32_t owner = sd_.has_owner ? text_add(t, sd_.owner_sid) : ACCESS_NONE;
+		uint32_t owner_name = sd_.has_owner ? text_add(t, name_of(fn, ctx, sd_.owner_sid)) : ACCESS_NONE;
+		uint32_t group = sd_.has_group ? text_add(t, sd_.group_sid) : ACCESS_NONE;
+		uint32_t group_name = sd_.has_group ? text_add(t, name_of(fn, ctx, sd_.group_sid)) : ACCESS_NONE;
+		d = &VEC_AT(&t->descs, access_desc, idx);
+		d->owner = owner;
+		d->owner_name = owner_name;
+		d->group = group;
+		d->group_name = group_name;
+	}
 	if (n < 0 || sddl == ACCESS_NONE) {
-		d->error = text_add(t, e->reason);
+		uint32_t err = text_add(t, e->reason);
+		VEC_AT(&t->descs, access_desc, idx).error = err;
 		free(ps);
 		return idx;
 	}
+	d = &VEC_AT(&t->descs, access_desc, idx);
 	d->known = true;
 	d->sddl = sddl;
-	ntfs_sd_decode(sd, len, &sd_, NULL);
-	if (sd_.has_owner) {
-		d->owner = text_add(t, sd_.owner_sid);
-		d->owner_name = text_add(t, name_of(fn, ctx, sd_.owner_sid));
-	}
-	if (sd_.has_group) {
-		d->group = text_add(t, sd_.group_sid);
-		d->group_name = text_add(t, name_of(fn, ctx, sd_.group_sid));
-	}
 	for (size_t k = 0; k < ps->count; k++) {
 		if (!rights[k])
 			continue;

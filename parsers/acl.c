@@ -6,6 +6,9 @@
 
 #include "le.h"
 
+/* Wraps err's reason in a prefix and returns st (ntfs_error_prefix alone returns NTFS_OK when err is NULL). */
+#define prefixed(st, err, ...) (ntfs_error_prefix((err), __VA_ARGS__), (st))
+
 /* ACL header: revision (1), padding (1), size (2), ace count (2), padding (2). */
 enum {
 	ACL_REVISION = 0,
@@ -102,7 +105,7 @@ static ntfs_status ace_sid(const uint8_t *buf, size_t size, size_t off, ntfs_ace
 		return ntfs_error_set(err, NTFS_E_TRUNCATED, "ACE of %zu bytes has no room for its SID at %zu", size, off);
 	ntfs_status st = ntfs_sid_to_string(buf + off, size - off, out->sid, sizeof(out->sid), &used, err);
 	if (st != NTFS_OK)
-		return ntfs_error_prefix(err, "ACE SID: ");
+		return prefixed(st, err, "ACE SID: ");
 	out->has_sid = true;
 	out->app_data_length = size - off - used;
 	return NTFS_OK;
@@ -169,7 +172,7 @@ ntfs_status ntfs_acl_next(const uint8_t *acl_buf, const ntfs_acl *acl, size_t *p
 				      acl->ace_count, acl->size, *index);
 	ntfs_status st = ntfs_ace_decode(acl_buf + *pos, acl->size - *pos, out, err);
 	if (st != NTFS_OK)
-		return ntfs_error_prefix(err, "ACE %u of %u at ACL byte %zu: ", *index, acl->ace_count, *pos);
+		return prefixed(st, err, "ACE %u of %u at ACL byte %zu: ", *index, acl->ace_count, *pos);
 	*pos += out->size;
 	(*index)++;
 	return NTFS_OK;
@@ -295,7 +298,7 @@ static ntfs_status label_denies(const uint8_t *sd, size_t len, const ntfs_securi
 	ntfs_acl acl;
 	ntfs_status st = acl_at(sd, len, d->sacl_offset, &acl, err);
 	if (st != NTFS_OK)
-		return ntfs_error_prefix(err, "SACL: ");
+		return prefixed(st, err, "SACL: ");
 	size_t pos = NTFS_ACL_HEADER;
 	uint16_t i = 0;
 	ntfs_ace ace;
@@ -308,7 +311,7 @@ static ntfs_status label_denies(const uint8_t *sd, size_t len, const ntfs_securi
 			*deny = LABEL_WRITE_RIGHTS;
 		return NTFS_OK; /* the first label decides */
 	}
-	return i == acl.ace_count ? NTFS_OK : ntfs_error_prefix(err, "SACL: ");
+	return i == acl.ace_count ? NTFS_OK : prefixed(st, err, "SACL: ");
 }
 
 ntfs_status ntfs_sd_access(const uint8_t *sd, size_t len, const char *const *token, size_t n, uint32_t *granted,
@@ -329,10 +332,10 @@ ntfs_status ntfs_sd_access(const uint8_t *sd, size_t len, const char *const *tok
 	}
 	ntfs_acl acl;
 	if ((st = acl_at(sd, len, d.dacl_offset, &acl, err)) != NTFS_OK)
-		return ntfs_error_prefix(err, "DACL: ");
+		return prefixed(st, err, "DACL: ");
 	bool owner_in = d.has_owner && token_has(token, n, d.owner_sid);
 	if ((st = dacl_access(sd + d.dacl_offset, &acl, token, n, owner_in, granted, err)) != NTFS_OK)
-		return ntfs_error_prefix(err, "DACL: ");
+		return prefixed(st, err, "DACL: ");
 	*granted &= ~deny;
 	ntfs_error_clear(err);
 	return NTFS_OK;

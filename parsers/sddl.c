@@ -11,6 +11,9 @@
 #include "acl.h"
 #include "security.h"
 
+/* Wraps err's reason in a prefix and returns st (ntfs_error_prefix alone returns NTFS_OK when err is NULL). */
+#define prefixed(st, err, ...) (ntfs_error_prefix((err), __VA_ARGS__), (st))
+
 typedef struct {
 	const char *sid, *alias;
 } sid_alias;
@@ -188,14 +191,14 @@ static ntfs_status put_acl(sink *s, const uint8_t *sd, size_t len, char which, b
 	ntfs_acl acl;
 	ntfs_status st = ntfs_acl_decode(sd + off, len - off, &acl, err);
 	if (st != NTFS_OK)
-		return ntfs_error_prefix(err, "%s: ", dacl ? "DACL" : "SACL");
+		return prefixed(st, err, "%s: ", dacl ? "DACL" : "SACL");
 	size_t pos = NTFS_ACL_HEADER;
 	uint16_t i = 0;
 	ntfs_ace ace;
 	while ((st = ntfs_acl_next(sd + off, &acl, &pos, &i, &ace, err)) == NTFS_OK)
 		put_ace(s, &ace);
 	if (i != acl.ace_count)
-		return ntfs_error_prefix(err, "%s: ", dacl ? "DACL" : "SACL");
+		return prefixed(st, err, "%s: ", dacl ? "DACL" : "SACL");
 	return NTFS_OK;
 }
 

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "le.h"
+
+/* Wraps err's reason in a prefix and returns st (ntfs_error_prefix alone returns NTFS_OK when err is NULL). */
+#define prefixed(st, err, ...) (ntfs_error_prefix((err), __VA_ARGS__), (st))
 #include "utf16.h"
 
 static const uint8_t LINK_CLSID[16] = {0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -284,7 +287,7 @@ ntfs_status ntfs_shell_link_decode(const uint8_t *buf, size_t len, ntfs_shell_li
 	if ((out->link_flags & NTFS_LNK_HAS_LINK_INFO) && !(out->link_flags & NTFS_LNK_FORCE_NO_LINK_INFO)) {
 		size_t used;
 		if ((st = link_info(buf, len, pos, out, &used, err)) != NTFS_OK)
-			return ntfs_error_prefix(err, "LinkInfo: ");
+			return prefixed(st, err, "LinkInfo: ");
 		pos += used;
 	} else if (out->link_flags & NTFS_LNK_HAS_LINK_INFO) {
 		if (!le_in_bounds(len, pos, 4) || le32(buf + pos) > len - pos)

@@ -531,6 +531,40 @@ case("mft_file_nonresident_sd", path, [0],
       'any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == null)' % hl.number],
      what="extracted $MFT; record %d (a hard-link set) has a non-resident $SECURITY_DESCRIPTOR" % hl.number)
 
+# ---- issue 13: security descriptors whose ACLs lie (count, ACE size) ----
+def sd_damage(name, how):
+    """A hard-link set of the hardlinks fixture whose own resident descriptor's DACL is damaged by how(buf, dacl)."""
+    h = E.Volume(load("hardlinks.raw"))
+    rec = [x for x in h.records() if x.in_use and x.attr(AT_SECURITY_DESCRIPTOR) is not None
+           and not x.attr(AT_SECURITY_DESCRIPTOR).non_resident and len(x.names()) >= 2][0]
+    a = rec.attr(AT_SECURITY_DESCRIPTOR)
+    sd = a.value_pos()
+    control, dacl = struct.unpack_from("<H", rec.buf, sd + 2)[0], struct.unpack_from("<I", rec.buf, sd + 16)[0]
+    assert control & 0x4 and dacl, "the fixture's descriptor has a DACL"
+    what = how(rec.buf, sd + dacl)
+    rec.write()
+    return h, rec, what
+
+
+def lying_count(buf, dacl):
+    n = struct.unpack_from("<H", buf, dacl + 4)[0]
+    struct.pack_into("<H", buf, dacl + 4, n + 200)
+    return "the DACL declares %d ACEs, holds %d" % (n + 200, n)
+
+
+def ace_size_zero(buf, dacl):
+    struct.pack_into("<H", buf, dacl + 8 + 2, 0)
+    return "the DACL's first ACE has size 0"
+
+
+for name, how, words in (("acl_count_lies", lying_count, "declares"), ("ace_size_zero", ace_size_zero, "ACE size 0")):
+    h, rec, what = sd_damage(name, how)
+    vol_case(name, h, [0],
+             [COMPLETE, anomaly("security_descriptor_damaged", rec.number),
+              'any(.volumes[0].hardlink_sets[]; .record == %d and .security.writable_by == null and .security.sddl == null '
+              'and (.security.error | contains("%s")) and .owner_sid != null)' % (rec.number, words)],
+             what="record %d (a hard-link set), own $SECURITY_DESCRIPTOR: %s" % (rec.number, what))
+
 # ---- issue 10 item 4: sparse runs whose byte length overflows 64 bits ----
 def sparse_only(vol, rec_no, atype, name, clusters):
     """Makes attribute (atype, name) of record rec_no one sparse run of `clusters` clusters."""

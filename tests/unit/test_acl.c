@@ -269,6 +269,18 @@ Test(acl, hostile_counts_and_sizes)
 	cr_assert_eq(ntfs_sddl_render(sd, n, s, sizeof(s), &need, &e), NTFS_E_INVALID);
 	cr_assert(strstr(e.reason, "ACE 0 of 2") != NULL, "%s", e.reason);
 	cr_assert_neq(ntfs_sd_access(sd, n, tok, 1, &g, &e), NTFS_OK);
+	/* without an error to fill the status still comes back (the walk must stop, not loop) */
+	cr_assert_neq(ntfs_sd_access(sd, n, tok, 1, &g, NULL), NTFS_OK);
+	cr_assert_neq(ntfs_sddl_render(sd, n, s, sizeof(s), &need, NULL), NTFS_OK);
+	{
+		ntfs_acl acl;
+		ntfs_ace a;
+		size_t pos = NTFS_ACL_HEADER;
+		uint16_t i = 0;
+		cr_assert_eq(ntfs_acl_decode(sd + off, n - off, &acl, NULL), NTFS_OK);
+		cr_assert_eq(ntfs_acl_next(sd + off, &acl, &pos, &i, &a, NULL), NTFS_E_INVALID);
+		cr_assert_eq(pos, NTFS_ACL_HEADER);
+	}
 
 	le16_put(sd + off + 8 + 2, 0x4000); /* ACE size past its ACL */
 	cr_assert_eq(ntfs_sddl_render(sd, n, s, sizeof(s), &need, &e), NTFS_E_RANGE);
