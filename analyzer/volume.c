@@ -26,6 +26,9 @@ typedef struct {
 	ntfs_runlist rl;
 	uint64_t data_size;
 	uint64_t allocated_size;
+	uint64_t initialized_size;
+	uint16_t flags;           /* of the first extent (VCN 0) */
+	uint16_t compression_unit;
 } attr_data;
 
 /* Frees what collect_attr allocated. */
@@ -203,13 +206,17 @@ static ntfs_status take_attr(volume *vol, const ntfs_attr *a, attr_data *ad, ntf
 		memcpy(ad->value, a->value, a->value_length);
 		ad->value_len = a->value_length;
 		ad->resident = true;
-		ad->data_size = ad->allocated_size = a->value_length;
+		ad->data_size = ad->allocated_size = ad->initialized_size = a->value_length;
+		ad->flags = a->flags;
 		ad->found = true;
 		return NTFS_OK;
 	}
 	if (a->lowest_vcn == 0) {
 		ad->data_size = a->data_size;
 		ad->allocated_size = a->allocated_size;
+		ad->initialized_size = a->initialized_size;
+		ad->flags = a->flags;
+		ad->compression_unit = a->compression_unit;
 	}
 	ad->found = true;
 	return ntfs_runlist_decode(a->runlist, a->runlist_length, a->lowest_vcn, vol->boot.total_clusters, &ad->rl,
@@ -528,6 +535,9 @@ ntfs_status volume_find_attr(volume *vol, uint64_t rec_no, uint32_t type, const 
 	out->rl = ad.rl;
 	out->data_size = ad.data_size;
 	out->allocated_size = ad.allocated_size;
+	out->initialized_size = ad.initialized_size;
+	out->flags = ad.flags;
+	out->compression_unit = ad.compression_unit;
 	return NTFS_OK;
 }
 

@@ -91,6 +91,9 @@ typedef struct {
 	ntfs_runlist rl;          /* non-resident: the runs, joined and sorted by VCN */
 	uint64_t data_size;
 	uint64_t allocated_size;
+	uint64_t initialized_size; /* bytes past it read as zeros */
+	uint16_t flags;           /* NTFS_ATTR_FLAG_* (compressed, encrypted, sparse) of the first extent */
+	uint16_t compression_unit; /* log2 clusters per compression unit, 0 when not compressed */
 } volume_attr;
 
 /*
