@@ -93,6 +93,8 @@ void options_usage(FILE *f)
 	      "                       text     a summary for people (the default on a terminal without -o)\n"
 	      "                       bodyfile TSK bodyfile for mactime, link targets appended as -> target\n"
 	      "                       dot      Graphviz graph of the links (render with dot -Tsvg)\n"
+	      "                       timesketch  JSONL for Timesketch: one line per time of every link\n"
+	      "                       csv      one row per link name and reparse point (RFC 4180)\n"
 	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does\n"
 	      "  -q, --quiet          no progress or summary on standard error (a partial scan still\n"
 	      "                       prints its one warning line)\n"
@@ -157,7 +159,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			break;
 		case OPT_FORMAT:
 			if (report_format_parse(optarg, &opts->format))
-				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile or dot)",
+				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile, dot, timesketch or csv)",
 						   optarg);
 			opts->format_given = true;
 			break;

@@ -15,7 +15,7 @@
 
 #define REPORT_SCHEMA_VERSION "1"
 
-typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT } report_format;
+typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT, REPORT_TIMESKETCH, REPORT_CSV } report_format;
 
 /* How the report is written: its format and what only the writers need. */
 typedef struct {
@@ -43,6 +43,12 @@ ntfs_status report_text(const analysis *a, const report_config *rc, FILE *f, ntf
 
 /* Writes TSK's bodyfile (mactime 3.x, the fls -m layout) for every name, link targets appended. */
 ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
+
+/* Writes Timesketch JSONL (--format timesketch): one line per time of every link object and removed name. */
+ntfs_status report_timesketch(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
+
+/* Writes CSV (--format csv, RFC 4180): one row per link name and reparse point. */
+ntfs_status report_csv(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 /* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
 ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);

@@ -15,7 +15,9 @@
  *   attribute ids, and the record number is what the JSON report names too.
  * - mode is fls's: name type / meta type and permissions, "d/drwxrwxrwx" or "r/rrwxrwxrwx"; TSK's
  *   NTFS mapping clears the read bits for read-only files and the write bits for hidden ones. Deleted
- *   names have "-" as name type and " (deleted)" after the name, as fls.
+ *   names have "-" as name type and " (deleted)" after the name, as fls. Unlike fls, symbolic links
+ *   and junctions (mount points and WSL symlinks too) get type 'l', "l/lrwxrwxrwx", as fls shows ext4
+ *   symbolic links (what TSK's users ask for in sleuthkit issue #2645).
  * - UID and GID are 0 (fls prints $STANDARD_INFORMATION's owner id, which is 0 on NTFS 3 volumes and
  *   garbage on 48-byte ones). MD5 is 0.
  * - size: the unnamed $DATA's size on the first line (directories: 0, where fls shows $INDEX_ROOT's
@@ -92,23 +94,38 @@ static void body_put_clean(FILE *f, const char *s, bool slashes)
 	}
 }
 
-/* The link target text of record r, advancing the cursor (links are collected in record order). */
-static const char *body_target_of(body_writer *w, uint32_t r)
+/* The reparse point of record r, advancing the cursor (links are collected in record order); NULL when none. */
+static const link_entry *body_link_of(body_writer *w, uint32_t r)
 {
 	const vec *links = w->va->links;
 	while (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record < r)
 		w->next_link++;
-	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r) {
-		const char *t = reparse_target_text(&VEC_AT(links, link_entry, w->next_link).rp);
-		return t && t[0] ? t : NULL;
-	}
+	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r)
+		return &VEC_AT(links, link_entry, w->next_link);
 	return NULL;
 }
 
-/* fls's mode string: name type, '/', meta type and TSK's NTFS permission mapping. */
-static void body_mode(const rec_info *ri, bool deleted, char mode[13])
+/* The link target text of reparse point le (NULL without one). */
+static const char *body_target_of(const link_entry *le)
 {
-	char t = (ri->flags & REC_DIR) ? 'd' : 'r';
+	const char *t = le ? reparse_target_text(&le->rp) : NULL;
+	return t && t[0] ? t : NULL;
+}
+
+/* True when le is a symbolic link or a junction (mount points and WSL symlinks included): mode "l". */
+static bool body_is_symlink(const link_entry *le)
+{
+	if (!le)
+		return false;
+	reparse_kind k = le->rp.kind;
+	return k == REPARSE_KIND_SYMLINK || k == REPARSE_KIND_JUNCTION || k == REPARSE_KIND_VOLUME_MOUNT_POINT ||
+	       k == REPARSE_KIND_LX_SYMLINK;
+}
+
+/* fls's mode string: name type, '/', meta type and TSK's NTFS permission mapping; 'l' for a link. */
+static void body_mode(const rec_info *ri, bool deleted, bool link, char mode[13])
+{
+	char t = link ? 'l' : (ri->flags & REC_DIR) ? 'd' : 'r';
 	const char *r = (ri->std_flags & NTFS_FA_READONLY) ? "-" : "r";
 	const char *w = (ri->std_flags & NTFS_FA_HIDDEN) ? "-" : "w";
 	snprintf(mode, 13, "%c/%c%s%sx%s%sx%s%sx", deleted ? '-' : t, t, r, w, r, w, r, w);
@@ -167,9 +184,10 @@ static void body_record(body_writer *w, uint32_t r)
 	static const uint64_t no_times[4] = {0, 0, 0, 0};
 	const uint64_t *si = (m->si_times && (ri->flags & REC_HAS_SI)) ? &m->si_times[4 * (uint64_t)r] : no_times;
 	bool deleted = !(ri->flags & REC_IN_USE), long_name = body_has_long_name(m, r);
-	const char *target = ri->name_count ? body_target_of(w, r) : NULL;
+	const link_entry *le = ri->name_count ? body_link_of(w, r) : NULL;
+	const char *target = body_target_of(le);
 	char mode[13];
-	body_mode(ri, deleted, mode);
+	body_mode(ri, deleted, body_is_symlink(le), mode);
 	for (uint32_t k = 0; k < ri->name_count && !w->failed; k++) {
 		const name_info *n = model_record_name(m, r, k);
 		if (!model_name_is_link(n) && long_name)

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot"};
+static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot", "timesketch", "csv"};
 
 const char *report_format_name(report_format f)
 {
@@ -34,6 +34,10 @@ ntfs_status report_write(const analysis *a, const report_config *rc, FILE *f, nt
 		return report_bodyfile(a, rc, f, err);
 	case REPORT_DOT:
 		return report_dot(a, rc, f, err);
+	case REPORT_TIMESKETCH:
+		return report_timesketch(a, rc, f, err);
+	case REPORT_CSV:
+		return report_csv(a, rc, f, err);
 	default:
 		break;
 	}
