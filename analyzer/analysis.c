@@ -29,6 +29,8 @@ typedef struct vol_analysis {
 	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
 	index_slack_result slack; /* names left in directory index slack (removed_names) */
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
+	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
+	vec posix_kinds;          /* uint8_t ntfs_posix_kind of each */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -176,6 +178,8 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
 			anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
 	}
+	if (st == NTFS_OK)
+		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;
@@ -316,7 +320,7 @@ static ntfs_status resolve_volumes(analysis *a, ntfs_error *err)
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		rv[v] = (resolve_volume){.scanned = va->scanned, .drive = va->drive, .m = &va->m, .p = &va->p,
-					 .ix = &va->ix, .links = &va->links};
+					 .ix = &va->ix, .links = &va->links, .posix = &va->posix};
 	}
 	resolve_all(rv, a->nvols);
 	free(rv);
@@ -339,7 +343,8 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .drive_given = va->drive_given, .m = &va->m, .p = &va->p, .links = &va->links,
 				       .stats = va->stats, .du = &va->du, .du_error = va->du_error,
 				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
-				       .slack = &va->slack, .access = &va->access};
+				       .slack = &va->slack, .access = &va->access, .posix = &va->posix,
+				       .posix_kinds = &va->posix_kinds};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -443,6 +448,7 @@ void analysis_free(analysis *a)
 		du_free(&va->du);
 		index_slack_free(&va->slack);
 		access_free(&va->access);
+		posix_links_free(&va->posix, &va->posix_kinds);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "name_index.h"
 #include "paths.h"
+#include "posix_links.h"
 #include "reparse.h"
 #include "resolve.h"
 
@@ -69,6 +70,8 @@ typedef struct {
 	const anomaly_list *anomalies;        /* found by the scan and the passes */
 	const index_slack_result *slack;      /* names left in directory index slack (removed_names) */
 	const access_table *access;           /* security of the sets, links and the sets' parent folders (access.h) */
+	const vec *posix;                     /* link_entry: Interix and Cygwin links (posix_links.h) */
+	const vec *posix_kinds;               /* uint8_t ntfs_posix_kind of each */
 } analysis_volume;
 
 struct vol_analysis;          /* the engine's state of one volume (analysis.c) */

@@ -216,8 +216,8 @@ static int drive_unknown(const image_vols *a, int from, char drive, link_target 
 			   drive, v1, v2, drive);
 	else if (wsl)
 		set_result(t, LINK_STATUS_EXTERNAL,
-			   "WSL path %s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)", wsl,
-			   drive, drive);
+			   "%s path %s is on drive %c:, which no volume of this image is known to be (use --drive %c=N)",
+			   strncmp(wsl, "/mnt/", 5) ? "POSIX" : "WSL", wsl, drive, drive);
 	else
 		set_result(t, LINK_STATUS_EXTERNAL, "drive %c: is not known to be any volume of this image (use --drive %c=N)",
 			   drive, drive);
@@ -363,6 +363,21 @@ static int start_at_link_dir(const image_vols *a, int vi, const link_entry *le, 
 	return 0;
 }
 
+/*
+ * The length of a drive prefix of POSIX path s up to the drive letter: "/mnt/" (WSL), and for Interix and
+ * Cygwin links also "/dev/fs/" and "/cygdrive/", followed by a letter and '/' or the end; 0 when none.
+ */
+static size_t posix_drive_prefix(const char *s, bool posix)
+{
+	static const char *const pre[] = {"/mnt/", "/cygdrive/", "/dev/fs/"};
+	for (size_t i = 0; i < (posix ? 3u : 1u); i++) {
+		size_t n = strlen(pre[i]);
+		if (!strncmp(s, pre[i], n) && isalpha((unsigned char)s[n]) && (s[n + 1] == '/' || !s[n + 1]))
+			return n;
+	}
+	return 0;
+}
+
 /* Turns a link's stored target into a walk. Returns 0 with ws ready, or 1 with t set (nothing to walk). */
 static int start_walk(const image_vols *a, int vi, const link_entry *le, walk_state *ws, link_target *t)
 {
@@ -371,14 +386,20 @@ static int start_walk(const image_vols *a, int vi, const link_entry *le, walk_st
 	size_t ups = 0;
 	ws->lx = lx;
 	if (lx && text[0] == '/') {
-		if (!strncmp(text, "/mnt/", 5) && isalpha((unsigned char)text[5]) && (text[6] == '/' || !text[6])) {
-			char drive = (char)toupper((unsigned char)text[5]);
+		size_t pre = posix_drive_prefix(text, le->posix);
+		if (pre) {
+			char drive = (char)toupper((unsigned char)text[pre]);
 			int d1, d2, v = volume_of_drive(a, vi, drive, &d1, &d2);
 			t->form = TARGET_FORM_DRIVE;
 			if (v < 0)
 				return drive_unknown(a, vi, drive, t, text);
 			start_at_root(a, ws, v);
-			return split_text(ws, text + 6, true, &ups) ? -1 : 0;
+			return split_text(ws, text + pre + 1, true, &ups) ? -1 : 0;
+		}
+		if (le->posix) { /* Interix, Cygwin: the POSIX root taken as the root of the link's own volume */
+			t->form = TARGET_FORM_ROOTED;
+			start_at_root(a, ws, vi);
+			return split_text(ws, text, true, &ups) ? -1 : 0;
 		}
 		t->form = TARGET_FORM_ROOTED;
 		set_result(t, LINK_STATUS_EXTERNAL, "WSL path %s lies outside the Windows volumes", text);
@@ -738,6 +759,36 @@ static int resolve_link(resolver *r, int vi, size_t li, int depth)
 	return 0;
 }
 
+/* Resolves an Interix or Cygwin link (not in the volume's links: nothing resolves through it, as on Windows). */
+static void resolve_posix(resolver *r, int vi, link_entry *le)
+{
+	link_target *t = &le->target;
+	walk_state ws;
+	memset(&ws, 0, sizeof(ws));
+	link_target_free(t);
+	ws.hops = 1;
+	ws.lx = true;
+	if (!le->rp.lx_target || !*le->rp.lx_target) {
+		set_result(t, LINK_STATUS_MALFORMED, "the link stores an empty target");
+	} else {
+		int st = start_walk(r->a, vi, le, &ws, t);
+		if (st < 0) {
+			set_result(t, LINK_STATUS_MALFORMED, "out of memory");
+		} else if (st == 0) {
+			int w = walk(r, &ws, t, 0);
+			if (w > 1) {
+				link_target_free(t);
+				set_result(t, LINK_STATUS_LOOP, "more than %d links followed", MAX_HOPS);
+			} else if (w == 0) {
+				check_type(r->a, vi, le, t);
+			}
+		}
+	}
+	free(ws.text);
+	free(ws.c);
+	free(ws.base_owned);
+}
+
 void resolve_all(resolve_volume *vols, size_t n)
 {
 	const image_vols all = {.vols = vols, .nvols = n};
@@ -761,6 +812,20 @@ void resolve_all(resolve_volume *vols, size_t n)
 				set_result(&le->target, LINK_STATUS_MALFORMED, "out of memory");
 			} else if (r.st[v][i].state == LS_TODO) {
 				resolve_link(&r, (int)v, i, 0);
+			}
+		}
+	}
+	for (size_t v = 0; v < a->nvols; v++) {
+		resolve_volume *va = &a->vols[v];
+		for (size_t i = 0; va->scanned && va->posix && i < va->posix->count; i++) {
+			link_entry *le = &VEC_AT(va->posix, link_entry, i);
+			if (!le->has_target)
+				continue;
+			if (!ok) {
+				link_target_free(&le->target);
+				set_result(&le->target, LINK_STATUS_MALFORMED, "out of memory");
+			} else {
+				resolve_posix(&r, (int)v, le);
 			}
 		}
 	}

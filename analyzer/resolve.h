@@ -67,6 +67,10 @@ typedef struct {
 	uint32_t name;            /* index of the name giving its path, MODEL_NONE when it has none */
 	reparse_point rp;
 	bool has_target;          /* junctions, mount points and symbolic links */
+	bool posix;               /* an Interix or Cygwin link (file data, not a reparse point; rp.kind is
+				   * REPARSE_KIND_LX_SYMLINK and rp.lx_target its target): an absolute target is
+				   * read from the root of the link's own volume, /mnt/X/, /cygdrive/X/ and
+				   * /dev/fs/X/ from drive X */
 	link_target target;
 } link_entry;
 
@@ -90,6 +94,7 @@ typedef struct {
 	const paths *p;
 	const name_index *ix;
 	vec *links;               /* link_entry, sorted by record: their targets are set here */
+	vec *posix;               /* link_entry with posix set (Interix, Cygwin), NULL when none: targets set here */
 } resolve_volume;
 
 /* Resolves the target of every link of every scanned volume of vols[0..n), across volumes by drive

@@ -657,6 +657,21 @@ static void removed_names_write(writer *w, const analysis_volume *va)
 	array_close(w);
 }
 
+/* One Interix or Cygwin link (analyzer/posix_links.h): where it is, its stored target and where that leads. */
+static json_t *posix_json(const analysis_volume *va, size_t i)
+{
+	const link_entry *le = &VEC_AT(va->posix, link_entry, i);
+	json_t *o = json_object();
+	json_object_set_new(o, "record", json_integer(le->record));
+	json_object_set_new(o, "sequence", json_integer(le->sequence));
+	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(va->m, le->name)) : json_null());
+	json_object_set_new(o, "allocated", json_boolean(le->allocated));
+	json_object_set_new(o, "kind", jstr(ntfs_posix_kind_name((ntfs_posix_kind)VEC_AT(va->posix_kinds, uint8_t, i))));
+	json_object_set_new(o, "posix_target", jstr(le->rp.lx_target));
+	json_object_set_new(o, "target", target_json(&le->target));
+	return o;
+}
+
 /* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
 static void volume_items(writer *w, const analysis_volume *va)
 {
@@ -666,6 +681,10 @@ static void volume_items(writer *w, const analysis_volume *va)
 	array_open(w, "reparse_points");
 	for (size_t i = 0; i < va->links->count; i++)
 		emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
+	array_close(w);
+	array_open(w, "posix_links");
+	for (size_t i = 0; va->posix && i < va->posix->count; i++)
+		emit(w, "posix_link", posix_json(va, i));
 	array_close(w);
 	array_open(w, "anomalies");
 	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};

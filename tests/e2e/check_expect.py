@@ -180,6 +180,32 @@ def check_security(rv, ev, where):
                 fail(f"{w}: {path} parent_sddl {got!r}, expected {want!r}")
 
 
+
+def check_posix_links(rv, ev, where):
+    """Interix and Cygwin links (issue 13): every expected one with its kind, stored target and resolution."""
+    if "posix_links" not in ev:
+        return
+    got = {p.get("path"): p for p in rv.get("posix_links", [])}
+    for e in ev["posix_links"]:
+        p = got.pop(e["path"], None)
+        if p is None:
+            fail(f"{where}: missing posix link {e['path']}")
+            continue
+        for key in ("kind", "posix_target"):
+            if p.get(key) != e[key]:
+                fail(f"{where}: {e['path']}: {key} {p.get(key)!r}, expected {e[key]!r}")
+        t = p.get("target") or {}
+        for key, want in e["target"].items():
+            if t.get(key) != want:
+                fail(f"{where}: {e['path']}: target {key} {t.get(key)!r} ({t.get('reason')}), expected {want!r}")
+        if t.get("status") == "ok" and not isinstance(t.get("record"), int):
+            fail(f"{where}: {e['path']}: resolved target without a record")
+        if "deleted_path" in e["target"] and not isinstance(t.get("deleted_record"), int):
+            fail(f"{where}: {e['path']}: stale target without deleted_record")
+    for path in sorted(got, key=str):
+        fail(f"{where}: unexpected posix link {path} ({got[path].get('kind')})")
+
+
 def check_anomalies(rv, ev, where):
     got = sorted(a["type"] for a in rv.get("anomalies", []))
     want = sorted(a["type"] for a in ev.get("anomalies", []))
@@ -228,6 +254,7 @@ def check(report_path, expect_path, form):
         check_anomalies(rv, ev, where)
         if form != "mft":
             check_security(rv, ev, where)
+            check_posix_links(rv, ev, where)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
         got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}
