@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libjansson-dev
-	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz)
+PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libregf-dev libbfio-dev libjansson-dev
+	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz libhivex-bin)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 

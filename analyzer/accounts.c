@@ -93,3 +93,127 @@ const accounts_well_known *accounts_well_known_table(size_t *count)
 	*count = sizeof(WELL_KNOWN) / sizeof(WELL_KNOWN[0]);
 	return WELL_KNOWN;
 }
+
+void account_list_init(account_list *l)
+{
+	vec_init(&l->items, sizeof(account));
+}
+
+/* strdup that keeps NULL. */
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int account_list_add(account_list *l, const char *sid, const char *name, const char *source, const char *profile)
+{
+	account a = {.sid = strdup(sid), .name = dup_or_null(name), .source = source, .profile_path = dup_or_null(profile)};
+	account *slot = (a.sid && (!name || a.name) && (!profile || a.profile_path)) ? vec_push(&l->items) : NULL;
+	if (!slot) {
+		free(a.sid);
+		free(a.name);
+		free(a.profile_path);
+		return -1;
+	}
+	*slot = a;
+	return 0;
+}
+
+/* Rank of a source: the more authoritative, the higher. */
+static int source_rank(const char *source)
+{
+	return !strcmp(source, "sam") ? 3 : !strcmp(source, "well_known") ? 2 : 1;
+}
+
+/* Orders by SID, then best source first; qsort is not stable, so the insertion index breaks ties. */
+typedef struct {
+	account a;
+	size_t order;
+} ranked;
+
+/* Compares two ranked accounts for account_list_finish. */
+static int ranked_cmp(const void *x, const void *y)
+{
+	const ranked *p = x, *q = y;
+	int c = strcmp(p->a.sid, q->a.sid);
+	if (c)
+		return c;
+	int r = source_rank(q->a.source) - source_rank(p->a.source);
+	if (r)
+		return r;
+	return p->order < q->order ? -1 : p->order > q->order;
+}
+
+void account_list_finish(account_list *l)
+{
+	size_t n = l->items.count;
+	if (n == 0)
+		return;
+	ranked *tmp = malloc(n * sizeof(*tmp));
+	account *items = l->items.data;
+	if (!tmp) { /* out of memory: sorted only (duplicates kept; find still works) */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && strcmp(items[j - 1].sid, items[j].sid) > 0; j--) {
+				account t = items[j];
+				items[j] = items[j - 1];
+				items[j - 1] = t;
+			}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (ranked){items[i], i};
+	qsort(tmp, n, sizeof(*tmp), ranked_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w > 0 && !strcmp(items[w - 1].sid, tmp[i].a.sid)) { /* a duplicate: the first (best) stays */
+			account *keep = &items[w - 1];
+			if (!keep->name && tmp[i].a.name) {
+				keep->name = tmp[i].a.name;
+				tmp[i].a.name = NULL;
+			}
+			if (!keep->profile_path && tmp[i].a.profile_path) {
+				keep->profile_path = tmp[i].a.profile_path;
+				tmp[i].a.profile_path = NULL;
+			}
+			free(tmp[i].a.sid);
+			free(tmp[i].a.name);
+			free(tmp[i].a.profile_path);
+			continue;
+		}
+		items[w++] = tmp[i].a;
+	}
+	l->items.count = w;
+	free(tmp);
+}
+
+/* Orders a key SID string against an account. */
+static int account_key_cmp(const void *key, const void *row)
+{
+	return strcmp((const char *)key, ((const account *)row)->sid);
+}
+
+const account *account_list_find(const account_list *l, const char *sid)
+{
+	if (!l || !sid || l->items.count == 0)
+		return NULL;
+	return bsearch(sid, l->items.data, l->items.count, sizeof(account), account_key_cmp);
+}
+
+const char *accounts_name(const account_list *l, const char *sid)
+{
+	const account *a = account_list_find(l, sid);
+	if (a && a->name)
+		return a->name;
+	return accounts_well_known_name(sid);
+}
+
+void account_list_free(account_list *l)
+{
+	for (size_t i = 0; i < l->items.count; i++) {
+		account *a = &VEC_AT(&l->items, account, i);
+		free(a->sid);
+		free(a->name);
+		free(a->profile_path);
+	}
+	vec_free(&l->items);
+}

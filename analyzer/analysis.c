@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "drives.h"
 #include "mft_scan.h"
+#include "registry.h"
 
 /* The engine's state of one volume; the writers read its analysis_volume view. */
 typedef struct vol_analysis {
@@ -31,6 +33,10 @@ typedef struct vol_analysis {
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
 	vec posix_kinds;          /* uint8_t ntfs_posix_kind of each */
+	registry_info reg;        /* what its registry hives say (registry.h) */
+	bool reg_ready;           /* reg initialised (the volume was opened) */
+	const char *drive_source; /* "option", "registry", "inferred"; NULL without a letter */
+	drives_result drives;     /* its volume GUIDs (and the registry's letter) */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -180,6 +186,11 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	}
 	if (st == NTFS_OK)
 		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
+	if (st == NTFS_OK) { /* the hives: drive letters, volume GUIDs, accounts; damage is an anomaly */
+		registry_init(&va->reg);
+		va->reg_ready = true;
+		st = registry_read(va->vol, &va->m, &va->ix, &va->reg, &va->m.anomalies, &e);
+	}
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;
@@ -195,24 +206,56 @@ static bool has_system32(const vol_analysis *va)
 }
 
 /*
- * Assigns drive letters: --drive first; unless C: was given, C: to every system volume without a
- * letter (each Windows installation saw itself as C:, so a C:\ link resolves on its own volume).
+ * Assigns drive letters and volume GUIDs: --drive first, then what the registry's MountedDevices says
+ * (drives.h: a disagreement with --drive is an anomaly); unless C: was given, C: to every system volume
+ * still without a letter (each Windows installation saw itself as C:, so a C:\ link resolves on its own
+ * volume). The image's accounts are gathered from every volume's hives on the way.
  */
-static void assign_drives(analysis *a)
+static ntfs_status assign_drives(analysis *a, ntfs_error *err)
 {
 	bool c_taken = false;
+	drives_volume *dv = calloc(a->nvols ? a->nvols : 1, sizeof(*dv));
+	drives_result *res = calloc(a->nvols ? a->nvols : 1, sizeof(*res));
+	if (!dv || !res) {
+		free(dv);
+		free(res);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	}
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		dv[v] = (drives_volume){.part = &va->part, .scanned = va->scanned, .reg = va->scanned ? &va->reg : NULL,
+					.anomalies = va->scanned ? &va->m.anomalies : NULL};
+	}
 	for (int i = 0; i < a->config.drive_count; i++) {
 		const drive_mapping *d = &a->config.drives[i];
 		if (d->letter == 'C')
 			c_taken = true;
-		if (d->volume >= 0 && (size_t)d->volume < a->nvols) {
-			a->vols[d->volume].drive = d->letter;
-			a->vols[d->volume].drive_given = true;
-		}
+		if (d->volume >= 0 && (size_t)d->volume < a->nvols)
+			dv[d->volume].option_letter = d->letter;
+	}
+	drives_assign(dv, (int)a->nvols, res, &a->drives_elsewhere, &a->drives_elsewhere_count);
+	for (size_t v = 0; v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		va->drives = res[v];
+		va->drive = res[v].letter;
+		va->drive_source = res[v].source;
+		va->drive_given = res[v].source && !strcmp(res[v].source, "option");
 	}
 	for (size_t v = 0; v < a->nvols && !c_taken; v++)
-		if (a->vols[v].scanned && !a->vols[v].drive && has_system32(&a->vols[v]))
+		if (a->vols[v].scanned && !a->vols[v].drive && has_system32(&a->vols[v])) {
 			a->vols[v].drive = 'C';
+			a->vols[v].drive_source = "inferred";
+		}
+	free(dv);
+	free(res);
+	for (size_t v = 0; v < a->nvols; v++) /* the accounts every hive of the image names */
+		for (size_t i = 0; a->vols[v].scanned && i < a->vols[v].reg.accounts.items.count; i++) {
+			const account *ac = &VEC_AT(&a->vols[v].reg.accounts.items, account, i);
+			if (account_list_add(&a->accounts, ac->sid, ac->name, ac->source, ac->profile_path) != 0)
+				return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+		}
+	account_list_finish(&a->accounts);
+	return NTFS_OK;
 }
 
 /* Collects the E01 chunks that failed their checksum and ties each to the volume it lies in. */
@@ -255,6 +298,12 @@ static void collect_checksum_errors(analysis *a)
 					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
 }
 
+/* access_settle's names of SIDs: the image's registry accounts (ctx), else the well-known table. */
+static const char *account_name_of(void *ctx, const char *sid)
+{
+	return accounts_name(ctx, sid);
+}
+
 /*
  * The last step, before any writer runs: settles what the writers read, so that they only read it (no
  * I/O, no sorting, no counting of their own). Per scanned volume: the owners of the hard-link sets that
@@ -273,7 +322,7 @@ static void analysis_finish(analysis *a)
 		}
 		links_settle_owners(&va->m);
 		access_init(&va->access);
-		if (access_settle(&va->access, &va->m, &va->links, NULL, NULL) != NTFS_OK)
+		if (access_settle(&va->access, &va->m, &va->links, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
 		va->stats = links_stats(&va->m, &va->links);
@@ -290,6 +339,7 @@ static void analysis_start(analysis *a, const analysis_config *cfg)
 {
 	memset(a, 0, sizeof(*a));
 	vec_init(&a->checksum_errors, sizeof(image_range));
+	account_list_init(&a->accounts);
 	a->config = *cfg;
 	now_iso(a->started, sizeof(a->started));
 }
@@ -320,7 +370,10 @@ static ntfs_status resolve_volumes(analysis *a, ntfs_error *err)
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		rv[v] = (resolve_volume){.scanned = va->scanned, .drive = va->drive, .m = &va->m, .p = &va->p,
-					 .ix = &va->ix, .links = &va->links, .posix = &va->posix};
+					 .ix = &va->ix, .links = &va->links, .posix = &va->posix,
+				       .guids = va->drives.guids,
+					 .guid_count = va->drives.guid_count, .elsewhere = a->drives_elsewhere,
+					 .elsewhere_count = a->drives_elsewhere_count};
 	}
 	resolve_all(rv, a->nvols);
 	free(rv);
@@ -344,7 +397,10 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .stats = va->stats, .du = &va->du, .du_error = va->du_error,
 				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
 				       .slack = &va->slack, .access = &va->access, .posix = &va->posix,
-				       .posix_kinds = &va->posix_kinds};
+				       .posix_kinds = &va->posix_kinds,
+				       .drive_source = va->drive_source,
+				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
+				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -357,6 +413,11 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 					 .record_count = vol->record_count, .upcase_from_volume = vol->upcase_from_volume};
 	}
 	return NTFS_OK;
+}
+
+const char *analysis_account_name(const analysis *a, const char *sid)
+{
+	return accounts_name(&a->accounts, sid);
 }
 
 size_t analysis_volume_count(const analysis *a)
@@ -398,8 +459,9 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	}
 	/* image damage first: stale reasons must know whether the scan is partial */
 	collect_checksum_errors(a);
-	assign_drives(a);
-	st = resolve_volumes(a, err);
+	st = assign_drives(a, err);
+	if (st == NTFS_OK)
+		st = resolve_volumes(a, err);
 	if (st != NTFS_OK)
 		return st;
 	for (size_t v = 0; v < a->nvols; v++) {
@@ -449,6 +511,8 @@ void analysis_free(analysis *a)
 		index_slack_free(&va->slack);
 		access_free(&va->access);
 		posix_links_free(&va->posix, &va->posix_kinds);
+		if (va->reg_ready)
+			registry_free(&va->reg);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);
@@ -458,6 +522,8 @@ void analysis_free(analysis *a)
 	}
 	free(a->vols);
 	free(a->views);
+	free(a->drives_elsewhere);
+	account_list_free(&a->accounts);
 	free(a->parts);
 	vec_free(&a->checksum_errors);
 	if (a->img)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "accounts.h"
+#include "drives.h"
 #include "du.h"
 #include "image.h"
 #include "index_slack.h"
@@ -60,6 +62,11 @@ typedef struct {
 	volume_facts ntfs;
 	char drive;               /* drive letter, 0 when unknown */
 	bool drive_given;         /* from --drive, not inferred */
+	const char *drive_source; /* "option", "registry" or "inferred"; NULL without a letter */
+	const char (*volume_guids)[NTFS_GUID_STRING]; /* \??\Volume{GUID}s the registry gives it, sorted */
+	int volume_guid_count;
+	const account_list *accounts;       /* what its own hives name (NULL when not opened) */
+	const account_list *image_accounts; /* every hive of the image: names beside SIDs (accounts_name) */
 	const model *m;
 	const paths *p;
 	const vec *links;         /* link_entry, by record */
@@ -112,6 +119,9 @@ struct analysis {
 	bool partial;             /* some volume or some records could not be read */
 	bool selection_error;     /* the run failed because --partition or --drive names no volume of the image */
 	vec checksum_errors;      /* image_range: E01 chunks that failed their checksum (read as zeros) */
+	account_list accounts;    /* every account the image's hives name (finished): analysis_account_name */
+	drives_elsewhere *drives_elsewhere; /* drive letters the registry gives partitions the image lacks */
+	size_t drives_elsewhere_count;
 	char started[32], finished[32];
 };
 
@@ -133,6 +143,12 @@ size_t analysis_volume_count(const analysis *a);
 
 /* Volume i (< analysis_volume_count) as the writers see it. */
 const analysis_volume *analysis_volume_at(const analysis *a, size_t i);
+
+/*
+ * The account name of sid: from the SAM and ProfileList of any volume of the image, else the well-known
+ * table (accounts.h); NULL when unknown. Reads only memory; any thread, once analysis_run returned.
+ */
+const char *analysis_account_name(const analysis *a, const char *sid);
 
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);

@@ -125,16 +125,14 @@ static ntfs_status check_sizes(const volume *vol, const volume_attr *a, size_t n
 	return NTFS_OK;
 }
 
-/* Reads n bytes of attribute a into out (n <= its size). */
+/* Reads n bytes of attribute a into out (n <= its size; check_sizes passed for non-resident data). */
 static ntfs_status read_value(volume *vol, const volume_attr *a, uint8_t *out, size_t n, ntfs_error *err)
 {
 	if (a->resident) {
 		memcpy(out, a->value, n);
 		return NTFS_OK;
 	}
-	ntfs_status st = check_sizes(vol, a, n, err);
-	if (st != NTFS_OK)
-		return st;
+	ntfs_status st;
 	if (a->flags & NTFS_ATTR_FLAG_COMPRESSED)
 		st = read_compressed(vol, a, out, n, err);
 	else
@@ -163,6 +161,8 @@ ntfs_status file_data_read(volume *vol, uint64_t rec, const char *stream, size_t
 		st = ntfs_error_set(err, NTFS_E_RANGE, "the stream declares %llu bytes, more than the %zu read at most",
 				    (unsigned long long)size, max);
 	size_t n = size > max ? max : (size_t)size;
+	if (st == NTFS_OK && !a.resident) /* before any allocation: a size the runs cannot hold is refused */
+		st = check_sizes(vol, &a, n, err);
 	uint8_t *buf = st == NTFS_OK ? malloc(n ? n : 1) : NULL;
 	if (st == NTFS_OK && !buf)
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");

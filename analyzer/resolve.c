@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "resolve.h"
 
@@ -205,11 +206,44 @@ static int volume_of_drive(const image_vols *a, int from, char c, int *first, in
 	return found;
 }
 
+/* What the registry says of a letter no volume of the image has (a partition it lacks), or NULL. */
+static const drives_elsewhere *elsewhere_of(const image_vols *a, int from, char drive)
+{
+	const resolve_volume *rv = &a->vols[from];
+	for (size_t i = 0; i < rv->elsewhere_count; i++)
+		if (rv->elsewhere[i].letter == drive)
+			return &rv->elsewhere[i];
+	return NULL;
+}
+
+/* The volume whose registry GUID is the 36 characters at g, or -1. */
+static int volume_of_guid(const image_vols *a, const char *g)
+{
+	for (size_t i = 0; i < a->nvols; i++)
+		for (int k = 0; a->vols[i].scanned && k < a->vols[i].guid_count; k++)
+			if (!strncasecmp(a->vols[i].guids[k], g, 36))
+				return (int)i;
+	return -1;
+}
+
 /* Sets t external for a drive letter no single volume has (wsl: the WSL path, else NULL); returns 1. */
 static int drive_unknown(const image_vols *a, int from, char drive, link_target *t, const char *wsl)
 {
 	int v1 = -1, v2 = -1;
-	if (volume_of_drive(a, from, drive, &v1, &v2) == -2)
+	const drives_elsewhere *e = elsewhere_of(a, from, drive);
+	char g[NTFS_GUID_STRING];
+	if (e && e->data.kind == MD_DATA_GPT)
+		ntfs_guid_format(e->data.guid, g);
+	if (e && e->data.kind == MD_DATA_MBR)
+		set_result(t, LINK_STATUS_EXTERNAL,
+			   "drive %c: is, in the registry (the SYSTEM hive of volume %d), the partition at byte %llu of MBR "
+			   "disk 0x%08x, which this image does not hold", drive, e->registry_volume,
+			   (unsigned long long)e->data.offset, e->data.signature);
+	else if (e)
+		set_result(t, LINK_STATUS_EXTERNAL,
+			   "drive %c: is, in the registry (the SYSTEM hive of volume %d), GPT partition %s, which this image "
+			   "does not hold", drive, e->registry_volume, g);
+	else if (volume_of_drive(a, from, drive, &v1, &v2) == -2)
 		set_result(t, LINK_STATUS_EXTERNAL,
 			   "drive %c: is inferred for volumes %d and %d (each holds \\Windows\\System32: two Windows "
 			   "installations), and this link's volume is neither (use --drive %c=N)",
@@ -311,6 +345,11 @@ static int start_absolute(const image_vols *a, int vi, const char *text, walk_st
 	}
 	if (s && starts_ci(s, "Volume{")) {
 		t->form = TARGET_FORM_VOLUME_GUID;
+		int v = strlen(s) >= 44 && s[43] == '}' && (s[44] == '\\' || s[44] == '\0') ? volume_of_guid(a, s + 7) : -1;
+		if (v >= 0) {
+			start_at_root(a, ws, v);
+			return 4; /* walk what follows "Volume{GUID}" */
+		}
 		set_result(t, LINK_STATUS_EXTERNAL, "volume mount point %s: that volume is not identified in this image", text);
 		return 1;
 	}
@@ -420,7 +459,7 @@ static int start_walk(const image_vols *a, int vi, const link_entry *le, walk_st
 	if (r == 1)
 		return 1;
 	const char *p = dos_device_rest(text);
-	p = r == 2 ? (p ? p : text) + 2 : text;
+	p = r == 2 ? (p ? p : text) + 2 : r == 4 ? p + 44 : text;
 	return split_text(ws, p, false, &ups) ? -1 : 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drives.h"
 #include "model.h"
 #include "name_index.h"
 #include "paths.h"
@@ -95,6 +96,10 @@ typedef struct {
 	const name_index *ix;
 	vec *links;               /* link_entry, sorted by record: their targets are set here */
 	vec *posix;               /* link_entry with posix set (Interix, Cygwin), NULL when none: targets set here */
+	const char (*guids)[NTFS_GUID_STRING]; /* its volume GUIDs (the registry's), guid_count of them */
+	int guid_count;
+	const drives_elsewhere *elsewhere; /* the image's: letters the registry gives partitions it lacks */
+	size_t elsewhere_count;
 } resolve_volume;
 
 /* Resolves the target of every link of every scanned volume of vols[0..n), across volumes by drive

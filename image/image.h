@@ -57,6 +57,9 @@ typedef struct {
 	char slot[16];             /* TSK's slot as mmls shows it: "000:000" (dos), "000" (gpt), "-" for none */
 	char description[128];     /* TSK's description, e.g. "NTFS / exFAT (0x07)" */
 	bool is_ntfs;              /* the first sector is an NTFS boot sector ("NTFS    " at offset 3) */
+	uint32_t disk_signature;   /* table "dos": the MBR's disk signature (bytes 440-443 of sector 0) */
+	bool has_guid;             /* table "gpt": guid holds the partition's unique GUID */
+	uint8_t guid[16];          /* as stored in its GPT entry (first three fields little-endian) */
 } image_partition;
 
 /* Lists the image's partitions with libtsk's vs layer (allocated partitions only; TSK's meta/unallocated

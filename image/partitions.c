@@ -3,6 +3,9 @@
 #include "config.h"
 #include "image_priv.h"
 
+#include "gpt.h"
+#include "le.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +197,52 @@ static void part_fill(image *img, const TSK_VS_INFO *vs, const TSK_VS_PART_INFO 
 	p->is_ntfs = part_is_ntfs(img, p->offset, p->length);
 }
 
+/*
+ * Gives the partitions of a GPT the unique GUIDs of their entries (matched by first sector), read from the
+ * primary table that vs was opened from; Windows names GPT volumes by them. Unreadable entries leave has_guid
+ * false.
+ */
+static void part_gpt_guids(image *img, const TSK_VS_INFO *vs, image_partition *arr, size_t n)
+{
+	uint64_t bs = vs->block_size;
+	uint8_t hdr[512];
+	size_t got = 0;
+	ntfs_gpt_header gh;
+	if (bs < 512 || image_read(img, vs->offset + bs, hdr, sizeof(hdr), &got, NULL) != NTFS_OK || got != sizeof(hdr) ||
+	    ntfs_gpt_header_decode(hdr, sizeof(hdr), &gh, NULL) != NTFS_OK)
+		return;
+	size_t len = (size_t)gh.entry_count * gh.entry_size;
+	uint8_t *ents = malloc(len ? len : 1);
+	if (!ents || gh.entries_lba > UINT64_MAX / bs ||
+	    image_read(img, vs->offset + gh.entries_lba * bs, ents, len, &got, NULL) != NTFS_OK) {
+		free(ents);
+		return;
+	}
+	for (size_t e = 0; e < gh.entry_count && (e + 1) * gh.entry_size <= got; e++) {
+		ntfs_gpt_entry ge;
+		if (ntfs_gpt_entry_decode(ents + e * gh.entry_size, gh.entry_size, &ge, NULL) != NTFS_OK ||
+		    ge.first_lba > UINT64_MAX / bs)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (!arr[i].has_guid && arr[i].offset == vs->offset + ge.first_lba * bs) {
+				memcpy(arr[i].guid, ge.unique_guid, 16);
+				arr[i].has_guid = true;
+			}
+	}
+	free(ents);
+}
+
+/* Gives the partitions of an MBR the disk signature of sector 0 of the table vs was opened from. */
+static void part_mbr_signature(image *img, const TSK_VS_INFO *vs, image_partition *arr, size_t n)
+{
+	uint8_t sig[4];
+	size_t got = 0;
+	if (image_read(img, vs->offset + 440, sig, sizeof(sig), &got, NULL) != NTFS_OK || got != sizeof(sig))
+		return;
+	for (size_t i = 0; i < n; i++)
+		arr[i].disk_signature = le32(sig);
+}
+
 /* Collects the allocated partitions of vs into a malloc'd array. */
 static ntfs_status part_collect(image *img, TSK_VS_INFO *vs, image_partition **parts, size_t *count,
 				ntfs_error *err)
@@ -207,6 +256,14 @@ static ntfs_status part_collect(image *img, TSK_VS_INFO *vs, image_partition **p
 		if (tp && (tp->flags & TSK_VS_PART_FLAG_ALLOC))
 			part_fill(img, vs, tp, &arr[n++]);
 	}
+	if (vs->vstype == TSK_VS_TYPE_GPT)
+		part_gpt_guids(img, vs, arr, n);
+	else if (vs->vstype == TSK_VS_TYPE_DOS)
+		part_mbr_signature(img, vs, arr, n);
+	if (vs->vstype == TSK_VS_TYPE_GPT)
+		part_gpt_guids(img, vs, arr, n);
+	else if (vs->vstype == TSK_VS_TYPE_DOS)
+		part_mbr_signature(img, vs, arr, n);
 	*parts = arr;
 	*count = n;
 	return NTFS_OK;

@@ -279,6 +279,8 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_u64(o, ri->security_id);
 	json_out_const(o, ",\"owner_sid\":");
 	json_out_str(o, model_owner_sid(m, r));
+	json_out_const(o, ",\"owner_name\":");
+	json_out_str(o, accounts_name(va->image_accounts, model_owner_sid(m, r)));
 	security_write(o, va, r);
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
@@ -535,6 +537,25 @@ static json_t *anomaly_json(const anomaly_list *l, const anomaly *an)
 }
 
 /* The volume's header fields: where it is, what NTFS says about itself, and the counts. */
+/* What the volume's registry says of it and of the image: volume GUIDs, accounts, the hive files read. */
+static void volume_registry_json(json_t *o, const analysis_volume *va)
+{
+	json_t *g = json_array();
+	for (int i = 0; i < va->volume_guid_count; i++)
+		json_array_append_new(g, json_string(va->volume_guids[i]));
+	json_object_set_new(o, "volume_guids", g);
+	json_t *acc = json_array();
+	for (size_t i = 0; va->accounts && i < va->accounts->items.count; i++) {
+		const account *a = &VEC_AT(&va->accounts->items, account, i);
+		json_t *e = json_pack("{s:o,s:o,s:s}", "sid", jstr(a->sid), "name", a->name ? jstr(a->name) : json_null(),
+				      "source", a->source);
+		if (a->profile_path)
+			json_object_set_new(e, "profile_path", jstr(a->profile_path));
+		json_array_append_new(acc, e);
+	}
+	json_object_set_new(o, "accounts", acc);
+}
+
 static json_t *volume_json(const analysis_volume *va)
 {
 	json_t *o = json_object();
@@ -568,10 +589,12 @@ static json_t *volume_json(const analysis_volume *va)
 	if (va->drive) {
 		snprintf(buf, sizeof(buf), "%c", va->drive);
 		json_object_set_new(o, "drive_letter", json_string(buf));
-		json_object_set_new(o, "drive_letter_source", json_string(va->drive_given ? "option" : "inferred"));
+		json_object_set_new(o, "drive_letter_source",
+				    json_string(va->drive_source ? va->drive_source : va->drive_given ? "option" : "inferred"));
 	} else {
 		json_object_set_new(o, "drive_letter", json_null());
 	}
+	volume_registry_json(o, va);
 	json_object_set_new(o, "scan", json_pack("{s:b,s:I}", "complete", !va->m->partial, "unreadable_records",
 						 (json_int_t)va->m->unreadable_records));
 	const volume_stats *s = &va->stats;

@@ -221,6 +221,34 @@ def check_anomalies(rv, ev, where):
         fail(f"{where}: stats.anomalies disagrees with the list")
 
 
+def check_registry(rv, ev, where, form):
+    """volume_guids (the exact set), accounts (each expected one present as given; none other from the
+    registry), owner_names (hard-link set, by its first path, to the owner's name)."""
+    if form == "mft":
+        return
+    if "volume_guids" in ev and sorted(rv.get("volume_guids", [])) != sorted(ev["volume_guids"]):
+        fail(f"{where}: volume_guids {rv.get('volume_guids')!r}, expected {ev['volume_guids']!r}")
+    if "accounts" in ev:
+        got = {a.get("sid"): a for a in rv.get("accounts", [])}
+        for a in ev["accounts"]:
+            g = got.get(a["sid"])
+            if g is None:
+                fail(f"{where}: account {a['sid']} missing")
+                continue
+            for key, val in a.items():
+                if g.get(key) != val:
+                    fail(f"{where}: account {a['sid']} {key} {g.get(key)!r}, expected {val!r}")
+        want = {a["sid"] for a in ev["accounts"]}
+        for sid, g in got.items():
+            if g.get("source") in ("sam", "profile_list") and sid not in want:
+                fail(f"{where}: unexpected account {sid} ({g.get('name')!r}, {g.get('source')})")
+    for path, name in (ev.get("owner_names") or {}).items():
+        sets = [s for s in rv.get("hardlink_sets", []) if any(n.get("path") == path for n in s.get("names", []))]
+        if len(sets) != 1 or sets[0].get("owner_name") != name:
+            fail(f"{where}: owner_name of the set holding {path}: "
+                 f"{[s.get('owner_name') for s in sets]!r}, expected {name!r}")
+
+
 def check(report_path, expect_path, form):
     report, expect = load(report_path), load(expect_path)
     if report.get("schema_version") != "1":
@@ -255,6 +283,7 @@ def check(report_path, expect_path, form):
         if form != "mft":
             check_security(rv, ev, where)
             check_posix_links(rv, ev, where)
+        check_registry(rv, ev, where, form)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
         got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}

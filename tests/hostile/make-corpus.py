@@ -1211,6 +1211,106 @@ case("mft_16k_extensions", path, [0],
      timeout=20, what="$MFT's attribute list names 16,000 extension records holding %d runs of its $DATA" % (mapped - EXT_HEAD))
 
 
+# ---- issue 13 (registry): hives whose file sizes lie, damaged hives, a MountedDevices value of odd length ----
+# From fixtures/registry-mbr.raw (fixtures/build.sh build_registry, hives.py): volume 0 at the first MBR entry
+# holds \Windows\System32\config\SYSTEM, SOFTWARE and SAM; every offset is found by parsing.
+REG_D = "d1d1d1d1-0000-4000-8000-00000000000d"
+
+
+def registry_case(name, patch, exit_codes, checks, what):
+    disk = load("registry-mbr.raw")
+    off, ln = mbr_partition(disk, 0)
+    v = E.Volume(disk[off:off + ln])
+    config = v.find("config", v.find("System32", v.find("Windows", 5).number).number)
+    patch(v, config)
+    disk[off:off + ln] = v.data
+    path = os.path.join(CASES, name + ".raw")
+    write_sparse(path, disk)
+    case(name, path, exit_codes, checks, what=what)
+
+
+def hive_record(v, config, hive):
+    return v.find(hive, config.number)
+
+
+def hive_bytes_at(v, rec):
+    """Byte offset in the volume of the hive file's first cluster (it is contiguous: 8 KiB)."""
+    a = rec.attr(E.AT_DATA)
+    assert a.non_resident
+    runs = a.runlist()
+    return runs[0][1] * v.cluster_size
+
+
+def set_sizes(size, allocated):
+    def patch(v, config):
+        rec = hive_record(v, config, "SYSTEM")
+        a = rec.attr(E.AT_DATA)
+        struct.pack_into("<QQQ", rec.buf, a.off + 40, allocated, size, size)  # allocated, data, initialized
+        rec.write()
+        patch.record = rec.number
+    return patch
+
+
+huge = set_sizes(1 << 40, 1 << 40)
+registry_case("registry_hive_size_huge", huge, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "hive_unreadable" and (.detail | test("1099511627776")))',
+               '.volumes[0].drive_letter_source == "inferred"', '.volumes[1].drive_letter == null'],
+              "SYSTEM's $DATA claims 1 TiB (allocated, data and initialized sizes): refused by the hive cap, never allocated")
+past = set_sizes(100 << 20, 100 << 20)
+registry_case("registry_hive_size_past_runs", past, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "hive_unreadable" and (.detail | test("runs map")))',
+               '.volumes[0].drive_letter_source == "inferred"'],
+              "SYSTEM's $DATA claims 100 MiB (under the cap) but its runs map 8 KiB: a lie, not a 100 MiB allocation")
+
+
+def odd_mounted_device(v, config):
+    """\\DosDevices\\D:'s value: its data size field (vk + 4) made 11, an odd length."""
+    rec = hive_record(v, config, "SYSTEM")
+    base = hive_bytes_at(v, rec)
+    pos = v.data.find(b"\\DosDevices\\D:", base, base + 8192)
+    vk = pos - 20
+    assert pos > 0 and v.data[vk:vk + 2] == b"vk", "no vk cell for \\DosDevices\\D:"
+    size = struct.unpack_from("<I", v.data, vk + 4)[0]
+    assert size == 12
+    struct.pack_into("<I", v.data, vk + 4, 11)
+
+
+registry_case("registry_mounted_device_odd_length", odd_mounted_device, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "mounted_device_malformed" and (.detail | test("D:")))',
+               '.volumes[0].drive_letter == "C" and .volumes[0].drive_letter_source == "registry"',
+               '.volumes[1].drive_letter == null', '.volumes[1].volume_guids == ["%s"]' % REG_D,
+               'any(.volumes[0].reparse_points[]; .path == "\\\\links\\\\guid_report" and .target.status == "ok")'],
+              "MountedDevices' \\DosDevices\\D: value is 11 bytes long: D: is not mapped, its volume GUID still is")
+
+
+def sam_signature(v, config):
+    rec = hive_record(v, config, "SAM")
+    base = hive_bytes_at(v, rec)
+    assert v.data[base:base + 4] == b"regf"
+    v.data[base:base + 4] = b"XXXX"
+    sam_signature.record = rec.number
+
+
+registry_case("registry_sam_not_a_hive", sam_signature, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "hive_damaged" and (.detail | test("SAM")))',
+               'all(.volumes[0].accounts[]; .source != "sam" or (.name == "carol"))',
+               '.volumes[0].hardlink_sets[0].owner_name == "alice"'],
+              "the SAM's regf signature overwritten: no local users from it (ProfileList still names alice, Windows.old's SAM carol)")
+
+
+def system_bin_garbage(v, config):
+    rec = hive_record(v, config, "SYSTEM")
+    base = hive_bytes_at(v, rec)
+    assert v.data[base + 4096:base + 4100] == b"hbin"
+    v.data[base + 4096:base + 8192] = bytes((i * 37 + 11) & 0xFF for i in range(4096))
+
+
+registry_case("registry_system_bins_garbage", system_bin_garbage, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "hive_damaged")',
+               '.volumes[1].drive_letter == null'],
+              "SYSTEM's only hive bin overwritten with a byte pattern: the hive is damaged, no letter from it")
+
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
