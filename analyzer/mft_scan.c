@@ -422,13 +422,6 @@ static ntfs_status parse_chunk(model *m, worker *ws, int nt, uint64_t first, siz
 	return NTFS_OK;
 }
 
-/* Images whose reads take turns behind a lock (libewf decompression, TSK's split raw reader). */
-static bool reads_serialized(const image *img)
-{
-	image_format f = image_get_format(img);
-	return f == IMAGE_FORMAT_EWF || f == IMAGE_FORMAT_SPLIT_RAW;
-}
-
 /* After chunk [.., done) the progress callback may stop the scan: the rest is marked not scanned. */
 static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void *ctx)
 {
@@ -442,7 +435,8 @@ static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void
 	return true;
 }
 
-/* Images read with pread: each worker reads its own share in cache-sized blocks. */
+/* Images read in parallel (pread, one libewf handle per reader): each worker reads its own share in
+ * cache-sized blocks, and E01 chunks are inflated on every core. */
 static ntfs_status scan_blocks(model *m, worker *ws, int nt, size_t per_chunk, mft_scan_progress progress, void *ctx,
 			       ntfs_error *err)
 {
@@ -488,7 +482,7 @@ static ntfs_status read_tail(model *m, worker *w, uint64_t first, size_t from, s
 }
 
 /*
- * Images whose reads are serialized (E01 decompression, TSK's split raw): one thread reads ahead,
+ * Images whose reads take turns (TSK's split raw reader): one thread reads ahead,
  * in order, while the workers parse the previous chunk; several readers would only take turns.
  */
 static ntfs_status scan_sequential(model *m, worker *ws, int nt, size_t per_chunk, mft_scan_progress progress,
@@ -612,7 +606,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		anomaly_list_init(&ws[t].anomalies);
 	}
-	if (reads_serialized(vol->img))
+	if (!image_reads_parallel(vol->img))
 		st = scan_sequential(m, ws, nt, per_chunk, progress, ctx, err);
 	else
 		st = scan_blocks(m, ws, nt, per_chunk, progress, ctx, err);

@@ -353,6 +353,11 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 	return image_read_tsk(img, offset, buf, len, got, err);
 }
 
+bool image_reads_parallel(const image *img)
+{
+	return img && (img->fd >= 0 || img->mem || img->ewf_handle);
+}
+
 ntfs_status image_tsk_handle(image *img, TSK_IMG_INFO **out, ntfs_error *err)
 {
 	ntfs_status s = NTFS_OK;

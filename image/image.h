@@ -47,9 +47,14 @@ const char *image_segment(const image *img, size_t i);  /* file names of all seg
 const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
 
 /* E01 chunks read so far whose checksum failed (libewf reads them as zeros): fills up to cap ranges of
- * media bytes (offset, length), in the order found, and returns how many there are (may exceed cap).
- * 0 for other formats. */
+ * media bytes (offset, length), in media order, each chunk once whichever threads read it, and returns
+ * how many there are (may exceed cap). 0 for other formats. */
 size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap);
+
+/* True when image_read calls from several threads run in parallel (raw, extracted $MFT, memory, and E01,
+ * whose readers each get a libewf handle of their own); false when they take turns (split raw, read
+ * through TSK's image layer). */
+bool image_reads_parallel(const image *img);
 
 typedef struct {
 	uint64_t offset, length;   /* bytes */

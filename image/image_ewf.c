@@ -313,16 +313,18 @@ void image_ewf_info_free(image_ewf_info *info)
 	free(info);
 }
 
-ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
+/* One libewf data handle and the lock of the thread reading through it. */
+struct image_ewf_slot {
+	libewf_handle_t *h;
+	pthread_mutex_t mu;
+};
+
+/* Opens a libewf handle on the image's segments for reading data. */
+static ntfs_status ewf_handle_open(image *img, libewf_handle_t **out, ntfs_error *err)
 {
 	libewf_handle_t *h = NULL;
 	libewf_error_t *e = NULL;
 	char cause[256];
-	if (img->segment_count > (size_t)INT32_MAX)
-		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", img->path);
-	if (pthread_mutex_init(&img->ewf_mutex, NULL) != 0)
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
-	img->ewf_mutex_ready = true;
 	if (libewf_handle_initialize(&h, &e) != 1)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: libewf: %s", img->path, ewf_cause(&e, cause, sizeof(cause)));
 	if (libewf_handle_open(h, img->segments, (int)img->segment_count, LIBEWF_OPEN_READ, &e) != 1) {
@@ -331,23 +333,79 @@ ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
 		libewf_handle_free(&h, NULL);
 		return s;
 	}
-	img->ewf_handle = h;
+	*out = h;
 	return NTFS_OK;
+}
+
+ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
+{
+	if (img->segment_count > (size_t)INT32_MAX)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", img->path);
+	img->ewf_slots = calloc(IMAGE_EWF_MAX_HANDLES, sizeof(*img->ewf_slots));
+	if (!img->ewf_slots)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
+	if (pthread_mutex_init(&img->ewf_mutex, NULL) != 0)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
+	img->ewf_mutex_ready = true;
+	libewf_handle_t *h = NULL;
+	ntfs_status s = ewf_handle_open(img, &h, err);
+	if (s != NTFS_OK)
+		return s;
+	if (pthread_mutex_init(&img->ewf_slots[0].mu, NULL) != 0) {
+		libewf_handle_close(h, NULL);
+		libewf_handle_free(&h, NULL);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
+	}
+	img->ewf_slots[0].h = h;
+	img->ewf_handle = h;
+	atomic_store(&img->ewf_nslots, 1);
+	return NTFS_OK;
+}
+
+/* A slot whose lock this thread now holds: a free one, else a new handle, else (all taken) slot 0's turn. */
+static struct image_ewf_slot *ewf_slot_take(image *img)
+{
+	size_t n = atomic_load(&img->ewf_nslots);
+	for (size_t i = 0; i < n; i++)
+		if (pthread_mutex_trylock(&img->ewf_slots[i].mu) == 0)
+			return &img->ewf_slots[i];
+	struct image_ewf_slot *slot = NULL;
+	pthread_mutex_lock(&img->ewf_mutex);
+	n = atomic_load(&img->ewf_nslots);
+	if (n < IMAGE_EWF_MAX_HANDLES) {
+		libewf_handle_t *h = NULL;
+		if (ewf_handle_open(img, &h, NULL) == NTFS_OK) {
+			if (pthread_mutex_init(&img->ewf_slots[n].mu, NULL) == 0) {
+				slot = &img->ewf_slots[n];
+				slot->h = h;
+				pthread_mutex_lock(&slot->mu);
+				atomic_store(&img->ewf_nslots, n + 1);
+			} else {
+				libewf_handle_close(h, NULL);
+				libewf_handle_free(&h, NULL);
+			}
+		}
+	}
+	pthread_mutex_unlock(&img->ewf_mutex);
+	if (!slot) { /* no more handles: wait for the first one */
+		slot = &img->ewf_slots[0];
+		pthread_mutex_lock(&slot->mu);
+	}
+	return slot;
 }
 
 ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
 {
-	libewf_handle_t *h = img->ewf_handle;
 	libewf_error_t *e = NULL;
 	char cause[256];
 	size_t done = 0;
 	ntfs_status s = NTFS_OK;
-	pthread_mutex_lock(&img->ewf_mutex);
+	struct image_ewf_slot *slot = ewf_slot_take(img);
 	while (done < len) {
 		size_t want = len - done;
 		if (want > (size_t)1 << 30)
 			want = (size_t)1 << 30;
-		ssize_t n = libewf_handle_read_random(h, buf + done, want, (off64_t)(off + done), &e);
+		ssize_t n = libewf_handle_read_random(slot->h, buf + done, want, (off64_t)(off + done), &e);
 		if (n < 0) {
 			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
 					   (unsigned long long)(off + done), ewf_cause(&e, cause, sizeof(cause)));
@@ -360,44 +418,97 @@ ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t l
 		}
 		done += (size_t)n;
 	}
-	pthread_mutex_unlock(&img->ewf_mutex);
+	pthread_mutex_unlock(&slot->mu);
 	*got = s == NTFS_OK ? done : 0;
 	return s;
 }
 
 void image_ewf_data_close(image *img)
 {
-	if (img->ewf_handle) {
-		libewf_handle_t *h = img->ewf_handle;
+	size_t n = img->ewf_slots ? atomic_load(&img->ewf_nslots) : 0;
+	for (size_t i = 0; i < n; i++) {
+		libewf_handle_t *h = img->ewf_slots[i].h;
 		libewf_handle_close(h, NULL);
 		libewf_handle_free(&h, NULL);
-		img->ewf_handle = NULL;
+		pthread_mutex_destroy(&img->ewf_slots[i].mu);
 	}
+	free(img->ewf_slots);
+	img->ewf_slots = NULL;
+	img->ewf_handle = NULL;
+	atomic_store(&img->ewf_nslots, 0);
 	if (img->ewf_mutex_ready) {
 		pthread_mutex_destroy(&img->ewf_mutex);
 		img->ewf_mutex_ready = false;
 	}
 }
 
+/* A checksum error range in bytes. */
+typedef struct {
+	uint64_t off, len;
+} ewf_range;
+
+/* Orders ranges by offset, then length. */
+static int ewf_range_cmp(const void *a, const void *b)
+{
+	const ewf_range *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Appends handle h's checksum errors to *v (grown as needed); false out of memory. */
+static bool ewf_collect(libewf_handle_t *h, ewf_range **v, size_t *n, size_t *cap)
+{
+	uint32_t count = 0, bps = 0;
+	if (libewf_handle_get_number_of_checksum_errors(h, &count, NULL) != 1 ||
+	    libewf_handle_get_bytes_per_sector(h, &bps, NULL) != 1)
+		return true;
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t first = 0, sectors = 0;
+		if (libewf_handle_get_checksum_error(h, i, &first, &sectors, NULL) != 1)
+			first = sectors = 0;
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 16;
+			ewf_range *g = realloc(*v, c * sizeof(**v));
+			if (!g)
+				return false;
+			*v = g;
+			*cap = c;
+		}
+		(*v)[(*n)++] = (ewf_range){first * bps, sectors * bps};
+	}
+	return true;
+}
+
 size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap)
 {
-	uint32_t n = 0, bps = 0;
 	if (!img || !img->ewf_handle)
 		return 0;
+	ewf_range *v = NULL;
+	size_t n = 0, vcap = 0;
 	pthread_mutex_lock(&img->ewf_mutex);
-	libewf_handle_t *h = img->ewf_handle;
-	if (libewf_handle_get_number_of_checksum_errors(h, &n, NULL) != 1 ||
-	    libewf_handle_get_bytes_per_sector(h, &bps, NULL) != 1)
-		n = 0;
-	for (uint32_t i = 0; i < n && i < cap; i++) {
-		uint64_t first = 0, count = 0;
-		if (libewf_handle_get_checksum_error(h, i, &first, &count, NULL) != 1)
-			first = count = 0;
-		if (offsets)
-			offsets[i] = first * bps;
-		if (lengths)
-			lengths[i] = count * bps;
+	size_t slots = atomic_load(&img->ewf_nslots);
+	for (size_t i = 0; i < slots; i++) {
+		pthread_mutex_lock(&img->ewf_slots[i].mu);
+		bool ok = ewf_collect(img->ewf_slots[i].h, &v, &n, &vcap);
+		pthread_mutex_unlock(&img->ewf_slots[i].mu);
+		if (!ok)
+			break;
 	}
 	pthread_mutex_unlock(&img->ewf_mutex);
-	return n;
+	/* every handle remembers the failed chunks it read: one list in media order, each chunk once */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), ewf_range_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || v[i].off != v[u - 1].off || v[i].len != v[u - 1].len)
+			v[u++] = v[i];
+	for (size_t i = 0; i < u && i < cap; i++) {
+		if (offsets)
+			offsets[i] = v[i].off;
+		if (lengths)
+			lengths[i] = v[i].len;
+	}
+	free(v);
+	return u;
 }

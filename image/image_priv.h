@@ -4,6 +4,7 @@
 #define NTFSLINKS_IMAGE_PRIV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <tsk/libtsk.h>
 
@@ -20,16 +21,23 @@ struct image {
 	char **segments;
 	size_t segment_count;
 	image_ewf_info *ewf;
-	void *ewf_handle;           /* EWF: libewf handle the data is read through (checksum errors); else NULL */
-	pthread_mutex_t ewf_mutex;  /* serialises reads on ewf_handle */
+	void *ewf_handle;           /* EWF: the first libewf handle the data is read through; else NULL */
+	struct image_ewf_slot *ewf_slots;   /* EWF: IMAGE_EWF_MAX_HANDLES slots, ewf_slots[0] holds ewf_handle */
+	_Atomic size_t ewf_nslots;  /* slots opened so far (only grows, under ewf_mutex) */
+	pthread_mutex_t ewf_mutex;  /* guards opening slots and collecting checksum errors */
 	bool ewf_mutex_ready;
 };
 
-/* EWF: opens the set's segments with libewf for reading data (img->ewf_handle). */
+/* At most this many libewf handles read one E01 at once (one per reading thread). */
+#define IMAGE_EWF_MAX_HANDLES 16
+
+/* EWF: opens the set's segments with libewf for reading data (img->ewf_handle, the first slot; more
+ * handles are opened when reads from several threads meet, so each decompresses on its own core). */
 ntfs_status image_ewf_data_open(image *img, ntfs_error *err);
 
-/* EWF: reads through img->ewf_handle; a chunk whose checksum fails reads as zeros and is remembered by
- * libewf (image_checksum_errors). */
+/* EWF: reads through a libewf handle no other thread is using (opening one, up to IMAGE_EWF_MAX_HANDLES,
+ * when all are busy); a chunk whose checksum fails reads as zeros and is remembered by that handle's
+ * libewf (image_checksum_errors gathers them from every handle). */
 ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err);
 
 /* EWF: closes img->ewf_handle (NULL is fine). */
