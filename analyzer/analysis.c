@@ -11,6 +11,7 @@
 #include "drives.h"
 #include "mft_scan.h"
 #include "registry.h"
+#include "profile.h"
 
 /* The engine's state of one volume; the writers read its analysis_volume view. */
 typedef struct vol_analysis {
@@ -170,20 +171,24 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st == NTFS_E_NOMEM ? st : NTFS_OK;
 	}
+	profile_mark("volume open");
 	model_init(&va->m, va->vol);
 	va->m.want_si_times = a->config.want_si_times;
 	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->config.threads, progress, ctx, &e);
 	if (st == NTFS_OK)
 		st = index_and_paths(va, a->config.threads != 1, &e);
+	profile_mark("name index + paths");
 	if (st == NTFS_OK)
 		st = links_collect(&va->m, &va->links, &e);
+	profile_mark("links collect");
 	if (st == NTFS_OK) {
 		index_slack_input in = {.m = &va->m, .ix = &va->ix, .volume = va->index};
 		st = index_slack_collect(&in, &va->slack, &e);
 		if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
 			anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
 	}
+	profile_mark("index slack");
 	if (st == NTFS_OK)
 		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
 	if (st == NTFS_OK) { /* the hives: drive letters, volume GUIDs, accounts; damage is an anomaly */
@@ -191,6 +196,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		va->reg_ready = true;
 		st = registry_read(va->vol, &va->m, &va->ix, &va->reg, &va->m.anomalies, &e);
 	}
+	profile_mark("posix links, registry");
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;
@@ -460,10 +466,12 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	/* image damage first: stale reasons must know whether the scan is partial */
 	collect_checksum_errors(a);
 	st = assign_drives(a, err);
+	profile_mark("checksum errors, drives");
 	if (st == NTFS_OK)
 		st = resolve_volumes(a, err);
 	if (st != NTFS_OK)
 		return st;
+	profile_mark("resolve");
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned || !cfg->du)
@@ -477,6 +485,7 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 			snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
 	}
 	analysis_finish(a);
+	profile_mark("finish (stats, order)");
 	return publish(a, err);
 }
 

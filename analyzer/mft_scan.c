@@ -10,6 +10,7 @@
 #include "attribute.h"
 #include "file_name.h"
 #include "le.h"
+#include "profile.h"
 #include "record.h"
 #include "security.h"
 #include "std_info.h"
@@ -617,7 +618,10 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		goto out;
 	}
 	lost_anomalies(m, &scan_lost);
+	profile_count(m->count);
+	profile_mark("scan (read + parse)");
 	st = model_merge(m, err);
+	profile_mark("model merge");
 out:
 	if (ws)
 		for (int t = 0; t < nt; t++) {

@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "guard.h"
 #include "options.h"
+#include "profile.h"
 #include "report.h"
 
 /* Exit statuses (README "Exit status", ntfslinks.1, --help). */
@@ -228,10 +229,12 @@ int main(int argc, char **argv)
 	/* the image first (its headers only): its segments say where the report must not go, and a destination
 	   that must not or cannot be written is a usage error before the scan starts */
 	image *img;
+	profile_count(0); /* NTFSLINKS_PROFILE: the clocks start here */
 	if (image_open(opts.image, &img, &err) != NTFS_OK) {
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
 		return EXIT_UNREADABLE;
 	}
+	profile_mark("image open");
 	destination dest;
 	char why[512 + PATH_MAX];
 	if (destination_open(&dest, opts.output, img, why, sizeof(why))) {
@@ -262,6 +265,7 @@ int main(int argc, char **argv)
 	if (st == NTFS_OK)
 		st = report_write(&a, &rc, dest.f, &err);
 	ntfs_status cst = destination_close(&dest, st == NTFS_OK, &err);
+	profile_mark("report");
 	if (st == NTFS_OK)
 		st = cst;
 	if (st != NTFS_OK)
@@ -277,6 +281,7 @@ int main(int argc, char **argv)
 	else if (st == NTFS_OK && partial)
 		fprintf(stderr, "ntfslinks: warning: partial scan: some volumes or records could not be read (see anomalies)\n");
 	analysis_free(&a);
+	profile_mark("free");
 	if (st != NTFS_OK)
 		return EXIT_UNREADABLE;
 	return partial ? EXIT_PARTIAL : EXIT_COMPLETE;

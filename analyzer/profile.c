@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "profile.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROFILE_MAX 64
+
+typedef struct {
+	const char *name;
+	double wall, cpu;
+	uint64_t count;
+} profile_phase;
+
+static struct {
+	int on;            /* 0 unknown, 1 on, -1 off */
+	bool registered;
+	struct timespec wall0, cpu0;
+	uint64_t count;
+	size_t n;
+	profile_phase ph[PROFILE_MAX];
+} prof;
+
+/* Seconds from a to b. */
+static double profile_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Writes the table of phases to stderr (atexit). */
+static void profile_report(void)
+{
+	double wall = 0, cpu = 0;
+	fprintf(stderr, "ntfslinks profile: phase, wall ms, CPU ms (all threads), items, CPU ns per item\n");
+	for (size_t i = 0; i < prof.n; i++) {
+		profile_phase *p = &prof.ph[i];
+		wall += p->wall;
+		cpu += p->cpu;
+		if (p->count)
+			fprintf(stderr, "  %-22s %9.1f %9.1f %10llu %8.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3,
+				(unsigned long long)p->count, p->cpu * 1e9 / (double)p->count);
+		else
+			fprintf(stderr, "  %-22s %9.1f %9.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3);
+	}
+	fprintf(stderr, "  %-22s %9.1f %9.1f\n", "total", wall * 1e3, cpu * 1e3);
+}
+
+/* True when NTFSLINKS_PROFILE is set (decided once, starting the clocks). */
+static bool profile_on(void)
+{
+	if (prof.on == 0) {
+		const char *v = getenv("NTFSLINKS_PROFILE");
+		prof.on = v && *v && *v != '0' ? 1 : -1;
+		if (prof.on > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &prof.wall0);
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &prof.cpu0);
+		}
+	}
+	return prof.on > 0;
+}
+
+void profile_count(uint64_t n)
+{
+	if (profile_on())
+		prof.count += n;
+}
+
+void profile_mark(const char *phase)
+{
+	if (!profile_on())
+		return;
+	struct timespec w, c;
+	clock_gettime(CLOCK_MONOTONIC, &w);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	if (prof.n < PROFILE_MAX) {
+		/* a phase seen before (one per volume) adds up */
+		profile_phase *p = NULL;
+		for (size_t i = 0; i < prof.n && !p; i++)
+			if (!strcmp(prof.ph[i].name, phase))
+				p = &prof.ph[i];
+		if (!p) {
+			p = &prof.ph[prof.n++];
+			p->name = phase;
+		}
+		p->wall += profile_diff(&prof.wall0, &w);
+		p->cpu += profile_diff(&prof.cpu0, &c);
+		p->count += prof.count;
+	}
+	prof.count = 0;
+	prof.wall0 = w;
+	prof.cpu0 = c;
+	if (!prof.registered) {
+		prof.registered = true;
+		atexit(profile_report);
+	}
+}
