@@ -158,6 +158,23 @@ static ntfs_status index_and_paths(vol_analysis *va, bool parallel, ntfs_error *
 	return st;
 }
 
+/* NTFSLINKS_PROFILE: what each table of a scanned volume holds (bytes in use; reserved pages untouched). */
+static void profile_tables(const vol_analysis *va)
+{
+	const model *m = &va->m;
+	uint64_t r = m->count, n = m->names.count;
+	profile_table("records (rec_info)", r * sizeof(rec_info), r);
+	profile_table("names (name_info)", n * sizeof(name_info), r);
+	profile_table("name order", n * sizeof(uint32_t), r);
+	profile_table("strings", m->strings.len, r);
+	profile_table("reparse raw", m->reparse.count * sizeof(reparse_raw), r);
+	profile_table("paths", r * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1), r);
+	profile_table("name index", (va->ix.mask + 1 + 2 * n) * sizeof(uint32_t), r);
+	profile_table("links", va->links.count * sizeof(link_entry), r);
+	if (m->si_times)
+		profile_table("$SI times (bodyfile)", 4 * r * sizeof(uint64_t), r);
+}
+
 /* Opens, scans and indexes one volume; failures are kept on the volume, not fatal to the run. */
 static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress progress, void *ctx)
 {
@@ -197,6 +214,8 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		st = registry_read(va->vol, &va->m, &va->ix, &va->reg, &va->m.anomalies, &e);
 	}
 	profile_mark("posix links, registry");
+	if (st == NTFS_OK)
+		profile_tables(va);
 	if (st != NTFS_OK) {
 		snprintf(va->error, sizeof(va->error), "%s", e.reason);
 		return st;

@@ -23,6 +23,11 @@ static struct {
 	uint64_t count;
 	size_t n;
 	profile_phase ph[PROFILE_MAX];
+	size_t ntables;
+	struct {
+		const char *name;
+		uint64_t bytes, records;
+	} tables[PROFILE_MAX];
 } prof;
 
 /* Seconds from a to b. */
@@ -47,6 +52,11 @@ static void profile_report(void)
 			fprintf(stderr, "  %-22s %9.1f %9.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3);
 	}
 	fprintf(stderr, "  %-22s %9.1f %9.1f\n", "total", wall * 1e3, cpu * 1e3);
+	if (prof.ntables)
+		fprintf(stderr, "ntfslinks profile: table, MiB, bytes per MFT record\n");
+	for (size_t i = 0; i < prof.ntables; i++)
+		fprintf(stderr, "  %-22s %9.1f %8.1f\n", prof.tables[i].name, (double)prof.tables[i].bytes / 1048576.0,
+			prof.tables[i].records ? (double)prof.tables[i].bytes / (double)prof.tables[i].records : 0.0);
 }
 
 /* True when NTFSLINKS_PROFILE is set (decided once, starting the clocks). */
@@ -67,6 +77,16 @@ void profile_count(uint64_t n)
 {
 	if (profile_on())
 		prof.count += n;
+}
+
+void profile_table(const char *table, uint64_t bytes, uint64_t records)
+{
+	if (!profile_on() || prof.ntables >= PROFILE_MAX)
+		return;
+	prof.tables[prof.ntables].name = table;
+	prof.tables[prof.ntables].bytes = bytes;
+	prof.tables[prof.ntables].records = records;
+	prof.ntables++;
 }
 
 void profile_mark(const char *phase)

@@ -15,4 +15,8 @@ void profile_mark(const char *phase);
 /* Adds n to the counter shown with the next profile_mark's line (e.g. records scanned), for ns per item. */
 void profile_count(uint64_t n);
 
+/* Notes the bytes a table of the model holds (for the per-record costs in bench/RESULTS.md), shown with
+ * per_record = bytes / records at exit; no-op when profiling is off. */
+void profile_table(const char *table, uint64_t bytes, uint64_t records);
+
 #endif
