@@ -9,6 +9,7 @@
 # the scaling ratio is printed too.
 #
 # Usage: bench/run.sh [N]          (default 100000)
+#        bench/run.sh mft N [N ...]  scaling on extracted $MFT files from make-mft.py (bench/run-mft.sh)
 # Environment:
 #   REPS=5                 timed runs per command (after one warm-up)
 #   NTFSLINKS=path         the binary to measure (default: `make ntfslinks` in BUILD, then BUILD/ntfslinks)
@@ -20,6 +21,10 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
+if [ "${1:-}" = mft ]; then  # extracted $MFT files from make-mft.py, e.g. bench/run.sh mft 1000000 10000000
+    shift
+    exec "$HERE/run-mft.sh" "$@"
+fi
 N=${1:-100000}
 REPS=${REPS:-5}
 ONLY=${ONLY:-.}
