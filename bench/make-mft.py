@@ -304,11 +304,11 @@ def pick_dir(r, rec):
 
 
 def short_dir_path(r, rec, paths):
-    """The path of a directory below rec whose path is at most 100 characters (so the reparse point stays
+    """The path of a directory below rec whose path is at most 80 characters (so the reparse point stays
     resident in its record), else C:\\Windows."""
     for _ in range(8):
         p = dir_path(r.randrange(0, dirs_before(rec)), paths)
-        if len(p) <= 100:
+        if len(p) <= 80:
             return p
     return "C:\\Windows"
 
