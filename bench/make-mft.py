@@ -339,9 +339,9 @@ def user_block(b, total, max_lcn, want_plan):
             attrs = [attr_resident(AT_SI, 0, si_value(t, 0x10, 300 + rec % 50))]
             attrs += file_name_attrs(r, prec, pseq, dir_name(k), t, 0x10000000, 0, 1, names, 1 + rec % 4)
             attrs.append(attr_resident(AT_IR, len(attrs), EMPTY_INDEX_ROOT, name="$I30"))
-            out[i] = record(rec, seq, 3, sum(1 for n in names if n[3] != NS_DOS), attrs)
+            out[i] = record(rec, seq, 3, len(names), attrs)
             plan.append({"rec": rec, "seq": seq, "in_use": True, "dir": True, "base": 0,
-                         "links": sum(1 for n in names if n[3] != NS_DOS), "names": names, "reparse": None,
+                         "links": len(names), "names": names, "reparse": None,
                          "data": None, "ext": []})
             i += 1
             continue
@@ -456,7 +456,7 @@ def user_block(b, total, max_lcn, want_plan):
             attrs.append(da)
         if rp:
             attrs.append(attr_resident(AT_RP, len(attrs), rp))
-        links = sum(1 for n in names if n[3] != NS_DOS)
+        links = len(names)  # the header counts every $FILE_NAME, DOS names too (as Windows writes it)
         flags = (1 if in_use else 0) | (2 if is_dir else 0)
         out[i] = record(rec, seq, flags, links, attrs)
         plan.append({"rec": rec, "seq": seq, "in_use": in_use, "dir": is_dir, "base": 0, "links": links,

@@ -153,7 +153,8 @@ def main(argv):
             continue
         kind = ("extension" if p["base"] else "many names" if p["ext"] else "deleted" if not p["in_use"] else
                 "junction" if p["reparse"] == 0xA0000003 else "symlink" if p["reparse"] == 0xA000000C else
-                "directory" if p["dir"] else "hard link" if p["links"] > 1 else
+                "directory" if p["dir"] else
+                "hard link" if sum(1 for n in p["names"] if n[3] != 2) > 1 else
                 "short name" if any(n[3] == 2 for n in p["names"]) else "file")
         seen[kind] = seen.get(kind, 0) + 1
         if seen[kind] > PER_KIND:
@@ -170,7 +171,8 @@ def main(argv):
         # base records only (ntfslinks counts a file once, its extension records with it); mkntfs's
         # records 12-15 are in use in the volume
         "records_in_use": sum(1 for p in in_use if p["base"] == 0) + 4,
-        "hardlink_sets": sum(1 for p in in_use if p["base"] == 0 and p["links"] > 1),
+        # a set: more than one name that is not a DOS 8.3 alias
+        "hardlink_sets": sum(1 for p in in_use if p["base"] == 0 and sum(1 for n in p["names"] if n[3] != 2) > 1),
         # reparse points of deleted records are reported too (their record still holds them)
         "reparse_points": sum(1 for p in plan if p["reparse"] is not None),
     }
@@ -180,6 +182,9 @@ def main(argv):
             errors.append("ntfslinks %s: exit %d: %s" % (what, r.returncode, r.stderr[:300]))
             continue
         st = json.loads(r.stdout)["volumes"][0]["stats"]
+        if st.get("anomalies") != 0:  # the records are consistent: nothing for ntfslinks to flag
+            kinds = sorted({a["type"] for a in json.loads(r.stdout)["volumes"][0]["anomalies"]})
+            errors.append("ntfslinks %s: %s anomalies (%s)" % (what, st.get("anomalies"), ", ".join(kinds)))
         for k, v in want.items():
             if k == "records_in_use" and what == "extracted $MFT":
                 v -= 4  # make-mft.py leaves records 12-15 unused; mkntfs's volume has them in use
