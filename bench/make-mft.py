@@ -345,6 +345,9 @@ def user_block(b, total, max_lcn, want_plan):
                          "data": None, "ext": []})
             i += 1
             continue
+        if out[i] is not None:  # an extension record of a file before it
+            i += 1
+            continue
         x = r.random()
         if x < 0.01:
             out[i] = bytes(RS)  # never used
@@ -410,9 +413,6 @@ def user_block(b, total, max_lcn, want_plan):
                     plan.append({"rec": e, "seq": seq_of(e), "in_use": in_use, "dir": False, "base": rec,
                                  "links": 0, "names": [], "reparse": None, "data": None, "ext": []})
             many_at = -1
-            i += 1
-            continue
-        if out[i] is not None:
             i += 1
             continue
         kind = r.random()
