@@ -38,6 +38,7 @@ typedef struct vol_analysis {
 	bool reg_ready;           /* reg initialised (the volume was opened) */
 	const char *drive_source; /* "option", "registry", "inferred"; NULL without a letter */
 	drives_result drives;     /* its volume GUIDs (and the registry's letter) */
+	usn_journal usn;          /* the change journal's link events (usn.present: a journal was read) */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -61,6 +62,7 @@ static vol_analysis *add_volume(analysis *a, const image_partition *part)
 	v->index = (int)a->nvols++;
 	v->part = *part;
 	vec_init(&v->links, sizeof(link_entry));
+	usn_journal_init(&v->usn);
 	return v;
 }
 
@@ -382,6 +384,9 @@ static ntfs_status check_selection(analysis *a, ntfs_error *err)
 		if (cfg->drives[i].volume < 0 || (size_t)cfg->drives[i].volume >= a->nvols)
 			return ntfs_error_set(err, NTFS_E_RANGE, "--drive %c=%d: the image has %zu NTFS volume(s), numbered from 0",
 					      cfg->drives[i].letter, cfg->drives[i].volume, a->nvols);
+	if (cfg->usn_file && cfg->partition < 0 && !cfg->have_offset && a->nvols > 1)
+		return ntfs_error_set(err, NTFS_E_RANGE, "--usn %s: the image has %zu NTFS volumes; name the one the journal "
+				      "belongs to with --partition", cfg->usn_file, a->nvols);
 	a->selection_error = false;
 	return NTFS_OK;
 }
@@ -425,7 +430,7 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .posix_kinds = &va->posix_kinds,
 				       .drive_source = va->drive_source,
 				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
-				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts};
+				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -453,6 +458,28 @@ size_t analysis_volume_count(const analysis *a)
 const analysis_volume *analysis_volume_at(const analysis *a, size_t i)
 {
 	return &a->views[i];
+}
+
+/* The change journal pass of every scanned volume, after resolution (targets count as links). */
+static ntfs_status read_journals(analysis *a, ntfs_error *err)
+{
+	const vec **all = calloc(a->nvols ? a->nvols : 1, sizeof(*all));
+	if (!all)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	for (size_t v = 0; v < a->nvols; v++)
+		all[v] = &a->vols[v].links;
+	ntfs_status st = NTFS_OK;
+	for (size_t v = 0; v < a->nvols && st == NTFS_OK; v++) {
+		vol_analysis *va = &a->vols[v];
+		if (!va->scanned)
+			continue;
+		usn_input in = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = all, .nlinks = a->nvols,
+				.volume = va->index, .file = a->config.usn_file};
+		st = usn_read(&in, &va->usn, err);
+		anomaly_list_move(&va->m.anomalies, &va->usn.anomalies); /* damage of the journal is no partial scan */
+	}
+	free(all);
+	return st;
 }
 
 /* The analysis of the open image a->img: its volumes found, scanned, linked, resolved, sized. */
@@ -488,6 +515,8 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	profile_mark("checksum errors, drives");
 	if (st == NTFS_OK)
 		st = resolve_volumes(a, err);
+	if (st == NTFS_OK)
+		st = read_journals(a, err);
 	if (st != NTFS_OK)
 		return st;
 	profile_mark("resolve");
@@ -541,6 +570,7 @@ void analysis_free(analysis *a)
 		posix_links_free(&va->posix, &va->posix_kinds);
 		if (va->reg_ready)
 			registry_free(&va->reg);
+		usn_journal_free(&va->usn);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);

@@ -24,6 +24,7 @@
 #include "posix_links.h"
 #include "reparse.h"
 #include "resolve.h"
+#include "usn.h"
 
 /* A range of media bytes. */
 typedef struct {
@@ -79,6 +80,7 @@ typedef struct {
 	const access_table *access;           /* security of the sets, links and the sets' parent folders (access.h) */
 	const vec *posix;                     /* link_entry: Interix and Cygwin links (posix_links.h) */
 	const vec *posix_kinds;               /* uint8_t ntfs_posix_kind of each */
+	const usn_journal *usn;               /* the change journal's link events (usn->present: one was read) */
 } analysis_volume;
 
 struct vol_analysis;          /* the engine's state of one volume (analysis.c) */
@@ -104,6 +106,7 @@ typedef struct {
 	bool du;                  /* link-aware directory sizes */
 	const char *du_path;      /* directory to size (NULL: the root) */
 	int du_depth;             /* levels of subdirectories below du_path */
+	const char *usn_file;     /* --usn: an extracted $J for the one volume analysed, NULL: each volume's own */
 } analysis_config;
 
 typedef struct analysis analysis;

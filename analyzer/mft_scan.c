@@ -39,6 +39,8 @@ typedef struct {
 	vec *scan_lost;           /* the whole scan's lost_range (shared; only merges touch it) */
 	vec names;                /* name_info with str relative to strings */
 	vec reparse;              /* reparse_raw with data relative to strings */
+	vec si;                   /* rec_si of the link candidates, in record order */
+	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
 	arena strings;
 	anomaly_list anomalies;
 	size_t last_sid;          /* offset in strings of the last owner SID kept (files share owners) */
@@ -158,13 +160,12 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 			ri->flags |= REC_HAS_SI;
 			ri->std_flags = si.flags;
 			ri->security_id = si.has_v3_fields ? si.security_id : 0;
-			if (w->m->si_times) {
-				uint64_t *t = &w->m->si_times[4 * (size_t)rec];
-				t[0] = si.created;
-				t[1] = si.modified;
-				t[2] = si.mft_modified;
-				t[3] = si.accessed;
-			}
+			w->cur_si[0] = si.created;
+			w->cur_si[1] = si.modified;
+			w->cur_si[2] = si.mft_modified;
+			w->cur_si[3] = si.accessed;
+			if (w->m->si_times)
+				memcpy(&w->m->si_times[4 * (size_t)rec], w->cur_si, sizeof(w->cur_si));
 		}
 		break;
 	case NTFS_AT_FILE_NAME:
@@ -190,6 +191,22 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 	default:
 		break;
 	}
+}
+
+/* Keeps the $STANDARD_INFORMATION times of base record rec when it may be a link: more than one link in its
+ * header, a reparse point, or an attribute list (names or a reparse point may lie in extension records). */
+static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri)
+{
+	if (!(ri->flags & REC_HAS_SI) || ri->base != MODEL_NONE ||
+	    !(ri->link_count > 1 || (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST))))
+		return;
+	rec_si *e = vec_push(&w->si);
+	if (!e) {
+		w->nomem = true;
+		return;
+	}
+	memcpy(e->times, w->cur_si, sizeof(e->times));
+	e->record = rec;
 }
 
 /* Parses one record in place: header, fixups, attributes. */
@@ -241,6 +258,7 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 		take_attr(w, rec, ri, &a);
 	if (r < 0 && (ri->flags & REC_IN_USE))
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
+	keep_link_si(w, rec, ri);
 }
 
 /* Appends records first..first+n-1 lost for reason e to ranges, extending the last range when it continues it. */
@@ -356,7 +374,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		m->partial = true;
 		w->lost = 0;
 	}
-	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse))
+	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -369,7 +387,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			w->nomem = true;
 	}
 	w->lost_ranges.count = 0;
-	w->names.count = w->reparse.count = 0;
+	w->names.count = w->reparse.count = w->si.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -605,6 +623,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		}
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
+		vec_init(&ws[t].si, sizeof(rec_si));
 		anomaly_list_init(&ws[t].anomalies);
 	}
 	if (!image_reads_parallel(vol->img))
@@ -627,6 +646,7 @@ out:
 		for (int t = 0; t < nt; t++) {
 			vec_free(&ws[t].names);
 			vec_free(&ws[t].reparse);
+			vec_free(&ws[t].si);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
 			vec_free(&ws[t].lost_ranges);

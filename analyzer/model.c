@@ -13,6 +13,7 @@ void model_init(model *m, volume *vol)
 	m->vol = vol;
 	vec_init(&m->names, sizeof(name_info));
 	vec_init(&m->reparse, sizeof(reparse_raw));
+	vec_init(&m->link_si, sizeof(rec_si));
 	anomaly_list_init(&m->anomalies);
 }
 
@@ -21,11 +22,32 @@ void model_free(model *m)
 	free(m->recs);
 	free(m->name_order);
 	free(m->si_times);
+	vec_free(&m->link_si);
 	vec_free(&m->names);
 	vec_free(&m->reparse);
 	arena_free(&m->strings);
 	anomaly_list_free(&m->anomalies);
 	memset(m, 0, sizeof(*m));
+}
+
+const uint64_t *model_si_times(const model *m, uint32_t r)
+{
+	if (r >= m->count || !(m->recs[r].flags & REC_HAS_SI))
+		return NULL;
+	if (m->si_times)
+		return &m->si_times[4 * (size_t)r];
+	size_t lo = 0, hi = m->link_si.count;
+	while (lo < hi) { /* binary search: link_si is in record order */
+		size_t mid = lo + (hi - lo) / 2;
+		const rec_si *e = &VEC_AT(&m->link_si, rec_si, mid);
+		if (e->record == r)
+			return e->times;
+		if (e->record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */

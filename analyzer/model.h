@@ -80,6 +80,12 @@ typedef struct {
 	bool nonresident;
 } reparse_raw;
 
+/* The $STANDARD_INFORMATION times of one record that may be a link (model.link_si). */
+typedef struct {
+	uint64_t times[4];        /* created, modified, MFT modified, accessed (FILETIME) */
+	uint32_t record;
+} rec_si;
+
 typedef struct {
 	volume *vol;
 	int volume_index;         /* the volume's number in the report */
@@ -92,6 +98,9 @@ typedef struct {
 	anomaly_list anomalies;
 	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
+	vec link_si;              /* rec_si in record order, always kept: the base records whose header counts
+				   * more than one link, or that hold a reparse point or an attribute list (the
+				   * candidates for hard-link sets and reparse points; a few per cent of records) */
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
 } model;
@@ -167,6 +176,12 @@ static inline bool model_reparse_surrogate(const model *m, uint32_t r)
 	const reparse_raw *raw = &((const reparse_raw *)m->reparse.data)[ri->reparse];
 	return !raw->has_tag || (raw->tag & 0x20000000u);
 }
+
+/*
+ * The $STANDARD_INFORMATION times (created, modified, MFT modified, accessed) of base record r when the
+ * scan kept them (every record with want_si_times, else the link candidates of link_si); NULL when unknown.
+ */
+const uint64_t *model_si_times(const model *m, uint32_t r);
 
 /* Prepares an empty model for vol. */
 void model_init(model *m, volume *vol);

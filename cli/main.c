@@ -90,7 +90,7 @@ static analysis_config analysis_config_of(const options *o)
 	analysis_config c = {.image = o->image, .have_offset = o->have_offset, .offset = o->offset,
 			     .partition = o->partition, .drive_count = o->drive_count, .threads = o->threads,
 			     .want_si_times = o->format == REPORT_BODYFILE || o->format == REPORT_TIMESKETCH || o->format == REPORT_CSV, .du = o->du, .du_path = o->du_path,
-			     .du_depth = o->du_depth};
+			     .du_depth = o->du_depth, .usn_file = o->usn_file};
 	for (int i = 0; i < o->drive_count; i++)
 		c.drives[i] = o->drives[i];
 	return c;
@@ -207,6 +207,28 @@ static void print_summary(const analysis *a)
 	}
 }
 
+/* --usn FILE must be a readable regular file, and not where the report goes (it is evidence too); 0 or -1
+ * with the reason in msg. */
+static int usn_file_check(const char *usn, const destination *d, char *msg, size_t cap)
+{
+	struct stat us, ds;
+	if (!usn)
+		return 0;
+	if (stat(usn, &us) != 0 || access(usn, R_OK) != 0) {
+		snprintf(msg, cap, "--usn %s: %s", usn, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(us.st_mode)) {
+		snprintf(msg, cap, "--usn %s: not a regular file (give an extracted $UsnJrnl:$J)", usn);
+		return -1;
+	}
+	if (fstat(fileno(d->f), &ds) == 0 && ds.st_dev == us.st_dev && ds.st_ino == us.st_ino) {
+		snprintf(msg, cap, "the report would overwrite the journal it reads (--usn %s)", usn);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	options opts;
@@ -239,6 +261,12 @@ int main(int argc, char **argv)
 	char why[512 + PATH_MAX];
 	if (destination_open(&dest, opts.output, img, why, sizeof(why))) {
 		fprintf(stderr, "ntfslinks: %s\n", why);
+		image_close(img);
+		return EXIT_USAGE;
+	}
+	if (usn_file_check(opts.usn_file, &dest, why, sizeof(why))) {
+		fprintf(stderr, "ntfslinks: %s\n", why);
+		destination_close(&dest, false, &err);
 		image_close(img);
 		return EXIT_USAGE;
 	}

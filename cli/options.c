@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
-       OPT_DRIVE_PREFIX };
+       OPT_DRIVE_PREFIX, OPT_USN };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -104,6 +104,11 @@ void options_usage(FILE *f)
 	      "                       bytes over all names, over distinct files, and shared with files outside\n"
 	      "      --du-depth N     levels of subdirectories to size below PATH (default 1)\n"
 	      "\n"
+	      "History:\n"
+	      "      --usn FILE       read the change journal from FILE, an extracted $UsnJrnl:$J, instead of\n"
+	      "                       the volume's own (with an extracted $MFT: ntfslinks '$MFT' --usn '$J';\n"
+	      "                       an image of several volumes needs --partition)\n"
+	      "\n"
 	      "Volumes:\n"
 	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset: decimal, or\n"
 	      "                       hex with 0x (a leading 0 is decimal, never octal); the volume keeps\n"
@@ -136,6 +141,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"du", optional_argument, NULL, OPT_DU},
 		{"du-depth", required_argument, NULL, OPT_DU_DEPTH},
 		{"drive-prefix", required_argument, NULL, OPT_DRIVE_PREFIX},
+		{"usn", required_argument, NULL, OPT_USN},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -172,6 +178,11 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 				return usage_error(msg, cap, "--du-depth needs a number from 0 to 64, not '%s'", optarg);
 			opts->du_depth = (int)n;
 			opts->du = true;
+			break;
+		case OPT_USN:
+			if (!*optarg)
+				return usage_error(msg, cap, "--usn needs a file name (got an empty one)");
+			opts->usn_file = optarg;
 			break;
 		case OPT_DRIVE_PREFIX:
 			if (!isalpha((unsigned char)optarg[0]) || optarg[1] != ':' || optarg[2])

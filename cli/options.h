@@ -31,6 +31,7 @@ typedef struct {
 	const char *du_path;      /* directory to size (NULL: the root) */
 	int du_depth;             /* levels of subdirectories below du_path */
 	const char *drive_prefix; /* --drive-prefix X: for bodyfile names */
+	const char *usn_file;     /* --usn FILE: an extracted $J */
 	bool help;
 	bool version;
 } options;

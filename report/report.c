@@ -12,6 +12,7 @@
 #include "file_name.h"
 #include "json_out.h"
 #include "le.h"
+#include "report_history.h"
 
 /* Where the report goes and in which shape. */
 typedef struct {
@@ -254,6 +255,61 @@ static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const
 	json_out_const(o, "}");
 }
 
+/* Four times (created, modified, MFT modified, accessed) as a JSON object, or null when unknown. */
+static void times_write(json_out *o, const uint64_t *t)
+{
+	static const char *const keys[4] = {"{\"created\":", ",\"modified\":", ",\"mft_modified\":", ",\"accessed\":"};
+	if (!t) {
+		json_out_lit(o, "null");
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		json_out_raw(o, keys[i], strlen(keys[i]));
+		json_out_filetime(o, t[i]);
+	}
+	json_out_lit(o, "}");
+}
+
+/*
+ * The set's $STANDARD_INFORMATION times, its oldest name (earliest $FILE_NAME creation) and the names added
+ * later: whose $FILE_NAME creation time is after the record's own creation time.
+ */
+static void set_times_write(json_out *o, const vol_analysis *va, uint32_t r, char *path, size_t cap)
+{
+	const model *m = &va->m;
+	const uint64_t *si = model_si_times(m, r);
+	const name_info *oldest = NULL;
+	uint32_t k = 0;
+	json_out_const(o, ",\"standard_information\":");
+	times_write(o, si);
+	for (const name_info *n; (n = model_link_next(m, r, &k));)
+		if (!oldest || n->times[0] < oldest->times[0])
+			oldest = n;
+	json_out_const(o, ",\"oldest_name\":");
+	if (oldest) {
+		size_t len = paths_name(&va->p, oldest, path, cap);
+		json_out_strn(o, path, len < cap ? len : cap - 1);
+	} else {
+		json_out_lit(o, "null");
+	}
+	json_out_const(o, ",\"added_later\":");
+	json_out_lit(o, "[");
+	bool first = true;
+	k = 0;
+	for (const name_info *n; si && (n = model_link_next(m, r, &k));) {
+		if (n->times[0] <= si[0])
+			continue;
+		json_out_lit(o, first ? "{\"path\":" : ",{\"path\":");
+		first = false;
+		size_t len = paths_name(&va->p, n, path, cap);
+		json_out_strn(o, path, len < cap ? len : cap - 1);
+		json_out_const(o, ",\"created\":");
+		json_out_filetime(o, n->times[0]);
+		json_out_lit(o, "}");
+	}
+	json_out_lit(o, "]");
+}
+
 /* One hard-link set, written directly: the record and all its names but DOS aliases. */
 static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, char *path, size_t cap)
 {
@@ -282,6 +338,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_const(o, ",\"owner_name\":");
 	json_out_str(o, accounts_name(va->image_accounts, model_owner_sid(m, r)));
 	security_write(o, va, r);
+	set_times_write(o, va, r, path, cap);
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
@@ -489,6 +546,19 @@ static json_t *target_json(const link_target *t)
 	return o;
 }
 
+/* Four times as a JSON object (created, modified, mft_modified, accessed), or null when unknown. */
+static json_t *times_json(const uint64_t *t)
+{
+	if (!t)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "created", history_time_json(t[0]));
+	json_object_set_new(o, "modified", history_time_json(t[1]));
+	json_object_set_new(o, "mft_modified", history_time_json(t[2]));
+	json_object_set_new(o, "accessed", history_time_json(t[3]));
+	return o;
+}
+
 /* One reparse point: where it is, what it is, what it says and where that leads. */
 static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 {
@@ -503,6 +573,8 @@ static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 		json_object_set_new(o, "path_truncated", json_true());
 	json_object_set_new(o, "allocated", json_boolean(le->allocated));
 	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
+	json_object_set_new(o, "standard_information", times_json(model_si_times(&va->m, le->record)));
+	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name(&va->m, le->name)->times : NULL));
 	json_object_set_new(o, "tag", json_string(tag));
 	json_object_set_new(o, "tag_name", jstr(rp->info ? rp->info->name : NULL));
 	json_object_set_new(o, "kind", json_string(reparse_kind_name(rp->kind)));
@@ -603,6 +675,7 @@ static json_t *volume_json(const analysis_volume *va)
 						  (json_int_t)s->hardlink_sets, "reparse_points",
 						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
 						  "anomalies", (json_int_t)s->anomalies));
+	json_object_set_new(o, "usn", history_usn_json(&va->usn));
 	return o;
 }
 

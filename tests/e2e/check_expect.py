@@ -247,6 +247,69 @@ def check_registry(rv, ev, where, form):
         if len(sets) != 1 or sets[0].get("owner_name") != name:
             fail(f"{where}: owner_name of the set holding {path}: "
                  f"{[s.get('owner_name') for s in sets]!r}, expected {name!r}")
+def check_added_later(rv, ev, where):
+    """Each listed hard-link set (by one of its paths) names exactly the expected names as added later."""
+    for first, want in (ev.get("added_later") or {}).items():
+        sets = [s for s in rv.get("hardlink_sets", []) if first in (n["path"] for n in s["names"])]
+        if not sets:
+            fail(f"{where}: no hard-link set holds {first}")
+            continue
+        s = sets[0]
+        got = sorted(a["path"] for a in s.get("added_later", []))
+        if got != sorted(want):
+            fail(f"{where}: {first}: added_later {got}, expected {sorted(want)}")
+        created = (s.get("standard_information") or {}).get("created")
+        for a in s.get("added_later", []):
+            if not created or not a.get("created") or a["created"] <= created:
+                fail(f"{where}: {a['path']} added at {a.get('created')}, not after the record's creation {created}")
+
+
+def link_records(rv):
+    """{path: (record, sequence)} of every hard-link name and reparse point of a report volume."""
+    out = {}
+    for s in rv.get("hardlink_sets", []):
+        for n in s["names"]:
+            out[n["path"]] = (s["record"], s["sequence"])
+    for rp in rv.get("reparse_points", []):
+        out[rp.get("path")] = (rp["record"], rp["sequence"])
+    return out
+
+
+def check_usn(rv, ev, where, form):
+    """The change journal's counts and link events against the hand-written expectation (in USN order)."""
+    want = ev.get("usn")
+    got = rv.get("usn")
+    if want is None or form == "mft":
+        if form == "mft" and got is not None:
+            fail(f"{where}: an extracted $MFT alone has no journal, but usn is {str(got)[:80]}")
+        return
+    if not isinstance(got, dict):
+        fail(f"{where}: no usn object")
+        return
+    for key in ("source", "complete", "stream_size", "events_total", "by_reason"):
+        if key in want and got.get(key) != want[key]:
+            fail(f"{where}: usn.{key} {got.get(key)!r}, expected {want[key]!r}")
+    events = got.get("link_events", [])
+    if len(events) != len(want["link_events"]):
+        fail(f"{where}: {len(events)} link events, expected {len(want['link_events'])}")
+    usns = [e.get("usn") for e in events]
+    if usns != sorted(usns) or len(set(usns)) != len(usns):
+        fail(f"{where}: link events not in strictly increasing USN order")
+    links, seen = link_records(rv), {}
+    for i, (g, w) in enumerate(zip(events, want["link_events"])):
+        at = f"{where}: link event {i} ({w['name']} {w['reasons']})"
+        for key in ("time", "name", "reasons", "path", "parent_state", "version"):
+            if g.get(key) != w[key]:
+                fail(f"{at}: {key} {g.get(key)!r}, expected {w[key]!r}")
+        ref = (g.get("record"), g.get("sequence"))
+        if seen.setdefault((w["file"], w.get("file_sequence")), ref) != ref:
+            fail(f"{at}: record {ref}, but an earlier event of {w['file']} had {seen[(w['file'], w.get('file_sequence'))]}")
+        if w["file"] in links and links[w["file"]] != ref and w.get("file_sequence") != "previous":
+            fail(f"{at}: record {ref}, expected {w['file']}'s {links[w['file']]}")
+        if w.get("file_sequence") == "previous" and ref in links.values():
+            fail(f"{at}: record {ref} should be a record reused since, not a link now")
+        if g.get("parent_reused") != (w["parent_state"] == "reused"):
+            fail(f"{at}: parent_reused {g.get('parent_reused')!r} disagrees with parent_state")
 
 
 def check(report_path, expect_path, form):
@@ -284,6 +347,8 @@ def check(report_path, expect_path, form):
             check_security(rv, ev, where)
             check_posix_links(rv, ev, where)
         check_registry(rv, ev, where, form)
+        check_added_later(rv, ev, where)
+        check_usn(rv, ev, where, form)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
         got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}

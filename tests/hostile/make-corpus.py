@@ -1210,6 +1210,61 @@ case("mft_16k_extensions", path, [0],
       '[.volumes[0].anomalies[] | .record] | sort == [9, 10]'],
      timeout=20, what="$MFT's attribute list names 16,000 extension records holding %d runs of its $DATA" % (mapped - EXT_HEAD))
 
+# ---- issue 12: the change journal ($Extend\$UsnJrnl:$J) lies ----
+def usn_vol():
+    v = E.Volume(load("usn.raw"))
+    j = v.find("$UsnJrnl", 11)
+    return v, j, j.attr(E.AT_DATA, "$J")
+
+
+def usn_records(v, a):
+    """[(image offset, stream offset, length)] of the USN records in $J's allocated runs (parsed, not assumed)."""
+    out = []
+    for vcn, lcn, n in a.runlist():
+        if lcn is None:
+            continue
+        for page in range(n * v.cluster_size // 4096):
+            pos, so, off = lcn * v.cluster_size + page * 4096, vcn * v.cluster_size + page * 4096, 0
+            while off + 8 <= 4096:
+                ln = struct.unpack_from("<I", v.data, pos + off)[0]
+                if ln == 0:
+                    break
+                out.append((pos + off, so + off, ln))
+                off += ln
+    return out
+
+
+# runs that claim terabytes: 120 runs each mapping the whole volume again, and a data size of 4 TiB; reading
+# stops at the volume's size (an anomaly, the journal incomplete), the report is written at once
+v, j, a = usn_vol()
+clusters = v.total_sectors * v.bytes_per_sector // v.cluster_size
+j.set_runlist(a, E.encode_pair(clusters, 0) * 120)
+a = j.attr(E.AT_DATA, "$J")
+struct.pack_into("<QQ", j.buf, a.off + 0x10, 0, 120 * clusters - 1)
+struct.pack_into("<QQQ", j.buf, a.off + 0x28, 1 << 42, 1 << 42, 1 << 42)
+j.write()
+vol_case("usn_runs_claim_terabytes", v, [0],
+         [COMPLETE, anomaly("usn_runs_exceed_volume"), '.volumes[0].usn.complete == false',
+          '.volumes[0].usn.stream_size == %d' % (1 << 42),
+          '.volumes[0].usn.bytes_read <= %d' % len(v.data)], timeout=30,
+         what="$J of 120 runs each mapping the whole 8 MiB volume, data size 4 TiB: read up to the volume's size")
+
+# a record whose length lies (past its page): that record is damage, the journal resynchronises on the next
+# header, every other record is still counted, and the other link events are kept
+v, j, a = usn_vol()
+recs = usn_records(v, a)
+assert len(recs) == 27, len(recs)
+hl = [r for r in recs if struct.unpack_from("<I", v.data, r[0] + 0x28)[0] == 0x10000]  # V2 reason: HARD_LINK_CHANGE
+pos, so, ln = hl[0]
+struct.pack_into("<I", v.data, pos, 4096 + 8)
+vol_case("usn_record_length_lies", v, [0],
+         [COMPLETE, anomaly("usn_damaged"), '.volumes[0].usn.complete == false',
+          '.volumes[0].usn.events_total == 26', '.volumes[0].usn.damaged_bytes == %d' % ln,
+          '.volumes[0].usn.by_reason.HARD_LINK_CHANGE == 4',
+          '[.volumes[0].usn.link_events[] | select(.usn == %d)] == []' % so,
+          '[.volumes[0].usn.link_events[] | select(.reasons == ["HARD_LINK_CHANGE"])] | length == 0'],
+         args=["--drive", "C=0"],
+         what="the USN record of \\backup\\report-link.txt's HARD_LINK_CHANGE says it is 4104 bytes long")
 
 # ---- issue 13 (registry): hives whose file sizes lie, damaged hives, a MountedDevices value of odd length ----
 # From fixtures/registry-mbr.raw (fixtures/build.sh build_registry, hives.py): volume 0 at the first MBR entry

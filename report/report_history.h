@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The history of the links in the report: the change journal's link events (and, from the other passes of
+ * issue 12, removed names and shadow copies) as JSON values, text lines and bodyfile lines.
+ * Threads: every function only reads the finished analysis; any number may run at once.
+ */
+#ifndef NTFSLINKS_REPORT_HISTORY_H
+#define NTFSLINKS_REPORT_HISTORY_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "usn.h"
+
+/* A FILETIME as an ISO 8601 UTC JSON string, null when 0. */
+json_t *history_time_json(uint64_t ft);
+
+/* The volume's "usn" object (source, counts by reason, link events), or JSON null when no journal was read. */
+json_t *history_usn_json(const usn_journal *j);
+
+/* The reason flags of an event joined by sep ("HARD_LINK_CHANGE | CLOSE" with " | ") into buf (cap bytes). */
+void history_reasons_text(uint32_t reason, const char *sep, char *buf, size_t cap);
+
+#endif
