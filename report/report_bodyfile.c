@@ -36,6 +36,8 @@
  *   the carved $FILE_NAME key's times: "DIR/NAME ($FILE_NAME) (removed: KIND)", inode the referenced
  *   record (0 when unknown), mode "-/r..." or "-/d..." (a name that is gone, as fls marks deleted names),
  *   size the key's data size.
+ * - Then one line per change-journal link event with a time (issue 12), named
+ *   "PATH ($UsnJrnl: REASON+REASON...)", inode the event's record, the event's time as all four times.
  */
 #include "config.h"
 #include "report.h"
@@ -45,6 +47,7 @@
 
 #include "file_name.h"
 #include "le.h"
+#include "report_history.h"
 #include "std_info.h"
 
 #define BODY_FILETIME_UNIX_DIFF 11644473600ULL /* seconds from 1601-01-01 to 1970-01-01 */
@@ -203,6 +206,41 @@ static void body_record(body_writer *w, uint32_t r)
 	}
 }
 
+/*
+ * One line per change-journal link event that has a time: "NAME ($UsnJrnl: REASONS)" with the event's time
+ * in all four columns, so mactime puts it beside the file system times of the same link. NAME is the path
+ * rebuilt from the live MFT (the record's own name when its parent is gone); inode is the event's record.
+ */
+static void body_usn_lines(body_writer *w)
+{
+	const usn_journal *j = w->va->usn;
+	const model *m = w->va->m;
+	char reasons[512];
+	for (size_t i = 0; i < j->events.count && !w->failed; i++) {
+		const usn_event *e = &VEC_AT(&j->events, usn_event, i);
+		if (!e->time)
+			continue; /* V4 records carry no time */
+		uint64_t r = ntfs_ref_record(e->file_ref);
+		const char *path = usn_event_path(j, e);
+		char mode[13] = "-/----------";
+		if (model_in_use(m, r) && m->recs[r].sequence == ntfs_ref_sequence(e->file_ref))
+			body_mode(&m->recs[r], false, mode);
+		history_reasons_text(e->reason, "+", reasons, sizeof(reasons));
+		FILE *f = w->f;
+		fputs("0|", f);
+		fputs(w->prefix, f);
+		if (w->vol_dir >= 0)
+			fprintf(f, "/vol%d", w->vol_dir);
+		if (!path)
+			fputs("/", f);
+		body_put_clean(f, path ? path : usn_event_name(j, e), true);
+		fputs(" ($UsnJrnl: ", f);
+		body_put_clean(f, reasons, false);
+		unsigned long long t = body_unix(e->time);
+		fprintf(f, ")|%llu|%s|0|0|0|%llu|%llu|%llu|%llu\n", (unsigned long long)r, mode, t, t, t, t);
+	}
+}
+
 /* One line per name left in the volume's directory index slack, with the carved key's four times. */
 static void body_removed_names(body_writer *w)
 {
@@ -261,6 +299,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 				body_record(&w, (uint32_t)r);
 		}
 		body_removed_names(&w);
+		body_usn_lines(&w);
 	}
 	free(w.path.buf);
 	if (w.failed)

@@ -8,12 +8,14 @@
 #include "json_out.h"
 #include "le.h"
 #include "report.h"
+#include "report_history.h"
 
 #define WIDTH 100
 #define TOP_SETS 10
 #define TOP_LINKS 20
 #define TOP_ANOMALIES 30
 #define TOP_REMOVED 20
+#define TOP_HISTORY 20
 #define PATH_INDENT 34
 
 /* Counts UTF-8 code points: the terminal columns of a string, near enough for paths. */
@@ -188,6 +190,7 @@ static void print_links(FILE *f, const analysis_volume *va)
 	}
 }
 
+
 /* The anomalies, volume-wide first, each with its record. */
 static void print_anomalies(FILE *f, const analysis_volume *va)
 {
@@ -264,13 +267,46 @@ static void print_removed_names(FILE *f, const analysis_volume *va)
 		}
 }
 
-/* The History section: what the volume's links and names were before (here: names left in index slack). */
+/* The History line group of the change journal: its last TOP_HISTORY link events, oldest first. */
+static void print_usn_events(FILE *f, const analysis_volume *va)
+{
+	const usn_journal *j = va->usn;
+	size_t n = j->events.count, from = n > TOP_HISTORY ? n - TOP_HISTORY : 0;
+	fprintf(f, "    Change journal (%s): %llu events, %zu on links%s\n", j->source,
+		(unsigned long long)j->events_total, n, n > TOP_HISTORY ? ", the last 20: the JSON report has all" : "");
+	for (size_t i = from; i < n; i++) {
+		const usn_event *e = &VEC_AT(&j->events, usn_event, i);
+		char when[40] = "(no time)", reasons[256], rec[48];
+		if (e->time) {
+			json_out_format_filetime(e->time, when);
+			when[19] = '\0'; /* to the second */
+			when[10] = ' ';
+		}
+		history_reasons_text(e->reason, " | ", reasons, sizeof(reasons));
+		snprintf(rec, sizeof(rec), "  record %llu-%u", (unsigned long long)ntfs_ref_record(e->file_ref),
+			 ntfs_ref_sequence(e->file_ref));
+		fprintf(f, "      %s  ", when);
+		put_fit(f, reasons, WIDTH - 27 - strlen(rec));
+		fprintf(f, "%s\n        ", rec);
+		const char *path = usn_event_path(j, e);
+		const char *note = e->parent_state == USN_PARENT_REUSED ? " (parent record reused since)"
+				   : e->parent_state == USN_PARENT_MISSING ? " (parent gone)" : "";
+		put_fit(f, path ? path : usn_event_name(j, e), WIDTH - 8 - strlen(note));
+		fprintf(f, "%s\n", note);
+	}
+}
+
+/* The History section: what the volume's links and names were before, one line group per source (the change
+ * journal's link events, names left in index slack); absent when no source has anything. */
 static void print_history(FILE *f, const analysis_volume *va)
 {
-	if (va->slack->stats.removed == 0)
+	if (va->slack->stats.removed == 0 && !va->usn->present)
 		return;
 	fputs("\n  History\n", f);
-	print_removed_names(f, va);
+	if (va->usn->present)
+		print_usn_events(f, va);
+	if (va->slack->stats.removed)
+		print_removed_names(f, va);
 }
 
 /* True when another volume was inferred to have va's letter too (two Windows installations, each C:). */
