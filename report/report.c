@@ -274,9 +274,9 @@ static void times_write(json_out *o, const uint64_t *t)
  * The set's $STANDARD_INFORMATION times, its oldest name (earliest $FILE_NAME creation) and the names added
  * later: whose $FILE_NAME creation time is after the record's own creation time.
  */
-static void set_times_write(json_out *o, const vol_analysis *va, uint32_t r, char *path, size_t cap)
+static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, char *path, size_t cap)
 {
-	const model *m = &va->m;
+	const model *m = va->m;
 	const uint64_t *si = model_si_times(m, r);
 	const name_info *oldest = NULL;
 	uint32_t k = 0;
@@ -287,7 +287,7 @@ static void set_times_write(json_out *o, const vol_analysis *va, uint32_t r, cha
 			oldest = n;
 	json_out_const(o, ",\"oldest_name\":");
 	if (oldest) {
-		size_t len = paths_name(&va->p, oldest, path, cap);
+		size_t len = paths_name(va->p, oldest, path, cap);
 		json_out_strn(o, path, len < cap ? len : cap - 1);
 	} else {
 		json_out_lit(o, "null");
@@ -301,7 +301,7 @@ static void set_times_write(json_out *o, const vol_analysis *va, uint32_t r, cha
 			continue;
 		json_out_lit(o, first ? "{\"path\":" : ",{\"path\":");
 		first = false;
-		size_t len = paths_name(&va->p, n, path, cap);
+		size_t len = paths_name(va->p, n, path, cap);
 		json_out_strn(o, path, len < cap ? len : cap - 1);
 		json_out_const(o, ",\"created\":");
 		json_out_filetime(o, n->times[0]);
@@ -573,8 +573,8 @@ static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 		json_object_set_new(o, "path_truncated", json_true());
 	json_object_set_new(o, "allocated", json_boolean(le->allocated));
 	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
-	json_object_set_new(o, "standard_information", times_json(model_si_times(&va->m, le->record)));
-	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name(&va->m, le->name)->times : NULL));
+	json_object_set_new(o, "standard_information", times_json(model_si_times(va->m, le->record)));
+	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name(va->m, le->name)->times : NULL));
 	json_object_set_new(o, "tag", json_string(tag));
 	json_object_set_new(o, "tag_name", jstr(rp->info ? rp->info->name : NULL));
 	json_object_set_new(o, "kind", json_string(reparse_kind_name(rp->kind)));
@@ -675,7 +675,7 @@ static json_t *volume_json(const analysis_volume *va)
 						  (json_int_t)s->hardlink_sets, "reparse_points",
 						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
 						  "anomalies", (json_int_t)s->anomalies));
-	json_object_set_new(o, "usn", history_usn_json(&va->usn));
+	json_object_set_new(o, "usn", history_usn_json(va->usn));
 	return o;
 }
 
