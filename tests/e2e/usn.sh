@@ -22,6 +22,27 @@ else
 	bad "usnjrnlj.bin against fsutil"
 fi
 
+# the live journal of the real Windows 10 disk ntfs.raw (its $J as the unit tests keep it): every record
+# counted, per reason as TSK's usnjls lists them
+"$NTFSLINKS" -q -o "$tmp/w10.json" --usn "$src/tests/unit/data/w10_usnjrnl_j.bin" "$fx/usn.mft" || bad "w10 \$J exited $?"
+if $PY -c '
+import json, sys
+u = json.load(open(sys.argv[1]))["volumes"][0]["usn"]
+want = {}
+for line in open(sys.argv[2]):
+    if line.startswith("Reason:"):
+        for r in line.split(":", 1)[1].split():
+            want[r] = want.get(r, 0) + 1
+n = sum(1 for line in open(sys.argv[2]) if line.startswith("Version:"))
+assert n == 188 and u["events_total"] == n, (n, u["events_total"])
+assert u["by_reason"] == want, (u["by_reason"], want)
+assert u["complete"] and u["damaged_bytes"] == 0
+' "$tmp/w10.json" "$src/tests/unit/data/w10_usnjrnl_j.usnjls.txt"; then
+	ok "ntfs.raw's live \$J: 188 events, counts per reason as usnjls"
+else
+	bad "ntfs.raw's live \$J against usnjls"
+fi
+
 # 2. the fixture's $J extracted as triage tools do (sparse start kept as a hole): same events as the volume
 $PY -c '
 import sys
