@@ -22,7 +22,7 @@
 #define USN_LINK_REASONS (NTFS_USN_REASON_HARD_LINK_CHANGE | NTFS_USN_REASON_REPARSE_POINT_CHANGE)
 #define USN_NAME_REASONS (NTFS_USN_REASON_FILE_CREATE | NTFS_USN_REASON_FILE_DELETE | \
 			  NTFS_USN_REASON_RENAME_OLD_NAME | NTFS_USN_REASON_RENAME_NEW_NAME)
-#define USN_DAMAGE_ANOMALIES 16   /* damaged ranges named one by one; the rest are counted */
+#define USN_DAMAGE_ANOMALIES 16   /* damaged ranges (and unreadable blocks) named one by one; the rest are counted */
 #define USN_NAME_MAX (NTFS_USN_PAGE_SIZE / 2 * 3 + 1) /* UTF-8 of the longest name a record can hold */
 
 /* A range of the stream that holds data: [start, end). */
@@ -44,6 +44,7 @@ typedef struct {
 	uint8_t *now;             /* bit per record: a hard-link set, a reparse point, or a resolved target */
 	vec was;                  /* uint64_t file references with a link event, sorted after pass 1 */
 	uint64_t damage_reported;
+	uint64_t unreadable_reported; /* blocks that could not be read */
 } usn_select;
 
 void usn_journal_init(usn_journal *j)
@@ -267,12 +268,11 @@ static ntfs_status usn_pass(const usn_input *in, usn_journal *j, usn_source *src
 			size_t n = (size_t)((next < rg->end ? next : rg->end) - off);
 			ntfs_error e;
 			if (source_read(src, off, block, n, &e) != NTFS_OK) {
-				if (pass == 1) {
-					j->complete = false;
+				if (pass == 1 && s->unreadable_reported++ < USN_DAMAGE_ANOMALIES)
 					anomaly_add(&j->anomalies, "usn_unreadable", ANOMALY_NO_RECORD,
 						    "$J bytes %llu-%llu could not be read: %s", (unsigned long long)off,
 						    (unsigned long long)(off + n - 1), e.reason);
-				}
+				j->complete = false;
 				off += n;
 				continue;
 			}
@@ -449,6 +449,9 @@ ntfs_status usn_read(const usn_input *in, usn_journal *j, ntfs_error *err)
 	}
 	if (st == NTFS_OK)
 		qsort(j->events.data, j->events.count, sizeof(usn_event), event_cmp);
+	if (s.unreadable_reported > USN_DAMAGE_ANOMALIES)
+		anomaly_add(&j->anomalies, "usn_unreadable", ANOMALY_NO_RECORD, "%llu blocks of $J could not be read in all",
+			    (unsigned long long)s.unreadable_reported);
 	if (s.damage_reported > USN_DAMAGE_ANOMALIES)
 		anomaly_add(&j->anomalies, "usn_damaged", ANOMALY_NO_RECORD, "%llu damaged ranges of $J in all (%llu bytes)",
 			    (unsigned long long)s.damage_reported, (unsigned long long)j->damaged_bytes);

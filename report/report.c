@@ -675,7 +675,6 @@ static json_t *volume_json(const analysis_volume *va)
 						  (json_int_t)s->hardlink_sets, "reparse_points",
 						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
 						  "anomalies", (json_int_t)s->anomalies));
-	json_object_set_new(o, "usn", history_usn_json(va->usn));
 	return o;
 }
 
@@ -916,16 +915,15 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 		if (!va->selected)
 			continue;
 		w.volume = -1;
-		if (w.ndjson) {
-			json_t *vo = volume_json(va);
-			json_object_set_new(vo, "type", json_string("volume"));
-			dump(&w, vo);
-			json_out_lit(out, "\n");
-			json_decref(vo);
-		} else {
+		if (!w.ndjson)
 			json_out_lit(out, first ? "\n  " : ",\n  ");
-			open_object(&w, volume_json(va));
+		open_object(&w, volume_json(va));
+		if (va->scanned) { /* the journal's events are streamed: a jansson tree of them would cost ~2 KiB each */
+			json_out_const(out, ",\"usn\":");
+			history_usn_write(out, va->usn);
 		}
+		if (w.ndjson)
+			json_out_const(out, ",\"type\":\"volume\"}\n");
 		first = false;
 		w.volume = va->index;
 		if (va->scanned)

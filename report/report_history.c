@@ -9,28 +9,6 @@
 #include "le.h"
 #include "usn_record.h"
 
-/* A string that may be NULL or invalid UTF-8, as JSON (null, or the string with bad bytes replaced). */
-static json_t *hstr(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	size_t n = strlen(s); /* not valid UTF-8: keep the bytes visible as \xNN */
-	char *buf = malloc(n * 4 + 1), *w = buf;
-	if (!buf)
-		return json_null();
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		w += c < 0x80 ? (size_t)(*w = (char)c, 1) : (size_t)sprintf(w, "\\x%02X", c);
-	}
-	*w = '\0';
-	j = json_string(buf);
-	free(buf);
-	return j ? j : json_null();
-}
-
 json_t *history_time_json(uint64_t ft)
 {
 	char buf[40];
@@ -50,17 +28,6 @@ static const char *reason_name(int b, char *buf, size_t cap)
 	return buf;
 }
 
-/* The reason flags of an event as a JSON array of names, lowest bit first. */
-static json_t *reasons_json(uint32_t reason)
-{
-	json_t *a = json_array();
-	char buf[16];
-	for (int b = 0; b < USN_REASON_BITS; b++)
-		if (reason & (1u << b))
-			json_array_append_new(a, json_string(reason_name(b, buf, sizeof(buf))));
-	return a;
-}
-
 void history_reasons_text(uint32_t reason, const char *sep, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -75,43 +42,97 @@ void history_reasons_text(uint32_t reason, const char *sep, char *buf, size_t ca
 		}
 }
 
-/* One link event. */
-static json_t *event_json(const usn_journal *j, const usn_event *e)
+/* A signed integer (a USN read from an extract may be anything). */
+static void write_i64(json_out *o, int64_t v)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "usn", json_integer((json_int_t)e->usn));
-	json_object_set_new(o, "time", history_time_json(e->time));
-	json_object_set_new(o, "record", json_integer((json_int_t)ntfs_ref_record(e->file_ref)));
-	json_object_set_new(o, "sequence", json_integer(ntfs_ref_sequence(e->file_ref)));
-	json_object_set_new(o, "parent_record", json_integer((json_int_t)ntfs_ref_record(e->parent_ref)));
-	json_object_set_new(o, "parent_sequence", json_integer(ntfs_ref_sequence(e->parent_ref)));
-	json_object_set_new(o, "name", hstr(usn_event_name(j, e)));
-	json_object_set_new(o, "reasons", reasons_json(e->reason));
-	json_object_set_new(o, "path", hstr(usn_event_path(j, e)));
-	json_object_set_new(o, "parent_state", json_string(usn_parent_state_name((usn_parent_state)e->parent_state)));
-	json_object_set_new(o, "parent_reused", json_boolean(e->parent_state == USN_PARENT_REUSED));
-	json_object_set_new(o, "version", json_integer(e->major));
-	return o;
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	json_out_raw(o, buf, (size_t)n);
 }
 
-json_t *history_usn_json(const usn_journal *j)
+/* The reason flags of an event as a JSON array of names, lowest bit first. */
+static void write_reasons(json_out *o, uint32_t reason)
 {
-	if (!j->present)
-		return json_null();
-	json_t *o = json_object(), *by = json_object(), *ev = json_array();
 	char buf[16];
-	json_object_set_new(o, "source", hstr(j->source));
-	json_object_set_new(o, "complete", json_boolean(j->complete));
-	json_object_set_new(o, "stream_size", json_integer((json_int_t)j->stream_size));
-	json_object_set_new(o, "bytes_read", json_integer((json_int_t)j->bytes_read));
-	json_object_set_new(o, "damaged_bytes", json_integer((json_int_t)j->damaged_bytes));
-	json_object_set_new(o, "events_total", json_integer((json_int_t)j->events_total));
+	bool first = true;
+	json_out_const(o, "[");
 	for (int b = 0; b < USN_REASON_BITS; b++)
-		if (j->by_reason[b])
-			json_object_set_new(by, reason_name(b, buf, sizeof(buf)), json_integer((json_int_t)j->by_reason[b]));
-	json_object_set_new(o, "by_reason", by);
-	for (size_t i = 0; i < j->events.count; i++)
-		json_array_append_new(ev, event_json(j, &VEC_AT(&j->events, usn_event, i)));
-	json_object_set_new(o, "link_events", ev);
-	return o;
+		if (reason & (1u << b)) {
+			if (!first)
+				json_out_const(o, ",");
+			first = false;
+			json_out_str(o, reason_name(b, buf, sizeof(buf)));
+		}
+	json_out_const(o, "]");
+}
+
+/* One link event. */
+static void write_event(json_out *o, const usn_journal *j, const usn_event *e)
+{
+	json_out_const(o, "{\"usn\":");
+	write_i64(o, e->usn);
+	json_out_const(o, ",\"time\":");
+	json_out_filetime(o, e->time);
+	json_out_const(o, ",\"record\":");
+	json_out_u64(o, ntfs_ref_record(e->file_ref));
+	json_out_const(o, ",\"sequence\":");
+	json_out_u64(o, ntfs_ref_sequence(e->file_ref));
+	json_out_const(o, ",\"parent_record\":");
+	json_out_u64(o, ntfs_ref_record(e->parent_ref));
+	json_out_const(o, ",\"parent_sequence\":");
+	json_out_u64(o, ntfs_ref_sequence(e->parent_ref));
+	json_out_const(o, ",\"name\":");
+	json_out_str(o, usn_event_name(j, e));
+	json_out_const(o, ",\"reasons\":");
+	write_reasons(o, e->reason);
+	json_out_const(o, ",\"path\":");
+	json_out_str(o, usn_event_path(j, e));
+	json_out_const(o, ",\"parent_state\":");
+	json_out_str(o, usn_parent_state_name((usn_parent_state)e->parent_state));
+	json_out_const(o, ",\"parent_reused\":");
+	json_out_lit(o, e->parent_state == USN_PARENT_REUSED ? "true" : "false");
+	json_out_const(o, ",\"version\":");
+	json_out_u64(o, e->major);
+	json_out_const(o, "}");
+}
+
+void history_usn_write(json_out *o, const usn_journal *j)
+{
+	static const char *const keys[] = {"{\"source\":", ",\"complete\":", ",\"stream_size\":", ",\"bytes_read\":",
+					   ",\"damaged_bytes\":", ",\"events_total\":", ",\"by_reason\":{"};
+	char buf[16];
+	if (!j->present) {
+		json_out_const(o, "null");
+		return;
+	}
+	json_out_lit(o, keys[0]);
+	json_out_str(o, j->source);
+	json_out_lit(o, keys[1]);
+	json_out_lit(o, j->complete ? "true" : "false");
+	json_out_lit(o, keys[2]);
+	json_out_u64(o, j->stream_size);
+	json_out_lit(o, keys[3]);
+	json_out_u64(o, j->bytes_read);
+	json_out_lit(o, keys[4]);
+	json_out_u64(o, j->damaged_bytes);
+	json_out_lit(o, keys[5]);
+	json_out_u64(o, j->events_total);
+	json_out_lit(o, keys[6]);
+	bool first = true;
+	for (int b = 0; b < USN_REASON_BITS; b++)
+		if (j->by_reason[b]) {
+			if (!first)
+				json_out_const(o, ",");
+			first = false;
+			json_out_str(o, reason_name(b, buf, sizeof(buf)));
+			json_out_const(o, ":");
+			json_out_u64(o, j->by_reason[b]);
+		}
+	json_out_const(o, "},\"link_events\":[");
+	for (size_t i = 0; i < j->events.count; i++) {
+		if (i)
+			json_out_const(o, ",");
+		write_event(o, j, &VEC_AT(&j->events, usn_event, i));
+	}
+	json_out_const(o, "]}");
 }

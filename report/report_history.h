@@ -15,8 +15,13 @@
 /* A FILETIME as an ISO 8601 UTC JSON string, null when 0. */
 json_t *history_time_json(uint64_t ft);
 
-/* The volume's "usn" object (source, counts by reason, link events), or JSON null when no journal was read. */
-json_t *history_usn_json(const usn_journal *j);
+#include "json_out.h"
+
+/*
+ * Writes the volume's "usn" object (source, counts by reason, link events) to o, event by event (memory does
+ * not grow with the events), or null when no journal was read. Same bytes as jansson's compact output.
+ */
+void history_usn_write(json_out *o, const usn_journal *j);
 
 /* The reason flags of an event joined by sep ("HARD_LINK_CHANGE | CLOSE" with " | ") into buf (cap bytes). */
 void history_reasons_text(uint32_t reason, const char *sep, char *buf, size_t cap);
