@@ -224,7 +224,7 @@ static void body_usn_lines(body_writer *w)
 		const char *path = usn_event_path(j, e);
 		char mode[13] = "-/----------";
 		if (model_in_use(m, r) && m->recs[r].sequence == ntfs_ref_sequence(e->file_ref))
-			body_mode(&m->recs[r], false, mode);
+			body_mode(&m->recs[r], false, false, mode);
 		history_reasons_text(e->reason, "+", reasons, sizeof(reasons));
 		FILE *f = w->f;
 		fputs("0|", f);
