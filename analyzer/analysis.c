@@ -39,6 +39,7 @@ typedef struct vol_analysis {
 	const char *drive_source; /* "option", "registry", "inferred"; NULL without a letter */
 	drives_result drives;     /* its volume GUIDs (and the registry's letter) */
 	usn_journal usn;          /* the change journal's link events (usn.present: a journal was read) */
+	findings_list findings;   /* the findings pass's, once finished */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -334,11 +335,21 @@ static const char *account_name_of(void *ctx, const char *sid)
 /*
  * The last step, before any writer runs: settles what the writers read, so that they only read it (no
  * I/O, no sorting, no counting of their own). Per scanned volume: the owners of the hard-link sets that
- * the scan could not read, the stats, the anomalies in their one order; then the run's partial flag.
+ * the scan could not read, the findings (which read those owners), the stats, the anomalies in their one
+ * order; then the run's partial flag. Fails only when memory runs out.
  */
-static void analysis_finish(analysis *a)
+static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 {
 	bool partial = a->checksum_errors.count > 0;
+	const findings_baseline *baseline = a->config.no_baseline ? NULL : a->config.baseline;
+	if (!a->config.no_baseline && !baseline) {
+		if (findings_baseline_init(&a->builtin_baseline, err) != NTFS_OK) {
+			findings_baseline_free(&a->builtin_baseline);
+			return NTFS_E_NOMEM;
+		}
+		a->has_builtin_baseline = true;
+		baseline = &a->builtin_baseline;
+	}
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->selected)
@@ -352,6 +363,10 @@ static void analysis_finish(analysis *a)
 		if (access_settle(&va->access, &va->m, &va->links, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
+		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .volume = va->index,
+				      .baseline = baseline};
+		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
+			return NTFS_E_NOMEM;
 		va->stats = links_stats(&va->m, &va->links);
 		anomaly_list_sort(&va->vol->anomalies);
 		anomaly_list_sort(&va->m.anomalies);
@@ -359,6 +374,7 @@ static void analysis_finish(analysis *a)
 	}
 	a->partial = partial;
 	now_iso(a->finished, sizeof(a->finished));
+	return NTFS_OK;
 }
 
 /* Starts an empty analysis of cfg (no image yet). */
@@ -430,7 +446,8 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .posix_kinds = &va->posix_kinds,
 				       .drive_source = va->drive_source,
 				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
-				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn};
+				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn,
+				       .findings = &va->findings};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -532,9 +549,9 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 		if (st != NTFS_OK)
 			snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
 	}
-	analysis_finish(a);
+	st = analysis_finish(a, err);
 	profile_mark("finish (stats, order)");
-	return publish(a, err);
+	return st == NTFS_OK ? publish(a, err) : st;
 }
 
 ntfs_status analysis_run(analysis *a, const analysis_config *cfg, mft_scan_progress progress, void *ctx, ntfs_error *err)
@@ -571,6 +588,7 @@ void analysis_free(analysis *a)
 		if (va->reg_ready)
 			registry_free(&va->reg);
 		usn_journal_free(&va->usn);
+		findings_list_free(&va->findings);
 		if (va->vol) {
 			name_index_free(&va->ix);
 			paths_free(&va->p);
@@ -584,6 +602,8 @@ void analysis_free(analysis *a)
 	account_list_free(&a->accounts);
 	free(a->parts);
 	vec_free(&a->checksum_errors);
+	if (a->has_builtin_baseline)
+		findings_baseline_free(&a->builtin_baseline);
 	if (a->img)
 		image_close(a->img);
 	memset(a, 0, sizeof(*a));

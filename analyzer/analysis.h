@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "drives.h"
 #include "du.h"
+#include "findings.h"
 #include "image.h"
 #include "index_slack.h"
 #include "links.h"
@@ -81,6 +82,7 @@ typedef struct {
 	const vec *posix;                     /* link_entry: Interix and Cygwin links (posix_links.h) */
 	const vec *posix_kinds;               /* uint8_t ntfs_posix_kind of each */
 	const usn_journal *usn;               /* the change journal's link events (usn->present: one was read) */
+	const findings_list *findings;        /* the findings pass's (README.md "Findings") */
 } analysis_volume;
 
 struct vol_analysis;          /* the engine's state of one volume (analysis.c) */
@@ -107,6 +109,8 @@ typedef struct {
 	const char *du_path;      /* directory to size (NULL: the root) */
 	int du_depth;             /* levels of subdirectories below du_path */
 	const char *usn_file;     /* --usn: an extracted $J for the one volume analysed, NULL: each volume's own */
+	bool no_baseline;         /* --no-baseline: every finding, none suppressed */
+	const findings_baseline *baseline; /* --baseline: the built-in patterns and a site's; NULL: built-in only */
 } analysis_config;
 
 typedef struct analysis analysis;
@@ -125,6 +129,8 @@ struct analysis {
 	account_list accounts;    /* every account the image's hives name (finished): analysis_account_name */
 	drives_elsewhere *drives_elsewhere; /* drive letters the registry gives partitions the image lacks */
 	size_t drives_elsewhere_count;
+	findings_baseline builtin_baseline; /* used when config.baseline is NULL */
+	bool has_builtin_baseline;
 	char started[32], finished[32];
 };
 

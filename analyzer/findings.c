@@ -1,0 +1,963 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The findings pass: ten rules over one resolved volume (see findings.h and README.md "Findings"). */
+#include "config.h"
+#include "findings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "links.h"
+#include "resolve.h"
+
+/* The rule table: stable id, technique in words. */
+static const struct {
+	const char *id;
+	const char *reference;
+} RULES[FINDING_RULE_COUNT] = {
+	{"object_manager_redirect",
+	 "link into the object manager namespace (\\RPC Control, \\BaseNamedObjects, \\??\\GLOBALROOT): the junction plus "
+	 "object-manager symbolic link redirection of public link-following exploit tools (arbitrary file write/delete "
+	 "by privileged services, installers, Windows Error Reporting)"},
+	{"shadow_copy_link",
+	 "link into a volume shadow copy (\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopyN): reading locked files "
+	 "such as the SAM, SYSTEM and SECURITY hives or NTDS.dit for credential theft"},
+	{"writable_folder_redirect",
+	 "junction or mount point in a folder ordinary users can write, onto a protected folder: link-following "
+	 "privilege escalation through privileged services and installers working in temporary folders"},
+	{"hardlink_onto_protected",
+	 "hard link from a folder ordinary users can write onto a file owned by SYSTEM, TrustedInstaller or "
+	 "Administrators or held in a protected folder: hard-link privilege escalation (a privileged process "
+	 "rewriting or re-permissioning the user's name writes the protected file)"},
+	{"executable_renamed",
+	 "executable hard-linked under another base name or extension: masquerading (a program launched under a "
+	 "harmless-looking name)"},
+	{"junction_loop",
+	 "junction onto one of its own ancestors, or many sibling junctions onto the same ancestor: directory "
+	 "recursion that makes tree walkers, backup and antivirus scanners explode (denial of service, scan evasion)"},
+	{"misleading_print_name",
+	 "print name showing another target than the substitute name the system follows: dir and Explorer show a "
+	 "harmless target while the link leads elsewhere"},
+	{"app_alias_out_of_place",
+	 "app execution alias (APPEXECLINK) whose executable lies outside \\Program Files\\WindowsApps or whose name "
+	 "shadows a system binary: search-order hijack through the per-user WindowsApps folder on the PATH"},
+	{"installer_rollback_links",
+	 "links in the Windows Installer rollback folder (\\Config.Msi) or beside rollback scripts (.rbs, .rbf): the "
+	 "installer rollback escalation, where a planted rollback script or a link makes msiexec write as SYSTEM"},
+	{"name_linked_later",
+	 "hard-link name added long after a file owned by SYSTEM or TrustedInstaller was created: a system file "
+	 "linked into place afterwards (hard-link planting)"},
+};
+
+#define SID_SYSTEM "S-1-5-18"
+#define SID_ADMINISTRATORS "S-1-5-32-544"
+#define SID_TRUSTED_INSTALLER "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
+#define FILETIME_PER_SECOND 10000000ull
+#define LINKED_LATER_SECONDS (24ull * 3600) /* "long after": more than a day */
+#define FANOUT_MIN 3                        /* sibling junctions onto one ancestor that make a fan-out */
+
+const char *findings_rule_id(finding_rule r)
+{
+	return r < FINDING_RULE_COUNT ? RULES[r].id : "unknown";
+}
+
+int findings_rule_parse(const char *id)
+{
+	for (int r = 0; r < FINDING_RULE_COUNT; r++)
+		if (!strcmp(RULES[r].id, id))
+			return r;
+	return -1;
+}
+
+const char *findings_rule_reference(finding_rule r)
+{
+	return r < FINDING_RULE_COUNT ? RULES[r].reference : "";
+}
+
+const char *findings_severity_name(finding_severity s)
+{
+	return s == FINDING_HIGH ? "high" : s == FINDING_MEDIUM ? "medium" : "low";
+}
+
+/* ---- building findings ---- */
+
+/* A printf-style string in fresh memory, NULL when memory runs out. */
+static char *vstrf(const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return s;
+}
+
+typedef struct {
+	const findings_input *in;
+	findings_list *out;
+	bool nomem;
+} fctx;
+
+/* Starts finding f (on the caller's stack) with a printf-style title. */
+static void f_begin(fctx *c, finding *f, finding_rule rule, finding_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void f_begin(fctx *c, finding *f, finding_rule rule, finding_severity sev, const char *fmt, ...)
+{
+	memset(f, 0, sizeof(*f));
+	f->rule = rule;
+	f->severity = sev;
+	vec_init(&f->records, sizeof(uint32_t));
+	vec_init(&f->paths, sizeof(char *));
+	vec_init(&f->evidence, sizeof(finding_field));
+	va_list ap;
+	va_start(ap, fmt);
+	f->title = vstrf(fmt, ap);
+	c->nomem |= !f->title;
+	va_end(ap);
+}
+
+/* Adds record r and its path (copied; NULL for none) to f. */
+static void f_record(fctx *c, finding *f, uint32_t r, const char *path)
+{
+	uint32_t *slot = vec_push(&f->records);
+	if (slot)
+		*slot = r;
+	char **p = path ? vec_push(&f->paths) : NULL;
+	if ((path && !p) || !slot || (p && !(*p = strdup(path))))
+		c->nomem = true;
+}
+
+/* Adds one evidence field to f, its value printf-style. */
+static void f_field(fctx *c, finding *f, const char *name, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void f_field(fctx *c, finding *f, const char *name, const char *fmt, ...)
+{
+	finding_field *fl = vec_push(&f->evidence);
+	if (!fl) {
+		c->nomem = true;
+		return;
+	}
+	fl->name = strdup(name);
+	va_list ap;
+	va_start(ap, fmt);
+	fl->value = vstrf(fmt, ap);
+	va_end(ap);
+	if (!fl->name || !fl->value)
+		c->nomem = true;
+}
+
+/* Frees the contents of one finding. */
+static void finding_free(finding *f)
+{
+	free(f->title);
+	free(f->target);
+	for (size_t i = 0; i < f->paths.count; i++)
+		free(VEC_AT(&f->paths, char *, i));
+	for (size_t i = 0; i < f->evidence.count; i++) {
+		free(VEC_AT(&f->evidence, finding_field, i).name);
+		free(VEC_AT(&f->evidence, finding_field, i).value);
+	}
+	vec_free(&f->records);
+	vec_free(&f->paths);
+	vec_free(&f->evidence);
+}
+
+/* Keeps f in the list, or counts it as suppressed when the baseline knows it. */
+static void f_commit(fctx *c, finding *f)
+{
+	if (!c->nomem && c->in->baseline && findings_baseline_matches(c->in->baseline, f)) {
+		c->out->baseline_suppressed++;
+		finding_free(f);
+		return;
+	}
+	finding *slot = c->nomem ? NULL : vec_push(&c->out->items);
+	if (!slot) {
+		c->nomem = true;
+		finding_free(f);
+		return;
+	}
+	*slot = *f;
+}
+
+/* ---- paths and places ---- */
+
+/* Ordinary users can write here on every Windows installation (what rule 3, 4 use without an ACL). */
+static const char *const WRITABLE_PLACES[] = {
+	"\\Windows\\Temp", "\\Users\\*\\AppData\\Local\\Temp", "\\ProgramData\\*", "\\Config.Msi",
+};
+
+/* Only SYSTEM, TrustedInstaller and Administrators write here. */
+static const char *const PROTECTED_PLACES[] = {
+	"\\Windows",
+	"\\Program Files*",
+	"\\ProgramData\\Microsoft",
+	"\\Users\\*\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup",
+};
+
+/* The place of list (n entries) that path is (or lies under), or NULL. */
+static const char *place_of(const char *const *list, size_t n, const char *path)
+{
+	char pat[160];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(pat, sizeof(pat), "%s\\**", list[i]);
+		if (findings_glob(list[i], path) || findings_glob(pat, path))
+			return list[i];
+	}
+	return NULL;
+}
+
+/* The usual writable place path lies in (not the protected \ProgramData\Microsoft), or NULL. */
+static const char *writable_place(const char *path)
+{
+	const char *w = place_of(WRITABLE_PLACES, sizeof(WRITABLE_PLACES) / sizeof(WRITABLE_PLACES[0]), path);
+	if (w && !strcmp(w, "\\ProgramData\\*") && place_of(&PROTECTED_PLACES[2], 1, path))
+		return NULL;
+	return w;
+}
+
+/* The protected place path lies in (not a writable place inside one, like \Windows\Temp), or NULL. */
+static const char *protected_place(const char *path)
+{
+	if (writable_place(path))
+		return NULL;
+	return place_of(PROTECTED_PLACES, sizeof(PROTECTED_PLACES) / sizeof(PROTECTED_PLACES[0]), path);
+}
+
+typedef enum { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
+
+/*
+ * Whether ordinary users (Everyone, Users, Authenticated Users, INTERACTIVE) may write directory d, from its
+ * DACL. The model holds owners but no DACLs (the security descriptors of issue 13 bring them): until then
+ * this says unknown, and the rules fall back to the usual writable places, saying so in the evidence.
+ */
+static tri dir_writable_acl(const findings_input *in, uint32_t d)
+{
+	(void)in;
+	(void)d;
+	return TRI_UNKNOWN;
+}
+
+/* Whether directory d (path dpath) is writable by ordinary users; *basis says from what. */
+static bool dir_writable(const findings_input *in, uint32_t d, const char *dpath, char *basis, size_t cap)
+{
+	tri t = d == PATHS_ORPHAN ? TRI_UNKNOWN : dir_writable_acl(in, d);
+	if (t != TRI_UNKNOWN) {
+		snprintf(basis, cap, "%s", t == TRI_YES ? "its DACL grants write to ordinary users" : "");
+		return t == TRI_YES;
+	}
+	const char *w = writable_place(dpath);
+	if (w)
+		snprintf(basis, cap, "no ACL known: path under %s, a folder ordinary users can write", w);
+	return w != NULL;
+}
+
+/* The directory part of a path ("\a\b" for "\a\b\c", "\" for "\c"), into buf. */
+static void dir_of(const char *path, char *buf, size_t cap)
+{
+	const char *bs = strrchr(path, '\\');
+	size_t n = bs ? (size_t)(bs - path) : 0;
+	snprintf(buf, cap, "%.*s", n ? (int)n : 1, n ? path : "\\");
+}
+
+/* The last component of a path. */
+static const char *base_of(const char *path)
+{
+	const char *bs = strrchr(path, '\\');
+	return bs ? bs + 1 : path;
+}
+
+/* A Windows path as a volume-relative one: \??\ or \\?\ and a drive letter stripped ("C:\x" -> "\x"). */
+static const char *volume_relative(const char *s)
+{
+	if (!strncmp(s, "\\??\\", 4) || !strncmp(s, "\\\\?\\", 4))
+		s += 4;
+	if (((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') && s[1] == ':')
+		s += 2;
+	return s;
+}
+
+/* The path of a link (malloc'd), NULL when it has no name. */
+static char *link_path(const findings_input *in, const link_entry *le)
+{
+	return le->name == MODEL_NONE ? NULL : paths_name_alloc(in->p, model_name(in->m, le->name));
+}
+
+/* The owner of record r and what it is: 2 SYSTEM or TrustedInstaller, 1 Administrators, 0 other or unknown. */
+static int owner_class(const model *m, uint32_t r, const char **sid)
+{
+	*sid = model_owner_sid(m, r);
+	if (!*sid)
+		return 0;
+	if (!strcmp(*sid, SID_SYSTEM) || !strcmp(*sid, SID_TRUSTED_INSTALLER))
+		return 2;
+	return !strcmp(*sid, SID_ADMINISTRATORS) ? 1 : 0;
+}
+
+/* The account of a well-known owner SID in words. */
+static const char *owner_words(const char *sid)
+{
+	return !strcmp(sid, SID_SYSTEM) ? "SYSTEM" : !strcmp(sid, SID_TRUSTED_INSTALLER) ? "TrustedInstaller"
+	       : !strcmp(sid, SID_ADMINISTRATORS)                                     ? "Administrators"
+										       : "another account";
+}
+
+/* FILETIME as ISO 8601 UTC. */
+static void filetime_iso(uint64_t ft, char *buf, size_t cap)
+{
+	time_t t = (time_t)(ft / FILETIME_PER_SECOND - 11644473600ull);
+	struct tm tm;
+	if (ft < 11644473600ull * FILETIME_PER_SECOND || !gmtime_r(&t, &tm)) {
+		snprintf(buf, cap, "(FILETIME %llu)", (unsigned long long)ft);
+		return;
+	}
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- rules over reparse points: 1, 2, 3, 7, 8 ---- */
+
+/* True for the kinds that redirect a path: junctions, mount points, symbolic links. */
+static bool is_redirect(const link_entry *le)
+{
+	return le->rp.kind == REPARSE_KIND_JUNCTION || le->rp.kind == REPARSE_KIND_VOLUME_MOUNT_POINT ||
+	       le->rp.kind == REPARSE_KIND_SYMLINK;
+}
+
+/* Fields every link finding carries: the names the link stores and how its target was classified. */
+static void link_fields(fctx *c, finding *f, const link_entry *le)
+{
+	f_field(c, f, "kind", "%s", reparse_kind_name(le->rp.kind));
+	if (le->rp.substitute_name)
+		f_field(c, f, "substitute_name", "%s", le->rp.substitute_name);
+	if (le->rp.print_name && *le->rp.print_name)
+		f_field(c, f, "print_name", "%s", le->rp.print_name);
+}
+
+/* Rules 1 and 2: targets in the object manager namespace or in a shadow copy. */
+static void rule_namespace(fctx *c, const link_entry *le, const char *path)
+{
+	const link_target *t = &le->target;
+	const char *sub = le->rp.substitute_name ? le->rp.substitute_name : "";
+	bool globalroot = !strncasecmp(sub, "\\??\\GLOBALROOT\\", 15) || !strncasecmp(sub, "\\\\?\\GLOBALROOT\\", 15);
+	finding f;
+	if (t->form == TARGET_FORM_SHADOW_COPY) {
+		f_begin(c, &f, FINDING_SHADOW_COPY, FINDING_HIGH, "%s %s leads into shadow copy %u",
+			reparse_kind_name(le->rp.kind), path, t->shadow_copy);
+		f_record(c, &f, le->record, path);
+		link_fields(c, &f, le);
+		f_field(c, &f, "target.form", "shadow_copy");
+		f_field(c, &f, "target.shadow_copy", "%u", t->shadow_copy);
+	} else if (t->form == TARGET_FORM_OBJECT_MANAGER || (t->form == TARGET_FORM_DEVICE && globalroot)) {
+		f_begin(c, &f, FINDING_OBJECT_MANAGER, FINDING_HIGH, "%s %s redirects into the object manager namespace (%s)",
+			reparse_kind_name(le->rp.kind), path, sub);
+		f_record(c, &f, le->record, path);
+		link_fields(c, &f, le);
+		f_field(c, &f, "target.form", "%s", target_form_name(t->form));
+	} else {
+		return;
+	}
+	f.target = strdup(sub);
+	f_commit(c, &f);
+}
+
+/* Rule 3: a junction or mount point in a writable folder whose target is a protected folder. */
+static void rule_writable_redirect(fctx *c, const link_entry *le, const char *path)
+{
+	if (le->rp.kind != REPARSE_KIND_JUNCTION && le->rp.kind != REPARSE_KIND_VOLUME_MOUNT_POINT)
+		return;
+	const link_target *t = &le->target;
+	const char *prot = t->path ? protected_place(t->path) : NULL;
+	if (!prot)
+		return;
+	char dir[4096], basis[256];
+	dir_of(path, dir, sizeof(dir));
+	uint32_t d = le->name == MODEL_NONE ? PATHS_ORPHAN : paths_name_dir(c->in->p, model_name(c->in->m, le->name));
+	if (!dir_writable(c->in, d, dir, basis, sizeof(basis)))
+		return;
+	finding f;
+	f_begin(c, &f, FINDING_WRITABLE_REDIRECT, FINDING_HIGH, "%s %s in a writable folder leads into protected %s",
+		reparse_kind_name(le->rp.kind), path, t->path);
+	f_record(c, &f, le->record, path);
+	link_fields(c, &f, le);
+	f_field(c, &f, "folder", "%s", dir);
+	f_field(c, &f, "folder_writable", "%s", basis);
+	f_field(c, &f, "target.path", "%s", t->path);
+	f_field(c, &f, "target_protected", "under %s", prot);
+	f.target = strdup(t->path);
+	f_commit(c, &f);
+}
+
+/* Normalises a stored name for comparison: device prefix, drive letter, trailing backslashes, '/' as '\'. */
+static void norm_name(const char *s, char *buf, size_t cap)
+{
+	if (!strncasecmp(s, "\\??\\UNC\\", 8))
+		snprintf(buf, cap, "\\\\%s", s + 8); /* "\\server\share", as a print name spells it */
+	else
+		snprintf(buf, cap, "%s", volume_relative(s));
+	for (char *p = buf; *p; p++)
+		if (*p == '/')
+			*p = '\\';
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '\\')
+		buf[--n] = 0;
+}
+
+/* True when two component lists differ only where one side spells a component as an 8.3 alias (~). */
+static bool differ_only_by_alias(const char *a, const char *b)
+{
+	while (*a || *b) {
+		const char *ea = strchr(a, '\\'), *eb = strchr(b, '\\');
+		size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+		bool same = la == lb && !strncasecmp(a, b, la);
+		if (!same && !memchr(a, '~', la) && !memchr(b, '~', lb))
+			return false;
+		if (!ea != !eb)
+			return false;
+		a = ea ? ea + 1 : a + la;
+		b = eb ? eb + 1 : b + lb;
+	}
+	return true;
+}
+
+/* Rule 7: the print name shows a different place than the substitute name. */
+static void rule_print_name(fctx *c, const link_entry *le, const char *path)
+{
+	const reparse_point *rp = &le->rp;
+	if (!rp->substitute_name || !rp->print_name || !*rp->print_name || rp->malformed)
+		return;
+	char a[1024], b[1024];
+	norm_name(rp->substitute_name, a, sizeof(a));
+	norm_name(rp->print_name, b, sizeof(b));
+	if (!strcasecmp(a, b) || differ_only_by_alias(a, b))
+		return;
+	finding f;
+	f_begin(c, &f, FINDING_PRINT_NAME, FINDING_MEDIUM, "%s %s shows %s but leads to %s", reparse_kind_name(rp->kind),
+		path, rp->print_name, rp->substitute_name);
+	f_record(c, &f, le->record, path);
+	link_fields(c, &f, le);
+	f.target = strdup(a);
+	f_commit(c, &f);
+}
+
+/* The system binaries an alias must not shadow. */
+static const char *const SYSTEM_BINARIES[] = {
+	"cmd.exe",      "powershell.exe", "powershell_ise.exe", "conhost.exe", "explorer.exe", "svchost.exe",
+	"lsass.exe",    "services.exe",   "rundll32.exe",       "regsvr32.exe", "mshta.exe",   "wscript.exe",
+	"cscript.exe",  "net.exe",        "net1.exe",           "sc.exe",       "reg.exe",     "schtasks.exe",
+	"taskmgr.exe",  "whoami.exe",     "msiexec.exe",        "certutil.exe", "bitsadmin.exe", "wmic.exe",
+	"notepad.exe",  "winlogon.exe",   "userinit.exe",       "ctfmon.exe",   "dllhost.exe", "werfault.exe",
+};
+
+/* Rule 8: an app execution alias whose executable lies outside WindowsApps, or whose name shadows a system binary. */
+static void rule_app_alias(fctx *c, const link_entry *le, const char *path)
+{
+	if (le->rp.kind != REPARSE_KIND_APP_EXEC_LINK || !le->rp.appx_target_path)
+		return;
+	const char *target = volume_relative(le->rp.appx_target_path);
+	bool outside = !findings_glob("\\Program Files\\WindowsApps\\**", target);
+	const char *shadowed = NULL;
+	for (size_t i = 0; i < sizeof(SYSTEM_BINARIES) / sizeof(SYSTEM_BINARIES[0]) && !shadowed; i++)
+		if (!strcasecmp(base_of(path), SYSTEM_BINARIES[i]))
+			shadowed = SYSTEM_BINARIES[i];
+	if (!outside && !shadowed)
+		return;
+	finding f;
+	f_begin(c, &f, FINDING_APP_ALIAS, shadowed ? FINDING_HIGH : FINDING_MEDIUM, "app execution alias %s %s%s%s", path,
+		outside ? "runs " : "", outside ? le->rp.appx_target_path : "",
+		shadowed ? (outside ? " and shadows a system binary" : "shadows a system binary") : " outside \\Program Files\\WindowsApps");
+	f_record(c, &f, le->record, path);
+	f_field(c, &f, "kind", "app_exec_link");
+	f_field(c, &f, "target_path", "%s", le->rp.appx_target_path);
+	if (le->rp.appx_package_id)
+		f_field(c, &f, "package_id", "%s", le->rp.appx_package_id);
+	if (outside)
+		f_field(c, &f, "outside", "target not under \\Program Files\\WindowsApps\\");
+	if (shadowed)
+		f_field(c, &f, "shadows", "%s", shadowed);
+	f.target = strdup(target);
+	f_commit(c, &f);
+}
+
+/* ---- rule 6: junction loops and fan-outs ---- */
+
+typedef struct {
+	uint32_t dir;             /* the junction's directory */
+	uint32_t ancestor;        /* its target: a record, or MODEL_NONE when known by path only */
+	size_t link;              /* index in the links */
+	char *path, *target;
+} loop_hit;
+
+/* True when directory a is d or above it on d's parent chain. */
+static bool is_ancestor(const paths *p, uint32_t a, uint32_t d)
+{
+	for (int depth = 0; d != MODEL_NONE && d != PATHS_ORPHAN && depth <= PATHS_MAX_DEPTH; depth++) {
+		if (d == a)
+			return true;
+		d = paths_dir_parent(p, d);
+	}
+	return false;
+}
+
+/* True when target path t is path's parent or above it (compared by components, case aside). */
+static bool path_above(const char *t, const char *path)
+{
+	size_t n = strlen(t);
+	while (n > 0 && t[n - 1] == '\\')
+		n--;
+	return n == 0 || (!strncasecmp(t, path, n) && path[n] == '\\');
+}
+
+/* Orders loop hits by directory, then ancestor, then link. */
+static int loop_cmp(const void *x, const void *y)
+{
+	const loop_hit *a = x, *b = y;
+	if (a->dir != b->dir)
+		return a->dir < b->dir ? -1 : 1;
+	if (a->ancestor != b->ancestor)
+		return a->ancestor < b->ancestor ? -1 : 1;
+	int s = strcasecmp(a->target, b->target);
+	if (s)
+		return s;
+	return a->link < b->link ? -1 : a->link > b->link;
+}
+
+/* One loop finding over hits[from, to): one junction, or a fan-out of siblings. */
+static void loop_finding(fctx *c, const loop_hit *hits, size_t from, size_t to)
+{
+	size_t n = to - from;
+	finding f;
+	const loop_hit *h = &hits[from];
+	char dir[4096];
+	dir_of(h->path, dir, sizeof(dir));
+	if (n >= FANOUT_MIN)
+		f_begin(c, &f, FINDING_JUNCTION_LOOP, FINDING_HIGH, "%zu sibling junctions in %s lead back to their ancestor %s", n,
+			dir, h->target);
+	else
+		f_begin(c, &f, FINDING_JUNCTION_LOOP, FINDING_MEDIUM, "junction %s leads back to its own ancestor %s", h->path,
+			h->target);
+	for (size_t i = from; i < to; i++)
+		f_record(c, &f, VEC_AT(c->in->links, link_entry, hits[i].link).record, hits[i].path);
+	const link_entry *le = &VEC_AT(c->in->links, link_entry, h->link);
+	link_fields(c, &f, le);
+	f_field(c, &f, "target.path", "%s", h->target);
+	f_field(c, &f, "ancestor", "%s is above %s", h->target, h->path);
+	if (n >= FANOUT_MIN)
+		f_field(c, &f, "siblings", "%zu junctions in one directory onto the same ancestor", n);
+	f.target = strdup(h->target);
+	f_commit(c, &f);
+}
+
+/* Rule 6 over every junction of the volume. */
+static void rule_loops(fctx *c)
+{
+	const findings_input *in = c->in;
+	vec hits;
+	vec_init(&hits, sizeof(loop_hit));
+	for (size_t i = 0; i < in->links->count; i++) {
+		const link_entry *le = &VEC_AT(in->links, link_entry, i);
+		const link_target *t = &le->target;
+		if (!le->allocated || le->rp.kind != REPARSE_KIND_JUNCTION || !t->path || t->volume != in->volume ||
+		    le->name == MODEL_NONE)
+			continue;
+		const name_info *n = model_name(in->m, le->name);
+		uint32_t d = paths_name_dir(in->p, n);
+		char *path = paths_name_alloc(in->p, n);
+		if (!path) {
+			c->nomem = true;
+			break;
+		}
+		bool loop = t->has_record ? is_ancestor(in->p, t->record, d) : path_above(t->path, path);
+		loop_hit *h = loop ? vec_push(&hits) : NULL;
+		if (!loop || !h || !(h->target = strdup(t->path))) {
+			c->nomem |= loop;
+			free(path);
+			continue;
+		}
+		h->dir = d;
+		h->ancestor = t->has_record ? t->record : MODEL_NONE;
+		h->link = i;
+		h->path = path;
+	}
+	loop_hit *hv = hits.data;
+	qsort(hv, hits.count, sizeof(loop_hit), loop_cmp);
+	for (size_t i = 0, j; i < hits.count; i = j) {
+		for (j = i + 1; j < hits.count && hv[j].dir == hv[i].dir && hv[j].ancestor == hv[i].ancestor &&
+				!strcasecmp(hv[j].target, hv[i].target);)
+			j++;
+		if (j - i >= FANOUT_MIN)
+			loop_finding(c, hv, i, j);
+		else
+			for (size_t k = i; k < j; k++)
+				loop_finding(c, hv, k, k + 1);
+	}
+	for (size_t i = 0; i < hits.count; i++) {
+		free(hv[i].path);
+		free(hv[i].target);
+	}
+	vec_free(&hits);
+}
+
+/* ---- rules over hard-link sets: 4, 5, 10 ---- */
+
+/* The names of one set with their paths, in the model's order. */
+typedef struct {
+	uint32_t r;
+	size_t n;
+	const name_info **names;
+	char **paths;
+} link_set;
+
+/* Fills s with the link names of record r and their paths; false when memory runs out. */
+static bool set_load(const findings_input *in, uint32_t r, link_set *s)
+{
+	s->r = r;
+	s->n = 0;
+	size_t cap = links_name_count(in->m, r);
+	s->names = calloc(cap ? cap : 1, sizeof(*s->names));
+	s->paths = calloc(cap ? cap : 1, sizeof(*s->paths));
+	if (!s->names || !s->paths)
+		return false;
+	uint32_t k = 0;
+	for (const name_info *n; s->n < cap && (n = model_link_next(in->m, r, &k));) {
+		s->names[s->n] = n;
+		if (!(s->paths[s->n++] = paths_name_alloc(in->p, n)))
+			return false;
+	}
+	return true;
+}
+
+/* Frees what set_load made. */
+static void set_free(link_set *s)
+{
+	for (size_t i = 0; s->paths && i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	free(s->names);
+}
+
+/* Adds the set's record and every name's path to f. */
+static void set_records(fctx *c, finding *f, const link_set *s)
+{
+	f_record(c, f, s->r, s->n ? s->paths[0] : NULL);
+	for (size_t i = 1; i < s->n; i++) {
+		char **p = vec_push(&f->paths);
+		if (!p || !(*p = strdup(s->paths[i])))
+			c->nomem = true;
+	}
+}
+
+/* Rule 4: a name in a writable folder, and the file owned by a privileged account or named in a protected folder. */
+static void rule_hardlink_protected(fctx *c, const link_set *s)
+{
+	char dir[4096], basis[256];
+	const char *sid;
+	int oc = owner_class(c->in->m, s->r, &sid);
+	ssize_t w = -1, prot = -1;
+	const char *prot_place = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		dir_of(s->paths[i], dir, sizeof(dir));
+		const char *pp = protected_place(s->paths[i]);
+		if (w < 0 && dir_writable(c->in, paths_name_dir(c->in->p, s->names[i]), dir, basis, sizeof(basis)))
+			w = (ssize_t)i;
+		else if (pp && prot < 0) {
+			prot = (ssize_t)i;
+			prot_place = pp;
+		}
+	}
+	if (w < 0 || (oc == 0 && prot < 0))
+		return;
+	dir_of(s->paths[w], dir, sizeof(dir));
+	dir_writable(c->in, paths_name_dir(c->in->p, s->names[w]), dir, basis, sizeof(basis));
+	finding f;
+	f_begin(c, &f, FINDING_HARDLINK_PROTECTED, FINDING_HIGH, "hard link %s in a writable folder names %s", s->paths[w],
+		prot >= 0 ? s->paths[prot] : oc ? "a file owned by a privileged account" : "a protected file");
+	set_records(c, &f, s);
+	f_field(c, &f, "writable_name", "%s", s->paths[w]);
+	f_field(c, &f, "folder_writable", "%s", basis);
+	if (prot >= 0)
+		f_field(c, &f, "protected_name", "%s (under %s)", s->paths[prot], prot_place);
+	if (oc)
+		f_field(c, &f, "owner_sid", "%s (%s)", sid, owner_words(sid));
+	f_commit(c, &f);
+}
+
+static const char *const EXEC_EXTENSIONS[] = {".exe", ".dll", ".sys", ".scr", ".com", ".ps1", ".bat"};
+
+/* The extension of a name ("exe" ...) when it is an executable one, else NULL. */
+static const char *exec_extension(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof(EXEC_EXTENSIONS) / sizeof(EXEC_EXTENSIONS[0]); i++)
+		if (!strcasecmp(dot, EXEC_EXTENSIONS[i]))
+			return EXEC_EXTENSIONS[i];
+	return NULL;
+}
+
+/* Rule 5: an executable whose names differ in base name or extension. */
+static void rule_executable_renamed(fctx *c, const link_set *s)
+{
+	ssize_t exe = -1, other = -1;
+	for (size_t i = 0; i < s->n && exe < 0; i++)
+		if (exec_extension(model_name_str(c->in->m, s->names[i])))
+			exe = (ssize_t)i;
+	if (exe < 0)
+		return;
+	const char *en = model_name_str(c->in->m, s->names[exe]);
+	for (size_t i = 0; i < s->n && other < 0; i++)
+		if (strcasecmp(model_name_str(c->in->m, s->names[i]), en))
+			other = (ssize_t)i;
+	if (other < 0)
+		return;
+	finding f;
+	f_begin(c, &f, FINDING_EXECUTABLE_RENAMED, FINDING_MEDIUM, "executable %s is also named %s", s->paths[exe],
+		s->paths[other]);
+	set_records(c, &f, s);
+	f_field(c, &f, "executable_name", "%s", en);
+	f_field(c, &f, "other_name", "%s", model_name_str(c->in->m, s->names[other]));
+	f_commit(c, &f);
+}
+
+/*
+ * When record r was created: its $STANDARD_INFORMATION creation time where the model keeps it, else the
+ * oldest $FILE_NAME creation time of its names (the name made with the file). *basis says which.
+ */
+static uint64_t record_created(const findings_input *in, const link_set *s, const char **basis)
+{
+	if (in->m->si_times && (in->m->recs[s->r].flags & REC_HAS_SI)) {
+		*basis = "$STANDARD_INFORMATION creation time";
+		return in->m->si_times[4 * (size_t)s->r];
+	}
+	uint64_t t = UINT64_MAX;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->names[i]->times[0] < t)
+			t = s->names[i]->times[0];
+	*basis = "oldest $FILE_NAME creation time of its names ($STANDARD_INFORMATION times not kept)";
+	return t;
+}
+
+/* Rule 10: a name added more than a day after a SYSTEM or TrustedInstaller file was created. */
+static void rule_linked_later(fctx *c, const link_set *s)
+{
+	const char *sid, *basis;
+	if (owner_class(c->in->m, s->r, &sid) != 2 || s->n < 2)
+		return;
+	uint64_t created = record_created(c->in, s, &basis);
+	ssize_t late = -1;
+	for (size_t i = 0; i < s->n && late < 0; i++)
+		if (s->names[i]->times[0] > created &&
+		    s->names[i]->times[0] - created > LINKED_LATER_SECONDS * FILETIME_PER_SECOND)
+			late = (ssize_t)i;
+	if (late < 0)
+		return;
+	char t0[40], t1[40];
+	filetime_iso(created, t0, sizeof(t0));
+	filetime_iso(s->names[late]->times[0], t1, sizeof(t1));
+	finding f;
+	f_begin(c, &f, FINDING_LINKED_LATER, FINDING_MEDIUM, "name %s was linked onto a %s file %llu days after it was created",
+		s->paths[late], owner_words(sid),
+		(unsigned long long)((s->names[late]->times[0] - created) / FILETIME_PER_SECOND / 86400));
+	set_records(c, &f, s);
+	f_field(c, &f, "owner_sid", "%s (%s)", sid, owner_words(sid));
+	f_field(c, &f, "record_created", "%s (%s)", t0, basis);
+	f_field(c, &f, "name_added", "%s", s->paths[late]);
+	f_field(c, &f, "name_created", "%s ($FILE_NAME creation time)", t1);
+	f_commit(c, &f);
+}
+
+/* ---- rule 9: installer rollback folders ---- */
+
+/* One rollback folder: \Config.Msi, or a folder holding .rbs/.rbf files. */
+typedef struct {
+	uint32_t dir;
+	char *path;
+	vec scripts;              /* uint32_t records of the .rbs/.rbf files */
+	finding f;                /* the links found in it, once begun */
+	bool begun;
+} rollback_dir;
+
+/* True when name is a rollback script or file. */
+static bool is_rollback_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && (!strcasecmp(dot, ".rbs") || !strcasecmp(dot, ".rbf"));
+}
+
+/* The rollback folder a path lies in (\Config.Msi at any depth, others directly), or NULL. */
+static rollback_dir *rollback_of(vec *dirs, uint32_t d, const char *path)
+{
+	for (size_t i = 0; i < dirs->count; i++) {
+		rollback_dir *rd = &VEC_AT(dirs, rollback_dir, i);
+		if (rd->dir == d || (!strcasecmp(rd->path, "\\Config.Msi") &&
+				     (!strcasecmp(path, "\\Config.Msi") || findings_glob("\\Config.Msi\\**", path))))
+			return rd;
+	}
+	return NULL;
+}
+
+/* Adds a link at path (record r, what it is in words) to the rollback folder it lies in. */
+static void rollback_link(fctx *c, vec *dirs, uint32_t d, uint32_t r, const char *path, const char *what)
+{
+	rollback_dir *rd = rollback_of(dirs, d, path);
+	if (!rd)
+		return;
+	if (!rd->begun) {
+		f_begin(c, &rd->f, FINDING_INSTALLER_ROLLBACK, FINDING_HIGH, "installer rollback folder %s holds links", rd->path);
+		rd->begun = true;
+		f_field(c, &rd->f, "folder", "%s", rd->path);
+		if (rd->scripts.count)
+			f_field(c, &rd->f, "rollback_files", "%zu .rbs/.rbf file(s)", rd->scripts.count);
+	}
+	f_record(c, &rd->f, r, path);
+	f_field(c, &rd->f, "link", "%s: %s", path, what);
+}
+
+/* Rule 9 over the whole volume. */
+static void rule_rollback(fctx *c)
+{
+	const findings_input *in = c->in;
+	const model *m = in->m;
+	vec dirs;
+	vec_init(&dirs, sizeof(rollback_dir));
+	uint32_t cm = name_index_dir(in->ix, "\\Config.Msi");
+	rollback_dir *rd;
+	if (cm != MODEL_NONE && (rd = vec_push(&dirs))) {
+		rd->dir = cm;
+		rd->path = strdup("\\Config.Msi");
+		vec_init(&rd->scripts, sizeof(uint32_t));
+	}
+	for (uint64_t r = 0; r < m->count; r++) {
+		uint32_t k = 0;
+		for (const name_info *n; model_in_use(m, r) && (n = model_link_next(m, (uint32_t)r, &k));) {
+			if (!is_rollback_name(model_name_str(m, n)))
+				continue;
+			uint32_t d = paths_name_dir(in->p, n);
+			size_t i = 0;
+			while (i < dirs.count && VEC_AT(&dirs, rollback_dir, i).dir != d)
+				i++;
+			if (i == dirs.count && dirs.count < 4096 && (rd = vec_push(&dirs))) {
+				rd->dir = d;
+				rd->path = paths_dir_alloc(in->p, d);
+				vec_init(&rd->scripts, sizeof(uint32_t));
+			}
+			uint32_t *slot = i < dirs.count ? vec_push(&VEC_AT(&dirs, rollback_dir, i).scripts) : NULL;
+			if (slot)
+				*slot = (uint32_t)r;
+		}
+	}
+	for (size_t i = 0; i < dirs.count; i++)
+		c->nomem |= !VEC_AT(&dirs, rollback_dir, i).path;
+	for (size_t i = 0; i < in->links->count && dirs.count && !c->nomem; i++) {
+		const link_entry *le = &VEC_AT(in->links, link_entry, i);
+		if (!le->allocated || le->name == MODEL_NONE)
+			continue;
+		const name_info *n = model_name(m, le->name);
+		char *path = paths_name_alloc(in->p, n);
+		if (path) {
+			rollback_link(c, &dirs, paths_name_dir(in->p, n), le->record, path, reparse_kind_name(le->rp.kind));
+		}
+		c->nomem |= !path;
+		free(path);
+	}
+	for (uint64_t r = 0; r < m->count && dirs.count && !c->nomem; r++) {
+		if (!links_is_hardlink_set(m, (uint32_t)r))
+			continue;
+		uint32_t k = 0;
+		for (const name_info *n; (n = model_link_next(m, (uint32_t)r, &k));) {
+			char *path = paths_name_alloc(in->p, n);
+			if (path)
+				rollback_link(c, &dirs, paths_name_dir(in->p, n), (uint32_t)r, path, "hard-link name");
+			c->nomem |= !path;
+			free(path);
+		}
+	}
+	for (size_t i = 0; i < dirs.count; i++) {
+		rd = &VEC_AT(&dirs, rollback_dir, i);
+		if (rd->begun) {
+			for (size_t j = 0; j < rd->scripts.count && j < 16; j++) {
+				uint32_t r = VEC_AT(&rd->scripts, uint32_t, j);
+				const name_info *pn = model_primary_name(m, r);
+				char *p = pn ? paths_name_alloc(in->p, pn) : NULL;
+				f_record(c, &rd->f, r, p);
+				free(p);
+			}
+			f_commit(c, &rd->f);
+		}
+		free(rd->path);
+		vec_free(&rd->scripts);
+	}
+	vec_free(&dirs);
+}
+
+/* ---- the pass ---- */
+
+/* Orders findings by rule, then first record, then title. */
+static int finding_cmp(const void *x, const void *y)
+{
+	const finding *a = x, *b = y;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	uint32_t ra = a->records.count ? VEC_AT(&a->records, uint32_t, 0) : 0;
+	uint32_t rb = b->records.count ? VEC_AT(&b->records, uint32_t, 0) : 0;
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(a->title ? a->title : "", b->title ? b->title : "");
+}
+
+ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	vec_init(&out->items, sizeof(finding));
+	fctx c = {.in = in, .out = out};
+	for (size_t i = 0; i < in->links->count && !c.nomem; i++) {
+		const link_entry *le = &VEC_AT(in->links, link_entry, i);
+		if (!le->allocated)
+			continue;
+		char *path = link_path(in, le);
+		if (!path) {
+			c.nomem = le->name != MODEL_NONE;
+			continue;
+		}
+		if (is_redirect(le) && le->has_target) {
+			rule_namespace(&c, le, path);
+			rule_writable_redirect(&c, le, path);
+			rule_print_name(&c, le, path);
+		}
+		rule_app_alias(&c, le, path);
+		free(path);
+	}
+	if (!c.nomem)
+		rule_loops(&c);
+	for (uint64_t r = 0; r < in->m->count && !c.nomem; r++) {
+		if (!links_is_hardlink_set(in->m, (uint32_t)r))
+			continue;
+		link_set s;
+		if (!set_load(in, (uint32_t)r, &s)) {
+			c.nomem = true;
+		} else {
+			rule_hardlink_protected(&c, &s);
+			rule_executable_renamed(&c, &s);
+			rule_linked_later(&c, &s);
+		}
+		set_free(&s);
+	}
+	if (!c.nomem)
+		rule_rollback(&c);
+	if (c.nomem) {
+		findings_list_free(out);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	}
+	qsort(out->items.data, out->items.count, sizeof(finding), finding_cmp);
+	return NTFS_OK;
+}
+
+void findings_list_free(findings_list *l)
+{
+	for (size_t i = 0; i < l->items.count; i++)
+		finding_free(&VEC_AT(&l->items, finding, i));
+	vec_free(&l->items);
+	l->baseline_suppressed = 0;
+}
