@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "baseline_file.h"
 #include "guard.h"
 #include "options.h"
 #include "profile.h"
@@ -90,7 +91,7 @@ static analysis_config analysis_config_of(const options *o)
 	analysis_config c = {.image = o->image, .have_offset = o->have_offset, .offset = o->offset,
 			     .partition = o->partition, .drive_count = o->drive_count, .threads = o->threads,
 			     .want_si_times = o->format == REPORT_BODYFILE || o->format == REPORT_TIMESKETCH || o->format == REPORT_CSV, .du = o->du, .du_path = o->du_path,
-			     .du_depth = o->du_depth, .usn_file = o->usn_file};
+			     .du_depth = o->du_depth, .usn_file = o->usn_file, .no_baseline = o->no_baseline};
 	for (int i = 0; i < o->drive_count; i++)
 		c.drives[i] = o->drives[i];
 	return c;
@@ -229,11 +230,11 @@ static int usn_file_check(const char *usn, const destination *d, char *msg, size
 	return 0;
 }
 
+static int run(options *o, const findings_baseline *site, int argc, char **argv);
+
 int main(int argc, char **argv)
 {
 	options opts;
-	analysis a;
-	ntfs_error err;
 	char msg[256];
 
 	if (options_parse(argc, argv, &opts, msg, sizeof(msg))) {
@@ -248,6 +249,29 @@ int main(int argc, char **argv)
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return EXIT_COMPLETE;
 	}
+	/* a site's baseline: a mistake in it is a usage error before anything is opened */
+	findings_baseline site;
+	bool have_site = false;
+	if (opts.baseline) {
+		char bmsg[1024];
+		if (baseline_file_load(opts.baseline, &site, bmsg, sizeof(bmsg))) {
+			fprintf(stderr, "ntfslinks: %s\n", bmsg);
+			return EXIT_USAGE;
+		}
+		have_site = true;
+	}
+	int rc = run(&opts, have_site ? &site : NULL, argc, argv);
+	if (have_site)
+		findings_baseline_free(&site);
+	return rc;
+}
+
+/* The run after the options: image, destination, analysis, report; returns the exit status. */
+static int run(options *o, const findings_baseline *site, int argc, char **argv)
+{
+	options opts = *o;
+	analysis a;
+	ntfs_error err;
 	/* the image first (its headers only): its segments say where the report must not go, and a destination
 	   that must not or cannot be written is a usage error before the scan starts */
 	image *img;
@@ -279,6 +303,7 @@ int main(int argc, char **argv)
 	if (sigaction(SIGINT, NULL, &old_int) != 0 || old_int.sa_handler != SIG_IGN) /* a background job keeps ignoring it */
 		signal(SIGINT, on_sigint);
 	analysis_config ac = analysis_config_of(&opts);
+	ac.baseline = site;
 	ntfs_status st = analysis_run_image(&a, &ac, img, on_progress, &ps, &err);
 	progress_erase(&ps);
 	if (st != NTFS_OK) {

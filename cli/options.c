@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
-       OPT_DRIVE_PREFIX, OPT_USN };
+       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -109,6 +109,10 @@ void options_usage(FILE *f)
 	      "                       the volume's own (with an extracted $MFT: ntfslinks '$MFT' --usn '$J';\n"
 	      "                       an image of several volumes needs --partition)\n"
 	      "\n"
+	      "Findings (the link tricks attackers use; normal Windows links are kept quiet):\n"
+	      "      --baseline FILE  also keep quiet what FILE's patterns describe (JSON: see the manual)\n"
+	      "      --no-baseline    report every finding, the built-in baseline of normal links too\n"
+	      "\n"
 	      "Volumes:\n"
 	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset: decimal, or\n"
 	      "                       hex with 0x (a leading 0 is decimal, never octal); the volume keeps\n"
@@ -142,6 +146,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"du-depth", required_argument, NULL, OPT_DU_DEPTH},
 		{"drive-prefix", required_argument, NULL, OPT_DRIVE_PREFIX},
 		{"usn", required_argument, NULL, OPT_USN},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"no-baseline", no_argument, NULL, OPT_NO_BASELINE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -189,6 +195,14 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 				return usage_error(msg, cap, "--drive-prefix needs a drive like C:, not '%s'", optarg);
 			opts->drive_prefix = optarg;
 			break;
+		case OPT_BASELINE:
+			if (!*optarg)
+				return usage_error(msg, cap, "--baseline needs a file name (got an empty one)");
+			opts->baseline = optarg;
+			break;
+		case OPT_NO_BASELINE:
+			opts->no_baseline = true;
+			break;
 		case OPT_OFFSET:
 			if (parse_u64(optarg, &opts->offset))
 				return usage_error(msg, cap, "--offset needs a byte count, not '%s'", optarg);
@@ -228,6 +242,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			return usage_error(msg, cap, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opts->baseline && opts->no_baseline)
+		return usage_error(msg, cap, "--baseline and --no-baseline contradict each other: give one");
 	if (opts->have_offset && opts->partition >= 0)
 		return usage_error(msg, cap, "--offset and --partition pick a volume two ways: give one");
 	/* "--du PATH IMAGE": getopt cannot take an optional argument after a space, so take it here */

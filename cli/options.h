@@ -32,6 +32,8 @@ typedef struct {
 	int du_depth;             /* levels of subdirectories below du_path */
 	const char *drive_prefix; /* --drive-prefix X: for bodyfile names */
 	const char *usn_file;     /* --usn FILE: an extracted $J */
+	const char *baseline;     /* --baseline FILE: a site's known-good link patterns */
+	bool no_baseline;         /* --no-baseline: every finding */
 	bool help;
 	bool version;
 } options;

@@ -11,6 +11,7 @@
 
 #include "file_name.h"
 #include "json_out.h"
+#include "report_findings.h"
 #include "le.h"
 #include "report_history.h"
 
@@ -608,6 +609,13 @@ static json_t *anomaly_json(const anomaly_list *l, const anomaly *an)
 	return o;
 }
 
+/* The findings counts in a volume's stats. */
+static void stats_findings(json_t *stats, const findings_list *l)
+{
+	json_object_set_new(stats, "findings", json_integer((json_int_t)l->items.count));
+	json_object_set_new(stats, "baseline_suppressed", json_integer((json_int_t)l->baseline_suppressed));
+}
+
 /* The volume's header fields: where it is, what NTFS says about itself, and the counts. */
 /* What the volume's registry says of it and of the image: volume GUIDs, accounts, the hive files read. */
 static void volume_registry_json(json_t *o, const analysis_volume *va)
@@ -675,6 +683,7 @@ static json_t *volume_json(const analysis_volume *va)
 						  (json_int_t)s->hardlink_sets, "reparse_points",
 						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
 						  "anomalies", (json_int_t)s->anomalies));
+	stats_findings(json_object_get(o, "stats"), va->findings);
 	return o;
 }
 
@@ -767,9 +776,19 @@ static json_t *posix_json(const analysis_volume *va, size_t i)
 	return o;
 }
 
-/* Streams a volume's hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
+/* Streams a volume's findings (first: what an investigator reads first). */
+static void findings_items(writer *w, const findings_list *l)
+{
+	array_open(w, "findings");
+	for (size_t i = 0; i < l->items.count; i++)
+		emit(w, "finding", report_finding_json(&VEC_AT(&l->items, finding, i), jstr));
+	array_close(w);
+}
+
+/* Streams a volume's findings, hard-link sets, reparse points, anomalies and, with --du, directory sizes. */
 static void volume_items(writer *w, const analysis_volume *va)
 {
+	findings_items(w, va->findings);
 	array_open(w, "hardlink_sets");
 	hardlinks_write(w, va);
 	array_close(w);

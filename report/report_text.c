@@ -9,6 +9,7 @@
 #include "le.h"
 #include "report.h"
 #include "report_history.h"
+#include "report_findings.h"
 
 #define WIDTH 100
 #define TOP_SETS 10
@@ -348,6 +349,7 @@ static void print_volume(FILE *f, const analysis *a, const analysis_volume *va, 
 		(unsigned long long)s->names, (unsigned long long)s->hardlink_sets, (unsigned long long)s->reparse_points,
 		(unsigned long long)s->stale_links, (unsigned long long)s->anomalies,
 		va->m->partial ? " (PARTIAL SCAN)" : "");
+	report_findings_text(f, va->findings);
 	print_links(f, va);
 	print_sets(f, va);
 	print_anomalies(f, va);

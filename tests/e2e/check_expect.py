@@ -312,6 +312,48 @@ def check_usn(rv, ev, where, form):
             fail(f"{at}: parent_reused {g.get('parent_reused')!r} disagrees with parent_state")
 
 
+def finding_key(f):
+    return (f["rule"], f["severity"], tuple(sorted(f["paths"])))
+
+
+def check_findings(rv, ev, where):
+    """Every finding the expectation lists (none when it lists none), nothing more; the evidence fields it names."""
+    got = rv.get("findings")
+    if not isinstance(got, list):
+        fail(f"{where}: no findings list")
+        return
+    want = ev.get("findings", [])
+    gk = sorted(finding_key(f) for f in got)
+    wk = sorted(finding_key(f) for f in want)
+    for k in sorted(set(wk) - set(gk)):
+        fail(f"{where}: missing finding {k}")
+    for f in got:
+        if finding_key(f) not in wk:
+            fail(f"{where}: unexpected finding {finding_key(f)}: {f.get('title')}")
+    if gk != wk and set(gk) == set(wk):
+        fail(f"{where}: findings repeated: {gk}")
+    by_key = {finding_key(f): f for f in got}
+    for w in want:
+        f = by_key.get(finding_key(w))
+        if not f:
+            continue
+        for name, value in (w.get("evidence") or {}).items():
+            have = f.get("evidence", {}).get(name)
+            have = have if isinstance(have, list) else [have]
+            if not any(isinstance(h, str) and (h == value or h.startswith(value + " ")) for h in have):
+                fail(f"{where}: finding {finding_key(w)}: evidence {name} is {have!r}, expected {value!r}")
+        for key in ("title", "reference"):
+            if not isinstance(f.get(key), str) or not f[key]:
+                fail(f"{where}: finding {finding_key(w)} without {key}")
+        if not f.get("records") or not all(isinstance(r, int) for r in f["records"]):
+            fail(f"{where}: finding {finding_key(w)} without records")
+    stats = rv.get("stats", {})
+    if stats.get("findings") != len(got):
+        fail(f"{where}: stats.findings {stats.get('findings')} != {len(got)} findings")
+    if "baseline_suppressed" in ev and stats.get("baseline_suppressed") != ev["baseline_suppressed"]:
+        fail(f"{where}: stats.baseline_suppressed {stats.get('baseline_suppressed')}, expected {ev['baseline_suppressed']}")
+
+
 def check(report_path, expect_path, form):
     report, expect = load(report_path), load(expect_path)
     if report.get("schema_version") != "1":
@@ -349,6 +391,7 @@ def check(report_path, expect_path, form):
         check_registry(rv, ev, where, form)
         check_added_later(rv, ev, where)
         check_usn(rv, ev, where, form)
+        check_findings(rv, ev, where)
     exp_parts = [p for ev in expect["volumes"] for p in (ev.get("partitions") or [])]
     if exp_parts and form != "mft":
         got = {(p["offset"], p["ntfs"]) for p in report["image"].get("partitions", [])}
@@ -391,12 +434,12 @@ def ndjson(nd_path, report_path):
                 fail(f"{nd_path}:{n}: not JSON: {e}")
                 continue
             t = obj.get("type")
-            if t in ("hardlink_set", "reparse_point", "anomaly", "removed_name") and not isinstance(obj.get("volume"), int):
+            if t in ("hardlink_set", "reparse_point", "anomaly", "removed_name", "finding") and not isinstance(obj.get("volume"), int):
                 fail(f"{nd_path}:{n}: {t} line without volume")
             counts[t] = counts.get(t, 0) + 1
     want = {"report": 1, "volume": len(report["volumes"])}
     for key, t in (("hardlink_sets", "hardlink_set"), ("reparse_points", "reparse_point"), ("anomalies", "anomaly"),
-                   ("removed_names", "removed_name")):
+                   ("removed_names", "removed_name"), ("findings", "finding")):
         want[t] = sum(len(v.get(key, [])) for v in report["volumes"])
     for t, n in want.items():
         if counts.get(t, 0) != n:
