@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libregf-dev libbfio-dev libjansson-dev
+PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libregf-dev libbfio-dev libvshadow-dev libvshadow-utils libjansson-dev
 	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz libhivex-bin)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }

@@ -40,6 +40,8 @@ typedef struct vol_analysis {
 	drives_result drives;     /* its volume GUIDs (and the registry's letter) */
 	usn_journal usn;          /* the change journal's link events (usn.present: a journal was read) */
 	findings_list findings;   /* the findings pass's, once finished */
+	image_vss *vss;           /* the volume's shadow copies, NULL when it has none (or --no-vss) */
+	vec shadow;               /* shadow_store, oldest first */
 } vol_analysis;
 
 /* Writes the current UTC time as ISO 8601 ("2026-01-01T00:00:00Z"). */
@@ -64,6 +66,7 @@ static vol_analysis *add_volume(analysis *a, const image_partition *part)
 	v->part = *part;
 	vec_init(&v->links, sizeof(link_entry));
 	usn_journal_init(&v->usn);
+	vec_init(&v->shadow, sizeof(shadow_store));
 	return v;
 }
 
@@ -225,6 +228,230 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	}
 	va->scanned = true;
 	return NTFS_OK;
+}
+
+/* Frees what a scanned (or half-scanned) volume holds, not its shadow copies nor its image. */
+static void vol_release(vol_analysis *va)
+{
+	for (size_t i = 0; i < va->links.count; i++) {
+		link_entry *le = &VEC_AT(&va->links, link_entry, i);
+		reparse_point_free(&le->rp);
+		link_target_free(&le->target);
+	}
+	vec_free(&va->links);
+	du_free(&va->du);
+	if (va->vol) {
+		name_index_free(&va->ix);
+		paths_free(&va->p);
+		model_free(&va->m);
+		volume_close(va->vol);
+		va->vol = NULL;
+	}
+}
+
+/* One shadow copy store scanned as a volume: its analysis, the store image it reads, and (--vss-full) the
+ * writers' view of it. */
+typedef struct {
+	vol_analysis va;
+	image *img;
+	analysis_volume view;
+} store_scan;
+
+/* The writers' view of a scanned store (--vss-full): what the store holds, as for a volume (the security of
+ * its sets and links read from the store like the live volume's). */
+static void store_view(store_scan *ss)
+{
+	vol_analysis *sv = &ss->va;
+	if (access_settle(&sv->access, &sv->m, &sv->links, NULL, NULL) != NTFS_OK)
+		anomaly_add(&sv->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
+			    "out of memory while reading security descriptors: the report has none");
+	ss->view = (analysis_volume){.index = sv->index, .part = sv->part, .selected = true, .scanned = true, .error = "",
+				     .drive = sv->drive, .drive_given = sv->drive_given, .m = &sv->m, .p = &sv->p,
+				     .links = &sv->links, .stats = links_stats(&sv->m, &sv->links), .du = &sv->du,
+				     .du_error = "", .volume_anomalies = &sv->vol->anomalies, .anomalies = &sv->m.anomalies,
+				     .slack = &sv->slack, .access = &sv->access, .shadow_copies = &sv->shadow};
+}
+
+/* Frees a store's scan and closes its image (NULL is fine). */
+static void store_scan_free(store_scan *ss)
+{
+	if (!ss)
+		return;
+	access_free(&ss->va.access);
+	vol_release(&ss->va);
+	image_close(ss->img);
+	free(ss);
+}
+
+/* Resolves the links of store scan sv, which stands in for volume v: the other volumes are the live ones,
+ * their links not followed again (a chain through a link on another volume reads it as a directory). */
+static ntfs_status store_resolve(analysis *a, size_t v, vol_analysis *sv)
+{
+	resolve_volume *rv = calloc(a->nvols, sizeof(*rv));
+	vec none;
+	vec_init(&none, sizeof(link_entry));
+	if (!rv)
+		return NTFS_E_NOMEM;
+	for (size_t i = 0; i < a->nvols; i++) {
+		vol_analysis *x = i == v ? sv : &a->vols[i];
+		rv[i] = (resolve_volume){.scanned = x->scanned || i == v, .drive = x->drive, .m = &x->m, .p = &x->p,
+					 .ix = &x->ix, .links = i == v ? &sv->links : &none};
+	}
+	resolve_all(rv, a->nvols);
+	free(rv);
+	return NTFS_OK;
+}
+
+/* Opens store i of volume v and scans, indexes, links and resolves it like a volume. An unreadable store is
+ * kept in st->error; only running out of memory fails. */
+static ntfs_status store_scan_run(analysis *a, size_t v, size_t i, shadow_store *st, store_scan **out,
+				  mft_scan_progress progress, void *ctx)
+{
+	vol_analysis *va = &a->vols[v];
+	ntfs_error e;
+	*out = NULL;
+	store_scan *ss = calloc(1, sizeof(*ss));
+	if (!ss)
+		return NTFS_E_NOMEM;
+	vol_analysis *sv = &ss->va;
+	sv->index = va->index;
+	sv->part = va->part;
+	sv->selected = true;
+	sv->drive = va->drive;
+	sv->drive_given = va->drive_given;
+	vec_init(&sv->links, sizeof(link_entry));
+	access_init(&sv->access);
+	ntfs_status s = image_vss_store_open(va->vss, i, &ss->img, &e);
+	if (s == NTFS_OK)
+		s = volume_open(ss->img, 0, image_size(ss->img), &sv->vol, &e);
+	if (s == NTFS_OK) {
+		model_init(&sv->m, sv->vol);
+		sv->m.volume_index = va->index;
+		s = mft_scan(&sv->m, a->config.threads, progress, ctx, &e);
+		if (s == NTFS_OK)
+			s = index_and_paths(sv, a->config.threads != 1, &e);
+		if (s == NTFS_OK)
+			s = links_collect(&sv->m, &sv->links, &e);
+		if (s == NTFS_OK && (s = store_resolve(a, v, sv)) != NTFS_OK)
+			ntfs_error_set(&e, s, "out of memory");
+	}
+	if (s != NTFS_OK) {
+		snprintf(st->error, sizeof(st->error), "%s", e.reason);
+		store_scan_free(ss);
+		return s == NTFS_E_NOMEM ? s : NTFS_OK;
+	}
+	sv->scanned = true;
+	st->scanned = true;
+	st->partial = sv->m.partial;
+	st->stats = links_stats(&sv->m, &sv->links);
+	*out = ss;
+	return NTFS_OK;
+}
+
+/* The comparison side of a scanned volume. */
+static shadow_side side_of(const vol_analysis *va)
+{
+	return (shadow_side){.m = &va->m, .p = &va->p, .links = &va->links};
+}
+
+/* True when the progress callback asks to stop (Ctrl-C), asked once more with the live volume's model. */
+static bool stop_requested(vol_analysis *va, mft_scan_progress progress, void *ctx)
+{
+	return progress && progress(ctx, &va->m, va->m.count, va->m.count);
+}
+
+/* Scans every shadow copy store of live volume v and compares each with the live volume and with the store
+ * before it. A catalog or a store that cannot be read is an anomaly of the volume, never a failure of the run.
+ * Only the previous store's scan is kept while the next one runs (all of them with --vss-full). */
+static ntfs_status shadow_copies_run(analysis *a, size_t v, mft_scan_progress progress, void *ctx, ntfs_error *err)
+{
+	vol_analysis *va = &a->vols[v];
+	ntfs_error e;
+	if (a->config.no_vss || va->vol->is_mft_file)
+		return NTFS_OK;
+	ntfs_status s = image_vss_open(a->img, va->part.offset, va->part.length, &va->vss, &e);
+	if (s != NTFS_OK) {
+		anomaly_add(&va->m.anomalies, "shadow_copy_unreadable", ANOMALY_NO_RECORD, "%s", e.reason);
+		return s == NTFS_E_NOMEM ? ntfs_error_set(err, s, "%s", e.reason) : NTFS_OK;
+	}
+	store_scan *prev = NULL;
+	shadow_side live = side_of(va);
+	for (size_t i = 0; i < image_vss_store_count(va->vss) && s == NTFS_OK; i++) {
+		if (stop_requested(va, progress, ctx)) { /* Ctrl-C: the stores not scanned make the report partial */
+			anomaly_add(&va->m.anomalies, "shadow_copies_interrupted", ANOMALY_NO_RECORD,
+				    "stopped before shadow copy store %zu of %zu", i + 1, image_vss_store_count(va->vss));
+			va->m.partial = true;
+			break;
+		}
+		shadow_store *st = vec_push(&va->shadow);
+		if (!st) {
+			s = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+			break;
+		}
+		memset(st, 0, sizeof(*st));
+		st->store_index = (int)i + 1;
+		vec_init(&st->changes, sizeof(shadow_change));
+		if (image_vss_store_info_get(va->vss, i, &st->info, &e) != NTFS_OK) {
+			snprintf(st->error, sizeof(st->error), "%s", e.reason);
+		} else {
+			store_scan *ss = NULL;
+			s = store_scan_run(a, v, i, st, &ss, progress, ctx);
+			if (s != NTFS_OK) {
+				s = ntfs_error_set(err, s, "shadow copy store %zu: out of memory", i + 1);
+				break;
+			}
+			if (ss) {
+				shadow_side here = side_of(&ss->va);
+				s = shadow_diff(&here, &live, true, &st->changes, err);
+				if (s == NTFS_OK && prev) {
+					shadow_side before = side_of(&prev->va);
+					s = shadow_diff(&before, &here, false, &st->changes, err);
+				}
+				if (!a->config.vss_full)
+					store_scan_free(prev);
+				prev = ss;
+				if (a->config.vss_full) {
+					st->full = ss;
+					store_view(ss);
+				}
+			}
+		}
+		if (!st->scanned)
+			anomaly_add(&va->m.anomalies, "shadow_copy_unreadable", ANOMALY_NO_RECORD,
+				    "shadow copy store %zu (%s) cannot be read as a volume: %s", i + 1,
+				    st->info.identifier[0] ? st->info.identifier : "no identifier", st->error);
+		else if (st->partial)
+			anomaly_add(&va->m.anomalies, "shadow_copy_partial", ANOMALY_NO_RECORD,
+				    "shadow copy store %zu (%s): some of its records could not be read", i + 1,
+				    st->info.identifier);
+		if (st->partial && stop_requested(va, progress, ctx)) {
+			anomaly_add(&va->m.anomalies, "shadow_copies_interrupted", ANOMALY_NO_RECORD,
+				    "stopped while scanning shadow copy store %zu of %zu", i + 1, image_vss_store_count(va->vss));
+			va->m.partial = true;
+			break;
+		}
+	}
+	if (!a->config.vss_full)
+		store_scan_free(prev);
+	return s;
+}
+
+/* Frees the shadow copies of a volume (their kept scans too) and closes its VSS access. */
+static void shadow_copies_free(vol_analysis *va)
+{
+	for (size_t i = 0; i < va->shadow.count; i++) {
+		shadow_store *st = &VEC_AT(&va->shadow, shadow_store, i);
+		shadow_changes_free(&st->changes);
+		store_scan_free(st->full);
+	}
+	vec_free(&va->shadow);
+	image_vss_close(va->vss);
+	va->vss = NULL;
+}
+
+const analysis_volume *analysis_store_view(const shadow_store *st)
+{
+	return st && st->full ? &((const store_scan *)st->full)->view : NULL;
 }
 
 /* True when the volume holds the allocated directory \Windows\System32: a system volume, so C:. */
@@ -447,7 +674,8 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .drive_source = va->drive_source,
 				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
 				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn,
-				       .findings = &va->findings};
+				       .findings = &va->findings,
+				       .shadow_copies = &va->shadow};
 		if (!va->vol)
 			continue;
 		const volume *vol = va->vol;
@@ -537,6 +765,9 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	if (st != NTFS_OK)
 		return st;
 	profile_mark("resolve");
+	for (size_t v = 0; v < a->nvols; v++)
+		if (a->vols[v].scanned && (st = shadow_copies_run(a, v, progress, ctx, err)) != NTFS_OK)
+			return st;
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned || !cfg->du)
@@ -574,6 +805,7 @@ ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *i
 void analysis_free(analysis *a)
 {
 	for (size_t v = 0; v < a->nvols; v++) {
+		shadow_copies_free(&a->vols[v]);
 		vol_analysis *va = &a->vols[v];
 		for (size_t i = 0; i < va->links.count; i++) {
 			link_entry *le = &VEC_AT(&va->links, link_entry, i);

@@ -26,6 +26,8 @@
 #include "reparse.h"
 #include "resolve.h"
 #include "usn.h"
+#include "shadow.h"
+#include "vss.h"
 
 /* A range of media bytes. */
 typedef struct {
@@ -83,6 +85,7 @@ typedef struct {
 	const vec *posix_kinds;               /* uint8_t ntfs_posix_kind of each */
 	const usn_journal *usn;               /* the change journal's link events (usn->present: one was read) */
 	const findings_list *findings;        /* the findings pass's (README.md "Findings") */
+	const vec *shadow_copies;             /* shadow_store, oldest first (empty: none, or --no-vss) */
 } analysis_volume;
 
 struct vol_analysis;          /* the engine's state of one volume (analysis.c) */
@@ -111,6 +114,8 @@ typedef struct {
 	const char *usn_file;     /* --usn: an extracted $J for the one volume analysed, NULL: each volume's own */
 	bool no_baseline;         /* --no-baseline: every finding, none suppressed */
 	const findings_baseline *baseline; /* --baseline: the built-in patterns and a site's; NULL: built-in only */
+	bool no_vss;              /* --no-vss: shadow copy stores are not looked for */
+	bool vss_full;            /* --vss-full: each store's own link lists are kept for the writers */
 } analysis_config;
 
 typedef struct analysis analysis;
@@ -158,6 +163,9 @@ const analysis_volume *analysis_volume_at(const analysis *a, size_t i);
  * table (accounts.h); NULL when unknown. Reads only memory; any thread, once analysis_run returned.
  */
 const char *analysis_account_name(const analysis *a, const char *sid);
+/* With --vss-full: the scanned store's own volume view (its model, paths, links and stats, as for a volume),
+ * for the writers; NULL without --vss-full or when the store could not be read. */
+const analysis_volume *analysis_store_view(const shadow_store *st);
 
 /* Releases everything the analysis holds, the image included. */
 void analysis_free(analysis *a);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
-       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE };
+       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -108,6 +108,9 @@ void options_usage(FILE *f)
 	      "      --usn FILE       read the change journal from FILE, an extracted $UsnJrnl:$J, instead of\n"
 	      "                       the volume's own (with an extracted $MFT: ntfslinks '$MFT' --usn '$J';\n"
 	      "                       an image of several volumes needs --partition)\n"
+	      "      --no-vss         do not look for Volume Shadow Copy stores (each store is otherwise\n"
+	      "                       scanned as a volume and its links compared with the live volume's)\n"
+	      "      --vss-full       also write each store's own hard-link sets and reparse points\n"
 	      "\n"
 	      "Findings (the link tricks attackers use; normal Windows links are kept quiet):\n"
 	      "      --baseline FILE  also keep quiet what FILE's patterns describe (JSON: see the manual)\n"
@@ -144,6 +147,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"du", optional_argument, NULL, OPT_DU},
 		{"du-depth", required_argument, NULL, OPT_DU_DEPTH},
+		{"no-vss", no_argument, NULL, OPT_NO_VSS},
+		{"vss-full", no_argument, NULL, OPT_VSS_FULL},
 		{"drive-prefix", required_argument, NULL, OPT_DRIVE_PREFIX},
 		{"usn", required_argument, NULL, OPT_USN},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
@@ -178,6 +183,12 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		case OPT_DU:
 			opts->du = true;
 			opts->du_path = optarg;
+			break;
+		case OPT_NO_VSS:
+			opts->no_vss = true;
+			break;
+		case OPT_VSS_FULL:
+			opts->vss_full = true;
 			break;
 		case OPT_DU_DEPTH:
 			if (parse_u64(optarg, &n) || n > 64)

@@ -30,6 +30,8 @@ typedef struct {
 	bool du;                  /* --du: link-aware directory sizes */
 	const char *du_path;      /* directory to size (NULL: the root) */
 	int du_depth;             /* levels of subdirectories below du_path */
+	bool no_vss;              /* --no-vss: shadow copy stores are not looked for */
+	bool vss_full;            /* --vss-full: each store's own link lists too */
 	const char *drive_prefix; /* --drive-prefix X: for bodyfile names */
 	const char *usn_file;     /* --usn FILE: an extracted $J */
 	const char *baseline;     /* --baseline FILE: a site's known-good link patterns */

@@ -22,6 +22,7 @@ const char *image_format_name(image_format f)
 	case IMAGE_FORMAT_SPLIT_RAW: return "split_raw";
 	case IMAGE_FORMAT_EWF: return "ewf";
 	case IMAGE_FORMAT_MFT_FILE: return "mft_file";
+	case IMAGE_FORMAT_VSS_STORE: return "vss_store";
 	}
 	return "unknown";
 }
@@ -243,6 +244,7 @@ void image_close(image *img)
 		return;
 	if (img->tsk)
 		tsk_img_close(img->tsk);
+	image_vss_store_close(img);
 	image_ewf_data_close(img);
 	if (img->fd >= 0)
 		close(img->fd);
@@ -348,6 +350,8 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 		*got = len;
 		return NTFS_OK;
 	}
+	if (img->vss_store)
+		return image_vss_store_read(img, offset, buf, len, got, err);
 	if (img->ewf_handle) /* E01 data through libewf, which keeps the chunks whose checksum fails */
 		return image_ewf_data_read(img, offset, buf, len, got, err);
 	return image_read_tsk(img, offset, buf, len, got, err);

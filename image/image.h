@@ -9,7 +9,8 @@
 
 #include "ntfs_error.h"
 
-typedef enum { IMAGE_FORMAT_RAW, IMAGE_FORMAT_SPLIT_RAW, IMAGE_FORMAT_EWF, IMAGE_FORMAT_MFT_FILE } image_format;
+typedef enum { IMAGE_FORMAT_RAW, IMAGE_FORMAT_SPLIT_RAW, IMAGE_FORMAT_EWF, IMAGE_FORMAT_MFT_FILE,
+	       IMAGE_FORMAT_VSS_STORE /* a shadow copy store of a volume (vss.h) */ } image_format;
 
 typedef struct {            /* E01 metadata; NULL strings when absent */
 	char *case_number, *evidence_number, *examiner, *description, *notes;
@@ -40,7 +41,7 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 
 uint64_t image_size(const image *img);
 image_format image_get_format(const image *img);
-const char *image_format_name(image_format f);   /* "raw", "split_raw", "ewf", "mft_file" */
+const char *image_format_name(image_format f);   /* "raw", "split_raw", "ewf", "mft_file", "vss_store" */
 const char *image_path(const image *img);        /* the path given to image_open */
 size_t image_segment_count(const image *img);
 const char *image_segment(const image *img, size_t i);  /* file names of all segments (1 for raw); NULL past the end */

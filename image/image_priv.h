@@ -26,7 +26,14 @@ struct image {
 	_Atomic size_t ewf_nslots;  /* slots opened so far (only grows, under ewf_mutex) */
 	pthread_mutex_t ewf_mutex;  /* guards opening slots and collecting checksum errors */
 	bool ewf_mutex_ready;
+	struct image_vss_store *vss_store; /* a shadow copy store (vss.c): reads go through libvshadow; else NULL */
 };
+
+/* VSS store images: reads through libvshadow (behind the owning image_vss's lock). */
+ntfs_status image_vss_store_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err);
+
+/* VSS store images: releases the libvshadow store (NULL store is fine). */
+void image_vss_store_close(image *img);
 
 /* At most this many libewf handles read one E01 at once (one per reading thread). */
 #define IMAGE_EWF_MAX_HANDLES 16
