@@ -776,6 +776,87 @@ static json_t *posix_json(const analysis_volume *va, size_t i)
 	return o;
 }
 
+/* A FILETIME as an ISO 8601 UTC JSON string (null for 0). */
+static json_t *jfiletime(uint64_t ft)
+{
+	char buf[48];
+	if (!ft)
+		return json_null();
+	json_out_format_filetime(ft, buf);
+	return json_string(buf);
+}
+
+/* One change between a shadow copy store and the live volume (or the store before it). */
+static json_t *shadow_change_json(const shadow_change *c)
+{
+	return json_pack("{s:s,s:s,s:I,s:i,s:s,s:o,s:o,s:o}", "change", shadow_change_name(c->change), "against",
+			 c->against_live ? "live" : "previous_store", "record", (json_int_t)c->record, "sequence",
+			 (int)c->sequence, "kind", c->kind, "path", jstr(c->path), "before", jstr(c->before), "after",
+			 jstr(c->after));
+}
+
+/* --vss-full: a store's own hard-link sets (record and name paths) and reparse points, as its scan saw them. */
+static void shadow_full_json(json_t *o, const analysis_volume *sv)
+{
+	json_t *sets = json_array(), *rps = json_array();
+	for (uint64_t r = 0; r < sv->m->count; r++) {
+		if (!links_is_hardlink_set(sv->m, (uint32_t)r))
+			continue;
+		json_t *names = json_array();
+		uint32_t k = 0;
+		for (const name_info *n; (n = model_link_next(sv->m, (uint32_t)r, &k));)
+			json_array_append_new(names, jpath(sv, n));
+		json_array_append_new(sets, json_pack("{s:I,s:i,s:o}", "record", (json_int_t)r, "sequence",
+						      (int)sv->m->recs[r].sequence, "names", names));
+	}
+	for (size_t i = 0; i < sv->links->count; i++)
+		json_array_append_new(rps, reparse_json(sv, &VEC_AT(sv->links, link_entry, i)));
+	json_object_set_new(o, "hardlink_sets", sets);
+	json_object_set_new(o, "reparse_points", rps);
+}
+
+/* One shadow copy store: who it is, when it was made, its own counts and how its links differ. */
+static json_t *shadow_store_json(const shadow_store *st)
+{
+	json_t *o = json_object(), *changes;
+	const image_vss_store_info *in = &st->info;
+	json_object_set_new(o, "store_index", json_integer(st->store_index));
+	json_object_set_new(o, "identifier", in->identifier[0] ? json_string(in->identifier) : json_null());
+	json_object_set_new(o, "copy_identifier", in->copy_identifier[0] ? json_string(in->copy_identifier) : json_null());
+	json_object_set_new(o, "copy_set_identifier",
+			    in->copy_set_identifier[0] ? json_string(in->copy_set_identifier) : json_null());
+	json_object_set_new(o, "creation_time", jfiletime(in->creation_time));
+	json_object_set_new(o, "volume_size", json_integer((json_int_t)in->volume_size));
+	json_object_set_new(o, "scanned", json_boolean(st->scanned));
+	if (!st->scanned) {
+		json_object_set_new(o, "error", jstr(st->error));
+		return o;
+	}
+	json_object_set_new(o, "scan", json_pack("{s:b}", "complete", !st->partial));
+	const volume_stats *s = &st->stats;
+	json_object_set_new(o, "stats", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "records_in_use", (json_int_t)s->records_in_use,
+						  "names", (json_int_t)s->names, "hardlink_sets", (json_int_t)s->hardlink_sets,
+						  "reparse_points", (json_int_t)s->reparse_points, "stale_links",
+						  (json_int_t)s->stale_links, "anomalies", (json_int_t)s->anomalies));
+	changes = json_array();
+	for (size_t i = 0; i < st->changes.count; i++)
+		json_array_append_new(changes, shadow_change_json(&VEC_AT(&st->changes, shadow_change, i)));
+	json_object_set_new(o, "changes", changes);
+	const analysis_volume *sv = analysis_store_view(st);
+	if (sv)
+		shadow_full_json(o, sv);
+	return o;
+}
+
+/* The volume's shadow copy stores, oldest first (an empty array when it has none or --no-vss). */
+static void shadow_copies_write(writer *w, const analysis_volume *va)
+{
+	array_open(w, "shadow_copies");
+	for (size_t i = 0; i < va->shadow_copies->count; i++)
+		emit(w, "shadow_copy", shadow_store_json(&VEC_AT(va->shadow_copies, shadow_store, i)));
+	array_close(w);
+}
+
 /* Streams a volume's findings (first: what an investigator reads first). */
 static void findings_items(writer *w, const findings_list *l)
 {
@@ -812,6 +893,7 @@ static void volume_items(writer *w, const analysis_volume *va)
 		}
 	array_close(w);
 	removed_names_write(w, va);
+	shadow_copies_write(w, va);
 	if (!w->du)
 		return;
 	if (va->du_error[0] && !w->ndjson) {
@@ -948,7 +1030,7 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 		if (va->scanned)
 			volume_items(&w, va);
 		else if (!w.ndjson) /* the arrays are always there, empty when the volume could not be read */
-			json_out_lit(out, ",\n   \"hardlink_sets\": [],\n   \"reparse_points\": [],\n   \"anomalies\": []");
+			json_out_lit(out, ",\n   \"hardlink_sets\": [],\n   \"reparse_points\": [],\n   \"anomalies\": [],\n   \"shadow_copies\": []");
 		if (!w.ndjson)
 			json_out_lit(out, "}");
 	}

@@ -280,6 +280,36 @@ static void body_removed_names(body_writer *w)
 	}
 }
 
+/*
+ * One line per shadow-copy change of the volume, so mactime puts the links' past states in the timeline:
+ * "PATH (shadow copy N: CHANGE BEFORE -> AFTER)" (against the live volume; "since store N-1" for the changes
+ * between consecutive stores), the record as inode, mode "-/----------", size 0, and the store's creation
+ * time in all four time columns: the moment the store saw the link in its "before" (live: its own) state.
+ */
+static void body_shadow_changes(body_writer *w)
+{
+	const vec *stores = w->va->shadow_copies;
+	for (size_t i = 0; i < stores->count && !w->failed; i++) {
+		const shadow_store *st = &VEC_AT(stores, shadow_store, i);
+		unsigned long long t = body_unix(st->info.creation_time);
+		for (size_t k = 0; k < st->changes.count; k++) {
+			const shadow_change *c = &VEC_AT(&st->changes, shadow_change, k);
+			FILE *f = w->f;
+			fputs("0|", f);
+			fputs(w->prefix, f);
+			if (w->vol_dir >= 0)
+				fprintf(f, "/vol%d", w->vol_dir);
+			body_put_clean(f, c->path ? c->path : "", true);
+			fprintf(f, " (shadow copy %d%s: %s ", st->store_index, c->against_live ? "" : ", since the store before",
+				shadow_change_name(c->change));
+			body_put_clean(f, c->before ? c->before : "(none)", false);
+			fputs(" -> ", f);
+			body_put_clean(f, c->after ? c->after : "(none)", false);
+			fprintf(f, ")|%u|-/----------|0|0|0|%llu|%llu|%llu|%llu\n", c->record, t, t, t, t);
+		}
+	}
+}
+
 ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	size_t listed = 0;
@@ -300,6 +330,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 		}
 		body_removed_names(&w);
 		body_usn_lines(&w);
+		body_shadow_changes(&w);
 	}
 	free(w.path.buf);
 	if (w.failed)

@@ -18,6 +18,7 @@
 #define TOP_REMOVED 20
 #define TOP_HISTORY 20
 #define PATH_INDENT 34
+#define TOP_SHADOW_CHANGES 20
 
 /* Counts UTF-8 code points: the terminal columns of a string, near enough for paths. */
 static size_t columns(const char *s)
@@ -297,17 +298,75 @@ static void print_usn_events(FILE *f, const analysis_volume *va)
 	}
 }
 
+/* A FILETIME as "YYYY-MM-DD HH:MM:SS" UTC (to the second). */
+static void shadow_when(uint64_t ft, char when[40])
+{
+	if (!ft) {
+		strcpy(when, "(no time)");
+		return;
+	}
+	json_out_format_filetime(ft, when);
+	when[19] = '\0';
+	when[10] = ' ';
+}
+
+/*
+ * The History group of the shadow copies: one line per store (when it was made, its identifier), then what
+ * changed in the links since each store was made (its changes against the live volume; the JSON report also
+ * has the changes between consecutive stores), at most TOP_SHADOW_CHANGES per store. Nothing for a volume
+ * without shadow copies.
+ */
+static void print_shadow_copies(FILE *f, const analysis_volume *va)
+{
+	if (!va->shadow_copies->count)
+		return;
+	fprintf(f, "    Shadow copies (%zu)\n", va->shadow_copies->count);
+	for (size_t i = 0; i < va->shadow_copies->count; i++) {
+		const shadow_store *st = &VEC_AT(va->shadow_copies, shadow_store, i);
+		char when[40];
+		shadow_when(st->info.creation_time, when);
+		fprintf(f, "      store %d  %s  %s  ", st->store_index, when, st->info.identifier[0] ? st->info.identifier : "-");
+		if (!st->scanned) {
+			fputs("unreadable\n", f);
+			continue;
+		}
+		size_t live = 0;
+		for (size_t k = 0; k < st->changes.count; k++)
+			live += VEC_AT(&st->changes, shadow_change, k).against_live;
+		fprintf(f, "%zu change%s since%s\n", live, live == 1 ? "" : "s", st->partial ? " (PARTIAL)" : "");
+		for (size_t k = 0, shown = 0; k < st->changes.count && shown < TOP_SHADOW_CHANGES; k++) {
+			const shadow_change *c = &VEC_AT(&st->changes, shadow_change, k);
+			if (!c->against_live)
+				continue;
+			shown++;
+			fprintf(f, "        %-14s %-13s record %-8u ", shadow_change_name(c->change), c->kind, c->record);
+			put_fit(f, c->path, WIDTH - 54);
+			fputc('\n', f);
+			if (c->before || c->after) {
+				char line[2048];
+				snprintf(line, sizeof(line), "%s -> %s", c->before ? c->before : "(none)", c->after ? c->after : "(none)");
+				fputs("          ", f);
+				put_fit(f, line, WIDTH - 10);
+				fputc('\n', f);
+			}
+		}
+		if (live > TOP_SHADOW_CHANGES)
+			fprintf(f, "        ... %zu more: the JSON report has all\n", live - TOP_SHADOW_CHANGES);
+	}
+}
+
 /* The History section: what the volume's links and names were before, one line group per source (the change
- * journal's link events, names left in index slack); absent when no source has anything. */
+ * journal's link events, names left in index slack, shadow copies); absent when no source has anything. */
 static void print_history(FILE *f, const analysis_volume *va)
 {
-	if (va->slack->stats.removed == 0 && !va->usn->present)
+	if (va->slack->stats.removed == 0 && !va->usn->present && !va->shadow_copies->count)
 		return;
 	fputs("\n  History\n", f);
 	if (va->usn->present)
 		print_usn_events(f, va);
 	if (va->slack->stats.removed)
 		print_removed_names(f, va);
+	print_shadow_copies(f, va);
 }
 
 /* True when another volume was inferred to have va's letter too (two Windows installations, each C:). */
@@ -318,6 +377,7 @@ static bool others_inferred(const analysis *a, const analysis_volume *va)
 			return true;
 	return false;
 }
+
 
 /* The volume header: where, what, how many. */
 static void print_volume(FILE *f, const analysis *a, const analysis_volume *va, bool du)
