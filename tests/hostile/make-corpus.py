@@ -1083,6 +1083,140 @@ vol_case("slack_lying_lengths", v, [0],
           'any(.volumes[0].removed_names[]; .name == "zz-sym" and .record == 132)'],
          timeout=30, what="slack.raw: removed names in \\big's slack with lying lengths (a name past the record, "
                           "entry and key lengths of 0xFFF8/0xFFF0)")
+# ---- issue 12 item 4: shadow copy catalogs that lie (the real Windows Server 2003 disk, six stores) ----
+# vss_2003.tgz (../shared/realdata, GPL-3.0 test data, not copied into the repo) is a 128 GiB sparse disk
+# holding ~80 MB: extracted sparse once (well under a second), each case a sparse copy with a few bytes of
+# its VSS catalog or of a store's block list changed. The volume is found by its MBR entry, the VSS volume
+# header at byte 0x1e00 of the volume, the catalog by the header's offset, the first store's block list by
+# the catalog's first type-3 entry: nothing hard-coded.
+VSS_REAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "realdata",
+                        "vss_2003.tgz")
+VSS_OK = ['.volumes[0].scan.complete == true', '.volumes[0].stats.records_in_use > 0']
+VSS_REFUSED = VSS_OK + ['.volumes[0].shadow_copies == []', anomaly("shadow_copy_unreadable")]
+
+
+def vss_base():
+    """The extracted disk (path) and (volume offset, catalog offset), or None without the shared data."""
+    if not os.path.exists(VSS_REAL) or not shutil.which("tar"):
+        return None
+    d = os.path.join(CASES, "vss_base")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    subprocess.run(["tar", "xzf", VSS_REAL, "--sparse", "-C", d], check=True)
+    path = os.path.join(d, "vss_2003.raw")
+    with open(path, "rb") as f:
+        vol, _ = mbr_partition(f.read(512))
+        f.seek(vol + 0x1E00)
+        h = f.read(512)
+    assert h[:16] == bytes.fromhex("6b87083876c1484eb7ae04046e6cc752"), "no VSS volume header"
+    punch_logfile(path, vol)
+    return path, vol, struct.unpack_from("<Q", h, 48)[0]
+
+
+def punch_logfile(path, vol):
+    """Makes the live volume's $LogFile (64 of the disk's ~73 MB of data, never read by ntfslinks) a hole, so
+    each case costs ~9 MB of disk: its clusters from TSK's istat, the cluster size from the boot sector.
+    Without istat or fallocate the cases keep it."""
+    if not shutil.which("istat") or not shutil.which("fallocate"):
+        return
+    with open(path, "rb") as f:
+        f.seek(vol)
+        boot = f.read(512)
+    csize = struct.unpack_from("<H", boot, 11)[0] * boot[13]
+    out = subprocess.run(["istat", "-o", str(vol // 512), path, "2"], check=True, capture_output=True, text=True).stdout
+    data = out.split("Type: $DATA", 1)[1].split("\n", 1)[1].split("Type:", 1)[0]  # its cluster list only
+    clusters = sorted(int(c) for c in data.split() if c.isdigit())
+    runs, start, prev = [], None, None
+    for c in clusters + [None]:
+        if start is not None and c != prev + 1:
+            runs.append((start, prev - start + 1))
+            start = None
+        if c is not None and start is None:
+            start = c
+        prev = c
+    for first, n in runs:
+        subprocess.run(["fallocate", "-p", "-o", str(vol + first * csize), "-l", str(n * csize), path], check=True)
+
+
+def vss_case(name, base, mutate, checks, what):
+    """A sparse copy of the disk with mutate(f, vol, catalog) applied to it."""
+    path = os.path.join(CASES, name + ".raw")
+    subprocess.run(["cp", "--sparse=always", base[0], path], check=True)
+    with open(path, "r+b") as f:
+        mutate(f, base[1], base[2])
+    case(name, path, [0], [COMPLETE] + checks, what=what, timeout=60)
+
+
+def first_store_entry(f, vol, cat):
+    """Offset (in the image) of the catalog's first type-3 entry (a store's block locations)."""
+    f.seek(vol + cat)
+    blk = f.read(16384)
+    for i in range(1, 128):
+        if struct.unpack_from("<Q", blk, 128 * i)[0] == 3:
+            return vol + cat + 128 * i
+    raise AssertionError("no type-3 catalog entry")
+
+
+def put_u64(f, off, v):
+    f.seek(off)
+    f.write(struct.pack("<Q", v))
+
+
+def catalog_loop(f, vol, cat):
+    put_u64(f, vol + cat + 40, cat)  # the catalog block's next offset names itself
+
+
+def block_list_loop(f, vol, cat):
+    f.seek(first_store_entry(f, vol, cat) + 8)
+    bl = struct.unpack("<Q", f.read(8))[0]
+    put_u64(f, vol + bl + 40, bl)  # the store block list's next offset names itself
+
+
+def store_past_end(f, vol, cat):
+    e = first_store_entry(f, vol, cat)
+    for o in (8, 32, 40):  # block list, store header, block range list
+        put_u64(f, e + o, 1 << 50)
+
+
+def random_bytes(f, off, n, seed):
+    r = random.Random(seed)
+    f.seek(off)
+    f.write(bytes(r.randrange(256) for _ in range(n)))
+
+
+def catalog_garbage(f, vol, cat):
+    random_bytes(f, vol + cat + 128, 16384 - 128, 12)  # every entry after the block header
+
+
+def block_list_garbage(f, vol, cat):
+    f.seek(first_store_entry(f, vol, cat) + 8)
+    bl = struct.unpack("<Q", f.read(8))[0]
+    random_bytes(f, vol + bl + 128, 16384 - 128, 7)  # the first store's block descriptors
+
+
+base = vss_base()
+VSS_CASES = [
+    ("vss_catalog_loop", catalog_loop, VSS_REFUSED + ['any(.volumes[0].anomalies[]; .detail | test("loops"))'],
+     "the VSS catalog block's next offset names itself: refused before libvshadow reads it"),
+    ("vss_block_list_loop", block_list_loop, VSS_REFUSED + ['any(.volumes[0].anomalies[]; .detail | test("block list: its chain of blocks loops"))'],
+     "the first store's block list names itself as its next block (libvshadow 20190323 loops forever on it): refused"),
+    ("vss_store_past_end", store_past_end, VSS_REFUSED + ['any(.volumes[0].anomalies[]; .detail | test("past the volume"))'],
+     "the first store's block list, header and range list offsets at 2^50: refused"),
+    ("vss_catalog_garbage", catalog_garbage, VSS_REFUSED,
+     "random bytes over every catalog entry: libvshadow refuses the catalog, an anomaly says so"),
+    ("vss_block_list_garbage", block_list_garbage,
+     VSS_OK + ['[.volumes[0].shadow_copies[] | .scanned] == [false, true, true, true, true, true]',
+               '.volumes[0].shadow_copies[0].identifier == "12e5a133-8722-11e9-9178-525400123456"',
+               'any(.volumes[0].anomalies[]; .type == "shadow_copy_unreadable" and (.detail | test("store 1 ")))'],
+     "random bytes over the first store's block descriptors: that store unreadable (an anomaly), the other five scanned"),
+]
+for name, mutate, checks, what in VSS_CASES:
+    if base:
+        vss_case(name, base, mutate, checks, what)
+    else:
+        case(name, None, [0], skip="../shared/realdata/vss_2003.tgz not present")
+if base:
+    shutil.rmtree(os.path.dirname(base[0]))
 
 # ---- issue 10 item 6: mft_16k_extensions ----
 # A synthetic volume with 1 KiB clusters (one $MFT record per cluster). $MFT's $DATA is 1 + 16,000
