@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libregf-dev libbfio-dev libvshadow-dev libvshadow-utils libjansson-dev
-	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz libhivex-bin)
+	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz libhivex-bin
+	libvhdi-dev libvmdk-dev libqcow-dev qemu-utils)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 

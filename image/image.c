@@ -23,6 +23,10 @@ const char *image_format_name(image_format f)
 	case IMAGE_FORMAT_EWF: return "ewf";
 	case IMAGE_FORMAT_MFT_FILE: return "mft_file";
 	case IMAGE_FORMAT_VSS_STORE: return "vss_store";
+	case IMAGE_FORMAT_VHD: return "vhd";
+	case IMAGE_FORMAT_VHDX: return "vhdx";
+	case IMAGE_FORMAT_VMDK: return "vmdk";
+	case IMAGE_FORMAT_QCOW: return "qcow";
 	}
 	return "unknown";
 }
@@ -127,10 +131,46 @@ static ntfs_status image_setup_single(image *img, image_format f, int fd, uint64
 	return NTFS_OK;
 }
 
+/* Opens a virtual disk container recognised by its bytes with its library, reads serialised. */
+static ntfs_status image_setup_vdisk(image *img, image_vdisk_kind kind, ntfs_error *err)
+{
+	if (pthread_mutex_init(&img->vdisk_mutex, NULL) != 0)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a lock", img->path);
+	img->vdisk_mutex_ready = true;
+	switch (kind) {
+	case IMAGE_VDISK_VHD: case IMAGE_VDISK_VHDX: return image_vhdi_open(img, err);
+	case IMAGE_VDISK_VMDK: return image_vmdk_open(img, err);
+	case IMAGE_VDISK_QCOW: return image_qcow_open(img, err);
+	case IMAGE_VDISK_NONE: break;
+	}
+	return ntfs_error_set(err, NTFS_E_INVALID, "%s: not a virtual disk", img->path);
+}
+
+/* Looks for a container by content: a virtual disk is opened (fd closed, *done set); a recognised but
+ * unsupported container is an error naming it (fd closed); else nothing happens. */
+static ntfs_status image_try_vdisk(image *img, int fd, uint64_t size, const uint8_t *head, size_t n, bool *done,
+				   ntfs_error *err)
+{
+	uint8_t tail[512];
+	bool have_tail = size >= 2 * sizeof(tail) &&
+			 image_pread_full(fd, tail, sizeof(tail), size - sizeof(tail)) == (ssize_t)sizeof(tail);
+	const char *unsupported = NULL;
+	image_vdisk_kind kind = image_vdisk_detect(head, n, have_tail ? tail : NULL, &unsupported);
+	*done = kind != IMAGE_VDISK_NONE || unsupported;
+	if (!*done)
+		return NTFS_OK;
+	close(fd);
+	if (unsupported)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: %s: this container is not supported (convert it to "
+				      "raw, e.g. with qemu-img convert -O raw, or mount it and image the disk)",
+				      img->path, unsupported);
+	return image_setup_vdisk(img, kind, err);
+}
+
 /* Decides the format from the first bytes and the name, then sets img up for reading. Takes fd. */
 static ntfs_status image_setup(image *img, int fd, uint64_t size, ntfs_error *err)
 {
-	uint8_t head[8] = {0};
+	uint8_t head[512] = {0};
 	ssize_t n = image_pread_full(fd, head, sizeof(head), 0);
 	if (n < 0) {
 		ntfs_status s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset 0: %s", img->path,
@@ -147,6 +187,10 @@ static ntfs_status image_setup(image *img, int fd, uint64_t size, ntfs_error *er
 		s = image_open_tsk(img, TSK_IMG_TYPE_EWF_EWF, err);
 		return s == NTFS_OK ? image_ewf_data_open(img, err) : s;
 	}
+	bool vdisk = false;
+	ntfs_status vs = image_try_vdisk(img, fd, size, head, (size_t)n, &vdisk, err);
+	if (vdisk)
+		return vs;
 	if (image_is_split_name(img->path)) {
 		char **segs = NULL;
 		size_t count = 0;
@@ -246,6 +290,10 @@ void image_close(image *img)
 		tsk_img_close(img->tsk);
 	image_vss_store_close(img);
 	image_ewf_data_close(img);
+	if (img->vdisk_ops)
+		img->vdisk_ops->close(img->vdisk);
+	if (img->vdisk_mutex_ready)
+		pthread_mutex_destroy(&img->vdisk_mutex);
 	if (img->fd >= 0)
 		close(img->fd);
 	image_ewf_info_free(img->ewf);
@@ -354,6 +402,8 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 		return image_vss_store_read(img, offset, buf, len, got, err);
 	if (img->ewf_handle) /* E01 data through libewf, which keeps the chunks whose checksum fails */
 		return image_ewf_data_read(img, offset, buf, len, got, err);
+	if (img->vdisk)
+		return image_vdisk_read(img, offset, buf, len, got, err);
 	return image_read_tsk(img, offset, buf, len, got, err);
 }
 
@@ -366,7 +416,12 @@ ntfs_status image_tsk_handle(image *img, TSK_IMG_INFO **out, ntfs_error *err)
 {
 	ntfs_status s = NTFS_OK;
 	pthread_mutex_lock(&img->tsk_mutex);
-	if (!img->tsk) {
+	if (!img->tsk && img->vdisk) {
+		img->tsk = image_vdisk_tsk_open(img, img->vdisk_sector_size ? img->vdisk_sector_size : 512);
+		if (!img->tsk)
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: libtsk cannot read the virtual disk: %s", img->path,
+					   tsk_error_get());
+	} else if (!img->tsk) {
 		img->tsk = tsk_img_open_utf8_sing(img->path, TSK_IMG_TYPE_RAW, 0);
 		if (!img->tsk)
 			s = ntfs_error_set(err, NTFS_E_IO, "%s: libtsk cannot open the image: %s", img->path,

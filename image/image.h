@@ -9,8 +9,11 @@
 
 #include "ntfs_error.h"
 
-typedef enum { IMAGE_FORMAT_RAW, IMAGE_FORMAT_SPLIT_RAW, IMAGE_FORMAT_EWF, IMAGE_FORMAT_MFT_FILE,
-	       IMAGE_FORMAT_VSS_STORE /* a shadow copy store of a volume (vss.h) */ } image_format;
+typedef enum {
+	IMAGE_FORMAT_RAW, IMAGE_FORMAT_SPLIT_RAW, IMAGE_FORMAT_EWF, IMAGE_FORMAT_MFT_FILE,
+	IMAGE_FORMAT_VSS_STORE /* a shadow copy store of a volume (vss.h) */,
+	IMAGE_FORMAT_VHD, IMAGE_FORMAT_VHDX, IMAGE_FORMAT_VMDK, IMAGE_FORMAT_QCOW
+} image_format;
 
 typedef struct {            /* E01 metadata; NULL strings when absent */
 	char *case_number, *evidence_number, *examiner, *description, *notes;
@@ -22,10 +25,14 @@ typedef struct {            /* E01 metadata; NULL strings when absent */
 
 typedef struct image image;  /* opaque */
 
-/* Opens path read-only. Recognises E01 (by signature; all segments found with libewf_glob), split raw
- * (path ending .001 with .002, .003 … present; a lone .001 is plain raw), an extracted $MFT (first 4 bytes
- * "FILE"), else raw. Regular files and block devices only. Errors name the file and the cause
- * ("No such file or directory", "is a directory", "empty file", "is truncated", "segment … is missing"). */
+/* Opens path read-only. Recognises by content E01 (by signature; all segments found with libewf_glob), the
+ * virtual disks VHD and VHDX (libvhdi), VMDK (libvmdk: descriptor or sparse extent, extents beside it) and
+ * qcow (libqcow), a differencing one with its parents found beside it (each parent a further segment); by
+ * name split raw (path ending .001 with .002, .003 … present; a lone .001 is plain raw); an extracted $MFT
+ * (first 4 bytes "FILE"), else raw. Regular files and block devices only. Errors name the file and the cause
+ * ("No such file or directory", "is a directory", "empty file", "is truncated", "segment … is missing", a
+ * missing parent); a container recognised but not read (VDI, DMG, AFF, QED, Parallels, an encrypted qcow, a
+ * VMDK raw-device extent) is NTFS_E_UNSUPPORTED naming it. */
 ntfs_status image_open(const char *path, image **out, ntfs_error *err);
 void image_close(image *img);
 
@@ -41,10 +48,13 @@ ntfs_status image_read(image *img, uint64_t offset, void *buf, size_t len, size_
 
 uint64_t image_size(const image *img);
 image_format image_get_format(const image *img);
-const char *image_format_name(image_format f);   /* "raw", "split_raw", "ewf", "mft_file", "vss_store" */
+/* "raw", "split_raw", "ewf", "mft_file", "vss_store", "vhd", "vhdx", "vmdk", "qcow" */
+const char *image_format_name(image_format f);
 const char *image_path(const image *img);        /* the path given to image_open */
 size_t image_segment_count(const image *img);
-const char *image_segment(const image *img, size_t i);  /* file names of all segments (1 for raw); NULL past the end */
+/* file names of all segments (1 for raw; a virtual disk: the file given, its extent files, then each parent);
+ * NULL past the end */
+const char *image_segment(const image *img, size_t i);
 const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
 
 /* E01 chunks read so far whose checksum failed (libewf reads them as zeros): fills up to cap ranges of

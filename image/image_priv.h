@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <tsk/libtsk.h>
 
 #include "image.h"
@@ -27,6 +28,11 @@ struct image {
 	pthread_mutex_t ewf_mutex;  /* guards opening slots and collecting checksum errors */
 	bool ewf_mutex_ready;
 	struct image_vss_store *vss_store; /* a shadow copy store (vss.c): reads go through libvshadow; else NULL */
+	void *vdisk;                /* VHD/VHDX, VMDK, qcow: the library's handle (child with its parents) */
+	const struct image_vdisk_ops *vdisk_ops;
+	pthread_mutex_t vdisk_mutex; /* serialises reads on vdisk (libyal handles are not shared safely) */
+	bool vdisk_mutex_ready;
+	unsigned vdisk_sector_size; /* the virtual disk's bytes per sector (512 or 4096) */
 };
 
 /* VSS store images: reads through libvshadow (behind the owning image_vss's lock). */
@@ -34,6 +40,55 @@ ntfs_status image_vss_store_read(image *img, uint64_t off, uint8_t *buf, size_t 
 
 /* VSS store images: releases the libvshadow store (NULL store is fine). */
 void image_vss_store_close(image *img);
+
+/* How a virtual disk library is read and closed (image_vhdi.c, image_vmdk.c, image_qcow.c). */
+typedef struct image_vdisk_ops {
+	/* Reads up to len bytes at off: bytes read (0 at the end), or -1 with the library's cause in why. */
+	ssize_t (*read)(void *handle, uint64_t off, uint8_t *buf, size_t len, char *why, size_t why_cap);
+	/* Closes and frees the handle and every parent handle it holds (NULL is fine). */
+	void (*close)(void *handle);
+} image_vdisk_ops;
+
+/* The virtual disk containers recognised by their bytes. */
+typedef enum { IMAGE_VDISK_NONE, IMAGE_VDISK_VHD, IMAGE_VDISK_VHDX, IMAGE_VDISK_VMDK, IMAGE_VDISK_QCOW } image_vdisk_kind;
+
+/* Looks at the first bytes (head, n of them) and the last 512 bytes of the file (tail, NULL when the file
+ * is shorter): the virtual disk container they are, or IMAGE_VDISK_NONE. *unsupported is set to the name
+ * of a container recognised but not read (VDI, DMG, AFF, ...), else NULL. */
+image_vdisk_kind image_vdisk_detect(const uint8_t *head, size_t n, const uint8_t *tail, const char **unsupported);
+
+/* Opens the image at img->path as a VHD or VHDX with libvhdi (read-only), its parents found beside it;
+ * sets img->format, size, segments (the file, then each parent), vdisk and vdisk_ops. */
+ntfs_status image_vhdi_open(image *img, ntfs_error *err);
+
+/* The same for VMDK (libvmdk): a descriptor file or a sparse extent, its extent files and parents beside it. */
+ntfs_status image_vmdk_open(image *img, ntfs_error *err);
+
+/* The same for qcow (libqcow, versions 1 to 3): its backing files found beside it. */
+ntfs_status image_qcow_open(image *img, ntfs_error *err);
+
+/* Appends a copy of name to img->segments (names of every file the image is read from). */
+ntfs_status image_add_segment(image *img, const char *name, ntfs_error *err);
+
+/* Writes into out the file a differencing image names as its parent (hint: the path stored in the child,
+ * Windows or POSIX form, absolute or relative), looked for beside the child: the child's folder and the
+ * hint's last component. Errors (naming the container kind, e.g. "VHD"): an empty hint, a name too long,
+ * no such file beside the child (or not a regular file or block device). */
+ntfs_status image_vdisk_parent_path(const char *kind, const char *child, const char *hint, char *out, size_t cap,
+				    ntfs_error *err);
+
+/* A libyal error backtrace in buf cut to its first line, the innermost cause (what failed, not which
+ * function called which); a trailing period dropped. Returns buf. */
+char *image_vdisk_innermost(char *buf);
+
+/* How deep a chain of differencing images may go (child, parent, grandparent, ...). */
+#define IMAGE_VDISK_MAX_CHAIN 16
+
+/* Reads through img->vdisk under vdisk_mutex: the whole of [off, off+len) or an error naming the offset. */
+ntfs_status image_vdisk_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err);
+
+/* A TSK image handle whose reads go through image_read (for the vs layer on a virtual disk). */
+TSK_IMG_INFO *image_vdisk_tsk_open(image *img, unsigned sector_size);
 
 /* At most this many libewf handles read one E01 at once (one per reading thread). */
 #define IMAGE_EWF_MAX_HANDLES 16

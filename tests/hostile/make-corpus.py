@@ -1500,6 +1500,76 @@ registry_case("registry_system_bins_garbage", system_bin_garbage, [0],
               "SYSTEM's only hive bin overwritten with a byte pattern: the hive is damaged, no letter from it")
 
 
+# ---- issue 16 Inputs: virtual disk headers that lie about sizes ----
+QEMU_IMG = shutil.which("qemu-img")
+
+
+def container_of(fmt, name, mutate):
+    """reparse.raw converted with qemu-img to fmt, then mutate(bytearray) applied; the case's path or None."""
+    if not QEMU_IMG:
+        return None
+    path = os.path.join(CASES, name + "." + fmt)
+    opts = ["-o", "force_size=on"] if fmt == "vpc" else []
+    subprocess.run([QEMU_IMG, "convert", "-q", "-O", fmt] + opts + [os.path.join(FX, "reparse.raw"), path],
+                   check=True)
+    b = bytearray(open(path, "rb").read())
+    mutate(b)
+    with open(path, "wb") as f:
+        f.write(b)
+    return path
+
+
+QCOW_SIZE, QCOW_L1_SIZE = 24, 36  # qcow2 header: virtual size (u64 BE), L1 table entries (u32 BE)
+
+
+def qcow_field(off, fmt, value):
+    def mutate(b):
+        assert b[:4] == b"QFI\xfb"
+        struct.pack_into(fmt, b, off, value)
+    return mutate
+
+
+def vhd_size(value):
+    """Both copies of a dynamic VHD's footer (at 0 and at the end): original and current size, checksum redone."""
+    def mutate(b):
+        for off in (0, len(b) - 512):
+            assert b[off:off + 8] == b"conectix"
+            struct.pack_into(">QQ", b, off + 40, value, value)
+            struct.pack_into(">I", b, off + 64, 0)
+            struct.pack_into(">I", b, off + 64, ~sum(b[off:off + 512]) & 0xffffffff)
+    return mutate
+
+
+def vmdk_grain_entries(value):
+    """The sparse extent header's number of grain table entries (u32 LE at 44, after 'KDMV')."""
+    def mutate(b):
+        assert b[:4] == b"KDMV"
+        struct.pack_into("<I", b, 44, value)
+    return mutate
+
+
+NO_QEMU = None if QEMU_IMG else "qemu-img not installed (qemu-utils)"
+CUT = [anomaly("upcase_unreadable"), anomaly("secure_unreadable")]  # what reparse.raw cut to 1 MiB gives
+for fmt, name, mutate, exits, checks, err, what in (
+        ("qcow2", "qcow2_size_claims_4eib", qcow_field(QCOW_SIZE, ">Q", 1 << 62), [0],
+         [COMPLETE, ".image.size == %d" % (1 << 62), ".volumes[0].stats.reparse_points == 24"], None,
+         "qcow2 of reparse.raw whose header claims a 4 EiB disk: the 16 MiB volume is scanned whole"),
+        ("qcow2", "qcow2_size_claims_1mib", qcow_field(QCOW_SIZE, ">Q", 1 << 20), [0],
+         [COMPLETE, ".image.size == 1048576"] + CUT, None,
+         "qcow2 of reparse.raw whose header says 1 MiB: read as the volume cut to 1 MiB"),
+        ("qcow2", "qcow2_l1_size_lies", qcow_field(QCOW_L1_SIZE, ">I", 0x7fffffff), [2], [],
+         "level1 table size", "qcow2 whose L1 table claims 2^31 entries (16 GiB): refused before any allocation"),
+        ("vpc", "vhd_size_claims_4eib", vhd_size(1 << 62), [0],
+         [COMPLETE, ".image.size == %d" % (1 << 62), ".volumes[0].stats.reparse_points == 24"], None,
+         "dynamic VHD whose footer (both copies, checksums redone) claims 4 EiB"),
+        ("vpc", "vhd_size_claims_1mib", vhd_size(1 << 20), [0], [COMPLETE, ".image.size == 1048576"] + CUT, None,
+         "dynamic VHD whose footer says 1 MiB: read as the volume cut to 1 MiB"),
+        ("vmdk", "vmdk_grain_entries_zero", vmdk_grain_entries(0), [2], [], "grain table entries",
+         "sparse VMDK whose header has 0 grain table entries per table: refused naming the field")):
+    path = container_of(fmt, name, mutate)
+    case(name, path or os.path.join(CASES, name + "." + fmt), exits, checks, stderr=err, skip=NO_QEMU,
+         what=what)
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")

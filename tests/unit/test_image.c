@@ -158,6 +158,10 @@ Test(image, format_names)
 	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_SPLIT_RAW), "split_raw");
 	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_EWF), "ewf");
 	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_MFT_FILE), "mft_file");
+	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_VHD), "vhd");
+	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_VHDX), "vhdx");
+	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_VMDK), "vmdk");
+	cr_assert_str_eq(image_format_name(IMAGE_FORMAT_QCOW), "qcow");
 }
 
 Test(image, raw_reads_and_short_read_at_end)
