@@ -30,6 +30,7 @@ typedef struct vol_analysis {
 	volume_stats stats;
 	vec du;                   /* du_entry, with --du */
 	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
+	char du_note[NTFS_ERROR_REASON_MAX];  /* the links --du followed to reach its directory ("" when none) */
 	index_slack_result slack; /* names left in directory index slack (removed_names) */
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
@@ -668,6 +669,7 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .scanned = va->scanned, .error = va->error, .drive = va->drive,
 				       .drive_given = va->drive_given, .m = &va->m, .p = &va->p, .links = &va->links,
 				       .stats = va->stats, .du = &va->du, .du_error = va->du_error,
+				       .du_note = va->du_note,
 				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
 				       .slack = &va->slack, .access = &va->access, .posix = &va->posix,
 				       .posix_kinds = &va->posix_kinds,
@@ -768,17 +770,30 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	for (size_t v = 0; v < a->nvols; v++)
 		if (a->vols[v].scanned && (st = shadow_copies_run(a, v, progress, ctx, err)) != NTFS_OK)
 			return st;
+	size_t du_found = 0, du_tried = 0;
+	ntfs_error du_why = {0};
 	for (size_t v = 0; v < a->nvols; v++) {
 		vol_analysis *va = &a->vols[v];
 		if (!va->scanned || !cfg->du)
 			continue;
 		ntfs_error e;
-		du_input in = {.m = &va->m, .p = &va->p, .ix = &va->ix, .volume = va->index};
-		st = du_compute(&in, cfg->du_path, cfg->du_depth, &va->du, &e);
+		du_input in = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .volume = va->index};
+		st = du_compute(&in, cfg->du_path, cfg->du_depth, &va->du, va->du_note, sizeof(va->du_note), &e);
 		if (st == NTFS_E_NOMEM)
 			return ntfs_error_set(err, st, "%s", e.reason);
-		if (st != NTFS_OK)
+		du_tried++;
+		if (st != NTFS_OK) {
 			snprintf(va->du_error, sizeof(va->du_error), "%s", e.reason);
+			if (!du_why.reason[0])
+				du_why = e;
+		} else {
+			du_found++;
+		}
+	}
+	/* a --du PATH found on no volume is a usage error (a typo), not an empty report */
+	if (cfg->du_path && du_tried && !du_found) {
+		a->selection_error = true;
+		return ntfs_error_set(err, NTFS_E_INVALID, "--du: %s", du_why.reason);
 	}
 	st = analysis_finish(a, err);
 	profile_mark("finish (stats, order)");

@@ -77,6 +77,7 @@ typedef struct {
 	volume_stats stats;
 	const vec *du;            /* du_entry, with --du */
 	const char *du_error;     /* why --du found nothing to size on this volume ("" when it did) */
+	const char *du_note;      /* the links --du followed to reach its directory ("" when none) */
 	const anomaly_list *volume_anomalies; /* found while opening the volume */
 	const anomaly_list *anomalies;        /* found by the scan and the passes */
 	const index_slack_result *slack;      /* names left in directory index slack (removed_names) */

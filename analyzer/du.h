@@ -24,6 +24,7 @@ typedef struct {
 	const model *m;
 	const paths *p;
 	const name_index *ix;
+	const vec *links;         /* link_entry of the volume, resolved (NULL: no link is followed) */
 	int volume;               /* the volume's number in the report, for messages */
 } du_input;
 
@@ -37,16 +38,32 @@ typedef struct {
 	uint64_t names_bytes;     /* sum of sizes over all names: Explorer's figure, double counting links */
 	uint64_t records_bytes;   /* sum over distinct files: each file once */
 	uint64_t shared_bytes;    /* bytes of files beneath that also have a name outside */
+	uint64_t disk_bytes;      /* bytes on disk of the distinct files: clusters really allocated (less than
+				   * records_bytes for compressed, sparse and WOF files; 0 for resident data) */
 } du_entry;
 
+/* The longest --du path du_compute takes (bytes, after normalising). */
+#define DU_PATH_MAX 4096
+
 /*
- * Sizes directory `path` (NULL: the root) of a scanned volume and its subdirectories down to
- * `depth` levels, into out (a vec of du_entry, initialised here; the directory asked for first,
- * then breadth first). Name surrogates (junctions, symbolic links, mount points) are never
- * entered. A volume without a root directory, or a path that is no allocated directory, is
- * NTFS_E_INVALID with the reason (out stays empty); NTFS_E_NOMEM when memory runs out.
+ * Writes path in the form the name index takes ("\Windows\System32"): "/" read as "\", a drive
+ * ("C:") dropped, a leading "\" added, repeated and trailing ones removed; NULL or "" is the root.
+ * Returns false when it does not fit in cap bytes.
  */
-ntfs_status du_compute(const du_input *in, const char *path, int depth, vec *out, ntfs_error *err);
+bool du_normalise_path(const char *path, char *out, size_t cap);
+
+/*
+ * Sizes directory `path` (NULL: the root; any form du_normalise_path takes) of a scanned volume and its
+ * subdirectories down to `depth` levels, into out (a vec of du_entry, initialised here; depth first:
+ * the directory asked for, then each subdirectory followed by its own, in name-index order). Name surrogates (junctions, symbolic links, mount points) are never
+ * entered. A junction, mount point or directory symbolic link on the path (or the path itself) whose
+ * target resolved to a directory of the same volume is followed, at most 32 times; note (note_cap bytes)
+ * then says which ("\\Documents and Settings is a junction to \\Users"), else it is "". A volume without a
+ * root directory, or a path that is no allocated directory, is NTFS_E_INVALID with the reason (out stays
+ * empty); NTFS_E_NOMEM when memory runs out.
+ */
+ntfs_status du_compute(const du_input *in, const char *path, int depth, vec *out, char *note, size_t note_cap,
+		       ntfs_error *err);
 
 /* Releases the entries of out and out itself. */
 void du_free(vec *out);

@@ -150,6 +150,27 @@ static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 	memcpy(w->last_sd, a->value, w->last_sd_len);
 }
 
+/* Bytes of clusters an attribute's first extent says it holds on disk: for a compressed or sparse one the
+ * clusters really allocated, else its allocated size; 0 when resident (it lives in the record). */
+static uint64_t disk_bytes(const ntfs_attr *a)
+{
+	if (!a->non_resident || a->lowest_vcn != 0)
+		return 0;
+	return a->has_compressed_size ? a->compressed_size : a->allocated_size;
+}
+
+/* True when a is the named $DATA stream "WofCompressedData" (where WOF keeps a compressed file's data). */
+static bool is_wof_stream(const ntfs_attr *a)
+{
+	static const char wof[] = "WofCompressedData";
+	if (a->name_length != sizeof(wof) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(wof) - 1; i++)
+		if (a->name[2 * i] != (uint8_t)wof[i] || a->name[2 * i + 1] != 0)
+			return false;
+	return true;
+}
+
 /* Takes the facts the model keeps from one attribute of record rec. */
 static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 {
@@ -176,6 +197,9 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 			ri->flags |= REC_HAS_DATA;
 			ri->data_size = a->non_resident ? a->data_size : a->value_length;
 			ri->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
+			ri->disk_size += disk_bytes(a);
+		} else if (a->name_length && is_wof_stream(a)) {
+			ri->disk_size += disk_bytes(a);
 		}
 		break;
 	case NTFS_AT_REPARSE_POINT:

@@ -88,6 +88,7 @@ static void merge_extensions(model *m)
 			b->data_size = e->data_size;
 			b->allocated_size = e->allocated_size;
 		}
+		b->disk_size += e->disk_size; /* the unnamed $DATA's or WofCompressedData's first extent */
 		b->flags |= e->flags & (REC_HAS_REPARSE | REC_SD_NOT_IN_MFT);
 	}
 }

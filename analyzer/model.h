@@ -41,6 +41,9 @@ enum {                            /* rec_info.flags */
 typedef struct {
 	uint64_t data_size;       /* unnamed $DATA: logical size */
 	uint64_t allocated_size;
+	uint64_t disk_size;       /* bytes in clusters on disk: the unnamed $DATA's and a WOF file's
+				   * WofCompressedData stream's (compressed or sparse: the clusters really
+				   * allocated); 0 for data resident in the record */
 	uint32_t base;            /* base record of an extension record, else MODEL_NONE */
 	uint32_t security_id;
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */

@@ -231,6 +231,35 @@ static int usn_file_check(const char *usn, const destination *d, char *msg, size
 	return 0;
 }
 
+/* --verify: hashes the E01 media and says on stderr how it compares with the stored hashes (a mismatch
+ * always, even with -q). Returns 0 to go on, else the exit status (1: not an E01, 2: a read error). */
+static int verify_evidence(image *img, bool quiet)
+{
+	ntfs_error err = {0};
+	if (image_get_format(img) != IMAGE_FORMAT_EWF) {
+		fprintf(stderr, "ntfslinks: --verify checks an E01 against the hashes it stores; %s is %s, which stores "
+			"none\n", image_path(img), image_format_name(image_get_format(img)));
+		return EXIT_USAGE;
+	}
+	if (image_ewf_verify(img, &err) != NTFS_OK) {
+		fprintf(stderr, "ntfslinks: --verify: %s\n", err.reason);
+		return EXIT_UNREADABLE;
+	}
+	const image_ewf_info *e = image_ewf(img);
+	if (e->verified == IMAGE_EWF_MISMATCH)
+		fprintf(stderr, "ntfslinks: warning: the E01 media does not match its stored hashes (MD5 stored %s, "
+			"computed %s; SHA1 stored %s, computed %s)\n", e->stored_md5 ? e->stored_md5 : "none",
+			e->computed_md5, e->stored_sha1 ? e->stored_sha1 : "none", e->computed_sha1);
+	else if (!quiet && e->verified == IMAGE_EWF_NO_STORED_HASH)
+		fprintf(stderr, "ntfslinks: the E01 stores no hash to verify against (MD5 %s, SHA1 %s computed)\n",
+			e->computed_md5, e->computed_sha1);
+	else if (!quiet)
+		fprintf(stderr, "ntfslinks: E01 media verified: %s%s%s match the stored hashes\n",
+			e->stored_md5 ? "MD5" : "", e->stored_md5 && e->stored_sha1 ? " and " : "",
+			e->stored_sha1 ? "SHA1" : "");
+	return 0;
+}
+
 static int run(options *o, const findings_baseline *site, int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -294,6 +323,12 @@ static int run(options *o, const findings_baseline *site, int argc, char **argv)
 		destination_close(&dest, false, &err);
 		image_close(img);
 		return EXIT_USAGE;
+	}
+	int vst = opts.verify ? verify_evidence(img, opts.quiet) : 0;
+	if (vst) {
+		destination_close(&dest, false, &err);
+		image_close(img);
+		return vst;
 	}
 	/* people at a terminal get the summary; pipelines and files keep JSON */
 	if (!opts.format_given && !opts.output && isatty(STDOUT_FILENO))

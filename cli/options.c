@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
-       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL };
+       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL, OPT_VERIFY };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -69,12 +69,6 @@ static int drive_conflict(const options *opts, char *msg, size_t cap)
 	return 0;
 }
 
-/* True when s looks like a volume path for --du rather than an image file. */
-static bool is_volume_path(const char *s)
-{
-	return s[0] == '\\';
-}
-
 void options_usage(FILE *f)
 {
 	fputs("Usage: ntfslinks [OPTIONS] IMAGE\n"
@@ -97,13 +91,18 @@ void options_usage(FILE *f)
 	      "                       dot      Graphviz graph of the links (render with dot -Tsvg)\n"
 	      "                       timesketch  JSONL for Timesketch: one line per time of every link\n"
 	      "                       csv      one row per link name and reparse point (RFC 4180)\n"
-	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does\n"
+	      "                       (format names in any case: JSON, Json and json alike)\n"
+	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does (only with\n"
+	      "                       --format bodyfile: elsewhere a usage error)\n"
 	      "  -q, --quiet          no progress or summary on standard error (a partial scan still\n"
 	      "                       prints its one warning line)\n"
 	      "\n"
 	      "Sizes:\n"
-	      "      --du [PATH]      link-aware sizes of directory PATH (default \\) and its subdirectories:\n"
-	      "                       bytes over all names, over distinct files, and shared with files outside\n"
+	      "      --du [PATH]      link-aware sizes of directory PATH (default \\) and its subdirectories,\n"
+	      "                       depth first: bytes over all names, over distinct files, shared with\n"
+	      "                       files outside, and on disk (compressed, sparse, WOF files take less).\n"
+	      "                       PATH as \\Windows, /Windows, C:\\Windows or Windows; junctions on it are\n"
+	      "                       followed (with a note); a PATH on no volume is a usage error\n"
 	      "      --du-depth N     levels of subdirectories to size below PATH (default 1)\n"
 	      "\n"
 	      "History:\n"
@@ -117,6 +116,10 @@ void options_usage(FILE *f)
 	      "Findings (the link tricks attackers use; normal Windows links are kept quiet):\n"
 	      "      --baseline FILE  also keep quiet what FILE's patterns describe (JSON: see the manual)\n"
 	      "      --no-baseline    report every finding, the built-in baseline of normal links too\n"
+	      "\n"
+	      "Evidence:\n"
+	      "      --verify         E01 only: hash the whole media (MD5 and SHA1) and compare with the\n"
+	      "                       hashes the E01 stores (image.ewf.verified; a mismatch is a warning)\n"
 	      "\n"
 	      "Volumes:\n"
 	      "      --offset BYTES   analyse only the NTFS volume starting at this byte offset: decimal, or\n"
@@ -155,6 +158,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"usn", required_argument, NULL, OPT_USN},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"no-baseline", no_argument, NULL, OPT_NO_BASELINE},
+		{"verify", no_argument, NULL, OPT_VERIFY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -178,7 +182,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			break;
 		case OPT_FORMAT:
 			if (report_format_parse(optarg, &opts->format))
-				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile, dot, timesketch or csv)",
+				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile, dot, timesketch or csv; any case)",
 						   optarg);
 			opts->format_given = true;
 			break;
@@ -215,6 +219,9 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			break;
 		case OPT_NO_BASELINE:
 			opts->no_baseline = true;
+			break;
+		case OPT_VERIFY:
+			opts->verify = true;
 			break;
 		case OPT_OFFSET:
 			if (parse_u64(optarg, &opts->offset))
@@ -257,10 +264,14 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 	}
 	if (opts->baseline && opts->no_baseline)
 		return usage_error(msg, cap, "--baseline and --no-baseline contradict each other: give one");
+	if (opts->drive_prefix && !(opts->format_given && opts->format == REPORT_BODYFILE))
+		return usage_error(msg, cap, "--drive-prefix only applies to --format bodyfile");
 	if (opts->have_offset && opts->partition >= 0)
 		return usage_error(msg, cap, "--offset and --partition pick a volume two ways: give one");
-	/* "--du PATH IMAGE": getopt cannot take an optional argument after a space, so take it here */
-	if (opts->du && !opts->du_path && optind + 1 < argc && is_volume_path(argv[optind]))
+	/* "--du PATH IMAGE": getopt cannot take an optional argument after a space, so take it here; only when
+	   two operands are left (PATH in any form: \Windows, /Windows, C:\Windows, Windows), so the image, the
+	   last operand, is never taken for the path */
+	if (opts->du && !opts->du_path && optind + 2 == argc)
 		opts->du_path = argv[optind++];
 	if (optind >= argc)
 		return usage_error(msg, cap, "no image given");

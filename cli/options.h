@@ -36,6 +36,7 @@ typedef struct {
 	const char *usn_file;     /* --usn FILE: an extracted $J */
 	const char *baseline;     /* --baseline FILE: a site's known-good link patterns */
 	bool no_baseline;         /* --no-baseline: every finding */
+	bool verify;              /* --verify: hash the E01 media, compare with its stored hashes */
 	bool help;
 	bool version;
 } options;

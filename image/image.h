@@ -18,9 +18,14 @@ typedef enum {
 typedef struct {            /* E01 metadata; NULL strings when absent */
 	char *case_number, *evidence_number, *examiner, *description, *notes;
 	char *acquisition_date, *system_date, *acquisition_software, *acquisition_software_version,
-	     *acquisition_os, *model, *serial_number;   /* dates ISO 8601 as stored (acquiring host's local time) */
+	     *acquisition_os, *model, *serial_number;   /* dates ISO 8601 with their zone as stored: "…Z" (UTC)
+	                                          for an E01 with a header2 section (EnCase 5+), else the
+	                                          acquiring host's local time, no zone (none is stored) */
 	uint64_t media_size; uint32_t bytes_per_sector;
 	char *stored_md5, *stored_sha1;   /* lower-case hex, as stored in the E01 */
+	/* image_ewf_verify: the media's digests (lower-case hex; NULL until verified) and the outcome */
+	char *computed_md5, *computed_sha1;
+	enum { IMAGE_EWF_NOT_VERIFIED, IMAGE_EWF_MATCH, IMAGE_EWF_MISMATCH, IMAGE_EWF_NO_STORED_HASH } verified;
 } image_ewf_info;
 
 typedef struct image image;  /* opaque */
@@ -56,6 +61,13 @@ size_t image_segment_count(const image *img);
  * NULL past the end */
 const char *image_segment(const image *img, size_t i);
 const image_ewf_info *image_ewf(const image *img);      /* NULL unless EWF */
+
+/* E01: reads every media byte (through libewf, as the scan does) and computes its MD5 and SHA1, then
+ * compares each with the hash stored in the E01: info->verified is MATCH when every stored hash equals
+ * its digest, MISMATCH when one differs, NO_STORED_HASH when the E01 stores none. A chunk whose checksum
+ * fails reads as zeros (and is listed by image_checksum_errors), so its digest will not match. Reads
+ * the whole media once (sequentially, 1 MiB at a time). Errors: not an E01, a read error. */
+ntfs_status image_ewf_verify(image *img, ntfs_error *err);
 
 /* E01 chunks read so far whose checksum failed (libewf reads them as zeros): fills up to cap ranges of
  * media bytes (offset, length), in media order, each chunk once whichever threads read it, and returns

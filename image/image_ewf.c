@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libewf.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "le.h"
@@ -247,6 +249,75 @@ static ntfs_status ewf_fill_info(libewf_handle_t *h, const char *path, image_ewf
 	return NTFS_OK;
 }
 
+/* True when the first segment's section chain holds a "header2" section (EnCase 5 and later): its dates
+ * are stored as seconds since 1970 UTC; a "header" alone stores the acquiring host's local time, no zone. */
+static bool ewf_has_header2(const char *first)
+{
+	uint8_t d[EWF_SECTION_DESC_LEN];
+	struct stat st;
+	int fd = open(first, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool found = false;
+	if (fstat(fd, &st) == 0 && ewf_pread_exact(fd, d, EWF_FILE_HEADER_LEN, 0) && memcmp(d, ewf1_sig, 8) == 0) {
+		uint64_t off = EWF_FILE_HEADER_LEN, size = (uint64_t)st.st_size;
+		for (long i = 0; i < EWF_MAX_SECTIONS && off <= size && size - off >= sizeof(d); i++) {
+			if (!ewf_pread_exact(fd, d, sizeof(d), off))
+				break;
+			if (memcmp(d, "header2", 8) == 0) {
+				found = true;
+				break;
+			}
+			uint64_t next = le64(d + 16);
+			if (memcmp(d, "done", 5) == 0 || memcmp(d, "next", 5) == 0 || next <= off)
+				break;
+			off = next;
+		}
+	}
+	close(fd);
+	return found;
+}
+
+/* Appends "Z" to an ISO 8601 date (a UTC time); false when out of memory. */
+static bool ewf_mark_utc(char **date)
+{
+	if (!*date)
+		return true;
+	size_t n = strlen(*date);
+	char *z = realloc(*date, n + 2);
+	if (!z)
+		return false;
+	z[n] = 'Z';
+	z[n + 1] = '\0';
+	*date = z;
+	return true;
+}
+
+/* Reads the metadata with libewf's dates rendered in UTC: libewf turns a header2 date (seconds since 1970
+ * UTC) into text with localtime(), which would give the analysing machine's zone; with TZ=UTC the stored
+ * time comes out as stored (a header date, already text, is unchanged by the round trip). TZ is restored
+ * after. The image is opened before any thread starts, so changing TZ here is safe. */
+static ntfs_status ewf_fill_info_utc(libewf_handle_t *h, const char *path, bool header2, image_ewf_info *info,
+				     ntfs_error *err)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	if (old && !saved)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	ntfs_status s = ewf_fill_info(h, path, info, err);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+	if (s == NTFS_OK && header2 && (!ewf_mark_utc(&info->acquisition_date) || !ewf_mark_utc(&info->system_date)))
+		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+	return s;
+}
+
 /* Opens the set read-only with libewf, refuses it if libewf flags it corrupted, and reads its metadata. */
 static ntfs_status ewf_read_info(const char *path, char **segs, size_t n, image_ewf_info *info, ntfs_error *err)
 {
@@ -265,7 +336,7 @@ static ntfs_status ewf_read_info(const char *path, char **segs, size_t n, image_
 	if (libewf_handle_segment_files_corrupted(h, NULL) == 1)
 		s = ntfs_error_set(err, NTFS_E_IO, "%s: E01 segment files are corrupted or incomplete (libewf)", path);
 	else
-		s = ewf_fill_info(h, path, info, err);
+		s = ewf_fill_info_utc(h, path, ewf_has_header2(segs[0]), info, err);
 	libewf_handle_close(h, NULL);
 	libewf_handle_free(&h, NULL);
 	return s;
@@ -300,10 +371,61 @@ ntfs_status image_ewf_open(const char *path, char ***segments, size_t *count, im
 	return NTFS_OK;
 }
 
+/* Lower-case hex of the n bytes at d into a new string (NULL when out of memory). */
+static char *ewf_hex(const unsigned char *d, unsigned n)
+{
+	char *s = malloc(2 * (size_t)n + 1);
+	for (unsigned i = 0; s && i < n; i++)
+		snprintf(s + 2 * i, 3, "%02x", d[i]);
+	return s;
+}
+
+ntfs_status image_ewf_verify(image *img, ntfs_error *err)
+{
+	if (!img || !img->ewf || !img->ewf_handle)
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: --verify needs an E01 image (%s images store no hash)",
+				      img ? img->path : "(null)", img ? image_format_name(img->format) : "other");
+	const size_t cap = (size_t)1 << 20;
+	uint8_t *buf = malloc(cap);
+	EVP_MD_CTX *md5 = EVP_MD_CTX_new(), *sha1 = EVP_MD_CTX_new();
+	ntfs_status s = NTFS_OK;
+	if (!buf || !md5 || !sha1 || EVP_DigestInit_ex(md5, EVP_md5(), NULL) != 1 ||
+	    EVP_DigestInit_ex(sha1, EVP_sha1(), NULL) != 1)
+		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot set up hashing", img->path);
+	for (uint64_t off = 0; s == NTFS_OK && off < img->size;) {
+		size_t want = img->size - off < cap ? (size_t)(img->size - off) : cap, got = 0;
+		s = image_read(img, off, buf, want, &got, err);
+		if (s == NTFS_OK && got == 0)
+			s = ntfs_error_set(err, NTFS_E_IO, "%s: no data at media offset %llu", img->path, (unsigned long long)off);
+		if (s == NTFS_OK && (EVP_DigestUpdate(md5, buf, got) != 1 || EVP_DigestUpdate(sha1, buf, got) != 1))
+			s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: hashing failed", img->path);
+		off += got;
+	}
+	unsigned char d5[EVP_MAX_MD_SIZE], d1[EVP_MAX_MD_SIZE];
+	unsigned n5 = 0, n1 = 0;
+	if (s == NTFS_OK && (EVP_DigestFinal_ex(md5, d5, &n5) != 1 || EVP_DigestFinal_ex(sha1, d1, &n1) != 1))
+		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: hashing failed", img->path);
+	image_ewf_info *e = img->ewf;
+	if (s == NTFS_OK && (!(e->computed_md5 = ewf_hex(d5, n5)) || !(e->computed_sha1 = ewf_hex(d1, n1))))
+		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
+	if (s == NTFS_OK) {
+		bool any = e->stored_md5 || e->stored_sha1;
+		bool bad = (e->stored_md5 && strcmp(e->stored_md5, e->computed_md5)) ||
+			   (e->stored_sha1 && strcmp(e->stored_sha1, e->computed_sha1));
+		e->verified = !any ? IMAGE_EWF_NO_STORED_HASH : bad ? IMAGE_EWF_MISMATCH : IMAGE_EWF_MATCH;
+	}
+	EVP_MD_CTX_free(md5);
+	EVP_MD_CTX_free(sha1);
+	free(buf);
+	return s;
+}
+
 void image_ewf_info_free(image_ewf_info *info)
 {
 	if (!info)
 		return;
+	free(info->computed_md5);
+	free(info->computed_sha1);
 	char *strs[] = {info->case_number, info->evidence_number, info->examiner, info->description,
 			info->notes, info->acquisition_date, info->system_date, info->acquisition_software,
 			info->acquisition_software_version, info->acquisition_os, info->model,

@@ -696,6 +696,8 @@ static json_t *du_json(const du_entry *e)
 			      "shared_bytes", (json_int_t)e->shared_bytes);
 	if (o && e->path_truncated)
 		json_object_set_new(o, "path_truncated", json_true());
+	if (o)
+		json_object_set_new(o, "disk_bytes", json_integer((json_int_t)e->disk_bytes));
 	return o;
 }
 
@@ -900,6 +902,10 @@ static void volume_items(writer *w, const analysis_volume *va)
 		json_out_lit(w->out, ",\n   \"directory_sizes_error\": ");
 		json_out_str(w->out, va->du_error);
 	}
+	if (va->du_note && va->du_note[0] && !w->ndjson) {
+		json_out_lit(w->out, ",\n   \"directory_sizes_note\": ");
+		json_out_str(w->out, va->du_note);
+	}
 	array_open(w, "directory_sizes");
 	for (size_t i = 0; i < va->du->count; i++)
 		emit(w, "directory_size", du_json(&VEC_AT(va->du, du_entry, i)));
@@ -907,6 +913,15 @@ static void volume_items(writer *w, const analysis_volume *va)
 }
 
 /* The E01 metadata block. */
+/* --verify's outcome: verified true/false (null: not verified, or no hash stored) and the media's digests. */
+static void ewf_verify_json(json_t *o, const image_ewf_info *e)
+{
+	json_object_set_new(o, "verified", e->verified == IMAGE_EWF_MATCH ? json_true()
+					   : e->verified == IMAGE_EWF_MISMATCH ? json_false() : json_null());
+	json_object_set_new(o, "computed_md5", jstr(e->computed_md5));
+	json_object_set_new(o, "computed_sha1", jstr(e->computed_sha1));
+}
+
 static json_t *ewf_json(const image_ewf_info *e)
 {
 	json_t *o = json_object();
@@ -926,6 +941,7 @@ static json_t *ewf_json(const image_ewf_info *e)
 	json_object_set_new(o, "bytes_per_sector", json_integer(e->bytes_per_sector));
 	json_object_set_new(o, "stored_md5", jstr(e->stored_md5));
 	json_object_set_new(o, "stored_sha1", jstr(e->stored_sha1));
+	ewf_verify_json(o, e);
 	return o;
 }
 
@@ -1023,8 +1039,11 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 			json_out_const(out, ",\"usn\":");
 			history_usn_write(out, va->usn);
 		}
-		if (w.ndjson)
-			json_out_const(out, ",\"type\":\"volume\"}\n");
+		if (w.ndjson) { /* the volume's index too, like item lines */
+			json_out_const(out, ",\"type\":\"volume\",\"volume\":");
+			json_out_u64(out, (uint64_t)va->index);
+			json_out_const(out, "}\n");
+		}
 		first = false;
 		w.volume = va->index;
 		if (va->scanned)

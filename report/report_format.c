@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include <string.h>
+#include <strings.h>
 
 static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot", "timesketch", "csv"};
 
@@ -15,7 +16,7 @@ const char *report_format_name(report_format f)
 int report_format_parse(const char *name, report_format *out)
 {
 	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
-		if (!strcmp(name, format_names[i])) {
+		if (!strcasecmp(name, format_names[i])) {
 			*out = (report_format)i;
 			return 0;
 		}

@@ -218,15 +218,18 @@ static void print_du(FILE *f, const analysis_volume *va)
 		fprintf(f, "\n  Directory sizes: %s\n", va->du_error);
 		return;
 	}
-	fprintf(f, "\n  Directory sizes (all names / each file once / shared with outside)\n");
+	fprintf(f, "\n  Directory sizes (all names / each file once / shared with outside / on disk)\n");
+	if (va->du_note && va->du_note[0])
+		fprintf(f, "    (%s)\n", va->du_note);
 	for (size_t i = 0; i < va->du->count; i++) {
 		const du_entry *e = &VEC_AT(va->du, du_entry, i);
-		char a[32], b[32], c[32];
+		char a[32], b[32], c[32], d[32];
 		human(e->names_bytes, a, sizeof(a));
 		human(e->records_bytes, b, sizeof(b));
 		human(e->shared_bytes, c, sizeof(c));
-		fprintf(f, "    %11s %11s %11s  %*s", a, b, c, 2 * e->depth, "");
-		put_fit(f, e->path, WIDTH - 42 - 2 * (size_t)e->depth);
+		human(e->disk_bytes, d, sizeof(d));
+		fprintf(f, "    %11s %11s %11s %11s  %*s", a, b, c, d, 2 * e->depth, "");
+		put_fit(f, e->path, WIDTH - 54 - 2 * (size_t)e->depth);
 		fputc('\n', f);
 	}
 }

@@ -54,7 +54,44 @@ records=$(du '\Windows' records_bytes)
 [ "$names" -gt "$records" ] && ok "\\Windows: names $names > distinct $records (links counted once)" ||
 	bad "\\Windows names_bytes $names not above records_bytes $records"
 [ "$(du '\Windows' shared_bytes)" = 0 ] && ok "\\Windows shares nothing with the outside" || bad "\\Windows shared_bytes"
-"$NTFSLINKS" -q --du '\NoSuchDir' -o "$tmp/none.json" "$demo" || bad "--du on a missing path exited $?"
-jq -e '.volumes[0].directory_sizes_error | test("NoSuchDir")' "$tmp/none.json" >/dev/null &&
-	ok "missing --du path reported" || bad "missing --du path not reported"
+# a path on no volume: a usage error (exit 1) naming it, no report
+"$NTFSLINKS" -q --du '\NoSuchDir' -o "$tmp/none.json" "$demo" 2>"$tmp/err"; st=$?
+[ $st -eq 1 ] && grep -q 'no allocated directory \\NoSuchDir on volume 0' "$tmp/err" && [ ! -s "$tmp/none.json" ] &&
+	ok "missing --du path: exit 1, $(cat "$tmp/err")" || bad "missing --du path: exit $st, $(cat "$tmp/err")"
+
+# every form of the path sizes the same directory; the image is never taken for the path
+"$NTFSLINKS" -q --du '\Windows' --du-depth 1 -o "$tmp/f0.json" "$demo" || bad "--du \\Windows exited $?"
+for p in '/Windows' 'C:\Windows' 'Windows' 'c:/windows/'; do
+	"$NTFSLINKS" -q --du "$p" --du-depth 1 -o "$tmp/f.json" "$demo" 2>"$tmp/err" || bad "--du $p exited $?"
+	[ "$(jq -c '.volumes[0].directory_sizes' "$tmp/f.json")" = "$(jq -c '.volumes[0].directory_sizes' "$tmp/f0.json")" ] &&
+		ok "--du '$p' sizes \\Windows" || bad "--du '$p' differs from --du '\\Windows'"
+done
+"$NTFSLINKS" -q --du -o "$tmp/img.json" "$demo" && [ "$(jq -r '.volumes[0].directory_sizes[0].path' "$tmp/img.json")" = '\' ] &&
+	ok "--du IMAGE: the image is the image, the root is sized" || bad "--du IMAGE swallowed the image"
+"$NTFSLINKS" -q --du "$demo" >/dev/null 2>"$tmp/err" && ok "--du then the image only: the image" || bad "--du IMAGE: $(cat "$tmp/err")"
+
+# depth first: every entry's parent is the nearest entry above it one level up
+jq -e '[.volumes[0].directory_sizes[] | {path, depth}] as $e | all(range(1; $e | length);
+	. as $i | ($e[$i].depth - 1) as $d | ([$e[:$i][] | select(.depth == $d)] | last | .path) as $p |
+	($e[$i].path | startswith(if $p == "\\" then "\\" else $p + "\\" end)))' "$tmp/f0.json" >/dev/null &&
+	ok "--du output is depth first" || bad "--du output is not depth first: $(jq -c '[.volumes[0].directory_sizes[].path]' "$tmp/f0.json")"
+
+# through junctions: \Documents and Settings -> \Users, \Users\alice\Application Data -> ...\AppData\Roaming
+"$NTFSLINKS" -q --du '\Documents and Settings\alice\Application Data' --du-depth 0 -o "$tmp/j.json" "$demo" || bad "--du through junctions exited $?"
+[ "$(jq -r '.volumes[0].directory_sizes[0].path' "$tmp/j.json")" = '\Users\alice\AppData\Roaming' ] &&
+	jq -e '.volumes[0].directory_sizes_note | test("Documents and Settings is a junction to \\\\Users: followed") and test("AppData\\\\Roaming")' "$tmp/j.json" >/dev/null &&
+	ok "--du through two junctions: $(jq -r '.volumes[0].directory_sizes_note' "$tmp/j.json")" || bad "--du through junctions: $(jq -c '.volumes[0] | [.directory_sizes_note, .directory_sizes[0].path]' "$tmp/j.json")"
+"$NTFSLINKS" -q --du '\ProgramData\OldApp' "$demo" >/dev/null 2>"$tmp/err"; st=$?
+[ $st -eq 1 ] && grep -q "not followed" "$tmp/err" && ok "--du onto a stale junction: exit 1, not followed" || bad "stale junction: exit $st"
+
+# the fourth figure: bytes on disk (each file once); \blob.bin on reparse.raw is 1.5 MiB of random bytes
+# in clusters (fixtures/README), small files are resident (0 on disk)
+if [ -f "$fx/reparse.raw" ]; then
+	"$NTFSLINKS" -q --du --du-depth 1 -o "$tmp/r.json" "$fx/reparse.raw"
+	disk=$(jq '.volumes[0].directory_sizes[0].disk_bytes' "$tmp/r.json")
+	[ "$disk" -ge 1572864 ] && ok "reparse root: $disk bytes on disk (blob.bin alone is 1.5 MiB in clusters)" ||
+		bad "reparse root disk_bytes $disk"
+	[ "$(jq -c '.volumes[0].directory_sizes[] | select(.path == "\\dir1") | [.records_bytes, .disk_bytes]' "$tmp/r.json")" = "[11,0]" ] &&
+		ok "reparse \\dir1: 11 bytes in three resident files, 0 on disk" || bad "reparse \\dir1 disk_bytes"
+fi
 exit $fail

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "du.h"
+#include "resolve.h"
 #include "model_builder.h"
 
 /* A scanned volume's passes, as du reads them. */
@@ -115,12 +116,13 @@ Test(du, hard_links_once_shared_bytes_cloud_entered_junction_not)
 {
 	sized s;
 	tree(&s);
-	cr_assert_eq(du_compute(&s.in, NULL, 2, &s.out, NULL), NTFS_OK);
-	const char *order[] = {"\\", "\\Windows", "\\OneDrive", "\\Windows\\System32", "\\Windows\\WinSxS"};
+	cr_assert_eq(du_compute(&s.in, NULL, 2, &s.out, NULL, 0, NULL), NTFS_OK);
+	const char *order[] = {"\\", "\\Windows", "\\Windows\\System32", "\\Windows\\WinSxS", "\\OneDrive"};
+	const int depths[] = {0, 1, 2, 2, 1};
 	cr_assert_eq(s.out.count, 5, "%zu entries (the junction is no entry)", s.out.count);
 	for (size_t i = 0; i < 5; i++) {
-		cr_expect_str_eq(VEC_AT(&s.out, du_entry, i).path, order[i], "breadth first");
-		cr_expect_eq(VEC_AT(&s.out, du_entry, i).depth, i == 0 ? 0 : i < 3 ? 1 : 2);
+		cr_expect_str_eq(VEC_AT(&s.out, du_entry, i).path, order[i], "depth first");
+		cr_expect_eq(VEC_AT(&s.out, du_entry, i).depth, depths[i]);
 	}
 	figures(&s.out, "\\", 5, 4, 2000 + 300 + 50 + 20, 1000 + 300 + 50 + 20, 0);
 	figures(&s.out, "\\Windows", 3, 2, 2000 + 300, 1000 + 300, 0);
@@ -134,10 +136,76 @@ Test(du, a_path_below_the_root_and_depth_zero)
 {
 	sized s;
 	tree(&s);
-	cr_assert_eq(du_compute(&s.in, "\\windows\\SYSTEM32", 0, &s.out, NULL), NTFS_OK, "paths compare case-insensitively");
+	cr_assert_eq(du_compute(&s.in, "\\windows\\SYSTEM32", 0, &s.out, NULL, 0, NULL), NTFS_OK, "paths compare case-insensitively");
 	cr_assert_eq(s.out.count, 1);
 	cr_assert_eq(VEC_AT(&s.out, du_entry, 0).record, 31);
 	figures(&s.out, "\\Windows\\System32", 2, 2, 1300, 1300, 1000);
+	release(&s);
+}
+
+Test(du, path_forms_alike)
+{
+	const char *forms[] = {"\\Windows\\System32", "/Windows/System32", "C:\\Windows\\System32", "Windows\\System32",
+			       "c:/windows//system32/", "Windows/System32\\"};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		sized s;
+		tree(&s);
+		cr_assert_eq(du_compute(&s.in, forms[i], 0, &s.out, NULL, 0, NULL), NTFS_OK, "%s", forms[i]);
+		cr_assert_eq(s.out.count, 1, "%s", forms[i]);
+		cr_expect_eq(VEC_AT(&s.out, du_entry, 0).record, 31, "%s", forms[i]);
+		release(&s);
+	}
+	char out[8];
+	cr_assert(du_normalise_path(NULL, out, sizeof(out)) && !strcmp(out, "\\"));
+	cr_assert(du_normalise_path("C:", out, sizeof(out)) && !strcmp(out, "\\"));
+	cr_assert(!du_normalise_path("\\abcdefgh", out, sizeof(out)), "too long for the buffer");
+}
+
+Test(du, disk_bytes_each_file_once)
+{
+	sized s;
+	tree(&s);
+	s.m.recs[40].disk_size = 4096;   /* kernel.dll: two names, one file */
+	s.m.recs[41].disk_size = 0;      /* notepad.exe: resident */
+	s.m.recs[42].disk_size = 65536;  /* doc.txt in the cloud folder */
+	cr_assert_eq(du_compute(&s.in, NULL, 2, &s.out, NULL, 0, NULL), NTFS_OK);
+	cr_expect_eq(entry(&s.out, "\\")->disk_bytes, 4096 + 65536);
+	cr_expect_eq(entry(&s.out, "\\Windows")->disk_bytes, 4096, "the hard-linked file once");
+	cr_expect_eq(entry(&s.out, "\\Windows\\System32")->disk_bytes, 4096);
+	cr_expect_eq(entry(&s.out, "\\OneDrive")->disk_bytes, 65536);
+	release(&s);
+}
+
+Test(du, a_junction_on_the_path_is_followed_with_a_note)
+{
+	sized s;
+	ntfs_error e;
+	tree(&s);
+	vec links;
+	vec_init(&links, sizeof(link_entry));
+	link_entry *le = vec_push(&links);
+	cr_assert(le);
+	memset(le, 0, sizeof(*le));
+	le->record = 34;
+	le->has_target = true;
+	le->rp.kind = REPARSE_KIND_JUNCTION;
+	le->target = (link_target){.status = LINK_STATUS_OK, .volume = 0, .path = (char *)"\\Windows", .has_record = true,
+				   .record = 30};
+	s.in.links = &links;
+	char note[256];
+	cr_assert_eq(du_compute(&s.in, "\\junc\\System32", 0, &s.out, note, sizeof(note), &e), NTFS_OK, "%s", e.reason);
+	cr_assert_eq(s.out.count, 1);
+	cr_expect_eq(VEC_AT(&s.out, du_entry, 0).record, 31);
+	cr_expect(strstr(note, "\\junc is a junction to \\Windows: followed") != NULL, "%s", note);
+	du_free(&s.out);
+	cr_assert_eq(du_compute(&s.in, "\\junc", 0, &s.out, note, sizeof(note), &e), NTFS_OK, "the junction itself");
+	cr_expect_eq(VEC_AT(&s.out, du_entry, 0).record, 30);
+	du_free(&s.out);
+	le->target.status = LINK_STATUS_STALE;
+	cr_assert_eq(du_compute(&s.in, "\\junc\\System32", 0, &s.out, note, sizeof(note), &e), NTFS_E_INVALID);
+	cr_expect(strstr(e.reason, "not followed") != NULL, "%s", e.reason);
+	vec_free(&links);
+	s.in.links = NULL;
 	release(&s);
 }
 
@@ -146,11 +214,11 @@ Test(du, no_such_directory_and_no_directory_through_a_junction)
 	sized s;
 	ntfs_error e;
 	tree(&s);
-	cr_assert_eq(du_compute(&s.in, "\\Nope", 1, &s.out, &e), NTFS_E_INVALID);
+	cr_assert_eq(du_compute(&s.in, "\\Nope", 1, &s.out, NULL, 0, &e), NTFS_E_INVALID);
 	cr_assert(strstr(e.reason, "no allocated directory \\Nope") != NULL, "%s", e.reason);
 	cr_assert_eq(s.out.count, 0);
 	du_free(&s.out);
-	cr_assert_eq(du_compute(&s.in, "\\Windows\\System32\\notepad.exe", 1, &s.out, &e), NTFS_E_INVALID,
+	cr_assert_eq(du_compute(&s.in, "\\Windows\\System32\\notepad.exe", 1, &s.out, NULL, 0, &e), NTFS_E_INVALID,
 		     "a file is no directory");
 	cr_assert_eq(s.out.count, 0);
 	release(&s);
@@ -188,7 +256,7 @@ Test(du, nothing_to_size_without_a_root_directory)
 		without_root(&s, cases[i].records, cases[i].root);
 		cr_assert_eq(name_index_root(&s.ix), MODEL_NONE, "%s", cases[i].what);
 		cr_assert_eq(name_index_dir(&s.ix, "\\"), MODEL_NONE, "%s", cases[i].what);
-		cr_assert_eq(du_compute(&s.in, NULL, 1, &s.out, &e), NTFS_E_INVALID, "%s", cases[i].what);
+		cr_assert_eq(du_compute(&s.in, NULL, 1, &s.out, NULL, 0, &e), NTFS_E_INVALID, "%s", cases[i].what);
 		cr_assert(strstr(e.reason, "nothing to size: volume 0 has no root directory") != NULL, "%s: %s",
 			  cases[i].what, e.reason);
 		cr_assert_eq(s.out.count, 0);

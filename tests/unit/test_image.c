@@ -687,8 +687,12 @@ Test(image, e01_metadata_and_data)
 	cr_assert_str_eq(e->description, "desc");
 	cr_assert_str_eq(e->notes, "notes");
 	cr_assert_not_null(e->acquisition_date);
-	cr_assert_eq(strlen(e->acquisition_date), 19, "%s", e->acquisition_date);   /* 2026-01-01T00:00:00 */
+	/* ewfacquire's default (EnCase 6) writes a header2 section: seconds since 1970 UTC, so a zone */
+	cr_assert_eq(strlen(e->acquisition_date), 20, "%s", e->acquisition_date);   /* 2026-01-01T00:00:00Z */
 	cr_assert_eq(e->acquisition_date[10], 'T');
+	cr_assert_eq(e->acquisition_date[19], 'Z', "%s", e->acquisition_date);
+	cr_assert_eq(e->verified, IMAGE_EWF_NOT_VERIFIED);
+	cr_assert_null(e->computed_md5);
 	cr_assert_not_null(e->acquisition_software_version);
 	cr_assert_not_null(e->acquisition_os);
 	cr_assert_null(e->model);

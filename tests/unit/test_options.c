@@ -95,4 +95,30 @@ Test(options, views_and_du)
 	cr_assert_str_eq(report_format_name(o.format), "dot");
 	const char *d[] = {"ntfslinks", "--drive-prefix", "CC", "x", NULL};
 	cr_assert_eq(parse(&o, msg, d), -1);
+	/* --drive-prefix names bodyfile lines: with any other format (or none given) it is a usage error */
+	const char *e[] = {"ntfslinks", "--drive-prefix", "C:", "x", NULL};
+	cr_assert_eq(parse(&o, msg, e), -1);
+	cr_assert(strstr(msg, "--format bodyfile"), "%s", msg);
+	const char *f[] = {"ntfslinks", "--format", "json", "--drive-prefix", "C:", "x", NULL};
+	cr_assert_eq(parse(&o, msg, f), -1);
+	const char *g[] = {"ntfslinks", "--drive-prefix", "C:", "--format", "BodyFile", "x", NULL};
+	cr_assert_eq(parse(&o, msg, g), 0, "%s", msg);
+	cr_assert_eq(o.format, REPORT_BODYFILE);
+}
+
+Test(options, formats_any_case)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "--format", "JSON", "x", NULL};
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert_eq(o.format, REPORT_JSON);
+	const char *b[] = {"ntfslinks", "--format", "NdJson", "x", NULL};
+	cr_assert_eq(parse(&o, msg, b), 0, "%s", msg);
+	cr_assert_eq(o.format, REPORT_NDJSON);
+	const char *c[] = {"ntfslinks", "--format", "JSONX", "x", NULL};
+	cr_assert_eq(parse(&o, msg, c), -1);
+	const char *d[] = {"ntfslinks", "--verify", "x", NULL};
+	cr_assert_eq(parse(&o, msg, d), 0, "%s", msg);
+	cr_assert(o.verify);
 }
