@@ -58,8 +58,16 @@ done
 # --du adds directory_sizes (JSON) or directory_size lines (NDJSON); a missing --du path, an error
 for fmt in json ndjson; do
 	"$NTFSLINKS" -q --format $fmt --du '\Windows' --du-depth 2 -o "$work/out/demo.du.$fmt" "$fixtures/demo.E01" || fail=1
-	"$NTFSLINKS" -q --format $fmt --du '\NoSuchDir' -o "$work/out/demo.du-missing.$fmt" "$fixtures/demo.E01" || fail=1
+	# \Users is on volume 0 of disk-mbr only: volume 1 says why in directory_sizes_error
+	"$NTFSLINKS" -q --format $fmt --du '\Users' -o "$work/out/disk-mbr.du-missing.$fmt" "$fixtures/disk-mbr.raw" || fail=1
+	# a path on no volume is a usage error: exit 1, no report
+	if "$NTFSLINKS" -q --format $fmt --du '\NoSuchDir' -o "$work/nosuchdir.$fmt" "$fixtures/demo.E01" 2>/dev/null ||
+	   [ $? -ne 1 ]; then
+		echo "FAIL: --du on a path found on no volume did not exit 1"; fail=1
+	fi
 done
+jq -e '.volumes[1].directory_sizes_error | test("no allocated directory \\\\Users on volume 1")' \
+	"$work/out/disk-mbr.du-missing.json" >/dev/null || { echo "FAIL: volume 1 of disk-mbr has no directory_sizes_error"; fail=1; }
 grep -q '"type":"directory_size"' "$work/out/demo.du.ndjson" || { echo "FAIL: --du wrote no directory_size line"; fail=1; }
 
 # the damaged and hostile images of tests/hostile (own copy of the corpus, not the one run.sh uses):
