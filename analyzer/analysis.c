@@ -231,9 +231,12 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	return NTFS_OK;
 }
 
-/* Frees what a scanned (or half-scanned) volume holds, not its shadow copies nor its image. */
-static void vol_release(vol_analysis *va)
+static void shadow_copies_free(vol_analysis *va);
+
+/* Frees everything volume va holds (shadow copies, every pass's results, model, volume), not its image. */
+static void vol_state_free(vol_analysis *va)
 {
+	shadow_copies_free(va);
 	for (size_t i = 0; i < va->links.count; i++) {
 		link_entry *le = &VEC_AT(&va->links, link_entry, i);
 		reparse_point_free(&le->rp);
@@ -241,6 +244,14 @@ static void vol_release(vol_analysis *va)
 	}
 	vec_free(&va->links);
 	du_free(&va->du);
+	index_slack_free(&va->slack);
+	access_free(&va->access);
+	posix_links_free(&va->posix, &va->posix_kinds);
+	if (va->reg_ready)
+		registry_free(&va->reg);
+	va->reg_ready = false;
+	usn_journal_free(&va->usn);
+	findings_list_free(&va->findings);
 	if (va->vol) {
 		name_index_free(&va->ix);
 		paths_free(&va->p);
@@ -278,8 +289,7 @@ static void store_scan_free(store_scan *ss)
 {
 	if (!ss)
 		return;
-	access_free(&ss->va.access);
-	vol_release(&ss->va);
+	vol_state_free(&ss->va);
 	image_close(ss->img);
 	free(ss);
 }
@@ -819,30 +829,8 @@ ntfs_status analysis_run_image(analysis *a, const analysis_config *cfg, image *i
 
 void analysis_free(analysis *a)
 {
-	for (size_t v = 0; v < a->nvols; v++) {
-		shadow_copies_free(&a->vols[v]);
-		vol_analysis *va = &a->vols[v];
-		for (size_t i = 0; i < va->links.count; i++) {
-			link_entry *le = &VEC_AT(&va->links, link_entry, i);
-			reparse_point_free(&le->rp);
-			link_target_free(&le->target);
-		}
-		vec_free(&va->links);
-		du_free(&va->du);
-		index_slack_free(&va->slack);
-		access_free(&va->access);
-		posix_links_free(&va->posix, &va->posix_kinds);
-		if (va->reg_ready)
-			registry_free(&va->reg);
-		usn_journal_free(&va->usn);
-		findings_list_free(&va->findings);
-		if (va->vol) {
-			name_index_free(&va->ix);
-			paths_free(&va->p);
-			model_free(&va->m);
-			volume_close(va->vol);
-		}
-	}
+	for (size_t v = 0; v < a->nvols; v++)
+		vol_state_free(&a->vols[v]);
 	free(a->vols);
 	free(a->views);
 	free(a->drives_elsewhere);

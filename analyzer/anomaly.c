@@ -48,8 +48,7 @@ static int anomaly_cmp(const void *pa, const void *pb)
 
 void anomaly_list_sort(anomaly_list *l)
 {
-	if (l->items.count > 1)
-		qsort(l->items.data, l->items.count, sizeof(anomaly), anomaly_cmp);
+	vec_sort(&l->items, anomaly_cmp);
 }
 
 void anomaly_list_move(anomaly_list *dst, anomaly_list *src)

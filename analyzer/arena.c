@@ -113,6 +113,17 @@ int vec_append(vec *v, const vec *src)
 	return 0;
 }
 
+void vec_sort(vec *v, int (*cmp)(const void *, const void *))
+{
+	vec_sort_from(v, 0, cmp);
+}
+
+void vec_sort_from(vec *v, size_t from, int (*cmp)(const void *, const void *))
+{
+	if (v->count > from + 1)
+		qsort((char *)v->data + from * v->elem, v->count - from, v->elem, cmp);
+}
+
 void vec_free(vec *v)
 {
 	free(v->data);

@@ -49,6 +49,13 @@ int vec_reserve(vec *v, size_t n);
 /* Appends all elements of src (same element size); returns 0 or -1. */
 int vec_append(vec *v, const vec *src);
 
+/* Sorts the elements with cmp (qsort's contract); an empty or one-element array is left alone (an empty
+ * vec's data is NULL, and qsort(NULL, 0, ...) is undefined). */
+void vec_sort(vec *v, int (*cmp)(const void *, const void *));
+
+/* Sorts elements [from, count) with cmp, as vec_sort does. */
+void vec_sort_from(vec *v, size_t from, int (*cmp)(const void *, const void *));
+
 /* Releases the array's memory. */
 void vec_free(vec *v);
 

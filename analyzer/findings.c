@@ -583,8 +583,7 @@ static void rule_loops(fctx *c)
 		h->path = path;
 	}
 	loop_hit *hv = hits.data;
-	if (hits.count > 1) /* an empty vec's data is NULL: qsort(NULL, 0, ...) is undefined */
-		qsort(hv, hits.count, sizeof(loop_hit), loop_cmp);
+	vec_sort(&hits, loop_cmp);
 	for (size_t i = 0, j; i < hits.count; i = j) {
 		for (j = i + 1; j < hits.count && hv[j].dir == hv[i].dir && hv[j].ancestor == hv[i].ancestor &&
 				!strcasecmp(hv[j].target, hv[i].target);)
@@ -951,8 +950,7 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 		findings_list_free(out);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	}
-	if (out->items.count > 1) /* an empty vec's data is NULL: qsort(NULL, 0, ...) is undefined */
-		qsort(out->items.data, out->items.count, sizeof(finding), finding_cmp);
+	vec_sort(&out->items, finding_cmp);
 	return NTFS_OK;
 }
 

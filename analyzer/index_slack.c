@@ -423,10 +423,8 @@ static void keep(slack_ctx *c, removed_name *r, size_t need)
 static void settle_directory(slack_ctx *c)
 {
 	sort_ctx = c;
-	if (c->live.count > 1) /* qsort of an empty vec would pass NULL: undefined (UBSan) */
-		qsort(c->live.data, c->live.count, sizeof(slack_key), key_cmp);
-	if (c->cands.count > 1)
-		qsort(c->cands.data, c->cands.count, sizeof(slack_key), key_cmp);
+	vec_sort(&c->live, key_cmp);
+	vec_sort(&c->cands, key_cmp);
 	slack_key *cs = c->cands.data;
 	for (size_t i = 0; i < c->cands.count && !c->nomem;) {
 		size_t j = i + 1;
@@ -484,8 +482,7 @@ static void finish(index_slack_result *out, uint64_t max)
 		qsort(out->names.data, out->names.count, sizeof(removed_name), keep_cmp);
 		out->names.count = (size_t)max;
 	}
-	if (out->names.count > 1)
-		qsort(out->names.data, out->names.count, sizeof(removed_name), name_cmp);
+	vec_sort(&out->names, name_cmp);
 	out->stats.reported = out->names.count;
 }
 

@@ -263,8 +263,8 @@ ntfs_status shadow_diff(const shadow_side *before, const shadow_side *after, boo
 	ntfs_status st = diff_links(before, after, against_live, changes, err);
 	if (st == NTFS_OK)
 		st = diff_sets(before, after, against_live, changes, err);
-	if (st == NTFS_OK && changes->count > first + 1)
-		qsort(&VEC_AT(changes, shadow_change, first), changes->count - first, sizeof(shadow_change), change_cmp);
+	if (st == NTFS_OK)
+		vec_sort_from(changes, first, change_cmp);
 	return st;
 }
 

@@ -135,8 +135,7 @@ static void was_settle(usn_select *s)
 {
 	uint64_t *w = s->was.data;
 	size_t n = 0;
-	if (s->was.count > 1) /* an empty vec's data is NULL: qsort(NULL, 0) is undefined */
-		qsort(w, s->was.count, sizeof(uint64_t), ref_cmp);
+	vec_sort(&s->was, ref_cmp);
 	for (size_t i = 0; i < s->was.count; i++)
 		if (n == 0 || w[n - 1] != w[i])
 			w[n++] = w[i];
@@ -448,8 +447,8 @@ ntfs_status usn_read(const usn_input *in, usn_journal *j, ntfs_error *err)
 		j->passes = 2;
 		st = usn_pass(in, j, &src, &s, 2, block, err);
 	}
-	if (st == NTFS_OK && j->events.count > 1)
-		qsort(j->events.data, j->events.count, sizeof(usn_event), event_cmp);
+	if (st == NTFS_OK)
+		vec_sort(&j->events, event_cmp);
 	if (s.unreadable_reported > USN_DAMAGE_ANOMALIES)
 		anomaly_add(&j->anomalies, "usn_unreadable", ANOMALY_NO_RECORD, "%llu blocks of $J could not be read in all",
 			    (unsigned long long)s.unreadable_reported);

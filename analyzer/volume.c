@@ -623,8 +623,7 @@ static void load_secure(volume *vol)
 		pos += (ent.length + 15u) & ~(size_t)15;
 	}
 	free(data);
-	if (vol->sids.count)
-		qsort(vol->sids.data, vol->sids.count, sizeof(volume_sid), sid_cmp);
+	vec_sort(&vol->sids, sid_cmp);
 }
 
 size_t volume_secure_index(const volume *vol, uint32_t security_id)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "links.h"
+#include "resolve.h"
 #include "upcase.h"
 #include "utf16.h"
 
@@ -13,7 +15,7 @@
 #define MB_TAG_SYMLINK 0xA000000Cu
 
 /* A volume with no image: what the passes read of a volume (record size, $UpCase, anomaly list). */
-static volume *mb_volume(void)
+static volume *mb_bare_volume(void)
 {
 	volume *vol = calloc(1, sizeof(*vol));
 	if (!vol)
@@ -32,7 +34,7 @@ static volume *mb_volume(void)
 
 void mb_init(model *m, uint64_t n)
 {
-	volume *vol = mb_volume();
+	volume *vol = mb_bare_volume();
 	model_init(m, vol);
 	vol->record_count = n;
 	m->count = n;
@@ -184,4 +186,41 @@ void mb_free(model *m)
 	volume *vol = m->vol;
 	model_free(m);
 	volume_close(vol);
+}
+
+/* Aborts the test binary when a pass that the model's volume needs fails (a test setup cannot go on). */
+static void mb_need(bool ok)
+{
+	if (!ok)
+		abort();
+}
+
+void mb_volume_ready(mb_volume *x)
+{
+	memset(&x->p, 0, sizeof(x->p));
+	memset(&x->ix, 0, sizeof(x->ix));
+	memset(&x->links, 0, sizeof(x->links));
+	mb_need(mb_merge(&x->m));
+	mb_need(paths_build(&x->p, &x->m, NULL) == NTFS_OK);
+	mb_need(name_index_build(&x->ix, &x->m, NULL) == NTFS_OK);
+	mb_need(links_collect(&x->m, &x->links, NULL) == NTFS_OK);
+}
+
+void mb_volume_resolve(mb_volume *x, char drive)
+{
+	resolve_volume rv = {.scanned = true, .drive = drive, .m = &x->m, .p = &x->p, .ix = &x->ix, .links = &x->links};
+	resolve_all(&rv, 1);
+}
+
+void mb_volume_free(mb_volume *x)
+{
+	for (size_t i = 0; i < x->links.count; i++) {
+		link_entry *le = &VEC_AT(&x->links, link_entry, i);
+		reparse_point_free(&le->rp);
+		link_target_free(&le->target);
+	}
+	vec_free(&x->links);
+	name_index_free(&x->ix);
+	paths_free(&x->p);
+	mb_free(&x->m);
 }

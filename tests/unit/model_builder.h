@@ -14,8 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "file_name.h"
 #include "model.h"
+#include "name_index.h"
+#include "paths.h"
 
 /* Starts model m of n empty records (REC_EMPTY) over an image-less volume. */
 void mb_init(model *m, uint64_t n);
@@ -56,5 +59,22 @@ bool mb_merge(model *m);
 
 /* Releases the model and its volume. */
 void mb_free(model *m);
+
+/* One volume over a model built by a test, with what the passes read of it: paths, name index, links. */
+typedef struct {
+	model m;
+	paths p;
+	name_index ix;
+	vec links;
+} mb_volume;
+
+/* Merges x->m (built by the test) and builds its paths, name index and links; aborts when one fails. */
+void mb_volume_ready(mb_volume *x);
+
+/* Resolves x's links as the one volume of its image, with drive letter drive (0: none). */
+void mb_volume_resolve(mb_volume *x, char drive);
+
+/* Frees x's links, index, paths and model (with its volume). */
+void mb_volume_free(mb_volume *x);
 
 #endif

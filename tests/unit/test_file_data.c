@@ -11,41 +11,22 @@
 #include <unistd.h>
 
 #include "file_data.h"
-#include "mft_scan.h"
+#include "fixture_volume.h"
 #include "name_index.h"
 #include "paths.h"
 
-static char img_path[512];
-static image *img;
-static volume *vol;
-static model m;
-static name_index ix;
+static fixture_volume fx;
 
 /* Unpacks the fixture into a sparse temporary file, opens and scans it. */
 static void setup(void)
 {
-	const char *src = getenv("top_srcdir");
-	ntfs_error e;
-	char cmd[1400];
-	snprintf(img_path, sizeof(img_path), "/tmp/ntfslinks-test-content-%d.raw", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "gunzip -c '%s/fixtures/content.raw.gz' | cp --sparse=always /dev/stdin '%s'",
-		 src ? src : ".", img_path);
-	cr_assert_eq(system(cmd), 0, "cannot unpack: %s", cmd);
-	cr_assert_eq(image_open(img_path, &img, &e), NTFS_OK, "%s", e.reason);
-	cr_assert_eq(volume_open(img, 0, 0, &vol, &e), NTFS_OK, "%s", e.reason);
-	model_init(&m, vol);
-	cr_assert_eq(mft_scan(&m, 1, NULL, NULL, &e), NTFS_OK, "%s", e.reason);
-	cr_assert_eq(name_index_build(&ix, &m, &e), NTFS_OK, "%s", e.reason);
+	fixture_volume_open(&fx, "content.raw.gz", 0, 0);
 }
 
 /* Closes what setup opened and removes the unpacked image. */
 static void teardown(void)
 {
-	name_index_free(&ix);
-	model_free(&m);
-	volume_close(vol);
-	image_close(img);
-	unlink(img_path);
+	fixture_volume_close(&fx);
 }
 
 TestSuite(file_data, .init = setup, .fini = teardown);
@@ -53,10 +34,10 @@ TestSuite(file_data, .init = setup, .fini = teardown);
 /* The record of the allocated file `name` in directory `dir` (a volume path). */
 static uint32_t find(const char *dir, const char *name)
 {
-	uint32_t d = name_index_dir(&ix, dir), hit;
+	uint32_t d = name_index_dir(&fx.ix, dir), hit;
 	cr_assert_neq(d, MODEL_NONE, "no directory %s", dir);
-	cr_assert_eq(name_index_find(&ix, d, name, strlen(name), &hit, 1), 1, "no %s in %s", name, dir);
-	return model_name(&m, hit)->owner;
+	cr_assert_eq(name_index_find(&fx.ix, d, name, strlen(name), &hit, 1), 1, "no %s in %s", name, dir);
+	return model_name(&fx.m, hit)->owner;
 }
 
 /* build.sh's pattern(): xorshift32 words from seed, little-endian, n bytes into buf. */
@@ -88,7 +69,7 @@ static file_data must_read(uint32_t rec, const char *stream)
 {
 	file_data fd;
 	ntfs_error e;
-	cr_assert_eq(file_data_read(vol, rec, stream, 64u << 20, 0, &fd, &e), NTFS_OK, "record %u: %s", rec, e.reason);
+	cr_assert_eq(file_data_read(fx.vol, rec, stream, 64u << 20, 0, &fd, &e), NTFS_OK, "record %u: %s", rec, e.reason);
 	return fd;
 }
 
@@ -161,7 +142,7 @@ Test(file_data, fragments_and_attribute_list)
 
 	/* 600 islands at k * 8 KiB; its runs continue in extension records (istat: an $ATTRIBUTE_LIST) */
 	uint32_t rec = find("\\", "islands.bin");
-	cr_assert(m.recs[rec].flags & REC_HAS_ATTR_LIST);
+	cr_assert(fx.m.recs[rec].flags & REC_HAS_ATTR_LIST);
 	fd = must_read(rec, NULL);
 	memset(want, 0, sizeof(want));
 	for (int k = 0; k < 600; k++) {
@@ -183,7 +164,7 @@ Test(file_data, named_stream)
 	assert_bytes(&fd, (const uint8_t *)"the named stream extra", 22, "ads.txt:extra");
 	file_data_free(&fd);
 	ntfs_error e;
-	cr_assert_eq(file_data_read(vol, rec, "missing", 1024, 0, &fd, &e), NTFS_E_INVALID);
+	cr_assert_eq(file_data_read(fx.vol, rec, "missing", 1024, 0, &fd, &e), NTFS_E_INVALID);
 	cr_assert_null(fd.data);
 }
 
@@ -193,10 +174,10 @@ Test(file_data, cap_and_prefix)
 	uint32_t rec = find("\\", "plain.bin");
 	file_data fd;
 	ntfs_error e;
-	cr_assert_eq(file_data_read(vol, rec, NULL, 1000, 0, &fd, &e), NTFS_E_RANGE);
+	cr_assert_eq(file_data_read(fx.vol, rec, NULL, 1000, 0, &fd, &e), NTFS_E_RANGE);
 	cr_assert(strstr(e.reason, "100000"), "%s", e.reason);
 	cr_assert_null(fd.data);
-	cr_assert_eq(file_data_read(vol, rec, NULL, 1000, FILE_DATA_PREFIX, &fd, &e), NTFS_OK, "%s", e.reason);
+	cr_assert_eq(file_data_read(fx.vol, rec, NULL, 1000, FILE_DATA_PREFIX, &fd, &e), NTFS_OK, "%s", e.reason);
 	cr_assert(fd.truncated);
 	cr_assert_eq(fd.size, 100000);
 	pattern(want, sizeof(want), 1);
@@ -204,7 +185,7 @@ Test(file_data, cap_and_prefix)
 	file_data_free(&fd);
 	/* a prefix of a compressed file ends inside a unit */
 	static uint8_t tw[70000];
-	cr_assert_eq(file_data_read(vol, find("\\compressed", "text.txt"), NULL, sizeof(tw), FILE_DATA_PREFIX, &fd, &e),
+	cr_assert_eq(file_data_read(fx.vol, find("\\compressed", "text.txt"), NULL, sizeof(tw), FILE_DATA_PREFIX, &fd, &e),
 		     NTFS_OK, "%s", e.reason);
 	text(tw, sizeof(tw), 0);
 	assert_bytes(&fd, tw, sizeof(tw), "text.txt prefix");
@@ -215,7 +196,7 @@ Test(file_data, wof_is_not_read)
 {
 	file_data fd;
 	ntfs_error e;
-	cr_assert_eq(file_data_read(vol, find("\\", "wof.bin"), NULL, 1024, 0, &fd, &e), NTFS_E_UNSUPPORTED);
+	cr_assert_eq(file_data_read(fx.vol, find("\\", "wof.bin"), NULL, 1024, 0, &fd, &e), NTFS_E_UNSUPPORTED);
 	cr_assert(strstr(e.reason, "WOF"), "%s", e.reason);
 }
 
@@ -229,7 +210,7 @@ Test(file_data, agrees_with_icat)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		uint32_t rec = find(files[i][0], files[i][1]);
 		char cmd[1024];
-		snprintf(cmd, sizeof(cmd), "icat '%s' %u%s", img_path, rec, files[i][2]);
+		snprintf(cmd, sizeof(cmd), "icat '%s' %u%s", fx.path, rec, files[i][2]);
 		FILE *p = popen(cmd, "r");
 		cr_assert_not_null(p);
 		size_t n = fread(buf, 1, sizeof(buf), p);

@@ -10,43 +10,24 @@
 #include <unistd.h>
 
 #include "hive.h"
-#include "mft_scan.h"
+#include "fixture_volume.h"
 #include "name_index.h"
 #include "registry.h"
 
 #define MACHINE "S-1-5-21-1004336348-1177238915-682003330"
 
-static char img_path[512];
-static image *img;
-static volume *vol;
-static model m;
-static name_index ix;
+static fixture_volume fx;
 
 /* Unpacks the fixture, opens and scans its first volume (at 1 MiB). */
 static void setup(void)
 {
-	const char *src = getenv("top_srcdir");
-	ntfs_error e;
-	char cmd[1400];
-	snprintf(img_path, sizeof(img_path), "/tmp/ntfslinks-test-registry-%d.raw", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "gunzip -c '%s/fixtures/registry-mbr.raw.gz' | cp --sparse=always /dev/stdin '%s'",
-		 src ? src : ".", img_path);
-	cr_assert_eq(system(cmd), 0, "cannot unpack: %s", cmd);
-	cr_assert_eq(image_open(img_path, &img, &e), NTFS_OK, "%s", e.reason);
-	cr_assert_eq(volume_open(img, 1048576, 8u << 20, &vol, &e), NTFS_OK, "%s", e.reason);
-	model_init(&m, vol);
-	cr_assert_eq(mft_scan(&m, 1, NULL, NULL, &e), NTFS_OK, "%s", e.reason);
-	cr_assert_eq(name_index_build(&ix, &m, &e), NTFS_OK, "%s", e.reason);
+	fixture_volume_open(&fx, "registry-mbr.raw.gz", 1048576, 8u << 20);
 }
 
-/* Closes what setup opened. */
+/* Closes what setup opened and removes the unpacked image. */
 static void teardown(void)
 {
-	name_index_free(&ix);
-	model_free(&m);
-	volume_close(vol);
-	image_close(img);
-	unlink(img_path);
+	fixture_volume_close(&fx);
 }
 
 TestSuite(registry, .init = setup, .fini = teardown);
@@ -67,7 +48,7 @@ Test(registry, mounted_devices_accounts_hives)
 	ntfs_error e;
 	registry_init(&r);
 	anomaly_list_init(&an);
-	cr_assert_eq(registry_read(vol, &m, &ix, &r, &an, &e), NTFS_OK, "%s", e.reason);
+	cr_assert_eq(registry_read(fx.vol, &fx.m, &fx.ix, &r, &an, &e), NTFS_OK, "%s", e.reason);
 	for (size_t i = 0; i < anomaly_count(&an); i++)
 		cr_log_error("anomaly %s: %s", VEC_AT(&an.items, anomaly, i).type,
 			     anomaly_detail(&an, &VEC_AT(&an.items, anomaly, i)));
@@ -130,11 +111,11 @@ Test(registry, mounted_devices_accounts_hives)
 /* Reads the fixture's SYSTEM hive bytes (record by path) into a malloc'd buffer. */
 static uint8_t *system_hive(size_t *len)
 {
-	uint32_t d = name_index_dir(&ix, "\\Windows\\System32\\config"), hit;
-	cr_assert_eq(name_index_find(&ix, d, "SYSTEM", 6, &hit, 1), 1);
+	uint32_t d = name_index_dir(&fx.ix, "\\Windows\\System32\\config"), hit;
+	cr_assert_eq(name_index_find(&fx.ix, d, "SYSTEM", 6, &hit, 1), 1);
 	uint8_t *buf = NULL;
 	ntfs_error e;
-	cr_assert_eq(volume_load_attr(vol, model_name(&m, hit)->owner, 0x80, NULL, 1u << 20, &buf, len, &e), NTFS_OK,
+	cr_assert_eq(volume_load_attr(fx.vol, model_name(&fx.m, hit)->owner, 0x80, NULL, 1u << 20, &buf, len, &e), NTFS_OK,
 		     "%s", e.reason);
 	return buf;
 }

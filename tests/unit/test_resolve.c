@@ -8,43 +8,30 @@
 #include "resolve.h"
 #include "model_builder.h"
 
-/* One volume of a test: its model (built by the test) and what resolution reads of it. */
+/* One volume of a test: the shared builder's volume and the drive letter it is resolved with. */
 typedef struct {
-	model m;
-	paths p;
-	name_index ix;
-	vec links;
-	bool scanned;
+	mb_volume v;
 	char drive;
 } test_vol;
 
-/* One volume over model m, indexed and with its links collected (drive C: when c). */
+/* One volume over the model the test built, indexed and with its links collected (drive C: when c). */
 static void setup(test_vol *va, bool c)
 {
-	model m = va->m; /* built by the test: keep it, clear the rest */
-	memset(va, 0, sizeof(*va));
-	va->m = m;
-	cr_assert(mb_merge(&va->m));
-	cr_assert_eq(paths_build(&va->p, &va->m, NULL), NTFS_OK);
-	cr_assert_eq(name_index_build(&va->ix, &va->m, NULL), NTFS_OK);
-	cr_assert_eq(links_collect(&va->m, &va->links, NULL), NTFS_OK);
-	va->scanned = true;
+	mb_volume_ready(&va->v);
 	va->drive = c ? 'C' : 0;
 }
 
 /* Resolves the links of the one volume va. */
 static void resolve_one(test_vol *va)
 {
-	resolve_volume rv = {.scanned = va->scanned, .drive = va->drive, .m = &va->m, .p = &va->p, .ix = &va->ix,
-			     .links = &va->links};
-	resolve_all(&rv, 1);
+	mb_volume_resolve(&va->v, va->drive);
 }
 
 /* The resolved target of the link at record r. */
 static const link_target *target_of(const test_vol *va, uint32_t r)
 {
-	for (size_t i = 0; i < va->links.count; i++) {
-		const link_entry *le = &VEC_AT(&va->links, link_entry, i);
+	for (size_t i = 0; i < va->v.links.count; i++) {
+		const link_entry *le = &VEC_AT(&va->v.links, link_entry, i);
 		if (le->record == r)
 			return &le->target;
 	}
@@ -52,17 +39,10 @@ static const link_target *target_of(const test_vol *va, uint32_t r)
 	return NULL;
 }
 
+/* Frees what the test built. */
 static void teardown(test_vol *va)
 {
-	for (size_t i = 0; i < va->links.count; i++) {
-		link_entry *le = &VEC_AT(&va->links, link_entry, i);
-		reparse_point_free(&le->rp);
-		link_target_free(&le->target);
-	}
-	vec_free(&va->links);
-	name_index_free(&va->ix);
-	paths_free(&va->p);
-	mb_free(&va->m);
+	mb_volume_free(&va->v);
 }
 
 /* \Windows\System32 (dirs 20, 21), \Users\alice (22, 23), \f.txt (24), links from record 40 on. */
@@ -86,13 +66,13 @@ static void tree(model *m)
 Test(resolve, relative_symlink_starting_with_backslash_is_rooted_on_its_volume)
 {
 	test_vol va;
-	tree(&va.m);
-	mb_dir(&va.m, 40, 1);
-	mb_name(&va.m, 40, "sys32", 23, 1, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 40, "\\Windows\\System32", "\\Windows\\System32", true);
-	mb_file(&va.m, 41, 1);
-	mb_name(&va.m, 41, "up", 23, 1, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 41, "..\\..\\f.txt", "..\\..\\f.txt", true);
+	tree(&va.v.m);
+	mb_dir(&va.v.m, 40, 1);
+	mb_name(&va.v.m, 40, "sys32", 23, 1, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 40, "\\Windows\\System32", "\\Windows\\System32", true);
+	mb_file(&va.v.m, 41, 1);
+	mb_name(&va.v.m, 41, "up", 23, 1, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 41, "..\\..\\f.txt", "..\\..\\f.txt", true);
 	setup(&va, false);
 	resolve_one(&va);
 	const link_target *t = target_of(&va, 40);
@@ -122,13 +102,13 @@ Test(resolve, nt_paths_are_classified_not_walked)
 		{"\\??\\Volume{3c2e8f41-7a5d-4b6e-9f10-2d4c6b8a0e13}\\", TARGET_FORM_VOLUME_GUID, 0},
 	};
 	test_vol va;
-	tree(&va.m);
+	tree(&va.v.m);
 	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char name[8];
 		snprintf(name, sizeof(name), "n%u", k);
-		mb_dir(&va.m, 40 + k, 1);
-		mb_name(&va.m, 40 + k, name, 5, 5, NTFS_NS_POSIX);
-		mb_junction(&va.m, 40 + k, cases[k].sub, "");
+		mb_dir(&va.v.m, 40 + k, 1);
+		mb_name(&va.v.m, 40 + k, name, 5, 5, NTFS_NS_POSIX);
+		mb_junction(&va.v.m, 40 + k, cases[k].sub, "");
 	}
 	setup(&va, true);
 	resolve_one(&va);
@@ -145,16 +125,16 @@ Test(resolve, nt_paths_are_classified_not_walked)
 Test(resolve, symlink_kind_must_match_the_target_type)
 {
 	test_vol va;
-	tree(&va.m);
-	mb_file(&va.m, 40, 1);
-	mb_name(&va.m, 40, "file_onto_dir", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 40, "\\??\\C:\\Windows", "C:\\Windows", false);
-	mb_dir(&va.m, 41, 1);
-	mb_name(&va.m, 41, "dir_onto_file", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 41, "\\??\\C:\\f.txt", "C:\\f.txt", false);
-	mb_dir(&va.m, 42, 1);
-	mb_name(&va.m, 42, "dir_ok", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 42, "\\??\\C:\\Windows", "C:\\Windows", false);
+	tree(&va.v.m);
+	mb_file(&va.v.m, 40, 1);
+	mb_name(&va.v.m, 40, "file_onto_dir", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 40, "\\??\\C:\\Windows", "C:\\Windows", false);
+	mb_dir(&va.v.m, 41, 1);
+	mb_name(&va.v.m, 41, "dir_onto_file", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 41, "\\??\\C:\\f.txt", "C:\\f.txt", false);
+	mb_dir(&va.v.m, 42, 1);
+	mb_name(&va.v.m, 42, "dir_ok", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 42, "\\??\\C:\\Windows", "C:\\Windows", false);
 	setup(&va, true);
 	resolve_one(&va);
 	cr_expect_eq(target_of(&va, 40)->status, LINK_STATUS_TYPE_MISMATCH);
@@ -166,20 +146,20 @@ Test(resolve, symlink_kind_must_match_the_target_type)
 Test(resolve, stale_target_names_the_deepest_deleted_record)
 {
 	test_vol va;
-	tree(&va.m);
+	tree(&va.v.m);
 	/* \gone (30) and \gone\inner (31) deleted with \gone\inner\t.txt (32): each sequence moved on by one */
-	mb_record(&va.m, 30, true, false, 2);
-	mb_name(&va.m, 30, "gone", 5, 5, NTFS_NS_POSIX);
-	mb_record(&va.m, 31, true, false, 2);
-	mb_name(&va.m, 31, "inner", 30, 1, NTFS_NS_POSIX);
-	mb_record(&va.m, 32, false, false, 2);
-	mb_name(&va.m, 32, "t.txt", 31, 1, NTFS_NS_POSIX);
-	mb_file(&va.m, 40, 1);
-	mb_name(&va.m, 40, "to_t", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 40, "\\??\\C:\\gone\\inner\\t.txt", "C:\\gone\\inner\\t.txt", false);
-	mb_file(&va.m, 41, 1);
-	mb_name(&va.m, 41, "to_never", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 41, "\\??\\C:\\gone\\inner\\never.txt", "C:\\gone\\inner\\never.txt", false);
+	mb_record(&va.v.m, 30, true, false, 2);
+	mb_name(&va.v.m, 30, "gone", 5, 5, NTFS_NS_POSIX);
+	mb_record(&va.v.m, 31, true, false, 2);
+	mb_name(&va.v.m, 31, "inner", 30, 1, NTFS_NS_POSIX);
+	mb_record(&va.v.m, 32, false, false, 2);
+	mb_name(&va.v.m, 32, "t.txt", 31, 1, NTFS_NS_POSIX);
+	mb_file(&va.v.m, 40, 1);
+	mb_name(&va.v.m, 40, "to_t", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 40, "\\??\\C:\\gone\\inner\\t.txt", "C:\\gone\\inner\\t.txt", false);
+	mb_file(&va.v.m, 41, 1);
+	mb_name(&va.v.m, 41, "to_never", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 41, "\\??\\C:\\gone\\inner\\never.txt", "C:\\gone\\inner\\never.txt", false);
 	setup(&va, true);
 	resolve_one(&va);
 	const link_target *t = target_of(&va, 40);
@@ -198,26 +178,26 @@ Test(resolve, stale_target_names_the_deepest_deleted_record)
 Test(resolve, chains_count_every_link_and_cycles_are_loops)
 {
 	test_vol va;
-	mb_init(&va.m, 256);
-	mb_dir(&va.m, 5, 5);
-	mb_name(&va.m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
-	mb_file(&va.m, 20, 1);
-	mb_name(&va.m, 20, "end", 5, 5, NTFS_NS_POSIX);
+	mb_init(&va.v.m, 256);
+	mb_dir(&va.v.m, 5, 5);
+	mb_name(&va.v.m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_file(&va.v.m, 20, 1);
+	mb_name(&va.v.m, 20, "end", 5, 5, NTFS_NS_POSIX);
 	/* l1 -> l2 -> ... -> l64 -> end: l1 needs 64 links (loop), l2 63 (ok) */
 	for (uint32_t k = 1; k <= 64; k++) {
 		char name[8], next[8];
 		snprintf(name, sizeof(name), "l%u", k);
 		snprintf(next, sizeof(next), k < 64 ? "l%u" : "end", k + 1);
-		mb_file(&va.m, 30 + k, 1);
-		mb_name(&va.m, 30 + k, name, 5, 5, NTFS_NS_POSIX);
-		mb_symlink(&va.m, 30 + k, next, next, true);
+		mb_file(&va.v.m, 30 + k, 1);
+		mb_name(&va.v.m, 30 + k, name, 5, 5, NTFS_NS_POSIX);
+		mb_symlink(&va.v.m, 30 + k, next, next, true);
 	}
-	mb_file(&va.m, 200, 1);
-	mb_name(&va.m, 200, "ping", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 200, "pong", "pong", true);
-	mb_file(&va.m, 201, 1);
-	mb_name(&va.m, 201, "pong", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 201, "ping", "ping", true);
+	mb_file(&va.v.m, 200, 1);
+	mb_name(&va.v.m, 200, "ping", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 200, "pong", "pong", true);
+	mb_file(&va.v.m, 201, 1);
+	mb_name(&va.v.m, 201, "pong", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 201, "ping", "ping", true);
 	setup(&va, false);
 	resolve_one(&va);
 	cr_expect_eq(target_of(&va, 31)->status, LINK_STATUS_LOOP, "%s", target_of(&va, 31)->reason);
@@ -231,10 +211,10 @@ Test(resolve, chains_count_every_link_and_cycles_are_loops)
 Test(resolve, no_root_record_is_never_read_nor_claimed)
 {
 	test_vol va;
-	mb_init(&va.m, 2);
-	mb_file(&va.m, 1, 1);
-	mb_name(&va.m, 1, "dot", 5, 5, NTFS_NS_POSIX);
-	mb_symlink(&va.m, 1, ".", ".", true);
+	mb_init(&va.v.m, 2);
+	mb_file(&va.v.m, 1, 1);
+	mb_name(&va.v.m, 1, "dot", 5, 5, NTFS_NS_POSIX);
+	mb_symlink(&va.v.m, 1, ".", ".", true);
 	setup(&va, false);
 	resolve_one(&va);
 	const link_target *t = target_of(&va, 1);

@@ -12,36 +12,19 @@
 #include "shadow.h"
 
 /* One side: a model built by the test, indexed, linked and resolved as drive C: of its own image. */
-typedef struct {
-	model m;
-	paths p;
-	name_index ix;
-	vec links;
-} side;
+typedef mb_volume side;
 
+/* Readies side x over the model the test built and resolves its links. */
 static void setup(side *x)
 {
-	cr_assert(mb_merge(&x->m));
-	memset(&x->p, 0, sizeof(x->p));
-	memset(&x->ix, 0, sizeof(x->ix));
-	cr_assert_eq(paths_build(&x->p, &x->m, NULL), NTFS_OK);
-	cr_assert_eq(name_index_build(&x->ix, &x->m, NULL), NTFS_OK);
-	cr_assert_eq(links_collect(&x->m, &x->links, NULL), NTFS_OK);
-	resolve_volume rv = {.scanned = true, .drive = 'C', .m = &x->m, .p = &x->p, .ix = &x->ix, .links = &x->links};
-	resolve_all(&rv, 1);
+	mb_volume_ready(x);
+	mb_volume_resolve(x, 'C');
 }
 
+/* Frees what the test built. */
 static void teardown(side *x)
 {
-	for (size_t i = 0; i < x->links.count; i++) {
-		link_entry *le = &VEC_AT(&x->links, link_entry, i);
-		reparse_point_free(&le->rp);
-		link_target_free(&le->target);
-	}
-	vec_free(&x->links);
-	name_index_free(&x->ix);
-	paths_free(&x->p);
-	mb_free(&x->m);
+	mb_volume_free(x);
 }
 
 /* \Windows (20), \Users (22), \Users\alice (23), \f.txt (24, a file), \g.txt (25, a file). */
