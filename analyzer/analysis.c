@@ -198,6 +198,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	profile_mark("volume open");
 	model_init(&va->m, va->vol);
 	va->m.want_si_times = a->config.want_si_times;
+	va->m.want_streams = a->config.want_streams;
 	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->config.threads, progress, ctx, &e);
 	if (st == NTFS_OK)

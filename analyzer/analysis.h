@@ -109,6 +109,7 @@ typedef struct {
 	int drive_count;
 	int threads;              /* 0: one per core */
 	bool want_si_times;       /* keep $STANDARD_INFORMATION times of every record */
+	bool want_streams;        /* keep every named $DATA stream (the bodyfile's NAME:STREAM lines) */
 	bool du;                  /* link-aware directory sizes */
 	const char *du_path;      /* directory to size (NULL: the root) */
 	int du_depth;             /* levels of subdirectories below du_path */

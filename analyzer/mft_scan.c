@@ -41,6 +41,7 @@ typedef struct {
 	vec reparse;              /* reparse_raw with data relative to strings */
 	vec si;                   /* rec_si of the link candidates, in record order */
 	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
+	vec streams;              /* stream_info with str relative to strings */
 	arena strings;
 	anomaly_list anomalies;
 	size_t last_sid;          /* offset in strings of the last owner SID kept (files share owners) */
@@ -114,6 +115,27 @@ static void take_reparse(worker *w, uint32_t rec, const ntfs_attr *a)
 	r->len = a->value_length;
 	r->has_tag = a->value_length >= 4;
 	r->tag = r->has_tag ? le32(a->value) : 0;
+}
+
+/* Keeps a named $DATA stream (its first piece: the one with the sizes) of record rec. */
+static void take_stream(worker *w, uint32_t rec, const ntfs_attr *a)
+{
+	if (a->non_resident && a->lowest_vcn != 0)
+		return;
+	char *dst = arena_reserve(&w->strings, MAX_NAME_UTF8);
+	stream_info *s = dst ? vec_push(&w->streams) : NULL;
+	if (!s) {
+		w->nomem = true;
+		return;
+	}
+	size_t need = ntfs_utf16_to_utf8(a->name, a->name_length, dst, MAX_NAME_UTF8);
+	if (need >= MAX_NAME_UTF8)
+		need = MAX_NAME_UTF8 - 1;
+	w->strings.len -= MAX_NAME_UTF8 - need - 1; /* keep the name and its NUL */
+	s->str = (uint64_t)(dst - w->strings.data);
+	s->len = (uint16_t)need;
+	s->record = rec;
+	s->data_size = a->non_resident ? a->data_size : a->value_length;
 }
 
 /* Keeps the owner SID of a record's own security descriptor (NTFS 1.x style, as ntfs-3g writes). */
@@ -198,8 +220,11 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 			ri->data_size = a->non_resident ? a->data_size : a->value_length;
 			ri->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
 			ri->disk_size += disk_bytes(a);
-		} else if (a->name_length && is_wof_stream(a)) {
-			ri->disk_size += disk_bytes(a);
+		} else if (a->name_length) {
+			if (is_wof_stream(a))
+				ri->disk_size += disk_bytes(a);
+			if (w->m->want_streams)
+				take_stream(w, rec, a);
 		}
 		break;
 	case NTFS_AT_REPARSE_POINT:
@@ -382,6 +407,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		VEC_AT(&w->names, name_info, i).str += base;
 	for (size_t i = 0; i < w->reparse.count; i++)
 		VEC_AT(&w->reparse, reparse_raw, i).data += base;
+	for (size_t i = 0; i < w->streams.count; i++)
+		VEC_AT(&w->streams, stream_info, i).str += base;
 	for (size_t i = w->from; i < w->to; i++) {
 		rec_info *ri = &m->recs[w->first + i];
 		if (ri->owner_sid != MODEL_NONE) {
@@ -398,7 +425,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		m->partial = true;
 		w->lost = 0;
 	}
-	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si))
+	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
+	    vec_append(&m->streams, &w->streams))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -411,7 +439,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			w->nomem = true;
 	}
 	w->lost_ranges.count = 0;
-	w->names.count = w->reparse.count = w->si.count = 0;
+	w->names.count = w->reparse.count = w->si.count = w->streams.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -648,6 +676,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		vec_init(&ws[t].si, sizeof(rec_si));
+		vec_init(&ws[t].streams, sizeof(stream_info));
 		anomaly_list_init(&ws[t].anomalies);
 	}
 	if (!image_reads_parallel(vol->img))
@@ -671,6 +700,7 @@ out:
 			vec_free(&ws[t].names);
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
+			vec_free(&ws[t].streams);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
 			vec_free(&ws[t].lost_ranges);

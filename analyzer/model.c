@@ -14,6 +14,7 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->names, sizeof(name_info));
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->link_si, sizeof(rec_si));
+	vec_init(&m->streams, sizeof(stream_info));
 	anomaly_list_init(&m->anomalies);
 }
 
@@ -25,6 +26,7 @@ void model_free(model *m)
 	vec_free(&m->link_si);
 	vec_free(&m->names);
 	vec_free(&m->reparse);
+	vec_free(&m->streams);
 	arena_free(&m->strings);
 	anomaly_list_free(&m->anomalies);
 	memset(m, 0, sizeof(*m));
@@ -161,10 +163,33 @@ static void link_reparse(model *m)
 	}
 }
 
+/* Orders named streams by base record, then name (qsort has no context: the strings, per thread). */
+static _Thread_local const model *stream_model;
+static int stream_cmp(const void *x, const void *y)
+{
+	const stream_info *a = x, *b = y;
+	if (a->record != b->record)
+		return a->record < b->record ? -1 : 1;
+	return strcmp(stream_model->strings.data + a->str, stream_model->strings.data + b->str);
+}
+
+/* Gives each named stream its base record (an extension record's stream belongs to its base) and sorts them. */
+static void settle_streams(model *m)
+{
+	for (size_t i = 0; i < m->streams.count; i++) {
+		stream_info *s = &VEC_AT(&m->streams, stream_info, i);
+		s->record = owner_of(m, s->record);
+	}
+	stream_model = m;
+	if (m->streams.count > 1)
+		qsort(m->streams.data, m->streams.count, sizeof(stream_info), stream_cmp);
+}
+
 ntfs_status model_merge(model *m, ntfs_error *err)
 {
 	merge_extensions(m);
 	link_reparse(m);
+	settle_streams(m);
 	ntfs_status st = group_names(m, err);
 	if (st == NTFS_OK)
 		note_owners_not_in_mft(m);

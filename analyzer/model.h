@@ -90,6 +90,13 @@ typedef struct {
 } rec_si;
 
 typedef struct {
+	uint64_t str;             /* offset of the UTF-8 stream name in model.strings */
+	uint64_t data_size;       /* the stream's logical size */
+	uint32_t record;          /* the record holding the attribute; after merging, its base record */
+	uint16_t len;             /* UTF-8 bytes of the name */
+} stream_info;
+
+typedef struct {
 	volume *vol;
 	int volume_index;         /* the volume's number in the report */
 	uint64_t count;           /* records in the table */
@@ -98,8 +105,11 @@ typedef struct {
 	uint32_t *name_order;     /* name indexes grouped by owner record (CSR with rec_info.name_first) */
 	arena strings;            /* names and raw reparse buffers */
 	vec reparse;              /* reparse_raw */
+	vec streams;              /* stream_info: named $DATA streams (first piece), by base record after merging;
+				   * only with want_streams */
 	anomaly_list anomalies;
 	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
+	bool want_streams;        /* set before the scan to keep the named $DATA streams (streams; bodyfile) */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
 	vec link_si;              /* rec_si in record order, always kept: the base records whose header counts
 				   * more than one link, or that hold a reparse point or an attribute list (the

@@ -90,7 +90,8 @@ static analysis_config analysis_config_of(const options *o)
 {
 	analysis_config c = {.image = o->image, .have_offset = o->have_offset, .offset = o->offset,
 			     .partition = o->partition, .drive_count = o->drive_count, .threads = o->threads,
-			     .want_si_times = o->format == REPORT_BODYFILE || o->format == REPORT_TIMESKETCH || o->format == REPORT_CSV, .du = o->du, .du_path = o->du_path,
+			     .want_si_times = o->format == REPORT_BODYFILE || o->format == REPORT_TIMESKETCH || o->format == REPORT_CSV,
+			     .want_streams = o->format == REPORT_BODYFILE, .du = o->du, .du_path = o->du_path,
 			     .du_depth = o->du_depth, .usn_file = o->usn_file, .no_baseline = o->no_baseline,
 			     .no_vss = o->no_vss, .vss_full = o->vss_full};
 	for (int i = 0; i < o->drive_count; i++)

@@ -23,7 +23,9 @@
  * - size: the unnamed $DATA's size on the first line (directories: 0, where fls shows $INDEX_ROOT's
  *   size); on the $FILE_NAME line the attribute's length, 66 + 2 * name length, as fls.
  * - Names use '/' separators. DOS 8.3 aliases get no lines (fls skips them too); neither do the root
- *   directory itself, named streams, nor records without any name (fls's $OrphanFiles/OrphanFile-N).
+ *   directory itself nor records without any name (fls's $OrphanFiles/OrphanFile-N).
+ * - Named $DATA streams get a line per name of their file after its two lines, as fls -m writes them:
+ *   "NAME:STREAM", the file's mode, the stream's size and the record's $STANDARD_INFORMATION times.
  * - Reparse points that point somewhere get " -> TARGET" after the name (and after " ($FILE_NAME)"),
  *   as fls writes ext4 symbolic links: the print name (else the substitute name) of junctions, mount
  *   points and symbolic links, the target of WSL links, the executable of app execution aliases.
@@ -67,6 +69,7 @@ typedef struct {
 	int vol_dir;              /* volume index to insert as "vol<N>", -1 for none */
 	body_buf path;
 	size_t next_link;         /* cursor into va->links (records ascend in both) */
+	size_t next_stream;       /* cursor into the model's named streams (by base record) */
 	bool failed;
 } body_writer;
 
@@ -172,6 +175,29 @@ static void body_line(body_writer *w, uint32_t r, const char *mode, bool fn_line
 		body_unix(t[1]), body_unix(t[2]), body_unix(t[0]));
 }
 
+/* The lines of record r's named streams for its name whose path is in the buffer; advances no cursor. */
+static void body_streams(body_writer *w, uint32_t r, const char *mode, bool deleted, const uint64_t t[4])
+{
+	const model *m = w->va->m;
+	FILE *f = w->f;
+	for (size_t i = w->next_stream; i < m->streams.count; i++) {
+		const stream_info *s = &VEC_AT(&m->streams, stream_info, i);
+		if (s->record != r)
+			break;
+		fputs("0|", f);
+		fputs(w->prefix, f);
+		if (w->vol_dir >= 0)
+			fprintf(f, "/vol%d", w->vol_dir);
+		body_put_clean(f, w->path.buf, true);
+		putc(':', f);
+		body_put_clean(f, m->strings.data + s->str, true);
+		if (deleted)
+			fputs(" (deleted)", f);
+		fprintf(f, "|%u|%s|0|0|%llu|%llu|%llu|%llu|%llu\n", r, mode, (unsigned long long)s->data_size,
+			body_unix(t[3]), body_unix(t[1]), body_unix(t[2]), body_unix(t[0]));
+	}
+}
+
 /* True when record r has a name other than a DOS alias (then its DOS aliases get no lines). */
 static bool body_has_long_name(const model *m, uint32_t r)
 {
@@ -191,6 +217,9 @@ static void body_record(body_writer *w, uint32_t r)
 	const char *target = body_target_of(le);
 	char mode[13];
 	body_mode(ri, deleted, body_is_symlink(le), mode);
+	const vec *streams = &m->streams;
+	while (w->next_stream < streams->count && VEC_AT(streams, stream_info, w->next_stream).record < r)
+		w->next_stream++;
 	for (uint32_t k = 0; k < ri->name_count && !w->failed; k++) {
 		const name_info *n = model_record_name(m, r, k);
 		if (!model_name_is_link(n) && long_name)
@@ -203,6 +232,7 @@ static void body_record(body_writer *w, uint32_t r)
 		}
 		body_line(w, r, mode, true, target, deleted, BODY_FN_HEADER + 2u * n->units, n->times);
 		body_line(w, r, mode, false, target, deleted, ri->data_size, si);
+		body_streams(w, r, mode, deleted, si);
 	}
 }
 
@@ -323,6 +353,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 		w.va = va;
 		w.vol_dir = listed > 1 ? va->index : -1;
 		w.next_link = 0;
+		w.next_stream = 0;
 		for (uint64_t r = 0; r < va->m->count && !w.failed; r++) {
 			const rec_info *ri = &va->m->recs[r];
 			if (ri->state == REC_OK && ri->base == MODEL_NONE)

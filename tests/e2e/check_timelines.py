@@ -131,6 +131,18 @@ def check_bodyfile(path, exp):
                 fail("bodyfile %s (%s): modes %s, expected %s/lrwxrwxrwx" % (p, e["kind"], sorted(got), dele))
         elif any(m[2] == "l" for m in got):
             fail("bodyfile %s (%s): mode l on a reparse point that is no link" % (p, e["kind"]))
+    # named streams, as fls -m lists them: "NAME:STREAM" with the file's record
+    inode = {}
+    for line in open(path, encoding="utf-8"):
+        f = line.split("|")
+        inode.setdefault(f[1], f[2])
+    for s in ev.get("streams", []):
+        p = s.replace("\\", "/")
+        base = p.rsplit(":", 1)[0]
+        if p not in inode:
+            fail("bodyfile: no line for named stream %s" % p)
+        elif inode[p] != inode.get(base):
+            fail("bodyfile: stream %s has inode %s, its file %s" % (p, inode[p], inode.get(base)))
     for e in ev.get("removed_names", []):
         p = (e["directory_path"] + "\\" + e["name"]).replace("\\", "/")
         lines = [l for l in open(path, encoding="utf-8") if l.split("|")[1] == p + " ($FILE_NAME) (removed: %s)" % e["kind"]]

@@ -167,6 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const int fmts[] = {REPORT_BODYFILE, REPORT_NDJSON, REPORT_TEXT, -1};
 		cfg.threads = 1;
 		cfg.want_si_times = true;
+		cfg.want_streams = true;
 		fz_analyse(img, &cfg, fmts);
 	}
 	return 0;
