@@ -181,8 +181,7 @@ static void settle_streams(model *m)
 		s->record = owner_of(m, s->record);
 	}
 	stream_model = m;
-	if (m->streams.count > 1)
-		qsort(m->streams.data, m->streams.count, sizeof(stream_info), stream_cmp);
+	vec_sort(&m->streams, stream_cmp);
 }
 
 ntfs_status model_merge(model *m, ntfs_error *err)
