@@ -264,7 +264,8 @@ static uint32_t add_missing(access_table *t, uint8_t source, const char *why)
 	return idx;
 }
 
-/* Marks the records the report shows a security object for: sets, links, the parents of the sets' names. */
+/* Marks the records the report shows a security object for: sets, links, the parents of the sets' names,
+ * and the folders holding the links (the findings' evidence shows who may write them). */
 static uint8_t *wanted_records(const model *m, const vec *links)
 {
 	uint8_t *want = calloc(m->count ? m->count : 1, 1);
@@ -282,9 +283,12 @@ static uint8_t *wanted_records(const model *m, const vec *links)
 		}
 	}
 	for (size_t i = 0; links && i < links->count; i++) {
-		uint32_t r = VEC_AT(links, link_entry, i).record;
-		if (r < m->count)
-			want[r] = 1;
+		const link_entry *le = &VEC_AT(links, link_entry, i);
+		if (le->record < m->count)
+			want[le->record] = 1;
+		uint64_t p = le->name < m->names.count ? model_name(m, le->name)->parent_ref & 0x0000FFFFFFFFFFFFull : UINT64_MAX;
+		if (p < m->count)
+			want[p] = 1;
 	}
 	return want;
 }

@@ -602,8 +602,8 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		if (access_settle(&va->access, &va->m, &va->links, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
-		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .volume = va->index,
-				      .baseline = baseline};
+		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .access = &va->access,
+				      .volume = va->index, .baseline = baseline};
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
 			return NTFS_E_NOMEM;
 		va->stats = links_stats(&va->m, &va->links);

@@ -231,23 +231,68 @@ static const char *protected_place(const char *path)
 typedef enum { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
 
 /*
- * Whether ordinary users (Everyone, Users, Authenticated Users, INTERACTIVE) may write directory d, from its
- * DACL. The model holds owners but no DACLs (the security descriptors of issue 13 bring them): until then
- * this says unknown, and the rules fall back to the usual writable places, saying so in the evidence.
+ * Whether ordinary users may write record r (a folder: add, rename or delete names in it), from its DACL as
+ * access.h evaluates it: its writable_by is not empty (Everyone, Authenticated Users, Users, INTERACTIVE, or
+ * an ordinary user account such as the profile's owner). Unknown when its descriptor was not read (then
+ * the rules fall back to the usual places, saying so in the evidence).
  */
-static tri dir_writable_acl(const findings_input *in, uint32_t d)
+static tri users_can_write(const findings_input *in, uint32_t r)
 {
-	(void)in;
-	(void)d;
-	return TRI_UNKNOWN;
+	bool known = false;
+	bool w = in->access && r < in->m->count && access_users_can_write(in->access, in->m, r, &known);
+	return !known ? TRI_UNKNOWN : w ? TRI_YES : TRI_NO;
+}
+
+/* Appends printf-style text to buf (cap bytes, *len used so far), cutting at the end. */
+static void buf_add(char *buf, size_t cap, size_t *len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void buf_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	if (*len >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	*len = n < 0 ? cap : *len + (size_t)n;
+}
+
+/*
+ * The ACL facts of record r as evidence, when its descriptor is settled: "<what>_owner" (account name and
+ * SID) and "<what>_writable_by" (each ordinary principal that may write it, with the rights it holds, or
+ * "nobody among ordinary users").
+ */
+static void acl_fields(fctx *c, finding *f, const char *what, uint32_t r)
+{
+	if (!c->in->access || r >= c->in->m->count)
+		return;
+	access_info ai = access_record(c->in->access, r);
+	if (!ai.known)
+		return;
+	char name[64], buf[2048];
+	size_t len = 0;
+	if (ai.owner_sid) {
+		snprintf(name, sizeof(name), "%s_owner", what);
+		f_field(c, f, name, "%s (%s)", ai.owner_name ? ai.owner_name : "unnamed account", ai.owner_sid);
+	}
+	for (uint32_t k = 0; k < ai.writer_count; k++) {
+		access_writer w = access_writer_at(c->in->access, &ai, k);
+		buf_add(buf, sizeof(buf), &len, "%s%s (%s):", k ? "; " : "", w.name ? w.name : "unnamed account", w.sid);
+		for (int i = 0, first = 1; i < ACCESS_RIGHT_NAMES; i++)
+			if (w.rights & access_right_bit[i]) {
+				buf_add(buf, sizeof(buf), &len, "%s%s", first ? " " : ", ", access_right_name[i]);
+				first = 0;
+			}
+	}
+	snprintf(name, sizeof(name), "%s_writable_by", what);
+	f_field(c, f, name, "%s", ai.writer_count ? buf : "nobody among ordinary users");
 }
 
 /* Whether directory d (path dpath) is writable by ordinary users; *basis says from what. */
 static bool dir_writable(const findings_input *in, uint32_t d, const char *dpath, char *basis, size_t cap)
 {
-	tri t = d == PATHS_ORPHAN ? TRI_UNKNOWN : dir_writable_acl(in, d);
+	tri t = d == PATHS_ORPHAN ? TRI_UNKNOWN : users_can_write(in, d);
 	if (t != TRI_UNKNOWN) {
-		snprintf(basis, cap, "%s", t == TRI_YES ? "its DACL grants write to ordinary users" : "");
+		snprintf(basis, cap, "%s", t == TRI_YES ? "its DACL grants ordinary users write (see folder_writable_by)" : "");
 		return t == TRI_YES;
 	}
 	const char *w = writable_place(dpath);
@@ -364,15 +409,22 @@ static void rule_namespace(fctx *c, const link_entry *le, const char *path)
 	f_commit(c, &f);
 }
 
-/* Rule 3: a junction or mount point in a writable folder whose target is a protected folder. */
+/*
+ * Rule 3: a junction or mount point in a writable folder (by its DACL; by the usual places when none is
+ * known) whose target is an existing protected folder that ordinary users may not write themselves.
+ */
 static void rule_writable_redirect(fctx *c, const link_entry *le, const char *path)
 {
 	if (le->rp.kind != REPARSE_KIND_JUNCTION && le->rp.kind != REPARSE_KIND_VOLUME_MOUNT_POINT)
 		return;
 	const link_target *t = &le->target;
-	const char *prot = t->path ? protected_place(t->path) : NULL;
-	if (!prot)
-		return;
+	/* a target that does not exist redirects nothing (one on a volume the image lacks may exist) */
+	bool exists = t->status == LINK_STATUS_OK || t->status == LINK_STATUS_EXTERNAL;
+	const char *prot = t->path && exists ? protected_place(t->path) : NULL;
+	bool own = t->has_record && t->volume == c->in->volume;
+	tri target_w = own ? users_can_write(c->in, t->record) : TRI_UNKNOWN;
+	if (!prot || target_w == TRI_YES)
+		return; /* a folder ordinary users may write is not protected, whatever its path */
 	char dir[4096], basis[256];
 	dir_of(path, dir, sizeof(dir));
 	uint32_t d = le->name == MODEL_NONE ? PATHS_ORPHAN : paths_name_dir(c->in->p, model_name(c->in->m, le->name));
@@ -385,8 +437,12 @@ static void rule_writable_redirect(fctx *c, const link_entry *le, const char *pa
 	link_fields(c, &f, le);
 	f_field(c, &f, "folder", "%s", dir);
 	f_field(c, &f, "folder_writable", "%s", basis);
+	if (d != PATHS_ORPHAN)
+		acl_fields(c, &f, "folder", d);
 	f_field(c, &f, "target.path", "%s", t->path);
-	f_field(c, &f, "target_protected", "under %s", prot);
+	f_field(c, &f, "target.status", "%s", link_status_name(t->status));
+	f_field(c, &f, "target_protected", "under %s; %s", prot,
+		target_w == TRI_NO ? "its DACL grants ordinary users no write" : "no ACL known for it");
 	f.target = strdup(t->path);
 	f_commit(c, &f);
 }
@@ -650,7 +706,11 @@ static void set_records(fctx *c, finding *f, const link_set *s)
 	}
 }
 
-/* Rule 4: a name in a writable folder, and the file owned by a privileged account or named in a protected folder. */
+/*
+ * Rule 4: a name in a writable folder (by its DACL; by the usual places when none is known), and the file
+ * named in a protected folder or owned by a privileged account (the owner counts when the file's DACL is
+ * known); not when ordinary users may write the file itself anyway (a link gains them nothing).
+ */
 static void rule_hardlink_protected(fctx *c, const link_set *s)
 {
 	char dir[4096], basis[256];
@@ -668,20 +728,31 @@ static void rule_hardlink_protected(fctx *c, const link_set *s)
 			prot_place = pp;
 		}
 	}
-	if (w < 0 || (oc == 0 && prot < 0))
-		return;
+	tri file_w = users_can_write(c->in, s->r);
+	if (w < 0 || (oc == 0 && prot < 0) || file_w == TRI_YES)
+		return; /* a file ordinary users may write anyway gains them nothing through a link */
+	if (prot < 0 && file_w == TRI_UNKNOWN)
+		return; /* the owner alone says little without the DACL (ntfs-3g makes every file Administrators' with
+			 * Everyone's full control): only a protected name counts then */
 	dir_of(s->paths[w], dir, sizeof(dir));
-	dir_writable(c->in, paths_name_dir(c->in->p, s->names[w]), dir, basis, sizeof(basis));
+	uint32_t wd = paths_name_dir(c->in->p, s->names[w]);
+	dir_writable(c->in, wd, dir, basis, sizeof(basis));
 	finding f;
 	f_begin(c, &f, FINDING_HARDLINK_PROTECTED, FINDING_HIGH, "hard link %s in a writable folder names %s", s->paths[w],
 		prot >= 0 ? s->paths[prot] : oc ? "a file owned by a privileged account" : "a protected file");
 	set_records(c, &f, s);
 	f_field(c, &f, "writable_name", "%s", s->paths[w]);
+	f_field(c, &f, "folder", "%s", dir);
 	f_field(c, &f, "folder_writable", "%s", basis);
+	if (wd != PATHS_ORPHAN)
+		acl_fields(c, &f, "folder", wd);
 	if (prot >= 0)
 		f_field(c, &f, "protected_name", "%s (under %s)", s->paths[prot], prot_place);
 	if (oc)
 		f_field(c, &f, "owner_sid", "%s (%s)", sid, owner_words(sid));
+	acl_fields(c, &f, "file", s->r);
+	f_field(c, &f, "file_writable", "%s", file_w == TRI_NO ? "no: its DACL grants ordinary users no write"
+						      : "unknown: no descriptor read");
 	f_commit(c, &f);
 }
 
@@ -722,14 +793,16 @@ static void rule_executable_renamed(fctx *c, const link_set *s)
 }
 
 /*
- * When record r was created: its $STANDARD_INFORMATION creation time where the model keeps it, else the
- * oldest $FILE_NAME creation time of its names (the name made with the file). *basis says which.
+ * When record r was created: its $STANDARD_INFORMATION creation time where the model keeps it (every link
+ * candidate's, model_si_times), else the oldest $FILE_NAME creation time of its names (the name made with
+ * the file). *basis says which.
  */
 static uint64_t record_created(const findings_input *in, const link_set *s, const char **basis)
 {
-	if (in->m->si_times && (in->m->recs[s->r].flags & REC_HAS_SI)) {
+	const uint64_t *si = model_si_times(in->m, s->r);
+	if (si) {
 		*basis = "$STANDARD_INFORMATION creation time";
-		return in->m->si_times[4 * (size_t)s->r];
+		return si[0];
 	}
 	uint64_t t = UINT64_MAX;
 	for (size_t i = 0; i < s->n; i++)
@@ -739,7 +812,11 @@ static uint64_t record_created(const findings_input *in, const link_set *s, cons
 	return t;
 }
 
-/* Rule 10: a name added more than a day after a SYSTEM or TrustedInstaller file was created. */
+/*
+ * Rule 10: a name added more than a day after a SYSTEM or TrustedInstaller file was created, in a folder
+ * ordinary users may write or whose ACL is unknown (a name a privileged account added in a folder only it
+ * writes is servicing, not planting).
+ */
 static void rule_linked_later(fctx *c, const link_set *s)
 {
 	const char *sid, *basis;
@@ -747,10 +824,17 @@ static void rule_linked_later(fctx *c, const link_set *s)
 		return;
 	uint64_t created = record_created(c->in, s, &basis);
 	ssize_t late = -1;
-	for (size_t i = 0; i < s->n && late < 0; i++)
-		if (s->names[i]->times[0] > created &&
-		    s->names[i]->times[0] - created > LINKED_LATER_SECONDS * FILETIME_PER_SECOND)
+	uint32_t ld = PATHS_ORPHAN;
+	tri late_w = TRI_UNKNOWN;
+	for (size_t i = 0; i < s->n && late < 0; i++) {
+		if (s->names[i]->times[0] <= created ||
+		    s->names[i]->times[0] - created <= LINKED_LATER_SECONDS * FILETIME_PER_SECOND)
+			continue;
+		ld = paths_name_dir(c->in->p, s->names[i]);
+		late_w = ld == PATHS_ORPHAN ? TRI_UNKNOWN : users_can_write(c->in, ld);
+		if (late_w != TRI_NO)
 			late = (ssize_t)i;
+	}
 	if (late < 0)
 		return;
 	char t0[40], t1[40];
@@ -765,6 +849,14 @@ static void rule_linked_later(fctx *c, const link_set *s)
 	f_field(c, &f, "record_created", "%s (%s)", t0, basis);
 	f_field(c, &f, "name_added", "%s", s->paths[late]);
 	f_field(c, &f, "name_created", "%s ($FILE_NAME creation time)", t1);
+	char dir[4096];
+	dir_of(s->paths[late], dir, sizeof(dir));
+	f_field(c, &f, "folder", "%s", dir);
+	f_field(c, &f, "folder_writable", "%s", late_w == TRI_YES ? "its DACL grants ordinary users write (see folder_writable_by)"
+							     : "no ACL known: ordinary users may have made the name");
+	if (ld != PATHS_ORPHAN)
+		acl_fields(c, &f, "folder", ld);
+	acl_fields(c, &f, "file", s->r);
 	f_commit(c, &f);
 }
 

@@ -4,8 +4,8 @@
  * writable folders redirected into protected ones, hard links onto protected files, ...), each flagged
  * with the records, paths and fields that triggered it, and silence on the links every Windows
  * installation has (the baseline: built in, extended by a site's file, or turned off).
- * Input: one scanned volume after resolution and after the owners of its hard-link sets are settled
- * (findings_input: model, paths, name index, resolved links). Output: a findings_list of the volume's own.
+ * Input: one scanned volume after resolution and after the owners and security descriptors of its
+ * records are settled (findings_input: model, paths, name index, resolved links, access table). Output: a findings_list of the volume's own.
  * Threads: findings_run only reads its input and writes its own list, so the volumes' passes may run side
  * by side; a baseline is read-only once built and may be shared by any number of passes.
  */
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "arena.h"
 #include "model.h"
 #include "name_index.h"
@@ -81,6 +82,7 @@ typedef struct {
 	const paths *p;
 	const name_index *ix;
 	const vec *links;         /* link_entry, targets resolved */
+	const access_table *access; /* the settled security descriptors (who may write what); NULL: none known */
 	int volume;               /* the volume's index in the report */
 	const findings_baseline *baseline; /* NULL: report everything (--no-baseline) */
 } findings_input;

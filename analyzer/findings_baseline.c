@@ -33,6 +33,12 @@ static const builtin_pattern BUILTIN[] = {
 	 "compatibility junction of every profile"},
 	{FINDING_JUNCTION_LOOP, "\\Documents and Settings\\*\\AppData\\Local\\Application Data",
 	 {"\\Users\\*\\AppData\\Local"}, "compatibility junction seen through Documents and Settings"},
+	/* \ProgramData's compatibility junctions into \ProgramData\Microsoft: ordinary users may add files to
+	 * \ProgramData itself, so by its DACL these are junctions in a writable folder onto a protected one */
+	{FINDING_WRITABLE_REDIRECT, "\\ProgramData\\Start Menu", {"\\ProgramData\\Microsoft\\Windows\\Start Menu"},
+	 "compatibility junction of Windows Vista and later"},
+	{FINDING_WRITABLE_REDIRECT, "\\ProgramData\\Templates", {"\\ProgramData\\Microsoft\\Windows\\Templates"},
+	 "compatibility junction of Windows Vista and later"},
 	/* app execution aliases of the inbox apps: Edge and friends live in \Windows\SystemApps, the Store
 	 * Notepad's alias is called notepad.exe */
 	{FINDING_APP_ALIAS, "\\Users\\*\\AppData\\Local\\Microsoft\\WindowsApps\\**", {"\\Windows\\SystemApps\\**"},

@@ -3,7 +3,7 @@
 #include "config.h"
 #include "report_findings.h"
 
-#define TEXT_FIELDS 6             /* evidence fields the text view shows per finding */
+#define TEXT_FIELDS 12            /* evidence fields the text view shows per finding (rule 4 with ACLs has 11) */
 #define TEXT_PATHS 4
 
 json_t *report_finding_json(const finding *f, json_t *(*jstring)(const char *))
@@ -62,5 +62,7 @@ void report_findings_text(FILE *out, const findings_list *l)
 			const finding_field *fl = &VEC_AT(&f->evidence, finding_field, e);
 			fprintf(out, "      %s: %s\n", fl->name, fl->value);
 		}
+		if (f->evidence.count > TEXT_FIELDS)
+			fprintf(out, "      ... %zu more evidence fields (--format json shows them)\n", f->evidence.count - TEXT_FIELDS);
 	}
 }

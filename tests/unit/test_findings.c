@@ -66,8 +66,13 @@ Test(findings_baseline, builtin_component_store_and_profile_junctions)
 	cr_assert(findings_baseline_matches(&b, &f3), "the compatibility junction");
 	cr_assert_not(findings_baseline_matches(&b, &f4), "a loop the baseline does not know");
 	cr_assert_not(findings_baseline_matches(&b, &f5), "a pattern covers its own rules only");
-	finding *all[] = {&f1, &f2, &f3, &f4, &f5};
-	for (size_t i = 0; i < 5; i++)
+	const char *sm[] = {"\\ProgramData\\Start Menu", NULL};
+	finding f6 = make(FINDING_WRITABLE_REDIRECT, "\\ProgramData\\Microsoft\\Windows\\Start Menu", sm);
+	finding f7 = make(FINDING_WRITABLE_REDIRECT, "\\Windows\\System32", sm);
+	cr_assert(findings_baseline_matches(&b, &f6), "\\ProgramData's Start Menu junction");
+	cr_assert_not(findings_baseline_matches(&b, &f7), "a Start Menu junction elsewhere");
+	finding *all[] = {&f1, &f2, &f3, &f4, &f5, &f6, &f7};
+	for (size_t i = 0; i < 7; i++)
 		unmake(all[i]);
 	findings_baseline_free(&b);
 }
