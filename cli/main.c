@@ -19,6 +19,7 @@
 #include "options.h"
 #include "profile.h"
 #include "report.h"
+#include "report_hash.h"
 
 /* Exit statuses (README "Exit status", ntfslinks.1, --help). */
 enum {
@@ -261,6 +262,55 @@ static int verify_evidence(image *img, bool quiet)
 	return 0;
 }
 
+/* Writes the report to the destination; an HTML report through a stream that hashes it, its SHA-256 into
+ * digest (left "" for the other formats). */
+static ntfs_status write_report(const analysis *a, const report_config *rc, destination *d, char digest[65],
+				ntfs_error *err)
+{
+	if (rc->format != REPORT_HTML)
+		return report_write(a, rc, d->f, err);
+	report_hash *h;
+	FILE *hf = report_hash_open(d->f, &h);
+	if (!hf)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	ntfs_status st = report_write(a, rc, hf, err);
+	if (report_hash_close(hf, h, digest) && st == NTFS_OK)
+		st = ntfs_error_set(err, NTFS_E_IO, "writing the report failed");
+	return st;
+}
+
+/* Says the report's SHA-256 on standard error and, when -o named a regular file, writes it beside the
+ * report as FILE.sha256 in sha256sum's format (digest, two spaces, the report's file name), checked against
+ * the evidence like the report itself. */
+static ntfs_status write_digest(const char *path, const image *img, const char *digest, ntfs_error *err)
+{
+	struct stat st;
+	fprintf(stderr, "ntfslinks: report SHA-256 %s %s\n", digest, path ? path : "(standard output)");
+	if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NTFS_OK;
+	size_t n = strlen(path);
+	char *side = malloc(n + sizeof(".sha256")), why[512 + PATH_MAX];
+	if (!side)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	memcpy(side, path, n);
+	memcpy(side + n, ".sha256", sizeof(".sha256"));
+	destination d = {.path = side};
+	const char *base = strrchr(path, '/');
+	ntfs_status s = NTFS_OK;
+	if (destination_open_file(&d, img, why, sizeof(why)))
+		s = ntfs_error_set(err, NTFS_E_IO, "%s", why);
+	else {
+		s = destination_begin(&d, err);
+		if (s == NTFS_OK && fprintf(d.f, "%s  %s\n", digest, base ? base + 1 : path) < 0)
+			s = ntfs_error_set(err, NTFS_E_IO, "writing %s failed", side);
+		ntfs_status c = destination_close(&d, s == NTFS_OK, err);
+		if (s == NTFS_OK)
+			s = c;
+	}
+	free(side);
+	return s;
+}
+
 static int run(options *o, const findings_baseline *site, int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -352,12 +402,15 @@ static int run(options *o, const findings_baseline *site, int argc, char **argv)
 	}
 	report_config rc = report_config_of(&opts, argc, argv);
 	st = destination_begin(&dest, &err);
+	char digest[65] = "";
 	if (st == NTFS_OK)
-		st = report_write(&a, &rc, dest.f, &err);
+		st = write_report(&a, &rc, &dest, digest, &err);
 	ntfs_status cst = destination_close(&dest, st == NTFS_OK, &err);
 	profile_mark("report");
 	if (st == NTFS_OK)
 		st = cst;
+	if (st == NTFS_OK && digest[0]) /* even under --quiet: what the copy handed over is checked against */
+		st = write_digest(dest.path, a.img, digest, &err);
 	if (st != NTFS_OK)
 		fprintf(stderr, "ntfslinks: %s\n", err.reason);
 	else if (!opts.quiet && !(opts.format == REPORT_TEXT && !opts.output)) /* the text view already says it all */

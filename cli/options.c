@@ -91,6 +91,10 @@ void options_usage(FILE *f)
 	      "                       dot      Graphviz graph of the links (render with dot -Tsvg)\n"
 	      "                       timesketch  JSONL for Timesketch: one line per time of every link\n"
 	      "                       csv      one row per link name and reparse point (RFC 4180)\n"
+	      "                       html     a self-contained case report for a browser (tables that\n"
+	      "                                sort and filter, istat commands, the link graph); its\n"
+	      "                                SHA-256 goes to standard error and, with -o FILE, to\n"
+	      "                                FILE.sha256 (sha256sum -c checks it)\n"
 	      "                       (format names in any case: JSON, Json and json alike)\n"
 	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does (only with\n"
 	      "                       --format bodyfile: elsewhere a usage error)\n"
@@ -182,7 +186,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			break;
 		case OPT_FORMAT:
 			if (report_format_parse(optarg, &opts->format))
-				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile, dot, timesketch or csv; any case)",
+				return usage_error(msg, cap, "unknown --format '%s' (json, ndjson, text, bodyfile, dot, timesketch, csv or html; any case)",
 						   optarg);
 			opts->format_given = true;
 			break;

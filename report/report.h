@@ -15,7 +15,7 @@
 
 #define REPORT_SCHEMA_VERSION "1"
 
-typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT, REPORT_TIMESKETCH, REPORT_CSV } report_format;
+typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT, REPORT_TIMESKETCH, REPORT_CSV, REPORT_HTML } report_format;
 
 /* How the report is written: its format and what only the writers need. */
 typedef struct {
@@ -49,6 +49,10 @@ ntfs_status report_timesketch(const analysis *a, const report_config *rc, FILE *
 
 /* Writes CSV (--format csv, RFC 4180): one row per link name and reparse point. */
 ntfs_status report_csv(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
+
+/* Writes the HTML case report (--format html): one self-contained page, tables that sort and filter, the
+ * link graph as inline SVG (report_html.c). */
+ntfs_status report_html(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 /* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
 ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);

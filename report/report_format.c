@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot", "timesketch", "csv"};
+static const char *const format_names[] = {"json", "ndjson", "text", "bodyfile", "dot", "timesketch", "csv", "html"};
 
 const char *report_format_name(report_format f)
 {
@@ -39,6 +39,8 @@ ntfs_status report_write(const analysis *a, const report_config *rc, FILE *f, nt
 		return report_timesketch(a, rc, f, err);
 	case REPORT_CSV:
 		return report_csv(a, rc, f, err);
+	case REPORT_HTML:
+		return report_html(a, rc, f, err);
 	default:
 		break;
 	}

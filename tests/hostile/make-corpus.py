@@ -1570,6 +1570,25 @@ for fmt, name, mutate, exits, checks, err, what in (
     case(name, path or os.path.join(CASES, name + "." + fmt), exits, checks, stderr=err, skip=NO_QEMU,
          what=what)
 
+# ---- issue 16: the HTML report (--format html) of names that are markup ----
+# tests/hostile/ntfsedit.py hostile_names_mft: a folder and a file named with <img onerror>, the file's second
+# name "><svg onload>, a junction named j'"<b>bold</b> onto C:\</title><script>...</script>, a right-to-left
+# override and an escape character (two more hard-link sets). The page must hold exactly its own one <script>
+# and one <svg> (the graph), no <img> or <b>, no <title> but its own (the page's and the tooltips of the
+# graph's four nodes: the executable_renamed finding of record 19, its set, the stale junction and its target),
+# and every name as escaped text.
+hostile_html = os.path.join(CASES, "html_hostile_names.mft")
+E.hostile_names_mft(hostile_html)
+case("html_hostile_names", hostile_html, [0], args=["--drive", "C=0"], report_format="html",
+     report_count={"<script": 1, "</script>": 1, "<svg": 1, "<title>": 5, "<img": 0, "<b>": 0, "\u202e": 0},
+     report_contains=["&lt;/script&gt;&lt;img src=x onerror=document.title=&#39;PWNED&#39;&gt;.txt",
+                      "&quot;&gt;&lt;svg onload=document.title=&#39;PWNED&#39;&gt;",
+                      "j&#39;&quot;&lt;b&gt;bold&lt;/b&gt;",
+                      "C:\\&lt;/title&gt;&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;",
+                      "invoice\\u202Egpj.exe", "a\\x1Bb"],
+     what="names that are markup, in the HTML report")
+
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")

@@ -316,3 +316,38 @@ def make_record(number, size, parent, name, is_dir=True, sequence=1, parent_seq=
         b[usa_off + 2 * i:usa_off + 2 * i + 2] = b[end:end + 2]
         struct.pack_into("<H", b, end, usn)
     return bytes(b)
+
+
+# ---- issue 16: names that are markup, for the HTML report (--format html) ----
+HOSTILE_NAMES = {
+    "dir": "<img src=x onerror=document.title='PWNED'>",
+    "file": "</script><img src=x onerror=document.title='PWNED'>.txt",
+    "link2": "\"><svg onload=document.title='PWNED'>",
+    "junction": "j'\"<b>bold</b>",
+    "junction_target": "C:\\</title><script>document.title='PWNED'</script>",
+    "bidi": "invoice\u202egpj.exe",
+    "control": "a\x1bb",
+}
+
+
+def hostile_names_mft(path):
+    """An extracted $MFT whose names are markup: a folder (16) and a file (17) named with <img onerror>,
+    the file hard-linked a second time as "><svg onload> inside the folder (a hard-link set), a junction
+    (18) named with quotes and <b> whose target is C:\\</title><script>...</script> (stale with --drive
+    C=0), and two more hard-link sets: a file named with a right-to-left override beside invoice.exe (19),
+    one named with an escape character beside plain (20)."""
+    n = HOSTILE_NAMES
+    sub, prn = ("\\??\\" + n["junction_target"]).encode("utf-16-le"), n["junction_target"].encode("utf-16-le")
+    body = struct.pack("<HHHH", 0, len(sub), len(sub) + 2, len(prn)) + sub + b"\0\0" + prn + b"\0\0"
+    junction = struct.pack("<IHH", 0xA0000003, len(body), 0) + body
+    with open(path, "wb") as f:
+        for r in range(16):
+            f.write(make_record(r, 1024, 5, "$MFT" if r == 0 else "." if r == 5 else "$meta%d" % r, is_dir=(r == 5)))
+        f.write(make_record(16, 1024, 5, n["dir"], is_dir=True))
+        f.write(make_record(17, 1024, 5, n["file"], is_dir=False,
+                            extra=[(AT_FILE_NAME, file_name_value(16, n["link2"])), (AT_DATA, b"hostile\n")]))
+        f.write(make_record(18, 1024, 5, n["junction"], is_dir=True, extra=[(AT_REPARSE_POINT, junction)]))
+        f.write(make_record(19, 1024, 5, n["bidi"], is_dir=False,
+                            extra=[(AT_FILE_NAME, file_name_value(5, "invoice.exe")), (AT_DATA, b"MZ")]))
+        f.write(make_record(20, 1024, 5, n["control"], is_dir=False,
+                            extra=[(AT_FILE_NAME, file_name_value(5, "plain")), (AT_DATA, b"x")]))

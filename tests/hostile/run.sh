@@ -63,6 +63,8 @@ while IFS= read -r line; do
 	image=$work/$(jq -r .image <<<"$line")
 	limit=$(jq -r --argjson k "${NTFSLINKS_TIMEOUT_SCALE:-1}" '.timeout * $k' <<<"$line")
 	mapfile -t args < <(jq -r '.args[]' <<<"$line")
+	rfmt=$(jq -r '.report_format // empty' <<<"$line") # a report that is not JSON: --format and text checks
+	[ -n "$rfmt" ] && args+=(--format "$rfmt")
 	out=$tmp/$name.json
 	[ "$(jq -r '.output_is_image // false' <<<"$line")" = true ] && out=$image
 	to=$(jq -r '.output_to // empty' <<<"$line")     # -o names this file of the case (a segment)
@@ -88,12 +90,21 @@ while IFS= read -r line; do
 			problems+=("exit $status, expected $(jq -c .exit <<<"$line")") ;;
 		esac
 	fi
-	text_report=$(jq -r 'if .report_lines != null then "yes" else "" end' <<<"$line")
+	text_report=$(jq -r 'if .report_lines != null or .report_format != null then "yes" else "" end' <<<"$line")
 	if [ "$status" -eq 0 ] && [ -n "$text_report" ]; then
-		# a report that is not JSON (bodyfile, text): its line count and the longest line, in bytes
+		# a report that is not JSON (bodyfile, text, html): its line count and the longest line, in bytes
 		read -r lines longest < <(LC_ALL=C awk '{ if (length($0) > hi) hi = length($0) } END { print NR, hi + 0 }' "$out")
-		want=$(jq -r .report_lines <<<"$line")
-		[ "$lines" = "$want" ] || problems+=("report has $lines lines, expected $want")
+		want=$(jq -r '.report_lines // empty' <<<"$line")
+		[ -z "$want" ] || [ "$lines" = "$want" ] || problems+=("report has $lines lines, expected $want")
+		# report_contains: literal strings it must hold; report_count: how often a literal string occurs
+		while IFS= read -r s; do
+			[ -n "$s" ] && ! grep -qF -- "$s" "$out" && problems+=("report lacks: $s")
+		done < <(jq -r '.report_contains // [] | .[]' <<<"$line")
+		while IFS=$'\t' read -r s n; do
+			[ -n "$s" ] || continue
+			got=$(grep -oiF -- "$s" "$out" | wc -l)
+			[ "$got" -eq "$n" ] || problems+=("report holds '$s' $got times, expected $n")
+		done < <(jq -r '.report_count // {} | to_entries[] | "\(.key)\t\(.value)"' <<<"$line")
 		want=$(jq -r '.report_max_line // empty' <<<"$line")
 		[ -z "$want" ] || [ "$longest" -le "$want" ] || problems+=("a report line is $longest bytes, expected at most $want")
 		want=$(jq -r '.report_min_line // empty' <<<"$line")
