@@ -92,7 +92,9 @@ typedef struct {
 
 /* Lists the image's partitions with libtsk's vs layer (allocated partitions only; TSK's meta/unallocated
  * entries skipped). No partition table (or an extracted $MFT) → one entry covering the whole image,
- * table "none". Caller frees *parts. */
+ * table "none". A Windows dynamic disk (an MBR entry of type 0x42, a GPT entry of an LDM type) is
+ * NTFS_E_UNSUPPORTED naming it: its volumes are where the LDM database says, which is not read. Caller frees
+ * *parts. */
 ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *count, ntfs_error *err);
 
 #endif

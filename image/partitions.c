@@ -269,6 +269,39 @@ static ntfs_status part_collect(image *img, TSK_VS_INFO *vs, image_partition **p
 	return NTFS_OK;
 }
 
+/* LDM's GPT partition types (Windows dynamic disks): its metadata and its data partitions. */
+static const char *const PART_LDM_GUIDS[] = {"5808c8aa-7e8f-42e0-85d2-e1e90434cfb3", "af9b60a0-1431-4f62-bc68-3311714a69ad"};
+
+/*
+ * What marks the first bytes of a disk (got of them, from sector 0, 512-byte sectors) as a Windows dynamic
+ * disk, whose volumes the LDM database at its end lays out (ntfslinks does not read it): an MBR entry of
+ * type 0x42, or a GPT entry of an LDM type. NULL when neither.
+ */
+static const char *part_dynamic_disk(const uint8_t *first, size_t got)
+{
+	if (got >= 512 && first[510] == 0x55 && first[511] == 0xAA)
+		for (int i = 0; i < 4; i++)
+			if (first[446 + 16 * i + 4] == 0x42)
+				return "an MBR partition of type 0x42";
+	ntfs_gpt_header gh;
+	if (got < 1024 || ntfs_gpt_header_decode(first + 512, 512, &gh, NULL) != NTFS_OK || gh.entries_lba >= got / 512)
+		return NULL;
+	uint8_t ldm[2][16];
+	if (ntfs_guid_parse(PART_LDM_GUIDS[0], ldm[0]) || ntfs_guid_parse(PART_LDM_GUIDS[1], ldm[1]))
+		return NULL;
+	size_t at = (size_t)gh.entries_lba * 512;
+	for (uint32_t e = 0; e < gh.entry_count && at + (size_t)(e + 1) * gh.entry_size <= got; e++) {
+		ntfs_gpt_entry ge;
+		if (ntfs_gpt_entry_decode(first + at + (size_t)e * gh.entry_size, gh.entry_size, &ge, NULL) != NTFS_OK)
+			continue;
+		if (!memcmp(ge.type_guid, ldm[0], 16))
+			return "a GPT partition of type LDM metadata";
+		if (!memcmp(ge.type_guid, ldm[1], 16))
+			return "a GPT partition of type LDM data";
+	}
+	return NULL;
+}
+
 ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *count, ntfs_error *err)
 {
 	if (!img || !parts || !count)
@@ -284,6 +317,12 @@ ntfs_status image_list_partitions(image *img, image_partition **parts, size_t *c
 		return s;
 	if (part_table_damaged(img))
 		return part_scan_boot_sectors(img, parts, count, err);
+	const char *ldm = part_dynamic_disk(first, got);
+	if (ldm)
+		return ntfs_error_set(err, NTFS_E_UNSUPPORTED,
+				      "%s: a Windows dynamic disk (LDM: %s) is not supported: its volumes are laid out by the "
+				      "LDM database, which ntfslinks does not read (give --offset of a volume to analyse it)",
+				      img->path, ldm);
 	TSK_IMG_INFO *ti = NULL;
 	if ((s = image_tsk_handle(img, &ti, err)) != NTFS_OK)
 		return s;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Virtual disk containers (issue 16, Inputs): each fixture converted with qemu-img to VHD (vpc), VHDX, VMDK
 # and qcow2 gives the same volumes, sets, reparse points, anomalies and partitions as its raw bytes (only
-# `image` differs), recognised by content whatever the file is called; differencing qcow2 and VMDK images
-# read through their parents found beside them (a missing or mismatched parent is exit 2 naming it);
+# `image` differs), recognised by content whatever the file is called; differencing qcow2, VMDK, VHD and
+# VHDX images read through their parents found beside them (a missing or mismatched parent is exit 2
+# naming it);
 # containers recognised but not supported are exit 2 naming them; nothing is ever written to an image.
 set -u
 src=${top_srcdir:-.}
@@ -100,13 +101,24 @@ PYEOF
 cp --sparse=always "$r" "$work/base.raw"
 dd if=/dev/zero of="$work/base.raw" bs=1 seek="$mft_off" count="$mft_len" conv=notrunc status=none
 dd if="$r" of="$work/mft.bin" bs=1 skip="$mft_off" count="$mft_len" status=none
-for fmt in qcow2 vmdk; do
+# qemu-img writes differencing qcow2 and VMDK; it cannot write differencing VHD or VHDX ("Backing file not
+# supported for file format 'vpc'/'vhdx'"), so those children are written by make-vhd-diff.py and
+# make-vhdx-diff.py (from the format specifications; vhdiinfo reads them as "Differential")
+for fmt in qcow2 vmdk vhd vhdx; do
 	format=$fmt
 	[ $fmt = qcow2 ] && format=qcow
-	qemu-img convert -q -O $fmt "$work/base.raw" "$work/base.$fmt"
-	qemu-img create -q -f $fmt -b base.$fmt -F $fmt "$work/child.$fmt" >/dev/null
-	qemu-io -f $fmt -c "write -s $work/mft.bin $mft_off $mft_len" "$work/child.$fmt" >/dev/null ||
-		{ bad "qemu-io write into child.$fmt"; continue; }
+	case $fmt in
+	vhd) qemu-img convert -q -O vpc -o force_size=on "$work/base.raw" "$work/base.vhd" &&
+		$PY "$src/tests/e2e/make-vhd-diff.py" "$work/base.vhd" "$r" "$mft_off" "$mft_len" "$work/child.vhd" ||
+		{ bad "make-vhd-diff.py"; continue; } ;;
+	vhdx) qemu-img convert -q -O vhdx "$work/base.raw" "$work/base.vhdx" &&
+		$PY "$src/tests/e2e/make-vhdx-diff.py" "$work/base.vhdx" "$r" "$mft_off" "$mft_len" "$work/child.vhdx" ||
+		{ bad "make-vhdx-diff.py"; continue; } ;;
+	*) qemu-img convert -q -O $fmt "$work/base.raw" "$work/base.$fmt"
+		qemu-img create -q -f $fmt -b base.$fmt -F $fmt "$work/child.$fmt" >/dev/null
+		qemu-io -f $fmt -c "write -s $work/mft.bin $mft_off $mft_len" "$work/child.$fmt" >/dev/null ||
+			{ bad "qemu-io write into child.$fmt"; continue; } ;;
+	esac
 	bsum=$(sha256sum <"$work/base.$fmt")
 	csum=$(sha256sum <"$work/child.$fmt")
 	if report "child.$fmt" "$work/child.$fmt" --drive C=0; then
@@ -146,6 +158,24 @@ else
 	bad "VMDK snapshot over the wrong parent: exit $st, $(cat "$work/swap.err")"
 fi
 
+# VHD and VHDX children over a parent of the same name that is not theirs (its identifier differs)
+for fmt in vhd vhdx; do
+	[ -f "$work/child.$fmt" ] || continue
+	cp "$work/child.$fmt" "$work/swap/"
+	if [ $fmt = vhd ]; then
+		qemu-img convert -q -O vpc -o force_size=on "$r" "$work/swap/base.vhd"
+	else
+		qemu-img convert -q -O vhdx "$r" "$work/swap/base.vhdx"
+	fi
+	report swap.$fmt "$work/swap/child.$fmt"
+	st=$?
+	if [ $st -eq 2 ] && grep -q "parent .*base.$fmt does not fit: .*mismatch in identifier" "$work/swap.$fmt.err"; then
+		ok "$fmt child over the wrong parent: exit 2, $(cat "$work/swap.$fmt.err")"
+	else
+		bad "$fmt child over the wrong parent: exit $st, $(cat "$work/swap.$fmt.err")"
+	fi
+done
+
 # recognised but not supported: exit 2 naming the container
 qemu-img convert -q -O vdi "$r" "$work/r.vdi"
 qemu-img convert -q -O qed "$r" "$work/r.qed"
@@ -166,6 +196,59 @@ for c in "r.vdi VirtualBox VDI" "r.qed QEMU QED" "r.hdd Parallels" "r.dmg Apple 
 		bad "$name: exit $st, expected 2 naming '$what': $(cat "$work/$name.err")"
 	fi
 done
+
+# Windows dynamic disks (LDM), made from the MBR and GPT fixtures as Windows marks a converted disk: the
+# MBR's NTFS entries get type 0x42; the GPT's first basic data entry the LDM data type (its CRCs redone).
+# Not supported (the LDM database lays the volumes out): exit 2 naming it; --offset still reads a volume
+cp --sparse=always "$fixtures/disk-mbr.raw" "$work/ldm-mbr.raw"
+cp --sparse=always "$fixtures/disk-gpt.raw" "$work/ldm-gpt.raw"
+$PY - "$work/ldm-mbr.raw" "$work/ldm-gpt.raw" <<'PYEOF' || bad "making the LDM disks"
+import struct, sys, uuid, zlib
+with open(sys.argv[1], "r+b") as f:
+    m = bytearray(f.read(512))
+    n = 0
+    for i in range(4):
+        if m[446 + 16 * i + 4] == 0x07:
+            m[446 + 16 * i + 4] = 0x42
+            n += 1
+    assert n, "no NTFS entry in the MBR"
+    f.seek(0)
+    f.write(m)
+with open(sys.argv[2], "r+b") as f:
+    f.seek(512)
+    h = bytearray(f.read(512))
+    hsize = struct.unpack_from("<I", h, 12)[0]
+    lba, count, size = struct.unpack_from("<QII", h, 72)
+    f.seek(lba * 512)
+    ents = bytearray(f.read(count * size))
+    basic = uuid.UUID("ebd0a0a2-b9e5-4433-87c0-68b6b72699c7").bytes_le
+    e = next(i for i in range(count) if ents[i * size:i * size + 16] == basic)
+    ents[e * size:e * size + 16] = uuid.UUID("af9b60a0-1431-4f62-bc68-3311714a69ad").bytes_le
+    struct.pack_into("<I", h, 88, zlib.crc32(ents))
+    struct.pack_into("<I", h, 16, 0)
+    struct.pack_into("<I", h, 16, zlib.crc32(h[:hsize]))
+    f.seek(lba * 512)
+    f.write(ents)
+    f.seek(512)
+    f.write(h)
+PYEOF
+for c in "ldm-mbr an MBR partition of type 0x42" "ldm-gpt a GPT partition of type LDM data"; do
+	name=${c%% *} what=${c#* }
+	report "$name" "$work/$name.raw"
+	st=$?
+	if [ $st -eq 2 ] && grep -qF "a Windows dynamic disk (LDM: $what) is not supported" "$work/$name.err"; then
+		ok "$name: exit 2, $(cat "$work/$name.err")"
+	else
+		bad "$name: exit $st, expected 2 naming the dynamic disk: $(cat "$work/$name.err")"
+	fi
+done
+off=$(jq '.volumes[0].offset' "$work/disk-mbr.raw.json")
+if report ldm-mbr-offset "$work/ldm-mbr.raw" --offset "$off" &&
+   [ "$(jq -c '.volumes[0].hardlink_sets' "$work/ldm-mbr-offset.json")" = "$(jq -c '.volumes[0].hardlink_sets' "$work/disk-mbr.raw.json")" ]; then
+	ok "ldm-mbr --offset $off: the volume there is read as in disk-mbr.raw"
+else
+	bad "ldm-mbr --offset $off: $(cat "$work/ldm-mbr-offset.err")"
+fi
 
 [ $fail -eq 0 ] && rm -rf "$work"
 exit $fail
