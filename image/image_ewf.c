@@ -2,7 +2,7 @@
 /* E01 sets: finding the segments, refusing incomplete or truncated sets (libewf 20140813 opens them
  * and silently returns zeros for the missing data), and reading the acquisition metadata. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -342,8 +342,8 @@ static ntfs_status ewf_read_info(const char *path, char **segs, size_t n, image_
 	return s;
 }
 
-ntfs_status image_ewf_open(const char *path, char ***segments, size_t *count, image_ewf_info **info,
-			   ntfs_error *err)
+ntfs_status image_ewf_find_set(const char *path, char ***segments, size_t *count, image_ewf_info **info,
+			       ntfs_error *err)
 {
 	char **segs = NULL;
 	size_t n = 0;
@@ -380,11 +380,12 @@ static char *ewf_hex(const unsigned char *d, unsigned n)
 	return s;
 }
 
-ntfs_status image_ewf_verify(image *img, ntfs_error *err)
+/* image_ewf_verify of an E01: hashes the media as the scan reads it and compares with the stored hashes. */
+static ntfs_status ewf_verify(image *img, ntfs_error *err)
 {
-	if (!img || !img->ewf || !img->ewf_handle)
-		return ntfs_error_set(err, NTFS_E_INVALID, "%s: --verify needs an E01 image (%s images store no hash)",
-				      img ? img->path : "(null)", img ? image_format_name(img->format) : "other");
+	if (!img->ewf || !img->ewf_handle)
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: --verify needs an E01 image (this one is not open)",
+				      img->path);
 	const size_t cap = (size_t)1 << 20;
 	uint8_t *buf = malloc(cap);
 	EVP_MD_CTX *md5 = EVP_MD_CTX_new(), *sha1 = EVP_MD_CTX_new();
@@ -394,7 +395,7 @@ ntfs_status image_ewf_verify(image *img, ntfs_error *err)
 		s = ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot set up hashing", img->path);
 	for (uint64_t off = 0; s == NTFS_OK && off < img->size;) {
 		size_t want = img->size - off < cap ? (size_t)(img->size - off) : cap, got = 0;
-		s = image_read(img, off, buf, want, &got, err);
+		s = image_ewf_data_read(img, off, buf, want, &got, err);
 		if (s == NTFS_OK && got == 0)
 			s = ntfs_error_set(err, NTFS_E_IO, "%s: no data at media offset %llu", img->path, (unsigned long long)off);
 		if (s == NTFS_OK && (EVP_DigestUpdate(md5, buf, got) != 1 || EVP_DigestUpdate(sha1, buf, got) != 1))
@@ -602,9 +603,10 @@ static bool ewf_collect(libewf_handle_t *h, ewf_range **v, size_t *n, size_t *ca
 	return true;
 }
 
-size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap)
+/* image_checksum_errors of an E01: the failed chunks every libewf handle read, in media order, each once. */
+static size_t ewf_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap)
 {
-	if (!img || !img->ewf_handle)
+	if (!img->ewf_handle)
 		return 0;
 	ewf_range *v = NULL;
 	size_t n = 0, vcap = 0;
@@ -633,4 +635,34 @@ size_t image_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, s
 	}
 	free(v);
 	return u;
+}
+
+/* Closes the libewf handles and frees the metadata. */
+static void ewf_close(image *img)
+{
+	image_ewf_data_close(img);
+	image_ewf_info_free(img->ewf);
+	img->ewf = NULL;
+}
+
+/* E01 data is read through libewf, a handle per reading thread. */
+static const image_container ewf_container = {.read = image_ewf_data_read, .close = ewf_close,
+						.checksum_errors = ewf_checksum_errors, .verify = ewf_verify, .parallel = true};
+
+bool image_ewf_claims(const image_probe *p)
+{
+	return image_ewf_signature(p->head, p->n);
+}
+
+ntfs_status image_ewf_open(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	(void)p;
+	close(fd);
+	img->container = &ewf_container;
+	img->format = IMAGE_FORMAT_EWF;
+	ntfs_status s = image_ewf_find_set(img->path, &img->segments, &img->segment_count, &img->ewf, err);
+	if (s != NTFS_OK)
+		return s;
+	s = image_tsk_open_segments(img, TSK_IMG_TYPE_EWF_EWF, err);
+	return s == NTFS_OK ? image_ewf_data_open(img, err) : s;
 }

@@ -2,7 +2,7 @@
 /* QEMU qcow images (versions 1 to 3) read with libqcow, read-only; a qcow backing file (the parent of an
  * overlay) found beside it. Encrypted images and backing files that are not qcow are refused by name. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,8 +125,18 @@ static ntfs_status qcow_open_parents(image *img, qcow_chain *c, ntfs_error *err)
 	}
 }
 
-ntfs_status image_qcow_open(image *img, ntfs_error *err)
+bool image_qcow_claims(const image_probe *p)
 {
+	image_vdisk_kind k = image_vdisk_probe(p, NULL);
+	return k == IMAGE_VDISK_QCOW;
+}
+
+ntfs_status image_qcow_open(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	(void)p;
+	ntfs_status begun = image_vdisk_begin(img, fd, err);
+	if (begun != NTFS_OK)
+		return begun;
 	char why[512];
 	libqcow_error_t *e = NULL;
 	qcow_chain *c = calloc(1, sizeof(*c));

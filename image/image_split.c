@@ -3,7 +3,7 @@
  * a gap or whose middle segments are shorter or longer than the first, since either would silently shift
  * every later byte of the image (issue 10 item 10). */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,23 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The largest split-raw set we look for; real tools stop at .999. */
 #define IMAGE_MAX_SPLIT 9999
 
-bool image_is_split_name(const char *path)
-{
-	size_t n = strlen(path);
-	return n > 4 && strcmp(path + n - 4, ".001") == 0;
-}
+/* Split raw data is read through libtsk, which reads one segment at a time: reads take turns. */
+static const image_container split_container = {.read = image_tsk_read};
 
-void image_free_segments(char **segs, size_t n)
+bool image_split_claims(const image_probe *p)
 {
-	if (!segs)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(segs[i]);
-	free(segs);
+	size_t n = strlen(p->path);
+	return n > 4 && strcmp(p->path + n - 4, ".001") == 0;
 }
 
 /* The number a directory entry carries when it is "<prefix><digits>" (3 or more digits), else 0. */
@@ -106,7 +101,11 @@ static int split_push(char ***segs, size_t *n, size_t *cap, char *name)
 	return 0;
 }
 
-ntfs_status image_split_segments(const char *path, char ***out, size_t *count, ntfs_error *err)
+/* Builds the list of split-raw segment names for a path ending in ".001": .002, .003 ... while they exist
+ * (a lone .001 yields one segment). Refuses (NTFS_E_IO, naming the segment) a gap in the numbering (a later
+ * segment present after a missing one) and a segment other than the last whose size differs from the
+ * first's. Every segment must be a regular file or block device. Caller frees with image_free_segments. */
+static ntfs_status split_segments(const char *path, char ***out, size_t *count, ntfs_error *err)
 {
 	size_t base = strlen(path) - 3, cap = 8, n = 0;
 	char **segs = calloc(cap, sizeof(*segs));
@@ -152,4 +151,25 @@ ntfs_status image_split_segments(const char *path, char ***out, size_t *count, n
 nomem:
 	image_free_segments(segs, n);
 	return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", path);
+}
+
+ntfs_status image_split_open(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	char **segs = NULL;
+	size_t count = 0;
+	ntfs_status s = split_segments(img->path, &segs, &count, err);
+	if (s != NTFS_OK) {
+		close(fd);
+		return s;
+	}
+	if (count < 2) { /* a lone .001 is a plain raw file */
+		image_free_segments(segs, count);
+		return image_raw_open(img, fd, p, err);
+	}
+	close(fd);
+	img->container = &split_container;
+	img->segments = segs;
+	img->segment_count = count;
+	img->format = IMAGE_FORMAT_SPLIT_RAW;
+	return image_tsk_open_segments(img, TSK_IMG_TYPE_RAW, err);
 }

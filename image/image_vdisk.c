@@ -3,11 +3,12 @@
  * supported), finding a differencing image's parent beside it, serialised reads, and a TSK handle for the
  * partition table. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "le.h"
 
@@ -55,18 +56,6 @@ image_vdisk_kind image_vdisk_detect(const uint8_t *head, size_t n, const uint8_t
 		return IMAGE_VDISK_QCOW;
 	*unsupported = vdisk_unsupported(head, n, tail);
 	return IMAGE_VDISK_NONE;
-}
-
-ntfs_status image_add_segment(image *img, const char *name, ntfs_error *err)
-{
-	char **grown = realloc(img->segments, (img->segment_count + 1) * sizeof(*grown));
-	if (!grown)
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
-	img->segments = grown;
-	if (!(grown[img->segment_count] = strdup(name)))
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
-	img->segment_count++;
-	return NTFS_OK;
 }
 
 ntfs_status image_vdisk_parent_path(const char *kind, const char *child, const char *hint, char *out, size_t cap,
@@ -124,17 +113,24 @@ typedef struct {
 	image *img;
 } vdisk_tsk;
 
-/* TSK read callback: image_read on the virtual disk; -1 on error (TSK then has no cause to give). */
+/* TSK read callback: the virtual disk's bytes from off, cut at its end (0 there); -1 on error (TSK then has
+ * no cause to give). */
 static ssize_t vdisk_tsk_read(TSK_IMG_INFO *ti, TSK_OFF_T off, char *buf, size_t len)
 {
-	vdisk_tsk *v = (vdisk_tsk *)ti;
+	image *img = ((vdisk_tsk *)ti)->img;
 	size_t got = 0;
-	if (off < 0 || image_read(v->img, (uint64_t)off, buf, len, &got, NULL) != NTFS_OK)
+	if (off < 0)
+		return -1;
+	if ((uint64_t)off >= img->size || len == 0)
+		return 0;
+	if (len > img->size - (uint64_t)off)
+		len = (size_t)(img->size - (uint64_t)off);
+	if (image_vdisk_read(img, (uint64_t)off, (uint8_t *)buf, len, &got, NULL) != NTFS_OK)
 		return -1;
 	return (ssize_t)got;
 }
 
-/* TSK close callback: frees what image_vdisk_tsk_open allocated (the disk itself is image_close's). */
+/* TSK close callback: frees what vdisk_tsk_open allocated (the disk itself is image_close's). */
 static void vdisk_tsk_close(TSK_IMG_INFO *ti)
 {
 	free(ti);
@@ -146,18 +142,67 @@ static void vdisk_tsk_stat(TSK_IMG_INFO *ti, FILE *f)
 	fprintf(f, "virtual disk %s\n", ((vdisk_tsk *)ti)->img->path);
 }
 
-TSK_IMG_INFO *image_vdisk_tsk_open(image *img, unsigned sector_size)
+/* A TSK image handle whose reads go through the virtual disk's library (for the vs layer). */
+static ntfs_status vdisk_tsk_open(image *img, TSK_IMG_INFO **out, ntfs_error *err)
 {
 	vdisk_tsk *v = calloc(1, sizeof(*v));
 	if (!v)
-		return NULL;
+		return ntfs_error_set(err, NTFS_E_IO, "%s: libtsk cannot read the virtual disk: out of memory", img->path);
 	v->img = img;
 	v->info.tag = TSK_IMG_INFO_TAG;
-	TSK_IMG_INFO *ti = tsk_img_open_external(v, (TSK_OFF_T)img->size, sector_size, vdisk_tsk_read,
-						 vdisk_tsk_close, vdisk_tsk_stat);
-	if (!ti)
-		free(v);
-	return ti;
+	*out = tsk_img_open_external(v, (TSK_OFF_T)img->size, img->vdisk_sector_size ? img->vdisk_sector_size : 512,
+				     vdisk_tsk_read, vdisk_tsk_close, vdisk_tsk_stat);
+	if (*out)
+		return NTFS_OK;
+	free(v);
+	return ntfs_error_set(err, NTFS_E_IO, "%s: libtsk cannot read the virtual disk: %s", img->path, tsk_error_get());
+}
+
+/* Closes the library's handle (with its parents) and the lock. */
+static void vdisk_close(image *img)
+{
+	if (img->vdisk_ops)
+		img->vdisk_ops->close(img->vdisk);
+	img->vdisk_ops = NULL;
+	img->vdisk = NULL;
+	if (img->vdisk_mutex_ready)
+		pthread_mutex_destroy(&img->vdisk_mutex);
+	img->vdisk_mutex_ready = false;
+}
+
+/* Virtual disks are read through their library, one read at a time. */
+static const image_container vdisk_container = {.read = image_vdisk_read, .close = vdisk_close, .tsk_open = vdisk_tsk_open};
+
+ntfs_status image_vdisk_begin(image *img, int fd, ntfs_error *err)
+{
+	close(fd);
+	img->container = &vdisk_container;
+	if (pthread_mutex_init(&img->vdisk_mutex, NULL) != 0)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a lock", img->path);
+	img->vdisk_mutex_ready = true;
+	return NTFS_OK;
+}
+
+image_vdisk_kind image_vdisk_probe(const image_probe *p, const char **unsupported)
+{
+	const char *dummy;
+	return image_vdisk_detect(p->head, p->n, p->tail, unsupported ? unsupported : &dummy);
+}
+
+bool image_vdisk_refuses(const image_probe *p)
+{
+	const char *unsupported = NULL;
+	return image_vdisk_probe(p, &unsupported) == IMAGE_VDISK_NONE && unsupported;
+}
+
+ntfs_status image_vdisk_refuse(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	const char *unsupported = NULL;
+	close(fd);
+	image_vdisk_probe(p, &unsupported);
+	return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: %s: this container is not supported (convert it to "
+			      "raw, e.g. with qemu-img convert -O raw, or mount it and image the disk)",
+			      img->path, unsupported ? unsupported : "unknown");
 }
 
 char *image_vdisk_innermost(char *buf)

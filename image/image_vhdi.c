@@ -2,7 +2,7 @@
 /* VHD and VHDX images (Hyper-V, Virtual PC, KAPE) read with libvhdi, read-only: fixed, dynamic and
  * differencing disks, a differencing disk's parents found beside it. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <libvhdi.h>
 #include <stdio.h>
@@ -115,8 +115,18 @@ static ntfs_status vhdi_open_parents(image *img, vhdi_chain *c, ntfs_error *err)
 	}
 }
 
-ntfs_status image_vhdi_open(image *img, ntfs_error *err)
+bool image_vhdi_claims(const image_probe *p)
 {
+	image_vdisk_kind k = image_vdisk_probe(p, NULL);
+	return k == IMAGE_VDISK_VHD || k == IMAGE_VDISK_VHDX;
+}
+
+ntfs_status image_vhdi_open(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	(void)p;
+	ntfs_status begun = image_vdisk_begin(img, fd, err);
+	if (begun != NTFS_OK)
+		return begun;
 	char why[512];
 	libvhdi_error_t *e = NULL;
 	vhdi_chain *c = calloc(1, sizeof(*c));

@@ -3,7 +3,7 @@
  * descriptor inside, the extent files beside it, and the parent of a differencing (snapshot) disk found
  * beside it, checked by content identifier. Extent types libvmdk cannot read are refused by name. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
 
 #include <libvmdk.h>
 #include <stdio.h>
@@ -207,8 +207,18 @@ static ntfs_status vmdk_open_parents(image *img, vmdk_chain *c, const char *path
 	}
 }
 
-ntfs_status image_vmdk_open(image *img, ntfs_error *err)
+bool image_vmdk_claims(const image_probe *p)
 {
+	image_vdisk_kind k = image_vdisk_probe(p, NULL);
+	return k == IMAGE_VDISK_VMDK;
+}
+
+ntfs_status image_vmdk_open(image *img, int fd, const image_probe *p, ntfs_error *err)
+{
+	(void)p;
+	ntfs_status begun = image_vdisk_begin(img, fd, err);
+	if (begun != NTFS_OK)
+		return begun;
 	char why[512];
 	libvmdk_error_t *e = NULL;
 	vmdk_chain *c = calloc(1, sizeof(*c));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The partition table of an image (MBR, GPT, … via libtsk's vs layer), or the whole image as one volume. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
+#include "image.h"
 
 #include "gpt.h"
 #include "le.h"

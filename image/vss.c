@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Shadow copy stores through libvshadow, its reads served by image_read over a libbfio handle. */
 #include "config.h"
-#include "image_priv.h"
+#include "container.h"
+#include "image.h"
 #include "vss.h"
 
 #include <libbfio.h>
@@ -398,49 +399,8 @@ ntfs_status image_vss_store_info_get(image_vss *v, size_t i, image_vss_store_inf
 	return NTFS_OK;
 }
 
-ntfs_status image_vss_store_open(image_vss *v, size_t i, image **out, ntfs_error *err)
-{
-	*out = NULL;
-	char name[64];
-	snprintf(name, sizeof(name), "(shadow copy store %zu)", i + 1);
-	image_vss_store_info info;
-	ntfs_status st = image_vss_store_info_get(v, i, &info, err);
-	if (st != NTFS_OK)
-		return st;
-	if (info.volume_size == 0)
-		return ntfs_error_set(err, NTFS_E_INVALID, "%s: volume size 0", name);
-	image *img = calloc(1, sizeof(*img));
-	struct image_vss_store *s = calloc(1, sizeof(*s));
-	if (!img || !s || !(img->path = strdup(name)) || !(img->segments = calloc(1, sizeof(*img->segments))) ||
-	    !(img->segments[0] = strdup(name)) || pthread_mutex_init(&img->tsk_mutex, NULL) != 0) {
-		if (img) {
-			image_free_segments(img->segments, img->segments ? 1 : 0);
-			free(img->path);
-		}
-		free(img);
-		free(s);
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", name);
-	}
-	img->fd = -1;
-	img->segment_count = 1;
-	img->format = IMAGE_FORMAT_VSS_STORE;
-	img->size = info.volume_size;
-	pthread_mutex_lock(&v->lock);
-	st = vss_get_store(v, i, &s->store, err);
-	if (st == NTFS_OK)
-		v->open_stores++;
-	pthread_mutex_unlock(&v->lock);
-	s->owner = v;
-	img->vss_store = s;
-	if (st != NTFS_OK) {
-		image_close(img);
-		return ntfs_error_prefix(err, "%s: ", name);
-	}
-	*out = img;
-	return NTFS_OK;
-}
-
-ntfs_status image_vss_store_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
+/* Reads a store through libvshadow (behind the owning image_vss's lock). */
+static ntfs_status vss_store_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
 {
 	struct image_vss_store *s = img->vss_store;
 	libvshadow_error_t *e = NULL;
@@ -465,7 +425,8 @@ ntfs_status image_vss_store_read(image *img, uint64_t off, uint8_t *buf, size_t 
 	return st;
 }
 
-void image_vss_store_close(image *img)
+/* Releases the libvshadow store (none is fine). */
+static void vss_store_close(image *img)
 {
 	struct image_vss_store *s = img->vss_store;
 	if (!s)
@@ -480,4 +441,50 @@ void image_vss_store_close(image *img)
 	}
 	free(s);
 	img->vss_store = NULL;
+}
+
+/* A shadow copy store: read through libvshadow, one read at a time. */
+static const image_container vss_store_container = {.read = vss_store_read, .close = vss_store_close};
+
+ntfs_status image_vss_store_open(image_vss *v, size_t i, image **out, ntfs_error *err)
+{
+	*out = NULL;
+	char name[64];
+	snprintf(name, sizeof(name), "(shadow copy store %zu)", i + 1);
+	image_vss_store_info info;
+	ntfs_status st = image_vss_store_info_get(v, i, &info, err);
+	if (st != NTFS_OK)
+		return st;
+	if (info.volume_size == 0)
+		return ntfs_error_set(err, NTFS_E_INVALID, "%s: volume size 0", name);
+	image *img = calloc(1, sizeof(*img));
+	struct image_vss_store *s = calloc(1, sizeof(*s));
+	if (!img || !s || !(img->path = strdup(name)) || !(img->segments = calloc(1, sizeof(*img->segments))) ||
+	    !(img->segments[0] = strdup(name)) || pthread_mutex_init(&img->tsk_mutex, NULL) != 0) {
+		if (img) {
+			image_free_segments(img->segments, img->segments ? 1 : 0);
+			free(img->path);
+		}
+		free(img);
+		free(s);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", name);
+	}
+	img->container = &vss_store_container;
+	img->fd = -1;
+	img->segment_count = 1;
+	img->format = IMAGE_FORMAT_VSS_STORE;
+	img->size = info.volume_size;
+	pthread_mutex_lock(&v->lock);
+	st = vss_get_store(v, i, &s->store, err);
+	if (st == NTFS_OK)
+		v->open_stores++;
+	pthread_mutex_unlock(&v->lock);
+	s->owner = v;
+	img->vss_store = s;
+	if (st != NTFS_OK) {
+		image_close(img);
+		return ntfs_error_prefix(err, "%s: ", name);
+	}
+	*out = img;
+	return NTFS_OK;
 }
