@@ -25,10 +25,11 @@ void arena_advise_huge(void *p, size_t len)
 #endif
 }
 
-/* Grows a buffer geometrically so appends stay amortised O(1). */
+/* Grows a buffer geometrically so appends stay amortised O(1); a first allocation is small (64 bytes, at least
+ * 4 elements): tens of thousands of findings and link objects hold a few short vecs each. */
 static int grow(void **data, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 64;
+	size_t ncap = *cap ? *cap : elem < 16 ? 64 / elem : 4;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2 / elem)
 			return -1;

@@ -14,6 +14,7 @@ typedef struct {
 	const char *name;
 	double wall, cpu;
 	uint64_t count;
+	double rss, hwm;   /* MiB at the phase's (last) end: resident now, and the peak so far */
 } profile_phase;
 
 static struct {
@@ -36,20 +37,40 @@ static double profile_diff(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* Reads the process's resident set (VmRSS) and its peak so far (VmHWM), in MiB, from /proc/self/status. */
+static void profile_rss(double *rss, double *hwm)
+{
+	*rss = *hwm = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return;
+	char line[256];
+	unsigned long kb;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "VmRSS: %lu kB", &kb) == 1)
+			*rss = (double)kb / 1024.0;
+		else if (sscanf(line, "VmHWM: %lu kB", &kb) == 1)
+			*hwm = (double)kb / 1024.0;
+	}
+	fclose(f);
+}
+
 /* Writes the table of phases to stderr (atexit). */
 static void profile_report(void)
 {
 	double wall = 0, cpu = 0;
-	fprintf(stderr, "ntfslinks profile: phase, wall ms, CPU ms (all threads), items, CPU ns per item\n");
+	fprintf(stderr, "ntfslinks profile: phase, wall ms, CPU ms (all threads), RSS MiB at its end, peak RSS MiB so far, "
+			"items, CPU ns per item\n");
 	for (size_t i = 0; i < prof.n; i++) {
 		profile_phase *p = &prof.ph[i];
 		wall += p->wall;
 		cpu += p->cpu;
 		if (p->count)
-			fprintf(stderr, "  %-22s %9.1f %9.1f %10llu %8.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3,
-				(unsigned long long)p->count, p->cpu * 1e9 / (double)p->count);
+			fprintf(stderr, "  %-22s %9.1f %9.1f %8.1f %8.1f %10llu %8.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3,
+				p->rss, p->hwm, (unsigned long long)p->count, p->cpu * 1e9 / (double)p->count);
 		else
-			fprintf(stderr, "  %-22s %9.1f %9.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3);
+			fprintf(stderr, "  %-22s %9.1f %9.1f %8.1f %8.1f\n", p->name, p->wall * 1e3, p->cpu * 1e3, p->rss,
+				p->hwm);
 	}
 	fprintf(stderr, "  %-22s %9.1f %9.1f\n", "total", wall * 1e3, cpu * 1e3);
 	if (prof.ntables)
@@ -109,6 +130,7 @@ void profile_mark(const char *phase)
 		p->wall += profile_diff(&prof.wall0, &w);
 		p->cpu += profile_diff(&prof.cpu0, &c);
 		p->count += prof.count;
+		profile_rss(&p->rss, &p->hwm);
 	}
 	prof.count = 0;
 	prof.wall0 = w;
