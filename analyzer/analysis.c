@@ -178,8 +178,12 @@ static void profile_tables(const vol_analysis *va)
 	profile_table("paths", r * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1), r);
 	profile_table("name index", (va->ix.mask + 1 + 2 * n) * sizeof(uint32_t), r);
 	profile_table("links", va->links.count * sizeof(link_entry), r);
+	profile_table("name times (link names)", m->fn_times.count * sizeof(name_fn_times), r);
+	profile_table("$SI times (link candidates)", m->link_si.count * sizeof(rec_si), r);
 	if (m->si_times)
 		profile_table("$SI times (bodyfile)", 4 * r * sizeof(uint64_t), r);
+	if (m->fn_times_all.count)
+		profile_table("name times (bodyfile)", m->fn_times_all.count * 4 * sizeof(uint64_t), r);
 }
 
 /* Opens, scans and indexes one volume; failures are kept on the volume, not fatal to the run. */

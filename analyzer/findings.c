@@ -806,8 +806,8 @@ static uint64_t record_created(const findings_input *in, const link_set *s, cons
 	}
 	uint64_t t = UINT64_MAX;
 	for (size_t i = 0; i < s->n; i++)
-		if (s->names[i]->times[0] < t)
-			t = s->names[i]->times[0];
+		if (model_name_times(in->m, s->names[i])[0] < t)
+			t = model_name_times(in->m, s->names[i])[0];
 	*basis = "oldest $FILE_NAME creation time of its names ($STANDARD_INFORMATION times not kept)";
 	return t;
 }
@@ -827,8 +827,8 @@ static void rule_linked_later(fctx *c, const link_set *s)
 	uint32_t ld = PATHS_ORPHAN;
 	tri late_w = TRI_UNKNOWN;
 	for (size_t i = 0; i < s->n && late < 0; i++) {
-		if (s->names[i]->times[0] <= created ||
-		    s->names[i]->times[0] - created <= LINKED_LATER_SECONDS * FILETIME_PER_SECOND)
+		if (model_name_times(c->in->m, s->names[i])[0] <= created ||
+		    model_name_times(c->in->m, s->names[i])[0] - created <= LINKED_LATER_SECONDS * FILETIME_PER_SECOND)
 			continue;
 		ld = paths_name_dir(c->in->p, s->names[i]);
 		late_w = ld == PATHS_ORPHAN ? TRI_UNKNOWN : users_can_write(c->in, ld);
@@ -839,11 +839,12 @@ static void rule_linked_later(fctx *c, const link_set *s)
 		return;
 	char t0[40], t1[40];
 	filetime_iso(created, t0, sizeof(t0));
-	filetime_iso(s->names[late]->times[0], t1, sizeof(t1));
+	uint64_t added = model_name_times(c->in->m, s->names[late])[0];
+	filetime_iso(added, t1, sizeof(t1));
 	finding f;
 	f_begin(c, &f, FINDING_LINKED_LATER, FINDING_MEDIUM, "name %s was linked onto a %s file %llu days after it was created",
 		s->paths[late], owner_words(sid),
-		(unsigned long long)((s->names[late]->times[0] - created) / FILETIME_PER_SECOND / 86400));
+		(unsigned long long)((added - created) / FILETIME_PER_SECOND / 86400));
 	set_records(c, &f, s);
 	f_field(c, &f, "owner_sid", "%s (%s)", sid, owner_words(sid));
 	f_field(c, &f, "record_created", "%s (%s)", t0, basis);

@@ -40,6 +40,7 @@ typedef struct {
 	vec names;                /* name_info with str relative to strings */
 	vec reparse;              /* reparse_raw with data relative to strings */
 	vec si;                   /* rec_si of the link candidates, in record order */
+	vec fn;                   /* name_fn_times of the names kept (name relative to names), in name order */
 	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
 	vec streams;              /* stream_info with str relative to strings */
 	arena strings;
@@ -82,14 +83,20 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 	n->str = (uint64_t)(dst - w->strings.data);
 	n->len = (uint16_t)need;
 	n->parent_ref = fn.parent_ref;
-	n->times[0] = fn.created;
-	n->times[1] = fn.modified;
-	n->times[2] = fn.mft_modified;
-	n->times[3] = fn.accessed;
 	n->owner = n->src = rec;
 	n->ns = fn.name_space;
 	n->units = fn.name_length;
 	n->hash = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
+	name_fn_times *t = vec_push(&w->fn); /* kept or dropped with its record's others (keep_fn_times) */
+	if (!t) {
+		w->nomem = true;
+		return;
+	}
+	t->times[0] = fn.created;
+	t->times[1] = fn.modified;
+	t->times[2] = fn.mft_modified;
+	t->times[3] = fn.accessed;
+	t->name = (uint32_t)(w->names.count - 1);
 }
 
 /* Records the raw $REPARSE_POINT of record rec for decoding after the scan. */
@@ -258,6 +265,25 @@ static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri)
 	e->record = rec;
 }
 
+/*
+ * Keeps the $FILE_NAME times of the names record rec took from fn0 on (its names from names0 on) when they
+ * may be asked for: with want_si_times (every name), else when the record may hold links: an extension
+ * record (its base has an attribute list), a base record that keep_link_si keeps, or one holding two
+ * names that are links. Every name of a hard-link set or reparse point is in one of those; the times of
+ * the others (most names of a volume) are dropped, 32 bytes each.
+ */
+static void keep_fn_times(worker *w, const rec_info *ri, size_t fn0, size_t names0)
+{
+	if (w->m->want_si_times || ri->base != MODEL_NONE || ri->link_count > 1 ||
+	    (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST)))
+		return;
+	unsigned links = 0;
+	for (size_t i = names0; i < w->names.count; i++)
+		links += model_name_is_link(&VEC_AT(&w->names, name_info, i));
+	if (links < 2)
+		w->fn.count = fn0;
+}
+
 /* Parses one record in place: header, fixups, attributes. */
 static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 {
@@ -302,9 +328,11 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_attr_iter it;
 	ntfs_attr a;
 	int r;
+	size_t fn0 = w->fn.count, names0 = w->names.count;
 	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
 	while ((r = ntfs_attr_iter_next(&it, &a, &e)) == 1)
 		take_attr(w, rec, ri, &a);
+	keep_fn_times(w, ri, fn0, names0);
 	if (r < 0 && (ri->flags & REC_IN_USE))
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 	keep_link_si(w, rec, ri);
@@ -395,6 +423,27 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+/* Moves one worker's kept $FILE_NAME times into the model (before its names: name numbers rebased on them). */
+static ntfs_status merge_fn_times(model *m, worker *w)
+{
+	size_t nbase = m->names.count;
+	if (nbase + w->names.count >= MODEL_NONE)
+		return NTFS_E_RANGE;
+	if (m->want_si_times) { /* every name's, one per name in name order: indexed directly */
+		if (vec_reserve(&m->fn_times_all, m->fn_times_all.count + w->fn.count))
+			return NTFS_E_NOMEM;
+		for (size_t i = 0; i < w->fn.count; i++)
+			memcpy(vec_push(&m->fn_times_all), VEC_AT(&w->fn, name_fn_times, i).times, 4 * sizeof(uint64_t));
+	} else {
+		for (size_t i = 0; i < w->fn.count; i++)
+			VEC_AT(&w->fn, name_fn_times, i).name += (uint32_t)nbase;
+		if (vec_append(&m->fn_times, &w->fn))
+			return NTFS_E_NOMEM;
+	}
+	w->fn.count = 0;
+	return NTFS_OK;
+}
+
 /* Moves one worker's findings into the model, rebasing string offsets. */
 static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 {
@@ -418,6 +467,9 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			ri->owner_sid += (uint32_t)base;
 		}
 	}
+	if (merge_fn_times(m, w) != NTFS_OK)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the name times of records %llu-%llu",
+				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	w->last_sid = SIZE_MAX;
 	w->last_sd_len = 0;
 	if (w->lost) {
@@ -677,6 +729,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		vec_init(&ws[t].si, sizeof(rec_si));
 		vec_init(&ws[t].streams, sizeof(stream_info));
+		vec_init(&ws[t].fn, sizeof(name_fn_times));
 		anomaly_list_init(&ws[t].anomalies);
 	}
 	if (!image_reads_parallel(vol->img))
@@ -701,6 +754,7 @@ out:
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
 			vec_free(&ws[t].streams);
+			vec_free(&ws[t].fn);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
 			vec_free(&ws[t].lost_ranges);

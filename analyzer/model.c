@@ -15,6 +15,8 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->link_si, sizeof(rec_si));
 	vec_init(&m->streams, sizeof(stream_info));
+	vec_init(&m->fn_times, sizeof(name_fn_times));
+	vec_init(&m->fn_times_all, 4 * sizeof(uint64_t));
 	anomaly_list_init(&m->anomalies);
 }
 
@@ -24,6 +26,8 @@ void model_free(model *m)
 	free(m->name_order);
 	free(m->si_times);
 	vec_free(&m->link_si);
+	vec_free(&m->fn_times);
+	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
 	vec_free(&m->reparse);
 	vec_free(&m->streams);
@@ -50,6 +54,26 @@ const uint64_t *model_si_times(const model *m, uint32_t r)
 			hi = mid;
 	}
 	return NULL;
+}
+
+const uint64_t *model_name_times(const model *m, const name_info *n)
+{
+	static const uint64_t unknown[4] = {0, 0, 0, 0};
+	size_t i = (size_t)(n - (const name_info *)m->names.data);
+	if (m->fn_times_all.count)
+		return i < m->fn_times_all.count ? &((const uint64_t *)m->fn_times_all.data)[4 * i] : unknown;
+	size_t lo = 0, hi = m->fn_times.count;
+	while (lo < hi) { /* binary search: fn_times is in name order */
+		size_t mid = lo + (hi - lo) / 2;
+		const name_fn_times *e = &VEC_AT(&m->fn_times, name_fn_times, mid);
+		if (e->name == i)
+			return e->times;
+		if (e->name < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return unknown;
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */

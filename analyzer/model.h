@@ -64,7 +64,6 @@ typedef struct {
 
 typedef struct {
 	uint64_t parent_ref;      /* parent record (low 48 bits) and sequence (high 16) */
-	uint64_t times[4];        /* $FILE_NAME created, modified, MFT modified, accessed (FILETIME) */
 	uint64_t str;             /* offset of the UTF-8 name in model.strings */
 	uint32_t owner;           /* base record the name belongs to */
 	uint32_t src;             /* record that holds the attribute (owner or an extension) */
@@ -82,6 +81,12 @@ typedef struct {
 	bool has_tag;             /* false while a non-resident value is unread, or when shorter than a tag */
 	bool nonresident;
 } reparse_raw;
+
+/* The $FILE_NAME times of one name that may be a link (model.fn_times). */
+typedef struct {
+	uint64_t times[4];        /* created, modified, MFT modified, accessed (FILETIME) */
+	uint32_t name;            /* index in model.names */
+} name_fn_times;
 
 /* The $STANDARD_INFORMATION times of one record that may be a link (model.link_si). */
 typedef struct {
@@ -114,6 +119,10 @@ typedef struct {
 	vec link_si;              /* rec_si in record order, always kept: the base records whose header counts
 				   * more than one link, or that hold a reparse point or an attribute list (the
 				   * candidates for hard-link sets and reparse points; a few per cent of records) */
+	vec fn_times;             /* name_fn_times in name order: the $FILE_NAME times of the names of records
+				   * that may hold links (link_si's candidates, extension records, and records with
+				   * two names that are links); empty with want_si_times, which keeps fn_times_all */
+	vec fn_times_all;         /* uint64_t[4] per name (with want_si_times: the bodyfile prints every name's) */
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
 } model;
@@ -195,6 +204,13 @@ static inline bool model_reparse_surrogate(const model *m, uint32_t r)
  * scan kept them (every record with want_si_times, else the link candidates of link_si); NULL when unknown.
  */
 const uint64_t *model_si_times(const model *m, uint32_t r);
+
+/*
+ * The $FILE_NAME times (created, modified, MFT modified, accessed) of name n when the scan kept them (every
+ * name with want_si_times, else the names of records that may be links: every name of a hard-link set or
+ * a reparse point); all zero (unknown) otherwise. Never NULL.
+ */
+const uint64_t *model_name_times(const model *m, const name_info *n);
 
 /* Prepares an empty model for vol. */
 void model_init(model *m, volume *vol);

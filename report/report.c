@@ -244,14 +244,15 @@ static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const
 		json_out_const(o, ",\"dos_name\":");
 		json_out_strn(o, model_name_str(va->m, dos), dos->len);
 	}
+	const uint64_t *fnt = model_name_times(va->m, n);
 	json_out_const(o, ",\"created\":");
-	json_out_filetime(o, n->times[0]);
+	json_out_filetime(o, fnt[0]);
 	json_out_const(o, ",\"modified\":");
-	json_out_filetime(o, n->times[1]);
+	json_out_filetime(o, fnt[1]);
 	json_out_const(o, ",\"mft_modified\":");
-	json_out_filetime(o, n->times[2]);
+	json_out_filetime(o, fnt[2]);
 	json_out_const(o, ",\"accessed\":");
-	json_out_filetime(o, n->times[3]);
+	json_out_filetime(o, fnt[3]);
 	parent_security_write(o, va, n);
 	json_out_const(o, "}");
 }
@@ -284,7 +285,7 @@ static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, 
 	json_out_const(o, ",\"standard_information\":");
 	times_write(o, si);
 	for (const name_info *n; (n = model_link_next(m, r, &k));)
-		if (!oldest || n->times[0] < oldest->times[0])
+		if (!oldest || model_name_times(m, n)[0] < model_name_times(m, oldest)[0])
 			oldest = n;
 	json_out_const(o, ",\"oldest_name\":");
 	if (oldest) {
@@ -298,14 +299,14 @@ static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, 
 	bool first = true;
 	k = 0;
 	for (const name_info *n; si && (n = model_link_next(m, r, &k));) {
-		if (n->times[0] <= si[0])
+		if (model_name_times(m, n)[0] <= si[0])
 			continue;
 		json_out_lit(o, first ? "{\"path\":" : ",{\"path\":");
 		first = false;
 		size_t len = paths_name(va->p, n, path, cap);
 		json_out_strn(o, path, len < cap ? len : cap - 1);
 		json_out_const(o, ",\"created\":");
-		json_out_filetime(o, n->times[0]);
+		json_out_filetime(o, model_name_times(m, n)[0]);
 		json_out_lit(o, "}");
 	}
 	json_out_lit(o, "]");
@@ -358,7 +359,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 #define MAX_WRITERS 16
 #define ROUND_MAX 16384           /* records per thread per round of the parallel writer */
 #define ROUND_MIN 64
-#define SHARE_BYTES (8u << 20)    /* estimated output per thread per round: long paths make rounds shorter */
+#define SHARE_BYTES (2u << 20)    /* estimated output per thread per round: long paths make rounds shorter */
 
 /* One writer thread's share of the hard-link sets, written to memory in record order. */
 typedef struct {
@@ -575,7 +576,7 @@ static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
 	json_object_set_new(o, "allocated", json_boolean(le->allocated));
 	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
 	json_object_set_new(o, "standard_information", times_json(model_si_times(va->m, le->record)));
-	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name(va->m, le->name)->times : NULL));
+	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name_times(va->m, model_name(va->m, le->name)) : NULL));
 	json_object_set_new(o, "tag", json_string(tag));
 	json_object_set_new(o, "tag_name", jstr(rp->info ? rp->info->name : NULL));
 	json_object_set_new(o, "kind", json_string(reparse_kind_name(rp->kind)));

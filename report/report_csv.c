@@ -100,7 +100,7 @@ static void csv_hardlink(FILE *f, const analysis_volume *va, uint32_t r)
 		csv_head(f, va, "hard_link", r, m->recs[r].sequence, true, p, n, (m->recs[r].flags & REC_DIR) != 0);
 		for (int i = 0; i < 10; i++) /* no reparse or target columns */
 			csv_field(f, NULL, false);
-		csv_times(f, n->times);
+		csv_times(f, model_name_times(m, n));
 		csv_times(f, csv_si(m, r));
 		fputs("\r\n", f);
 		free(p);
@@ -126,7 +126,7 @@ static void csv_reparse(FILE *f, const analysis_volume *va, const link_entry *le
 	csv_field(f, le->has_target ? le->target.path : NULL, false);
 	csv_field(f, le->has_target ? target_form_name(le->target.form) : NULL, false);
 	csv_field(f, le->has_target ? le->target.reason : NULL, false);
-	csv_times(f, n ? n->times : NULL);
+	csv_times(f, n ? model_name_times(m, n) : NULL);
 	csv_times(f, csv_si(m, le->record));
 	fputs("\r\n", f);
 	free(p);

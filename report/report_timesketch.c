@@ -147,7 +147,7 @@ static void ts_hardlink(ts_writer *w, uint32_t r)
 		json_object_set_new(base, "link_count", json_integer(m->recs[r].link_count));
 		json_object_set_new(base, "names", json_incref(names));
 		if ((what = ts_printf("hard link %s of record %u (%zu names)", p ? p : "?", r, json_array_size(names))) != NULL)
-			ts_lines(w, base, "$FILE_NAME", n->times, what);
+			ts_lines(w, base, "$FILE_NAME", model_name_times(m, n), what);
 		free(what);
 		free(p);
 		json_decref(base);
@@ -192,7 +192,7 @@ static void ts_reparse(ts_writer *w, const link_entry *le)
 		if (si)
 			ts_lines(w, base, "$STANDARD_INFORMATION", si, what);
 		if (n)
-			ts_lines(w, base, "$FILE_NAME", n->times, what);
+			ts_lines(w, base, "$FILE_NAME", model_name_times(m, n), what);
 	} else {
 		w->failed = true;
 	}
