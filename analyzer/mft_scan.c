@@ -249,12 +249,26 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 	}
 }
 
-/* Keeps the $STANDARD_INFORMATION times of base record rec when it may be a link: more than one link in its
- * header, a reparse point, or an attribute list (names or a reparse point may lie in extension records). */
-static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri)
+/*
+ * True when the record just parsed (its names from names0 on) may hold links: a reparse point, an attribute
+ * list (names or a reparse point may lie in extension records), an extension record itself, or two names
+ * that are links. Every hard-link set and reparse point is one of those. Not the header's link count: it
+ * counts DOS 8.3 aliases too, so most files of a system volume say 2.
+ */
+static bool may_link(const worker *w, const rec_info *ri, size_t names0)
 {
-	if (!(ri->flags & REC_HAS_SI) || ri->base != MODEL_NONE ||
-	    !(ri->link_count > 1 || (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST))))
+	if (ri->base != MODEL_NONE || (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST)))
+		return true;
+	unsigned links = 0;
+	for (size_t i = names0; i < w->names.count && links < 2; i++)
+		links += model_name_is_link(&VEC_AT(&w->names, name_info, i));
+	return links >= 2;
+}
+
+/* Keeps the $STANDARD_INFORMATION times of base record rec when it may be a link (may_link). */
+static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
+{
+	if (!(ri->flags & REC_HAS_SI) || ri->base != MODEL_NONE || !maybe)
 		return;
 	rec_si *e = vec_push(&w->si);
 	if (!e) {
@@ -266,21 +280,13 @@ static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri)
 }
 
 /*
- * Keeps the $FILE_NAME times of the names record rec took from fn0 on (its names from names0 on) when they
- * may be asked for: with want_si_times (every name), else when the record may hold links: an extension
- * record (its base has an attribute list), a base record that keep_link_si keeps, or one holding two
- * names that are links. Every name of a hard-link set or reparse point is in one of those; the times of
- * the others (most names of a volume) are dropped, 32 bytes each.
+ * Keeps the $FILE_NAME times of the names the record just parsed took from fn0 on when they may be asked
+ * for: with want_si_times (every name), else when the record may hold links (may_link). The times of the
+ * others (most names of a volume) are dropped, 32 bytes each.
  */
-static void keep_fn_times(worker *w, const rec_info *ri, size_t fn0, size_t names0)
+static void keep_fn_times(worker *w, size_t fn0, bool maybe)
 {
-	if (w->m->want_si_times || ri->base != MODEL_NONE || ri->link_count > 1 ||
-	    (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST)))
-		return;
-	unsigned links = 0;
-	for (size_t i = names0; i < w->names.count; i++)
-		links += model_name_is_link(&VEC_AT(&w->names, name_info, i));
-	if (links < 2)
+	if (!w->m->want_si_times && !maybe)
 		w->fn.count = fn0;
 }
 
@@ -332,10 +338,11 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
 	while ((r = ntfs_attr_iter_next(&it, &a, &e)) == 1)
 		take_attr(w, rec, ri, &a);
-	keep_fn_times(w, ri, fn0, names0);
+	bool maybe = may_link(w, ri, names0);
+	keep_fn_times(w, fn0, maybe);
 	if (r < 0 && (ri->flags & REC_IN_USE))
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
-	keep_link_si(w, rec, ri);
+	keep_link_si(w, rec, ri, maybe);
 }
 
 /* Appends records first..first+n-1 lost for reason e to ranges, extending the last range when it continues it. */

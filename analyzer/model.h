@@ -116,12 +116,12 @@ typedef struct {
 	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
 	bool want_streams;        /* set before the scan to keep the named $DATA streams (streams; bodyfile) */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
-	vec link_si;              /* rec_si in record order, always kept: the base records whose header counts
-				   * more than one link, or that hold a reparse point or an attribute list (the
-				   * candidates for hard-link sets and reparse points; a few per cent of records) */
+	vec link_si;              /* rec_si in record order, always kept: the base records that hold two names
+				   * that are links, a reparse point or an attribute list (the candidates for
+				   * hard-link sets and reparse points; a few per cent of records) */
 	vec fn_times;             /* name_fn_times in name order: the $FILE_NAME times of the names of records
-				   * that may hold links (link_si's candidates, extension records, and records with
-				   * two names that are links); empty with want_si_times, which keeps fn_times_all */
+				   * that may hold links (link_si's candidates and extension records); empty with
+				   * want_si_times, which keeps fn_times_all */
 	vec fn_times_all;         /* uint64_t[4] per name (with want_si_times: the bodyfile prints every name's) */
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
