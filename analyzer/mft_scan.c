@@ -80,10 +80,10 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 	if (need >= MAX_NAME_UTF8)
 		need = MAX_NAME_UTF8 - 1;
 	w->strings.len -= MAX_NAME_UTF8 - need - 1; /* keep the name and its NUL */
-	n->str = (uint64_t)(dst - w->strings.data);
+	n->str = (uint32_t)(dst - w->strings.data); /* a worker's strings are one chunk's: far below 4 GiB */
 	n->len = (uint16_t)need;
 	n->parent_ref = fn.parent_ref;
-	n->owner = n->src = rec;
+	n->owner = rec;
 	n->ns = fn.name_space;
 	n->units = fn.name_length;
 	n->hash = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
@@ -459,8 +459,11 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %zu bytes of names", w->strings.len);
 	if (w->strings.len)
 		memcpy(m->strings.data + base, w->strings.data, w->strings.len);
+	if (base + w->strings.len >= UINT32_MAX)
+		return ntfs_error_set(err, NTFS_E_RANGE, "over 4 GiB of names at record %llu: beyond what the table indexes",
+				      (unsigned long long)(w->first + w->from));
 	for (size_t i = 0; i < w->names.count; i++)
-		VEC_AT(&w->names, name_info, i).str += base;
+		VEC_AT(&w->names, name_info, i).str += (uint32_t)base;
 	for (size_t i = 0; i < w->reparse.count; i++)
 		VEC_AT(&w->reparse, reparse_raw, i).data += base;
 	for (size_t i = 0; i < w->streams.count; i++)

@@ -152,7 +152,7 @@ static ntfs_status group_names(model *m, ntfs_error *err)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory grouping %zu names", n);
 	for (size_t i = 0; i < n; i++) {
 		name_info *ni = model_name(m, (uint32_t)i);
-		ni->owner = owner_of(m, ni->src);
+		ni->owner = owner_of(m, ni->owner); /* the record holding it becomes its base */
 		if (m->recs[ni->owner].name_count < UINT16_MAX)
 			m->recs[ni->owner].name_count++;
 		else

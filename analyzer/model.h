@@ -64,9 +64,9 @@ typedef struct {
 
 typedef struct {
 	uint64_t parent_ref;      /* parent record (low 48 bits) and sequence (high 16) */
-	uint64_t str;             /* offset of the UTF-8 name in model.strings */
-	uint32_t owner;           /* base record the name belongs to */
-	uint32_t src;             /* record that holds the attribute (owner or an extension) */
+	uint32_t str;             /* offset of the UTF-8 name in model.strings (the scan keeps them under 4 GiB) */
+	uint32_t owner;           /* base record the name belongs to; until model_merge, the record that holds the
+				   * attribute (the base or an extension) */
 	uint32_t hash;            /* hash of the upcased UTF-16 name, for case-insensitive lookups */
 	uint16_t len;             /* UTF-8 bytes */
 	uint8_t ns;               /* NTFS_NS_* */

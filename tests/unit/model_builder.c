@@ -86,12 +86,12 @@ uint32_t mb_name(model *m, uint32_t src, const char *s, uint32_t parent, uint16_
 	if (!n)
 		abort();
 	memset(n, 0, sizeof(*n));
-	n->str = arena_add(&m->strings, s, len);
+	n->str = (uint32_t)arena_add(&m->strings, s, len);
 	n->len = (uint16_t)len;
 	n->units = (uint8_t)nu;
 	n->hash = h;
 	n->parent_ref = ((uint64_t)pseq << 48) | parent;
-	n->owner = n->src = src;
+	n->owner = src;
 	n->ns = ns;
 	return (uint32_t)(m->names.count - 1);
 }
