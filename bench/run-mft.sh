@@ -6,7 +6,10 @@
 #   dd of the file from the page cache (the floor), ntfslinks json --threads 2, ndjson --threads 2,
 #   json --threads 1 (-q -o /dev/null).
 # Prints medians of wall, CPU (user+sys) and peak RSS, the load when each row started, bytes of peak
-# RSS per record, and the ratios between the largest and the smallest N (linear growth: 9-11 for 10x).
+# RSS per MFT record and per record in use (stats.records_in_use of the warm-up's JSON report, read from
+# its head), make-mft.py's own time when it generated a file (target: >= 1M records per 20 s wall), the
+# ratios between the largest and the smallest N (linear growth: 9-11 for 10x), and the targets: peak
+# RSS <= 100 bytes per record in use, <= 1 GiB at 10M and more.
 # Also run as `bench/run.sh mft N...`.
 #
 # Usage: bench/run-mft.sh N [N ...]       (e.g. 1000000 10000000)
@@ -37,17 +40,21 @@ one() {
 }
 med() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "| N | command | median wall s | median CPU s | median peak RSS MiB | RSS bytes per record | loads at start |"
-echo "|---:|---|---:|---:|---:|---:|---|"
+echo "| N | command | median wall s | median CPU s | median peak RSS MiB | RSS bytes per record | per record in use | loads at start |"
+echo "|---:|---|---:|---:|---:|---:|---:|---|"
 for N in "$@"; do
     F=$CACHE/mft-$N.mft
     if [ ! -f "$F" ]; then
         log "generating $F ($(df -h "$CACHE" | awk 'NR == 2 { print $4 }') free; load $(cut -d' ' -f1 /proc/loadavg))"
-        t0=$(date +%s)
-        /usr/bin/python3 "$HERE/make-mft.py" "$N" "$F"
-        log "generated in $(( $(date +%s) - t0 )) s"
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        /usr/bin/time -f "%e %U %S" -o "$TMP/gen" /usr/bin/python3 "$HERE/make-mft.py" "$N" "$F"
+        awk -v n="$N" -v load="$load" '{ printf "make-mft.py %s: %.1f s wall, %.1f s CPU, %.2f M records per 20 s wall (load %s at start)\n",
+            n, $1, $2 + $3, n / 1e6 * 20 / $1, load }' "$TMP/gen" >>"$TMP/gens"
+        log "$(tail -1 "$TMP/gens")"
     fi
     : >"$TMP/samples"
+    # records in use, from the head of the JSON report (stats come before the items; the rest is cut off)
+    inuse=$("$NTFSLINKS" -q --format json "$F" 2>/dev/null | head -c 1048576 | grep -o '"records_in_use":[0-9]*' | head -1 | cut -d: -f2 || true)
     NL="$NTFSLINKS -q -o /dev/null"
     for i in $(seq 0 "$REPS"); do  # round 0 warms the page cache and is not counted
         SAMPLES=$TMP/samples
@@ -58,13 +65,15 @@ for N in "$@"; do
         one "ntfslinks json --threads 1" $NL --format json --threads 1 "$F"
     done
     recs=$(( $(stat -c %s "$F") / 1024 ))
+    [ -n "$inuse" ] || inuse=$recs
     for l in "dd (floor)" "ntfslinks json --threads 2" "ntfslinks ndjson --threads 2" "ntfslinks json --threads 1"; do
         w=$(awk -F'\t' -v l="$l" '$1 == l { print $2 }' "$TMP/samples" | med)
         c=$(awk -F'\t' -v l="$l" '$1 == l { print $3 }' "$TMP/samples" | med)
         r=$(awk -F'\t' -v l="$l" '$1 == l { print $4 }' "$TMP/samples" | med)
         loads=$(awk -F'\t' -v l="$l" '$1 == l { printf "%s ", $5 }' "$TMP/samples")
-        printf '%s\t%s\t%s\t%s\t%s\n' "$N" "$l" "$w" "$c" "$r" >>"$TMP/all"
-        printf '| %s | `%s` | %.3f | %.2f | %.1f | %.0f | %s|\n' "$N" "$l" "$w" "$c" "$r" "$(echo "$r * 1048576 / $recs" | bc -l)" "$loads"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$l" "$w" "$c" "$r" "$inuse" >>"$TMP/all"
+        printf '| %s | `%s` | %.3f | %.2f | %.1f | %.0f | %.0f | %s|\n' "$N" "$l" "$w" "$c" "$r" "$(echo "$r * 1048576 / $recs" | bc -l)" \
+            "$(echo "$r * 1048576 / $inuse" | bc -l)" "$loads"
     done
     [ "$KEEP" != 0 ] || { rm -f "$F"; log "deleted $F"; }
 done
@@ -79,4 +88,18 @@ if [ $# -ge 2 ]; then
             $2 == l && $1 == hi { W = $3; C = $4; R = $5 }
             END { printf "| `%s` | %.2f | %.2f | %.2f |\n", l, W / w, C / c, R / r }' "$TMP/all"
     done
+fi
+[ ! -s "$TMP/gens" ] || { echo; sed 's/^/- /' "$TMP/gens"; }
+echo
+echo "| target | value | goal | |"
+echo "|---|---:|---:|---|"
+awk -F'\t' '$2 ~ /^ntfslinks/ { b = $5 * 1048576 / $6; if (b > worst[$1]) { worst[$1] = b; at[$1] = $2 } }
+    $2 ~ /^ntfslinks/ && $1 >= 10000000 && $5 > big { big = $5; bigat = $1 " " $2 }
+    END { for (n in worst) printf "| peak RSS per record in use at %s, worst row (`%s`) | %.0f B | <= 100 | %s |\n", n, at[n], worst[n], (worst[n] <= 100) ? "met" : "NOT met"
+          if (big) printf "| peak RSS at >= 10M records, worst row (%s) | %.0f MiB | <= 1024 | %s |\n", bigat, big, (big <= 1024) ? "met" : "NOT met" }' "$TMP/all" | sort -t' ' -k8 -n
+if [ $# -ge 2 ]; then
+    awk -F'\t' -v lo="$lo" -v hi="$hi" '$2 ~ /^ntfslinks/ && $1 == lo { w[$2] = $3; r[$2] = $5 } $2 ~ /^ntfslinks/ && $1 == hi { W[$2] = $3; R[$2] = $5 }
+        END { for (l in w) { f = hi / lo; a = W[l] / w[l]; b = R[l] / r[l]
+              printf "| %s/%s wall, `%s` | %.2f | %.1f-%.1f | %s |\n", hi, lo, l, a, 0.9 * f, 1.1 * f, (a >= 0.9 * f && a <= 1.1 * f) ? "met" : "NOT met"
+              printf "| %s/%s peak RSS, `%s` | %.2f | <= %.1f | %s |\n", hi, lo, l, b, 1.1 * f, (b <= 1.1 * f) ? "met" : "NOT met" } }' "$TMP/all" | sort
 fi
