@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,11 +101,29 @@ static analysis_config analysis_config_of(const options *o)
 	return c;
 }
 
+/* The text view's width: COLUMNS when it is a positive number, else the terminal's when the report goes to a
+ * terminal on standard output, else 0 (the view's default, 100). */
+static int text_width_of(const options *o)
+{
+	const char *env = getenv("COLUMNS");
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+		if (!*end && n > 0 && n < INT_MAX)
+			return (int)n;
+	}
+	struct winsize ws;
+	if (!o->output && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
 /* How the report is written: the format and what only the writers need. */
 static report_config report_config_of(const options *o, int argc, char **argv)
 {
 	return (report_config){.format = o->format, .drive_prefix = o->drive_prefix, .threads = o->threads,
-			       .argc = argc, .argv = argv};
+			       .argc = argc, .argv = argv, .only = o->only, .text_width = text_width_of(o),
+			       .text_all = o->all};
 }
 
 /* Where the report goes, opened before the scan so that a destination that must not or cannot be written is

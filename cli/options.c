@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "options.h"
+#include "report_only.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +11,8 @@
 #include <string.h>
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
-       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL, OPT_VERIFY };
+       OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL, OPT_VERIFY,
+       OPT_ONLY, OPT_ALL };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -98,6 +100,12 @@ void options_usage(FILE *f)
 	      "                       (format names in any case: JSON, Json and json alike)\n"
 	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does (only with\n"
 	      "                       --format bodyfile: elsewhere a usage error)\n"
+	      "      --only LIST      write only these lists, in every format (comma list, repeatable: a union):\n"
+	      "                       stale (links whose target needs attention), links (every reparse\n"
+	      "                       point and POSIX link), sets (hard-link sets), findings; anomalies and\n"
+	      "                       history are left out, the volume's stats and the exit status are not\n"
+	      "      --all            the text view lists everything (it otherwise cuts long lists, saying\n"
+	      "                       how many are left and the command that shows them)\n"
 	      "  -q, --quiet          no progress or summary on standard error (a partial scan still\n"
 	      "                       prints its one warning line)\n"
 	      "\n"
@@ -139,6 +147,8 @@ void options_usage(FILE *f)
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
+	      "The text view is as wide as COLUMNS, else the terminal; 100 columns when neither is known.\n"
+	      "\n"
 	      "Exit status: 0 complete, 1 usage error (no report), 2 image unreadable or no NTFS volume\n"
 	      "(no report), 3 partial scan: the report is written, but records or volumes were not read\n"
 	      "(read or checksum errors, image cut short, Ctrl-C); one warning line says so, even with -q.\n",
@@ -163,6 +173,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"no-baseline", no_argument, NULL, OPT_NO_BASELINE},
 		{"verify", no_argument, NULL, OPT_VERIFY},
+		{"only", required_argument, NULL, OPT_ONLY},
+		{"all", no_argument, NULL, OPT_ALL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -226,6 +238,13 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			break;
 		case OPT_VERIFY:
 			opts->verify = true;
+			break;
+		case OPT_ONLY:
+			if (report_only_parse(optarg, &opts->only))
+				return usage_error(msg, cap, "unknown --only '%s' (stale, findings, links or sets; a comma list)", optarg);
+			break;
+		case OPT_ALL:
+			opts->all = true;
 			break;
 		case OPT_OFFSET:
 			if (parse_u64(optarg, &opts->offset))

@@ -37,6 +37,8 @@ typedef struct {
 	const char *baseline;     /* --baseline FILE: a site's known-good link patterns */
 	bool no_baseline;         /* --no-baseline: every finding */
 	bool verify;              /* --verify: hash the E01 media, compare with its stored hashes */
+	unsigned only;            /* --only LIST: REPORT_ONLY_* bits (report_only.h); 0: everything */
+	bool all;                 /* --all: the text view cuts no list */
 	bool help;
 	bool version;
 } options;

@@ -14,6 +14,7 @@
 #include "report_findings.h"
 #include "le.h"
 #include "report_history.h"
+#include "report_only.h"
 
 /* Where the report goes and in which shape. */
 typedef struct {
@@ -23,6 +24,7 @@ typedef struct {
 	int volume;
 	bool du;                  /* --du: directory sizes follow the anomalies */
 	int threads;              /* writers for the hard-link sets of a large volume */
+	report_filter filter;     /* --only: what of the volume is written (report_only.h) */
 	bool failed;
 } writer;
 
@@ -381,7 +383,7 @@ static void *sets_share_run(void *arg)
 		return NULL;
 	}
 	for (uint64_t r = sh->from; r < sh->to; r++)
-		if (links_is_hardlink_set(sh->va->m, (uint32_t)r))
+		if (links_is_hardlink_set(sh->va->m, (uint32_t)r) && report_filter_set(&sh->w.filter, (uint32_t)r))
 			hardlink_write(&sh->w, sh->va, (uint32_t)r, path, PATH_BUF);
 	free(path);
 	if (json_out_flush(sh->w.out))
@@ -759,7 +761,7 @@ static void removed_names_write(writer *w, const analysis_volume *va)
 		json_decref(st);
 	}
 	array_open(w, "removed_names");
-	for (size_t i = 0; i < va->slack->names.count; i++)
+	for (size_t i = 0; report_filter_context(&w->filter) && i < va->slack->names.count; i++)
 		emit(w, "removed_name", removed_name_json(va, &VEC_AT(&va->slack->names, removed_name, i)));
 	array_close(w);
 }
@@ -855,7 +857,7 @@ static json_t *shadow_store_json(const shadow_store *st)
 static void shadow_copies_write(writer *w, const analysis_volume *va)
 {
 	array_open(w, "shadow_copies");
-	for (size_t i = 0; i < va->shadow_copies->count; i++)
+	for (size_t i = 0; report_filter_context(&w->filter) && i < va->shadow_copies->count; i++)
 		emit(w, "shadow_copy", shadow_store_json(&VEC_AT(va->shadow_copies, shadow_store, i)));
 	array_close(w);
 }
@@ -864,7 +866,7 @@ static void shadow_copies_write(writer *w, const analysis_volume *va)
 static void findings_items(writer *w, const findings_list *l)
 {
 	array_open(w, "findings");
-	for (size_t i = 0; i < l->items.count; i++)
+	for (size_t i = 0; report_filter_findings(&w->filter) && i < l->items.count; i++)
 		emit(w, "finding", report_finding_json(&VEC_AT(&l->items, finding, i), jstr));
 	array_close(w);
 }
@@ -878,15 +880,17 @@ static void volume_items(writer *w, const analysis_volume *va)
 	array_close(w);
 	array_open(w, "reparse_points");
 	for (size_t i = 0; i < va->links->count; i++)
-		emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
+		if (report_filter_link(&w->filter, &VEC_AT(va->links, link_entry, i)))
+			emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
 	array_close(w);
 	array_open(w, "posix_links");
 	for (size_t i = 0; va->posix && i < va->posix->count; i++)
-		emit(w, "posix_link", posix_json(va, i));
+		if (report_filter_link(&w->filter, &VEC_AT(va->posix, link_entry, i)))
+			emit(w, "posix_link", posix_json(va, i));
 	array_close(w);
 	array_open(w, "anomalies");
 	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};
-	for (int l = 0; l < 2; l++)
+	for (int l = 0; l < 2 && report_filter_context(&w->filter); l++)
 		for (size_t i = 0; i < lists[l]->items.count; i++) {
 			const anomaly *an = &VEC_AT(&lists[l]->items, anomaly, i);
 			json_t *o = anomaly_json(lists[l], an);
@@ -992,6 +996,13 @@ static json_t *header_json(const analysis *a, const report_config *rc)
 	json_object_set_new(o, "tool", json_pack("{s:s,s:s}", "name", PACKAGE_NAME, "version", PACKAGE_VERSION));
 	json_object_set_new(o, "run", json_pack("{s:s,s:s,s:o,s:b}", "started", a->started, "finished", a->finished,
 						"command_line", cmd, "complete", !a->partial));
+	if (rc->only) { /* --only: which lists this report holds (the volumes' stats still count everything) */
+		json_t *only = json_array();
+		for (int i = 0; i < REPORT_ONLY_KINDS; i++)
+			if (rc->only & report_only_bit(i))
+				json_array_append_new(only, json_string(report_only_name(i)));
+		json_object_set_new(json_object_get(o, "run"), "only", only);
+	}
 	json_object_set_new(o, "image", image_json(a));
 	return o;
 }
@@ -1036,9 +1047,13 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 		if (!w.ndjson)
 			json_out_lit(out, first ? "\n  " : ",\n  ");
 		open_object(&w, volume_json(va));
+		if (!report_filter_init(&w.filter, rc->only, false, va)) {
+			w.failed = true;
+			break;
+		}
 		if (va->scanned) { /* the journal's events are streamed: a jansson tree of them would cost ~2 KiB each */
 			json_out_const(out, ",\"usn\":");
-			history_usn_write(out, va->usn);
+			history_usn_write(out, va->usn, report_filter_context(&w.filter));
 		}
 		if (w.ndjson) { /* the volume's index too, like item lines */
 			json_out_const(out, ",\"type\":\"volume\",\"volume\":");
@@ -1053,6 +1068,7 @@ ntfs_status report_json(const analysis *a, const report_config *rc, FILE *f, ntf
 			json_out_lit(out, ",\n   \"hardlink_sets\": [],\n   \"reparse_points\": [],\n   \"anomalies\": [],\n   \"shadow_copies\": []");
 		if (!w.ndjson)
 			json_out_lit(out, "}");
+		report_filter_free(&w.filter);
 	}
 	if (!w.ndjson)
 		json_out_lit(out, "\n ]\n}\n");

@@ -8,6 +8,7 @@
 #ifndef NTFSLINKS_REPORT_H
 #define NTFSLINKS_REPORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,9 @@ typedef struct {
 	int threads;              /* writers for the hard-link sets of a large volume; 0: one per core */
 	int argc;                 /* the command line, as the report records it */
 	char **argv;
+	unsigned only;            /* --only: REPORT_ONLY_* bits of report_only.h; 0: everything */
+	int text_width;           /* the text view's columns (cli: COLUMNS, the terminal's); 0: 100 */
+	bool text_all;            /* --all: the text view cuts no list */
 } report_config;
 
 /* Stable name of a format ("json", "text", ...). */

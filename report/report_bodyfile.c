@@ -43,6 +43,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "report_only.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,8 @@ typedef struct {
 	body_buf path;
 	size_t next_link;         /* cursor into va->links (records ascend in both) */
 	size_t next_stream;       /* cursor into the model's named streams (by base record) */
+	size_t next_posix;        /* cursor into va->posix (the same) */
+	report_filter only;       /* --only: which records get lines (report_only.h) */
 	bool failed;
 } body_writer;
 
@@ -109,6 +112,26 @@ static const link_entry *body_link_of(body_writer *w, uint32_t r)
 	if (w->next_link < links->count && VEC_AT(links, link_entry, w->next_link).record == r)
 		return &VEC_AT(links, link_entry, w->next_link);
 	return NULL;
+}
+
+/* True when --only keeps the lines of base record r: a hard-link set, a link, or a record a finding names. */
+static bool body_wanted(body_writer *w, uint32_t r)
+{
+	const analysis_volume *va = w->va;
+	if (report_filter_everything(&w->only))
+		return true;
+	if (links_is_hardlink_set(va->m, r) && report_filter_set(&w->only, r))
+		return true;
+	const link_entry *le = body_link_of(w, r);
+	if (le && report_filter_link(&w->only, le))
+		return true;
+	const vec *posix = va->posix;
+	while (posix && w->next_posix < posix->count && VEC_AT(posix, link_entry, w->next_posix).record < r)
+		w->next_posix++;
+	if (posix && w->next_posix < posix->count && VEC_AT(posix, link_entry, w->next_posix).record == r &&
+	    report_filter_link(&w->only, &VEC_AT(posix, link_entry, w->next_posix)))
+		return true;
+	return report_filter_named(&w->only, r);
 }
 
 /* The link target text of reparse point le (NULL without one). */
@@ -354,14 +377,22 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 		w.vol_dir = listed > 1 ? va->index : -1;
 		w.next_link = 0;
 		w.next_stream = 0;
+		w.next_posix = 0;
+		if (!report_filter_init(&w.only, rc->only, true, va)) {
+			w.failed = true;
+			break;
+		}
 		for (uint64_t r = 0; r < va->m->count && !w.failed; r++) {
 			const rec_info *ri = &va->m->recs[r];
-			if (ri->state == REC_OK && ri->base == MODEL_NONE)
+			if (ri->state == REC_OK && ri->base == MODEL_NONE && body_wanted(&w, (uint32_t)r))
 				body_record(&w, (uint32_t)r);
 		}
-		body_removed_names(&w);
-		body_usn_lines(&w);
-		body_shadow_changes(&w);
+		if (report_filter_context(&w.only)) {
+			body_removed_names(&w);
+			body_usn_lines(&w);
+			body_shadow_changes(&w);
+		}
+		report_filter_free(&w.only);
 	}
 	free(w.path.buf);
 	if (w.failed)

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "report_only.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -134,17 +135,21 @@ static void csv_reparse(FILE *f, const analysis_volume *va, const link_entry *le
 
 ntfs_status report_csv(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
-	(void)rc;
 	fputs(CSV_COLUMNS "\r\n", f);
 	for (size_t v = 0; v < analysis_volume_count(a); v++) {
 		const analysis_volume *va = analysis_volume_at(a, v);
+		report_filter only;
 		if (!va->selected || !va->scanned)
 			continue;
+		if (!report_filter_init(&only, rc->only, true, va))
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the CSV");
 		for (uint64_t r = 0; r < va->m->count; r++)
-			if (links_is_hardlink_set(va->m, (uint32_t)r))
+			if (links_is_hardlink_set(va->m, (uint32_t)r) && report_filter_set(&only, (uint32_t)r))
 				csv_hardlink(f, va, (uint32_t)r);
 		for (size_t i = 0; i < va->links->count; i++)
-			csv_reparse(f, va, &VEC_AT(va->links, link_entry, i));
+			if (report_filter_link(&only, &VEC_AT(va->links, link_entry, i)))
+				csv_reparse(f, va, &VEC_AT(va->links, link_entry, i));
+		report_filter_free(&only);
 	}
 	if (fflush(f) || ferror(f))
 		return ntfs_error_set(err, NTFS_E_IO, "writing the CSV failed");

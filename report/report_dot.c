@@ -18,6 +18,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "report_only.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,8 +182,8 @@ static void dot_target_node(FILE *f, int v, const char *path)
 	fputs("\"];\n", f);
 }
 
-/* Declares, inside volume v's cluster, the resolved targets any volume's links point to on it. */
-static void dot_volume_targets(const analysis *a, int v, FILE *f)
+/* Declares, inside volume v's cluster, the resolved targets any volume's links (those only[u] keeps) point to on it. */
+static void dot_volume_targets(const analysis *a, int v, const report_filter *only, FILE *f)
 {
 	for (size_t u = 0; u < analysis_volume_count(a); u++) {
 		const analysis_volume *va = analysis_volume_at(a, u);
@@ -190,7 +191,7 @@ static void dot_volume_targets(const analysis *a, int v, FILE *f)
 			continue;
 		for (size_t i = 0; i < va->links->count; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_resolved(a, le) && le->target.volume == v)
+			if (dot_resolved(a, le) && le->target.volume == v && report_filter_link(&only[u], le))
 				dot_target_node(f, v, le->target.path);
 		}
 	}
@@ -258,9 +259,12 @@ static bool dot_link_node(FILE *f, const analysis_volume *va, const link_entry *
 	return true;
 }
 
-/* Everything that lives in one volume: targets, hard-link sets, links and the links' text targets. */
-static bool dot_volume(const analysis *a, const analysis_volume *va, FILE *f)
+/* Everything that lives in volume v: targets, hard-link sets, links and the links' text targets (what --only
+ * keeps of them: filters[v], one per volume). */
+static bool dot_volume(const analysis *a, size_t v, const report_filter *filters, FILE *f)
 {
+	const analysis_volume *va = analysis_volume_at(a, v);
+	const report_filter *only = &filters[v];
 	const model *m = va->m;
 	fprintf(f, "  subgraph cluster_vol%d {\n    label=\"volume %d", va->index, va->index);
 	if (va->drive)
@@ -270,13 +274,14 @@ static bool dot_volume(const analysis *a, const analysis_volume *va, FILE *f)
 		dot_put_label_text(f, va->ntfs.label);
 	}
 	fputs("\"; style=rounded; color=gray60;\n", f);
-	dot_volume_targets(a, va->index, f);
+	dot_volume_targets(a, va->index, filters, f);
 	for (uint64_t r = 0; r < m->count; r++)
-		if (links_is_hardlink_set(m, (uint32_t)r) && !dot_hardlink_set(va, (uint32_t)r, f))
+		if (links_is_hardlink_set(m, (uint32_t)r) && report_filter_set(only, (uint32_t)r) &&
+		    !dot_hardlink_set(va, (uint32_t)r, f))
 			return false;
 	for (size_t i = 0; i < va->links->count; i++) {
 		const link_entry *le = &VEC_AT(va->links, link_entry, i);
-		if (!dot_has_arrow(le))
+		if (!dot_has_arrow(le) || !report_filter_link(only, le))
 			continue;
 		if (!dot_link_node(f, va, le))
 			return false;
@@ -319,8 +324,14 @@ static const char *dot_base_name(const char *path)
 
 ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
-	(void)rc; /* the graph has no options of its own yet */
 	bool ok = true;
+	size_t nv = analysis_volume_count(a);
+	report_filter *only = calloc(nv ? nv : 1, sizeof(*only)); /* --only, per volume */
+	for (size_t v = 0; only && v < nv; v++)
+		if (!report_filter_init(&only[v], rc->only, true, analysis_volume_at(a, v)))
+			ok = false;
+	if (!only)
+		ok = false;
 	fputs("digraph ntfslinks {\n", f);
 	fputs("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, labelloc=t, label=\"ntfslinks: ", f);
 	dot_put_label_text(f, dot_base_name(a->config.image));
@@ -329,7 +340,7 @@ ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs
 	      f);
 	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++)
 		if (analysis_volume_at(a, v)->selected && analysis_volume_at(a, v)->scanned)
-			ok = dot_volume(a, analysis_volume_at(a, v), f);
+			ok = dot_volume(a, v, only, f);
 	/* nodes outside the image (other drives, shares), then every arrow at the top level */
 	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++) {
 		const analysis_volume *va = analysis_volume_at(a, v);
@@ -337,7 +348,7 @@ ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs
 			continue;
 		for (size_t i = 0; i < va->links->count; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_has_arrow(le) && !dot_resolved(a, le) && dot_outside(le))
+			if (dot_has_arrow(le) && report_filter_link(&only[v], le) && !dot_resolved(a, le) && dot_outside(le))
 				dot_text_node(f, va, le, "  ");
 		}
 	}
@@ -347,11 +358,14 @@ ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs
 			continue;
 		for (size_t i = 0; i < va->links->count && ok; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_has_arrow(le))
+			if (dot_has_arrow(le) && report_filter_link(&only[v], le))
 				ok = dot_edge(f, a, va, le);
 		}
 	}
 	fputs("}\n", f);
+	for (size_t v = 0; only && v < nv; v++)
+		report_filter_free(&only[v]);
+	free(only);
 	if (!ok)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the graph");
 	if (fflush(f) || ferror(f))

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The findings in the report: one JSON object per finding, and the text view's "Findings" section. */
+/* The findings in the report: one JSON object per finding (the text view's section: report_text_findings.c). */
 #ifndef NTFSLINKS_REPORT_FINDINGS_H
 #define NTFSLINKS_REPORT_FINDINGS_H
 
@@ -11,8 +11,5 @@
 /* One finding as the report's object: rule, severity, title, records, paths, evidence, reference; strings
  * (paths come from the image) through jstring, the writer's own UTF-8-safe encoder. */
 json_t *report_finding_json(const finding *f, json_t *(*jstring)(const char *));
-
-/* The text view's section of a volume's findings (nothing when there are none). */
-void report_findings_text(FILE *out, const findings_list *l);
 
 #endif

@@ -96,7 +96,7 @@ static void write_event(json_out *o, const usn_journal *j, const usn_event *e)
 	json_out_const(o, "}");
 }
 
-void history_usn_write(json_out *o, const usn_journal *j)
+void history_usn_write(json_out *o, const usn_journal *j, bool events)
 {
 	static const char *const keys[] = {"{\"source\":", ",\"complete\":", ",\"stream_size\":", ",\"bytes_read\":",
 					   ",\"damaged_bytes\":", ",\"events_total\":", ",\"by_reason\":{"};
@@ -129,7 +129,7 @@ void history_usn_write(json_out *o, const usn_journal *j)
 			json_out_u64(o, j->by_reason[b]);
 		}
 	json_out_const(o, "},\"link_events\":[");
-	for (size_t i = 0; i < j->events.count; i++) {
+	for (size_t i = 0; events && i < j->events.count; i++) {
 		if (i)
 			json_out_const(o, ",");
 		write_event(o, j, &VEC_AT(&j->events, usn_event, i));

@@ -20,8 +20,9 @@ json_t *history_time_json(uint64_t ft);
 /*
  * Writes the volume's "usn" object (source, counts by reason, link events) to o, event by event (memory does
  * not grow with the events), or null when no journal was read. Same bytes as jansson's compact output.
+ * events false (--only): link_events is written empty, the counts whole.
  */
-void history_usn_write(json_out *o, const usn_journal *j);
+void history_usn_write(json_out *o, const usn_journal *j, bool events);
 
 /* The reason flags of an event joined by sep ("HARD_LINK_CHANGE | CLOSE" with " | ") into buf (cap bytes). */
 void history_reasons_text(uint32_t reason, const char *sep, char *buf, size_t cap);

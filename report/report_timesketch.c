@@ -16,6 +16,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "report_only.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -236,20 +237,26 @@ static void ts_removed(ts_writer *w, const removed_name *e)
 
 ntfs_status report_timesketch(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
-	(void)rc;
 	ts_writer w = {.f = f};
 	for (size_t v = 0; v < analysis_volume_count(a) && !w.failed; v++) {
 		const analysis_volume *va = analysis_volume_at(a, v);
+		report_filter only;
 		if (!va->selected || !va->scanned)
 			continue;
+		if (!report_filter_init(&only, rc->only, true, va)) {
+			w.failed = true;
+			break;
+		}
 		w.va = va;
 		for (uint64_t r = 0; r < va->m->count && !w.failed; r++)
-			if (links_is_hardlink_set(va->m, (uint32_t)r))
+			if (links_is_hardlink_set(va->m, (uint32_t)r) && report_filter_set(&only, (uint32_t)r))
 				ts_hardlink(&w, (uint32_t)r);
 		for (size_t i = 0; i < va->links->count && !w.failed; i++)
-			ts_reparse(&w, &VEC_AT(va->links, link_entry, i));
-		for (size_t i = 0; i < va->slack->names.count && !w.failed; i++)
+			if (report_filter_link(&only, &VEC_AT(va->links, link_entry, i)))
+				ts_reparse(&w, &VEC_AT(va->links, link_entry, i));
+		for (size_t i = 0; report_filter_context(&only) && i < va->slack->names.count && !w.failed; i++)
 			ts_removed(&w, &VEC_AT(&va->slack->names, removed_name, i));
+		report_filter_free(&only);
 	}
 	if (w.failed)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the Timesketch lines");

@@ -17,9 +17,11 @@ bash "$src/fixtures/unpack.sh" "$build/tests/work/fixtures" >/dev/null || { echo
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# "TYPE RECORD" per anomaly of the text view (at most 30 per volume, as it shows)
+# "TYPE RECORD" per anomaly of the text view (at most 30 per volume, as it shows; a detail too long for the
+# line continues on lines indented by 8)
 text_list() {
-	awk '/^  Anomalies \(/ { on = 1; next } on && /^    [a-z_]+ +([0-9]+|-)  / { print $1, $2; next } on { on = 0 }' "$1"
+	awk '/^  Anomalies \(/ { on = 1; next } on && /^    [a-z_]+ +([0-9]+|-)  / { print $1, $2; next }
+	     on && /^        / { next } on { on = 0 }' "$1"
 }
 # the same from the JSON report, cut to the first 30 of each volume like the text view
 json_list() {

@@ -16,7 +16,7 @@ bad() { echo "FAIL: $1"; fail=1; }
 wide=$(/usr/bin/python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$tmp/demo.txt")
 [ "$wide" -le 100 ] && ok "text fits 100 columns ($wide)" || bad "a text line is $wide columns wide"
 first=$(grep -n '^  Stale links' "$tmp/demo.txt" | cut -d: -f1)
-sets=$(grep -n '^  Largest hard-link sets' "$tmp/demo.txt" | cut -d: -f1)
+sets=$(grep -n '^  Hard-link sets' "$tmp/demo.txt" | cut -d: -f1)
 [ -n "$first" ] && [ -n "$sets" ] && [ "$first" -lt "$sets" ] && ok "stale links come before the sets" || bad "section order"
 grep -q '^  Stale links (2)' "$tmp/demo.txt" && ok "two stale links" || bad "stale link count"
 grep -q 'OldApp' "$tmp/demo.txt" && ok "the stale OldApp links are named" || bad "OldApp links missing"

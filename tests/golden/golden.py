@@ -115,6 +115,7 @@ def execute(run, fmt_args, threads=THREADS, cwd=None):
         args += ["-o", run.image]
     args.append(run.image)
     env = dict(os.environ)
+    env.pop("COLUMNS", None)  # the text view's default width (100): never the width of the caller's terminal
     for k, v in SAN_ENV.items():
         env[k] = (env[k] + ":" + v) if env.get(k) else v
     t0 = time.monotonic()
