@@ -60,7 +60,7 @@ size_t text_limit(const text_out *t, size_t top);
 /*
  * A cut list's last line at indent: "... N more WHAT: COMMAND", COMMAND being this run's command line with
  * --only only (NULL: no --only), --all and --format text (and --partition of the volume when the image has
- * several), without -o, --format and --only of its own.
+ * several), without -o, --format, --only and --threads of its own (the view is the same for any --threads).
  */
 void text_cut(text_out *t, size_t indent, size_t left, const char *what, const char *only);
 

@@ -300,10 +300,11 @@ static void buf_word(text_buf *b, const char *w)
 	buf_str(b, "'");
 }
 
-/* True when argv[i] is an option the hint replaces; *skip_next when its value is the next word. */
+/* True when argv[i] is an option the hint replaces or leaves out (--threads: the view is the same for any
+ * count, and so must its bytes be); *skip_next when its value is the next word. */
 static bool hint_drops(const char *arg, bool *skip_next)
 {
-	static const char *const with_value[] = {"--format", "--only", "-o", "--output"};
+	static const char *const with_value[] = {"--format", "--only", "-o", "--output", "--threads"};
 	*skip_next = false;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
 		size_t n = strlen(with_value[k]);
