@@ -182,6 +182,36 @@ def text_checks(img, cwd, rep):
           "the stale junction with its whole reason")
 
 
+def tty_checks():
+    """Without COLUMNS, on a terminal: the terminal's own width (TIOCGWINSZ), here a pseudo-terminal 73 wide."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 73, 0, 0))
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    p = subprocess.Popen(["ntfslinks", "-q", "demo.E01"], executable=NTFSLINKS, cwd=FIXTURES, env=env,
+                         stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError:
+            break
+        if not b:
+            break
+        chunks.append(b)
+    rc = p.wait(timeout=60)
+    os.close(master)
+    lines = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    widest = max(columns(line) for line in lines)
+    check(rc == 0 and "Stale links (2)" in "\n".join(lines) and 60 < widest <= 73,
+          "on a 73-column terminal without COLUMNS: the text view, widest line %d" % widest)
+
+
 def acl_checks():
     """Owner, writable_by and the folders' writable_by on acl.raw (README "Hard links and ACLs")."""
     rc, out, _ = run(["--format", "text", "acl.raw"], FIXTURES)
@@ -355,6 +385,7 @@ def main():
     text_checks("textview.mft", WORK, rep)
     only_checks("textview.mft", WORK)
     acl_checks()
+    tty_checks()
     timesketch_checks()
     findings_checks()
     return 1 if failures else 0
