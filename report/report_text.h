@@ -5,7 +5,7 @@
  * or a path: a paragraph wraps at spaces onto continuation lines with a deeper indent; a word longer than a
  * line breaks after a path separator (\ or /), and one without any at the line's end, so no line is ever
  * wider than the width and nothing is dropped. Columns are counted per code point, East Asian wide characters
- * as two and combining marks as none; control characters are written as '?'.
+ * as two and combining marks as none; control characters are written as '?', bidirectional controls as \uXXXX.
  * Lists are cut to their first entries (README "The text view"); every cut says how many are left and the
  * command that shows them all (--all lifts every cut).
  * Threads: everything only reads the finished analysis; one text_out per writer.

@@ -44,9 +44,19 @@ static size_t utf8_at(const char *s, uint32_t *cp)
 	return n;
 }
 
-/* Columns of code point cp on a terminal: 2 for East Asian wide ranges, 0 for combining marks, else 1. */
+/* True for the bidirectional controls that reorder what a terminal shows (U+202A-U+202E, U+2066-U+2069, the
+ * marks U+200E, U+200F): written as \uXXXX, so a name cannot pass for another (README "The text view"). */
+static bool cp_bidi(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F;
+}
+
+/* Columns of code point cp on a terminal: 2 for East Asian wide ranges, 0 for combining marks, 6 for a
+ * bidirectional control (written \uXXXX), else 1. */
 static size_t cp_columns(uint32_t cp)
 {
+	if (cp_bidi(cp))
+		return 6;
 	static const uint32_t zero[][2] = {{0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
 					   {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}};
 	static const uint32_t wide[][2] = {{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
@@ -96,6 +106,8 @@ static void put_span(FILE *f, const char *s, size_t n)
 			putc(' ', f);
 		else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD)
 			putc('?', f);
+		else if (cp_bidi(cp))
+			fprintf(f, "\\u%04X", (unsigned)cp);
 		else
 			fwrite(s + i, 1, len, f);
 		i += len;
