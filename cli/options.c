@@ -100,7 +100,7 @@ void options_usage(FILE *f)
 	      "                       (format names in any case: JSON, Json and json alike)\n"
 	      "      --drive-prefix X: prefix bodyfile names with a drive letter, as fls -m does (only with\n"
 	      "                       --format bodyfile: elsewhere a usage error)\n"
-	      "      --only LIST      write only these lists, in every format but html (comma list, repeatable):\n"
+	      "      --only LIST      write only these lists, in every format (comma list, repeatable: a union):\n"
 	      "                       stale (links whose target needs attention), links (every reparse\n"
 	      "                       point and POSIX link), sets (hard-link sets), findings; anomalies and\n"
 	      "                       history are left out, the volume's stats and the exit status are not\n"

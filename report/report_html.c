@@ -154,6 +154,8 @@ static void findings_section(const html_vol *h)
 {
 	FILE *f = h->f;
 	const findings_list *l = h->va->findings;
+	if (!report_filter_findings(&h->only))
+		return;
 	fprintf(f, "<h3 id=\"v%d-findings-h\">Findings (%zu)</h3>\n", h->va->index, l->items.count);
 	if (l->baseline_suppressed)
 		fprintf(f, "<p class=\"note\">%llu normal Windows links kept quiet by the baseline.</p>\n",
@@ -265,13 +267,21 @@ static void link_row(const html_vol *h, const link_entry *le)
 static const char *const link_cols[] = {"kind", "record", "path", "state", "tag", "status", "stored target",
 					"resolves to", "reason", "writable by", NULL};
 
+/* True when link le is in the page's stale list: it needs attention and --only keeps it. */
+static bool stale_shown(const html_vol *h, const link_entry *le)
+{
+	return link_needs_attention(le) && report_filter_link(&h->only, le);
+}
+
 /* The links that need an investigator's eye (link_needs_attention: the report's stale links). */
 static void stale_section(const html_vol *h)
 {
 	const vec *links = h->va->links;
 	size_t n = 0;
+	if (!html_shows(h, REPORT_ONLY_STALE | REPORT_ONLY_LINKS))
+		return;
 	for (size_t i = 0; i < links->count; i++)
-		n += link_needs_attention(&VEC_AT(links, link_entry, i));
+		n += stale_shown(h, &VEC_AT(links, link_entry, i));
 	fprintf(h->f, "<h3 id=\"v%d-stale-h\">Stale links (%zu)</h3>\n", h->va->index, n);
 	if (!n) {
 		fputs("<p class=\"note\">None.</p>\n", h->f);
@@ -279,7 +289,7 @@ static void stale_section(const html_vol *h)
 	}
 	table_open(h, "stale", link_cols);
 	for (size_t i = 0; i < links->count; i++)
-		if (link_needs_attention(&VEC_AT(links, link_entry, i)))
+		if (stale_shown(h, &VEC_AT(links, link_entry, i)))
 			link_row(h, &VEC_AT(links, link_entry, i));
 	table_close(h->f);
 }
@@ -289,11 +299,16 @@ static void reparse_section(const html_vol *h)
 {
 	FILE *f = h->f;
 	const vec *links = h->va->links;
-	size_t count[HTML_KINDS] = {0};
+	size_t count[HTML_KINDS] = {0}, n = 0;
+	if (!html_shows(h, REPORT_ONLY_STALE | REPORT_ONLY_LINKS))
+		return;
 	for (size_t i = 0; i < links->count; i++)
-		count[VEC_AT(links, link_entry, i).rp.kind % HTML_KINDS]++;
-	fprintf(f, "<h3 id=\"v%d-reparse-h\">Reparse points by kind (%zu)</h3>\n", h->va->index, links->count);
-	if (!links->count) {
+		if (report_filter_link(&h->only, &VEC_AT(links, link_entry, i))) {
+			count[VEC_AT(links, link_entry, i).rp.kind % HTML_KINDS]++;
+			n++;
+		}
+	fprintf(f, "<h3 id=\"v%d-reparse-h\">Reparse points by kind (%zu)</h3>\n", h->va->index, n);
+	if (!n) {
 		fputs("<p class=\"note\">None.</p>\n", f);
 		return;
 	}
@@ -307,7 +322,8 @@ static void reparse_section(const html_vol *h)
 	table_open(h, "reparse", link_cols);
 	for (int k = 0; k < HTML_KINDS; k++)
 		for (size_t i = 0; count[k] && i < links->count; i++)
-			if (VEC_AT(links, link_entry, i).rp.kind % HTML_KINDS == (unsigned)k)
+			if (VEC_AT(links, link_entry, i).rp.kind % HTML_KINDS == (unsigned)k &&
+			    report_filter_link(&h->only, &VEC_AT(links, link_entry, i)))
 				link_row(h, &VEC_AT(links, link_entry, i));
 	table_close(f);
 }
@@ -343,6 +359,8 @@ static void sets_section(const html_vol *h)
 {
 	FILE *f = h->f;
 	const model *m = h->va->m;
+	if (!html_shows(h, REPORT_ONLY_SETS))
+		return;
 	fprintf(f, "<h3 id=\"v%d-sets-h\">Hard-link sets (%llu)</h3>\n", h->va->index,
 		(unsigned long long)h->va->stats.hardlink_sets);
 	if (!h->va->stats.hardlink_sets) {
@@ -352,7 +370,7 @@ static void sets_section(const html_vol *h)
 	static const char *const cols[] = {"record", "link count", "names", "size", "owner", "writable by", "paths", NULL};
 	table_open(h, "sets", cols);
 	for (uint64_t r = 0; r < m->count; r++) {
-		if (!links_is_hardlink_set(m, (uint32_t)r))
+		if (!links_is_hardlink_set(m, (uint32_t)r) || !report_filter_set(&h->only, (uint32_t)r))
 			continue;
 		fputs("<tr>", f);
 		td_record(h, r);
@@ -372,13 +390,18 @@ static void posix_section(const html_vol *h)
 {
 	FILE *f = h->f;
 	const vec *px = h->va->posix;
-	if (!px || !px->count)
+	size_t n = 0;
+	for (size_t i = 0; px && i < px->count; i++)
+		n += report_filter_link(&h->only, &VEC_AT(px, link_entry, i));
+	if (!n)
 		return;
-	fprintf(f, "<h3 id=\"v%d-posix-h\">POSIX links (%zu)</h3>\n", h->va->index, px->count);
+	fprintf(f, "<h3 id=\"v%d-posix-h\">POSIX links (%zu)</h3>\n", h->va->index, n);
 	static const char *const cols[] = {"kind", "record", "path", "state", "stored target", "status", "resolves to", "reason", NULL};
 	table_open(h, "posix", cols);
 	for (size_t i = 0; i < px->count; i++) {
 		const link_entry *le = &VEC_AT(px, link_entry, i);
+		if (!report_filter_link(&h->only, le))
+			continue;
 		char *path = link_path(h->va, le);
 		fputs("<tr>", f);
 		td_text(f, NULL, ntfs_posix_kind_name((ntfs_posix_kind)VEC_AT(h->va->posix_kinds, uint8_t, i)));
@@ -401,6 +424,8 @@ static void anomalies_section(const html_vol *h)
 	FILE *f = h->f;
 	const anomaly_list *lists[2] = {h->va->volume_anomalies, h->va->anomalies};
 	size_t n = anomaly_count(lists[0]) + anomaly_count(lists[1]);
+	if (!report_filter_context(&h->only))
+		return;
 	fprintf(f, "<h3 id=\"v%d-anomalies-h\">Anomalies (%zu)</h3>\n", h->va->index, n);
 	if (!n) {
 		fputs("<p class=\"note\">None.</p>\n", f);
@@ -534,7 +559,7 @@ static void shadow_tables(const html_vol *h)
 static void history_section(const html_vol *h)
 {
 	const analysis_volume *va = h->va;
-	if (!va->usn->present && !va->slack->stats.removed && !va->shadow_copies->count)
+	if (!report_filter_context(&h->only) || (!va->usn->present && !va->slack->stats.removed && !va->shadow_copies->count))
 		return;
 	fprintf(h->f, "<h3 id=\"v%d-history-h\">History</h3>\n", va->index);
 	if (va->usn->present)
@@ -608,9 +633,10 @@ static void volume_facts_table(const html_vol *h)
 }
 
 /* One volume's section. */
-static void volume_section(const analysis *a, const analysis_volume *va, FILE *f)
+static void volume_section(const analysis *a, const report_config *rc, const analysis_volume *va, FILE *f,
+			   bool *failed)
 {
-	html_vol h = {.f = f, .a = a, .va = va, .image = a->config.image,
+	html_vol h = {.f = f, .a = a, .va = va, .image = a->config.image, .mask = rc->only,
 		      .istat = image_get_format(a->img) != IMAGE_FORMAT_MFT_FILE};
 	fprintf(f, "<section id=\"v%d\">\n<h2>Volume %d", va->index, va->index);
 	if (va->drive)
@@ -628,6 +654,11 @@ static void volume_section(const analysis *a, const analysis_volume *va, FILE *f
 		return;
 	}
 	volume_facts_table(&h);
+	if (!report_filter_init(&h.only, rc->only, false, va)) {
+		*failed = true;
+		fputs("</section>\n", f);
+		return;
+	}
 	if (!h.istat)
 		fputs("<p class=\"note\">An extracted $MFT: istat needs the volume, so no istat commands are given.</p>\n", f);
 	findings_section(&h);
@@ -637,8 +668,11 @@ static void volume_section(const analysis *a, const analysis_volume *va, FILE *f
 	posix_section(&h);
 	anomalies_section(&h);
 	history_section(&h);
-	fprintf(f, "<h3 id=\"v%d-graph-h\">Link graph</h3>\n", va->index);
-	html_graph(&h);
+	if (html_shows(&h, REPORT_ONLY_STALE | REPORT_ONLY_FINDINGS)) {
+		fprintf(f, "<h3 id=\"v%d-graph-h\">Link graph</h3>\n", va->index);
+		html_graph(&h);
+	}
+	report_filter_free(&h.only);
 	fputs("</section>\n", f);
 }
 
@@ -700,6 +734,15 @@ static void case_header(const analysis *a, const report_config *rc, FILE *f)
 	fprintf(f, "<tr><th>finished (UTC)</th><td class=\"run-time\">%s</td></tr>\n", a->finished);
 	fprintf(f, "<tr><th>scan</th><td%s>%s</td></tr>\n", a->partial ? " class=\"partial\"" : "",
 		a->partial ? "PARTIAL: some volumes or records could not be read (see the anomalies)" : "complete");
+	if (rc->only) {
+		fputs("<tr><th>--only</th><td>", f);
+		for (int i = 0, first = 1; i < REPORT_ONLY_KINDS; i++)
+			if (rc->only & report_only_bit(i)) {
+				fprintf(f, "%s%s", first ? "" : ", ", report_only_name(i));
+				first = 0;
+			}
+		fputs(" <span class=\"note\">(only these lists; the volumes' counts are of everything)</span></td></tr>\n", f);
+	}
 	fputs("</table>\n</header>\n", f);
 }
 
@@ -752,12 +795,15 @@ ntfs_status report_html(const analysis *a, const report_config *rc, FILE *f, ntf
 	head(a, f);
 	case_header(a, rc, f);
 	contents(a, f);
+	bool failed = false;
 	for (size_t v = 0; v < analysis_volume_count(a); v++)
 		if (analysis_volume_at(a, v)->selected)
-			volume_section(a, analysis_volume_at(a, v), f);
+			volume_section(a, rc, analysis_volume_at(a, v), f, &failed);
 	fputs("<output id=\"test-hook\"></output>\n<script>", f);
 	fputs(html_asset_js, f);
 	fputs("</script>\n</body>\n</html>\n", f);
+	if (failed)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the report");
 	if (fflush(f) || ferror(f))
 		return ntfs_error_set(err, NTFS_E_IO, "writing the report failed");
 	return NTFS_OK;

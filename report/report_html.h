@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "report_only.h"
 
 /* What every part of one volume's section needs. */
 typedef struct {
@@ -15,7 +16,15 @@ typedef struct {
 	const analysis_volume *va;
 	const char *image;        /* the image path as given (for the istat commands) */
 	bool istat;               /* records can be checked with istat (not an extracted $MFT) */
+	report_filter only;       /* --only: which lists and which of their items the page shows */
+	unsigned mask;            /* --only's REPORT_ONLY_* bits; 0: everything */
 } html_vol;
+
+/* True when the page has the section of --only kind bits (any of them), or when --only was not given. */
+static inline bool html_shows(const html_vol *h, unsigned bits)
+{
+	return !h->mask || (h->mask & bits);
+}
 
 /* Writes record r as a cell body: the number and the istat command that shows it. */
 void html_record(const html_vol *h, uint64_t r);

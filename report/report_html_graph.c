@@ -5,7 +5,7 @@
  * links that need attention (middle), and where those links lead (right). A link whose target is another
  * drawn link gets an arrow back into the middle layer, so chains show. Order is the report's: findings in
  * rule order, records in the order the findings name them, then the other stale links by record; targets in
- * the order first pointed at. At most HTML_GRAPH_MAX_NODES nodes; a note counts what was left out.
+ * the order first pointed at. Under --only, only the findings and stale links it keeps. At most HTML_GRAPH_MAX_NODES nodes; a note counts what was left out.
  */
 #include "config.h"
 
@@ -215,7 +215,7 @@ static void target_add(const html_vol *h, graph *g, int from)
 static void graph_build(const html_vol *h, graph *g)
 {
 	const findings_list *fl = h->va->findings;
-	for (size_t i = 0; i < fl->items.count && !g->failed; i++) {
+	for (size_t i = 0; report_filter_findings(&h->only) && i < fl->items.count && !g->failed; i++) {
 		const finding *fd = &VEC_AT(&fl->items, finding, i);
 		if (g->rows[NODE_FINDING] >= HTML_GRAPH_MAX_NODES / 6) {
 			g->left_out_findings++;
@@ -232,7 +232,7 @@ static void graph_build(const html_vol *h, graph *g)
 	}
 	for (size_t i = 0; i < h->va->links->count; i++) {
 		const link_entry *le = &VEC_AT(h->va->links, link_entry, i);
-		if (link_needs_attention(le))
+		if (link_needs_attention(le) && report_filter_link(&h->only, le))
 			source_add(h, g, le->record);
 	}
 	for (int i = 0, n = g->count; i < n && !g->failed; i++)

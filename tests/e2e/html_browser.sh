@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The HTML report in a real browser: headless Chromium loads the report of the demo image, of two richer
-# fixtures (attacks.raw: every findings rule; resolve2.raw: three volumes) and of the hostile names of
-# tests/hostile/ntfsedit.py (hostile_names_mft), with #selftest in the address; the page's test hook writes
+# fixtures (attacks.raw: every findings rule; resolve2.raw: three volumes), of the hostile names of
+# tests/hostile/ntfsedit.py (hostile_names_mft), and two with --only (resolve2 stale, demo sets,findings), with #selftest in the address; the page's test hook writes
 # each table's row count, the outcome of sorting and filtering every table in the browser, and the elements
 # the page holds; html_check.py compares the counts with the JSON report of the same image and options and
 # checks that the hostile page holds only its own script and no image. Screenshots of the demo's and the
@@ -38,9 +38,10 @@ chrome() {
 
 fail=0
 start=$(date +%s)
-for spec in "demo|$src/fixtures/demo.E01|" "attacks|$fixtures/attacks.raw|" "resolve2|$fixtures/resolve2.raw|" \
-	"hostile|$work/hostile.mft|--drive C=0"; do
-	IFS='|' read -r name img opts <<<"$spec"
+for spec in "demo|$src/fixtures/demo.E01||" "attacks|$fixtures/attacks.raw||" "resolve2|$fixtures/resolve2.raw||" \
+	"hostile|$work/hostile.mft|--drive C=0|hostile" "only-stale|$fixtures/resolve2.raw|--only stale|" \
+	"only-sets|$src/fixtures/demo.E01|--only sets,findings|"; do
+	IFS='|' read -r name img opts hostile <<<"$spec"
 	# shellcheck disable=SC2086
 	"$ntfslinks" -q $opts --format html -o "$work/$name.html" "$img" 2>/dev/null || { echo "FAIL: $name: html exit $?"; fail=1; continue; }
 	# shellcheck disable=SC2086
@@ -52,7 +53,7 @@ for spec in "demo|$src/fixtures/demo.E01|" "attacks|$fixtures/attacks.raw|" "res
 		fail=1
 		continue
 	fi
-	"$PY" "$src/tests/e2e/html_check.py" dom "$work/$name.dom" "$work/$name.json" ${opts:+hostile} || fail=1
+	"$PY" "$src/tests/e2e/html_check.py" dom "$work/$name.dom" "$work/$name.json" $hostile || fail=1
 done
 for name in demo attacks; do
 	if [ "$(head -c 8 "$work/$name.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&

@@ -10,7 +10,7 @@ html_check.py istat REPORT.html IMAGE_DIR MAX
     each prints the header of the record it names.
 html_check.py dom DOM.html REPORT.json [hostile]
     the test hook's JSON in the DOM headless Chromium dumped: every table's row count equals the JSON
-    report's list of the same run, the self test sorted and filtered every table, the page holds one
+    report's list of the same run (and options: --only too), the self test sorted and filtered every table, the page holds one
     script and no image, frame or outside link; hostile: the title is still the report's own.
 """
 import base64
@@ -86,7 +86,11 @@ def dom(path, report, hostile):
             continue
         i = v["index"]
         want["v%d-findings" % i] = len(v.get("findings", []))
-        want["v%d-stale" % i] = v["stats"]["stale_links"]
+        stale = sum(1 for r in v["reparse_points"] if r["allocated"] and r.get("target")
+                    and r["target"]["status"] not in ("ok", "external", "remote"))
+        if not rep["run"].get("only") and stale != v["stats"]["stale_links"]:
+            fail("%s: %d reparse points need attention, stats.stale_links says %d" % (report, stale, v["stats"]["stale_links"]))
+        want["v%d-stale" % i] = stale
         want["v%d-reparse" % i] = len(v["reparse_points"])
         want["v%d-sets" % i] = len(v["hardlink_sets"])
         want["v%d-posix" % i] = len(v.get("posix_links", []))
