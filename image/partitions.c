@@ -261,10 +261,6 @@ static ntfs_status part_collect(image *img, TSK_VS_INFO *vs, image_partition **p
 		part_gpt_guids(img, vs, arr, n);
 	else if (vs->vstype == TSK_VS_TYPE_DOS)
 		part_mbr_signature(img, vs, arr, n);
-	if (vs->vstype == TSK_VS_TYPE_GPT)
-		part_gpt_guids(img, vs, arr, n);
-	else if (vs->vstype == TSK_VS_TYPE_DOS)
-		part_mbr_signature(img, vs, arr, n);
 	*parts = arr;
 	*count = n;
 	return NTFS_OK;
