@@ -28,11 +28,8 @@ struct image {
 	char **segments;
 	size_t segment_count;
 	image_ewf_info *ewf;
-	void *ewf_handle;           /* EWF: the first libewf handle the data is read through; else NULL */
-	struct image_ewf_slot *ewf_slots;   /* EWF: IMAGE_EWF_MAX_HANDLES slots, ewf_slots[0] holds ewf_handle */
-	_Atomic size_t ewf_nslots;  /* slots opened so far (only grows, under ewf_mutex) */
-	pthread_mutex_t ewf_mutex;  /* guards opening slots and collecting checksum errors */
-	bool ewf_mutex_ready;
+	void *ewf_handle;           /* EWF: the libewf handle the data is read through; else NULL */
+	struct image_ewf_data *ewf_data; /* EWF: that handle's lock and the readers' inflate contexts (image_ewf.c) */
 	struct image_vss_store *vss_store; /* a shadow copy store (vss.c): reads go through libvshadow; else NULL */
 	void *vdisk;                /* VHD/VHDX, VMDK, qcow: the library's handle (child with its parents) */
 	const struct image_vdisk_ops *vdisk_ops;
@@ -186,19 +183,19 @@ ntfs_status image_vdisk_read(image *img, uint64_t off, uint8_t *buf, size_t len,
 
 /* ---- E01 internals (image_ewf.c) ---- */
 
-/* At most this many libewf handles read one E01 at once (one per reading thread). */
+/* At most this many threads inflate E01 chunks at once (one inflate context each). */
 #define IMAGE_EWF_MAX_HANDLES 16
 
-/* EWF: opens the set's segments with libewf for reading data (img->ewf_handle, the first slot; more
- * handles are opened when reads from several threads meet, so each decompresses on its own core). */
+/* EWF: opens the set's segments with libewf for reading data (img->ewf_handle, img->ewf_data). */
 ntfs_status image_ewf_data_open(image *img, ntfs_error *err);
 
-/* EWF: reads through a libewf handle no other thread is using (opening one, up to IMAGE_EWF_MAX_HANDLES,
- * when all are busy); a chunk whose checksum fails reads as zeros and is remembered by that handle's
- * libewf (image_checksum_errors gathers them from every handle). */
+/* EWF: reads through the one libewf handle, which each thread uses only to copy a chunk as stored: the
+ * thread inflates and checks it itself (so E01 decompresses on every core), keeping the last chunks it
+ * read partly for the reads that follow; a chunk that does not inflate or check is read by libewf, which
+ * reads it as zeros and remembers it as a checksum error (image_checksum_errors). */
 ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err);
 
-/* EWF: closes img->ewf_handle (NULL is fine). */
+/* EWF: closes img->ewf_handle and frees img->ewf_data (none open is fine). */
 void image_ewf_data_close(image *img);
 
 /* Finds the segments of the E01 set that path belongs to, checks that the set is complete and not

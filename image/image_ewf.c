@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <libewf.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -436,10 +437,42 @@ void image_ewf_info_free(image_ewf_info *info)
 	free(info);
 }
 
-/* One libewf data handle and the lock of the thread reading through it. */
+/* A chunk inflated earlier by a reading context, kept for the small reads that follow it (index records,
+ * MFT records read again after the scan). */
+typedef struct {
+	uint64_t chunk;           /* chunk number; UINT64_MAX: empty */
+	uint64_t used;            /* the context's tick when last read */
+	uint8_t *data;            /* chunk size bytes */
+} ewf_cached;
+
+#define EWF_CACHE_CHUNKS 8
+
+/* What one reading thread inflates with: a free context is taken for each image_read. */
 struct image_ewf_slot {
-	libewf_handle_t *h;
 	pthread_mutex_t mu;
+	struct libdeflate_decompressor *dec;
+	uint8_t *packed;          /* one chunk as stored: compressed, or data and checksum */
+	ewf_cached cache[EWF_CACHE_CHUNKS];
+	uint64_t tick;
+};
+
+/*
+ * The E01 data reader. One libewf handle, used under io_mu only to copy a chunk as stored
+ * (libewf_handle_read_chunk); the reading threads inflate and check it themselves (libdeflate verifies
+ * the zlib stream's Adler-32, an uncompressed chunk's stored Adler-32 is checked here), so E01 is
+ * decompressed on every core. A chunk that does not inflate to its size or fails its checksum is read
+ * again through libewf_handle_read_random, which reads it as zeros and remembers it as a checksum error,
+ * exactly as it always did: every doubtful chunk is libewf's decision.
+ */
+struct image_ewf_data {
+	libewf_handle_t *h;
+	pthread_mutex_t io_mu;    /* guards h */
+	pthread_mutex_t slots_mu; /* guards opening slots */
+	struct image_ewf_slot slots[IMAGE_EWF_MAX_HANDLES];
+	_Atomic size_t nslots;    /* slots ready so far (only grows, under slots_mu) */
+	uint64_t media_size;
+	uint32_t chunk_size;      /* 0: chunks are not read directly (libewf_handle_read_random only) */
+	size_t packed_cap;
 };
 
 /* Opens a libewf handle on the image's segments for reading data. */
@@ -464,71 +497,100 @@ ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
 {
 	if (img->segment_count > (size_t)INT32_MAX)
 		return ntfs_error_set(err, NTFS_E_UNSUPPORTED, "%s: too many segments", img->path);
-	img->ewf_slots = calloc(IMAGE_EWF_MAX_HANDLES, sizeof(*img->ewf_slots));
-	if (!img->ewf_slots)
+	struct image_ewf_data *d = calloc(1, sizeof(*d));
+	if (!d)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: out of memory", img->path);
-	if (pthread_mutex_init(&img->ewf_mutex, NULL) != 0)
-		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
-	img->ewf_mutex_ready = true;
-	libewf_handle_t *h = NULL;
-	ntfs_status s = ewf_handle_open(img, &h, err);
-	if (s != NTFS_OK)
-		return s;
-	if (pthread_mutex_init(&img->ewf_slots[0].mu, NULL) != 0) {
-		libewf_handle_close(h, NULL);
-		libewf_handle_free(&h, NULL);
+	if (pthread_mutex_init(&d->io_mu, NULL) != 0) {
+		free(d);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
 	}
-	img->ewf_slots[0].h = h;
-	img->ewf_handle = h;
-	atomic_store(&img->ewf_nslots, 1);
+	if (pthread_mutex_init(&d->slots_mu, NULL) != 0) {
+		pthread_mutex_destroy(&d->io_mu);
+		free(d);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "%s: cannot create a mutex", img->path);
+	}
+	img->ewf_data = d;
+	ntfs_status s = ewf_handle_open(img, &d->h, err);
+	if (s != NTFS_OK)
+		return s;
+	img->ewf_handle = d->h;
+	size64_t media = 0;
+	size32_t cs = 0;
+	if (libewf_handle_get_media_size(d->h, &media, NULL) == 1 && libewf_handle_get_chunk_size(d->h, &cs, NULL) == 1 &&
+	    cs >= 512 && cs <= (64u << 20)) {
+		d->media_size = media;
+		d->chunk_size = cs;
+		d->packed_cap = 2 * (size_t)cs + 64; /* a chunk stored larger than it is still fits */
+	}
 	return NTFS_OK;
 }
 
-/* A slot whose lock this thread now holds: a free one, else a new handle, else (all taken) slot 0's turn. */
-static struct image_ewf_slot *ewf_slot_take(image *img)
+/* Frees one context's buffers (the mutex is the caller's). */
+static void ewf_slot_free(struct image_ewf_slot *slot)
 {
-	size_t n = atomic_load(&img->ewf_nslots);
-	for (size_t i = 0; i < n; i++)
-		if (pthread_mutex_trylock(&img->ewf_slots[i].mu) == 0)
-			return &img->ewf_slots[i];
-	struct image_ewf_slot *slot = NULL;
-	pthread_mutex_lock(&img->ewf_mutex);
-	n = atomic_load(&img->ewf_nslots);
-	if (n < IMAGE_EWF_MAX_HANDLES) {
-		libewf_handle_t *h = NULL;
-		if (ewf_handle_open(img, &h, NULL) == NTFS_OK) {
-			if (pthread_mutex_init(&img->ewf_slots[n].mu, NULL) == 0) {
-				slot = &img->ewf_slots[n];
-				slot->h = h;
-				pthread_mutex_lock(&slot->mu);
-				atomic_store(&img->ewf_nslots, n + 1);
-			} else {
-				libewf_handle_close(h, NULL);
-				libewf_handle_free(&h, NULL);
-			}
-		}
+	libdeflate_free_decompressor(slot->dec);
+	free(slot->packed);
+	for (int i = 0; i < EWF_CACHE_CHUNKS; i++)
+		free(slot->cache[i].data);
+	memset(slot, 0, sizeof(*slot));
+}
+
+/* Readies context slot: its decompressor, its chunk buffers (allocated, untouched until used). */
+static bool ewf_slot_init(struct image_ewf_data *d, struct image_ewf_slot *slot)
+{
+	memset(slot, 0, sizeof(*slot));
+	if (pthread_mutex_init(&slot->mu, NULL) != 0)
+		return false;
+	bool ok = !d->chunk_size || ((slot->dec = libdeflate_alloc_decompressor()) && (slot->packed = malloc(d->packed_cap)));
+	for (int i = 0; ok && d->chunk_size && i < EWF_CACHE_CHUNKS; i++) {
+		slot->cache[i].chunk = UINT64_MAX;
+		ok = (slot->cache[i].data = malloc(d->chunk_size)) != NULL;
 	}
-	pthread_mutex_unlock(&img->ewf_mutex);
-	if (!slot) { /* no more handles: wait for the first one */
-		slot = &img->ewf_slots[0];
+	if (!ok) {
+		ewf_slot_free(slot);
+		pthread_mutex_destroy(&slot->mu);
+	}
+	return ok;
+}
+
+/* A context whose lock this thread now holds: a free one, else a new one, else (all taken, or out of
+ * memory) the first one's turn. NULL only when not even the first could be made. */
+static struct image_ewf_slot *ewf_slot_take(struct image_ewf_data *d)
+{
+	size_t n = atomic_load(&d->nslots);
+	for (size_t i = 0; i < n; i++)
+		if (pthread_mutex_trylock(&d->slots[i].mu) == 0)
+			return &d->slots[i];
+	struct image_ewf_slot *slot = NULL;
+	pthread_mutex_lock(&d->slots_mu);
+	n = atomic_load(&d->nslots);
+	if (n < IMAGE_EWF_MAX_HANDLES && ewf_slot_init(d, &d->slots[n])) {
+		slot = &d->slots[n];
+		pthread_mutex_lock(&slot->mu);
+		atomic_store(&d->nslots, n + 1);
+	}
+	pthread_mutex_unlock(&d->slots_mu);
+	if (!slot && n > 0) {
+		slot = &d->slots[0];
 		pthread_mutex_lock(&slot->mu);
 	}
 	return slot;
 }
 
-ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
+/* Reads len bytes at off through libewf itself (decompression, checksum errors and all), under io_mu. */
+static ntfs_status ewf_read_libewf(image *img, uint64_t off, uint8_t *buf, size_t len, ntfs_error *err)
 {
+	struct image_ewf_data *d = img->ewf_data;
 	libewf_error_t *e = NULL;
 	char cause[256];
 	size_t done = 0;
 	ntfs_status s = NTFS_OK;
-	struct image_ewf_slot *slot = ewf_slot_take(img);
+	pthread_mutex_lock(&d->io_mu);
 	while (done < len) {
 		size_t want = len - done;
 		if (want > (size_t)1 << 30)
 			want = (size_t)1 << 30;
-		ssize_t n = libewf_handle_read_random(slot->h, buf + done, want, (off64_t)(off + done), &e);
+		ssize_t n = libewf_handle_read_random(d->h, buf + done, want, (off64_t)(off + done), &e);
 		if (n < 0) {
 			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
 					   (unsigned long long)(off + done), ewf_cause(&e, cause, sizeof(cause)));
@@ -541,28 +603,131 @@ ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t l
 		}
 		done += (size_t)n;
 	}
-	pthread_mutex_unlock(&slot->mu);
-	*got = s == NTFS_OK ? done : 0;
+	pthread_mutex_unlock(&d->io_mu);
+	return s;
+}
+
+/*
+ * Chunk c (clen bytes of media) inflated and checked into out, as libewf would read it; false when it is
+ * anything but a whole, intact chunk (the caller then asks libewf, which decides what it reads as).
+ */
+static bool ewf_chunk_decode(struct image_ewf_data *d, struct image_ewf_slot *slot, uint64_t c, size_t clen,
+			     uint8_t *out)
+{
+	int8_t compressed = 0, have_sum = 0;
+	uint32_t sum = 0;
+	uint8_t sum_bytes[4];
+	libewf_error_t *e = NULL;
+	pthread_mutex_lock(&d->io_mu);
+	ssize_t r = -1;
+	if (libewf_handle_seek_offset(d->h, (off64_t)(c * d->chunk_size), SEEK_SET, &e) == (off64_t)(c * d->chunk_size))
+		r = libewf_handle_read_chunk(d->h, slot->packed, d->packed_cap, &compressed, sum_bytes, &sum, &have_sum, &e);
+	pthread_mutex_unlock(&d->io_mu);
+	libewf_error_free(&e);
+	if (r <= 0)
+		return false;
+	if (compressed)
+		return libdeflate_zlib_decompress(slot->dec, slot->packed, (size_t)r, out, clen, NULL) == LIBDEFLATE_SUCCESS;
+	if ((size_t)r != clen + 4 || !have_sum || libdeflate_adler32(1, slot->packed, clen) != sum)
+		return false;
+	memcpy(out, slot->packed, clen);
+	return true;
+}
+
+/* The cached copy of chunk c in slot, or NULL. */
+static const uint8_t *ewf_cache_find(struct image_ewf_slot *slot, uint64_t c)
+{
+	for (int i = 0; i < EWF_CACHE_CHUNKS; i++)
+		if (slot->cache[i].chunk == c) {
+			slot->cache[i].used = ++slot->tick;
+			return slot->cache[i].data;
+		}
+	return NULL;
+}
+
+/* The least recently read cache entry of slot, emptied for the caller to fill. */
+static ewf_cached *ewf_cache_victim(struct image_ewf_slot *slot)
+{
+	ewf_cached *v = &slot->cache[0];
+	for (int i = 1; i < EWF_CACHE_CHUNKS; i++)
+		if (slot->cache[i].used < v->used)
+			v = &slot->cache[i];
+	v->chunk = UINT64_MAX;
+	return v;
+}
+
+/* Reads [off, off + len) chunk by chunk through slot: whole chunks inflated straight into buf, parts of
+ * chunks through the cache, doubtful chunks through libewf. */
+static ntfs_status ewf_read_chunks(image *img, struct image_ewf_slot *slot, uint64_t off, uint8_t *buf, size_t len,
+				   ntfs_error *err)
+{
+	struct image_ewf_data *d = img->ewf_data;
+	uint64_t cs = d->chunk_size;
+	for (size_t done = 0; done < len;) {
+		uint64_t pos = off + done, c = pos / cs, within = pos % cs;
+		if (pos >= d->media_size) /* past what libewf says the media holds: its answer */
+			return ewf_read_libewf(img, pos, buf + done, len - done, err);
+		size_t clen = (size_t)(d->media_size - c * cs < cs ? d->media_size - c * cs : cs);
+		size_t n = clen - within < len - done ? (size_t)(clen - within) : len - done;
+		const uint8_t *src = ewf_cache_find(slot, c);
+		if (!src && within == 0 && n == clen && ewf_chunk_decode(d, slot, c, clen, buf + done)) {
+			done += n;
+			continue;
+		}
+		if (!src) {
+			ewf_cached *v = ewf_cache_victim(slot);
+			if (ewf_chunk_decode(d, slot, c, clen, v->data)) {
+				v->chunk = c;
+				v->used = ++slot->tick;
+				src = v->data;
+			}
+		}
+		if (src) {
+			memcpy(buf + done, src + within, n);
+		} else {
+			ntfs_status s = ewf_read_libewf(img, pos, buf + done, n, err);
+			if (s != NTFS_OK)
+				return s;
+		}
+		done += n;
+	}
+	return NTFS_OK;
+}
+
+ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
+{
+	struct image_ewf_data *d = img->ewf_data;
+	struct image_ewf_slot *slot = d->chunk_size ? ewf_slot_take(d) : NULL;
+	ntfs_status s;
+	if (slot) {
+		s = ewf_read_chunks(img, slot, off, buf, len, err);
+		pthread_mutex_unlock(&slot->mu);
+	} else {
+		s = ewf_read_libewf(img, off, buf, len, err);
+	}
+	*got = s == NTFS_OK ? len : 0;
 	return s;
 }
 
 void image_ewf_data_close(image *img)
 {
-	size_t n = img->ewf_slots ? atomic_load(&img->ewf_nslots) : 0;
+	struct image_ewf_data *d = img->ewf_data;
+	if (!d)
+		return;
+	size_t n = atomic_load(&d->nslots);
 	for (size_t i = 0; i < n; i++) {
-		libewf_handle_t *h = img->ewf_slots[i].h;
-		libewf_handle_close(h, NULL);
-		libewf_handle_free(&h, NULL);
-		pthread_mutex_destroy(&img->ewf_slots[i].mu);
+		ewf_slot_free(&d->slots[i]);
+		pthread_mutex_destroy(&d->slots[i].mu);
 	}
-	free(img->ewf_slots);
-	img->ewf_slots = NULL;
+	if (d->h) {
+		libewf_handle_close(d->h, NULL);
+		libewf_handle_free(&d->h, NULL);
+	}
+	pthread_mutex_destroy(&d->io_mu);
+	pthread_mutex_destroy(&d->slots_mu);
+	free(d);
+	img->ewf_data = NULL;
 	img->ewf_handle = NULL;
-	atomic_store(&img->ewf_nslots, 0);
-	if (img->ewf_mutex_ready) {
-		pthread_mutex_destroy(&img->ewf_mutex);
-		img->ewf_mutex_ready = false;
-	}
 }
 
 /* A checksum error range in bytes. */
@@ -606,21 +771,14 @@ static bool ewf_collect(libewf_handle_t *h, ewf_range **v, size_t *n, size_t *ca
 /* image_checksum_errors of an E01: the failed chunks every libewf handle read, in media order, each once. */
 static size_t ewf_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengths, size_t cap)
 {
-	if (!img->ewf_handle)
+	if (!img->ewf_data || !img->ewf_data->h)
 		return 0;
 	ewf_range *v = NULL;
 	size_t n = 0, vcap = 0;
-	pthread_mutex_lock(&img->ewf_mutex);
-	size_t slots = atomic_load(&img->ewf_nslots);
-	for (size_t i = 0; i < slots; i++) {
-		pthread_mutex_lock(&img->ewf_slots[i].mu);
-		bool ok = ewf_collect(img->ewf_slots[i].h, &v, &n, &vcap);
-		pthread_mutex_unlock(&img->ewf_slots[i].mu);
-		if (!ok)
-			break;
-	}
-	pthread_mutex_unlock(&img->ewf_mutex);
-	/* every handle remembers the failed chunks it read: one list in media order, each chunk once */
+	pthread_mutex_lock(&img->ewf_data->io_mu);
+	ewf_collect(img->ewf_data->h, &v, &n, &vcap);
+	pthread_mutex_unlock(&img->ewf_data->io_mu);
+	/* libewf remembers a failed chunk each time it reads it: one list in media order, each chunk once */
 	if (n > 1)
 		qsort(v, n, sizeof(*v), ewf_range_cmp);
 	size_t u = 0;
