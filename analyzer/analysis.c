@@ -220,12 +220,13 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	profile_mark("index slack");
 	if (st == NTFS_OK)
 		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
+	profile_mark("posix links");
 	if (st == NTFS_OK) { /* the hives: drive letters, volume GUIDs, accounts; damage is an anomaly */
 		registry_init(&va->reg);
 		va->reg_ready = true;
 		st = registry_read(va->vol, &va->m, &va->ix, &va->reg, &va->m.anomalies, &e);
 	}
-	profile_mark("posix links, registry");
+	profile_mark("registry");
 	if (st == NTFS_OK)
 		profile_tables(va);
 	if (st != NTFS_OK) {
@@ -602,14 +603,17 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 			continue;
 		}
 		links_settle_owners(&va->m);
+		profile_mark("finish: owners");
 		access_init(&va->access);
 		if (access_settle(&va->access, &va->m, &va->links, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
+		profile_mark("finish: security");
 		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .access = &va->access,
 				      .volume = va->index, .baseline = baseline};
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
 			return NTFS_E_NOMEM;
+		profile_mark("finish: findings");
 		/* the last pass that looks names up: the writers never do, so its 25 bytes per record are not
 		 * held through the report (name_index_free is idempotent; analysis_free calls it again) */
 		name_index_free(&va->ix);
@@ -780,14 +784,16 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 	profile_mark("checksum errors, drives");
 	if (st == NTFS_OK)
 		st = resolve_volumes(a, err);
+	profile_mark("resolve");
 	if (st == NTFS_OK)
 		st = read_journals(a, err);
 	if (st != NTFS_OK)
 		return st;
-	profile_mark("resolve");
+	profile_mark("usn journal");
 	for (size_t v = 0; v < a->nvols; v++)
 		if (a->vols[v].scanned && (st = shadow_copies_run(a, v, progress, ctx, err)) != NTFS_OK)
 			return st;
+	profile_mark("shadow copies");
 	size_t du_found = 0, du_tried = 0;
 	ntfs_error du_why = {0};
 	for (size_t v = 0; v < a->nvols; v++) {
@@ -813,6 +819,7 @@ static ntfs_status analysis_image(analysis *a, const analysis_config *cfg, mft_s
 		a->selection_error = true;
 		return ntfs_error_set(err, NTFS_E_INVALID, "--du: %s", du_why.reason);
 	}
+	profile_mark("du");
 	st = analysis_finish(a, err);
 	profile_mark("finish (stats, order)");
 	return st == NTFS_OK ? publish(a, err) : st;
