@@ -293,8 +293,114 @@ static uint8_t *wanted_records(const model *m, const vec *links)
 	return want;
 }
 
-/* The descriptor entry of record r: shared by $Secure id, or read from the record itself. */
-static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *secure_desc, access_name_fn fn, void *ctx)
+/*
+ * The descriptors read from records, by their bytes: an entry is a pure function of the bytes and of
+ * whether the record is a directory, and most files repeat their folder's inherited descriptor, so each
+ * distinct one is evaluated and rendered once (open addressing, grown at half full).
+ */
+typedef struct {
+	uint64_t *slots;          /* 0 empty, else (hash << 32 | entry + 1) */
+	size_t mask;
+	vec entries;              /* own_entry */
+	arena bytes;              /* the descriptors' bytes */
+	bool nomem;               /* the cache gave up: every record evaluates its own (same result) */
+} own_cache;
+
+typedef struct {
+	size_t off, len;
+	uint32_t desc;
+	bool is_dir;
+} own_entry;
+
+/* FNV-1a of the descriptor's bytes and the directory flag. */
+static uint32_t own_hash(const uint8_t *sd, size_t len, bool is_dir)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)is_dir;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ sd[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of descriptor sd in c: where it is, or the empty slot where it goes. */
+static uint64_t *own_slot(own_cache *c, const uint8_t *sd, size_t len, bool is_dir, uint32_t h)
+{
+	for (size_t i = h & c->mask;; i = (i + 1) & c->mask) {
+		uint64_t v = c->slots[i];
+		if (!v)
+			return &c->slots[i];
+		const own_entry *e = &VEC_AT(&c->entries, own_entry, (uint32_t)v - 1);
+		if ((uint32_t)(v >> 32) == h && e->len == len && e->is_dir == is_dir && !memcmp(c->bytes.data + e->off, sd, len))
+			return &c->slots[i];
+	}
+}
+
+/* Doubles c's slots (the first time: 1024); false when memory runs out. */
+static bool own_grow(own_cache *c)
+{
+	size_t n = c->slots ? 2 * (c->mask + 1) : 1024;
+	uint64_t *old = c->slots, *s = calloc(n, sizeof(*s));
+	size_t old_n = old ? c->mask + 1 : 0;
+	if (!s)
+		return false;
+	c->slots = s;
+	c->mask = n - 1;
+	for (size_t i = 0; i < old_n; i++) {
+		if (!old[i])
+			continue;
+		uint32_t h = (uint32_t)(old[i] >> 32);
+		size_t j = h & c->mask;
+		while (s[j])
+			j = (j + 1) & c->mask;
+		s[j] = old[i];
+	}
+	free(old);
+	return true;
+}
+
+/* The entry of descriptor sd (bytes of a record's own $SECURITY_DESCRIPTOR): an earlier one with the same
+ * bytes, else a new one (add_desc). ACCESS_NONE when memory runs out. */
+static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_t len, bool is_dir, access_name_fn fn,
+			 void *ctx, ntfs_error *e)
+{
+	if (c->nomem || ((c->entries.count + 1) * 2 > c->mask + 1 && !own_grow(c))) {
+		c->nomem = true;
+		return add_desc(t, sd, len, is_dir, SRC_RECORD, fn, ctx, e);
+	}
+	uint32_t h = own_hash(sd, len, is_dir);
+	uint64_t *slot = own_slot(c, sd, len, is_dir, h);
+	if (*slot) { /* the same bytes again: the same entry, and the same reason when they are damaged */
+		uint32_t d = VEC_AT(&c->entries, own_entry, (uint32_t)*slot - 1).desc;
+		const access_desc *ad = &VEC_AT(&t->descs, access_desc, d);
+		if (!ad->known && ad->error != ACCESS_NONE)
+			snprintf(e->reason, sizeof(e->reason), "%s", t->text.data + ad->error);
+		return d;
+	}
+	uint32_t d = add_desc(t, sd, len, is_dir, SRC_RECORD, fn, ctx, e);
+	if (d == ACCESS_NONE)
+		return d;
+	size_t off = arena_add(&c->bytes, sd, len);
+	own_entry *oe = off == SIZE_MAX || c->entries.count >= UINT32_MAX - 1 ? NULL : vec_push(&c->entries);
+	if (!oe) {
+		c->nomem = true;
+		return d;
+	}
+	*oe = (own_entry){.off = off, .len = len, .desc = d, .is_dir = is_dir};
+	*slot = (uint64_t)h << 32 | (uint64_t)c->entries.count;
+	return d;
+}
+
+/* Releases what the cache holds. */
+static void own_cache_free(own_cache *c)
+{
+	free(c->slots);
+	vec_free(&c->entries);
+	arena_free(&c->bytes);
+}
+
+/* The descriptor entry of record r: shared by $Secure id, or read from the record itself (entries shared by
+ * identical bytes through oc). */
+static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *secure_desc, own_cache *oc,
+			    access_name_fn fn, void *ctx)
 {
 	const rec_info *ri = &m->recs[r];
 	bool is_dir = ri->flags & REC_DIR;
@@ -322,8 +428,15 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 			snprintf(why, sizeof(why), "no $SECURITY_DESCRIPTOR and no security id");
 		return add_missing(t, SRC_NONE, why);
 	}
-	uint8_t *data = NULL;
 	size_t len = 0;
+	const uint8_t *kept = model_own_sd(m, r, &len); /* the bytes the scan read, when it kept them */
+	if (kept) {
+		uint32_t d = own_desc(t, oc, kept, len, is_dir, fn, ctx, &e);
+		if (d != ACCESS_NONE && !VEC_AT(&t->descs, access_desc, d).known)
+			anomaly_add(&m->anomalies, "security_descriptor_damaged", r, "$SECURITY_DESCRIPTOR: %s", e.reason);
+		return d;
+	}
+	uint8_t *data = NULL;
 	if (volume_load_attr(m->vol, r, NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) != NTFS_OK) {
 		free(data);
 		if (e.status == NTFS_E_NOMEM)
@@ -331,7 +444,7 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 		ntfs_error_prefix(&e, "$SECURITY_DESCRIPTOR unreadable: ");
 		return add_missing(t, SRC_RECORD, e.reason);
 	}
-	uint32_t d = add_desc(t, data, len, is_dir, SRC_RECORD, fn, ctx, &e);
+	uint32_t d = own_desc(t, oc, data, len, is_dir, fn, ctx, &e);
 	free(data);
 	if (d != ACCESS_NONE && !VEC_AT(&t->descs, access_desc, d).known)
 		anomaly_add(&m->anomalies, "security_descriptor_damaged", r, "$SECURITY_DESCRIPTOR: %s", e.reason);
@@ -371,6 +484,8 @@ ntfs_status access_settle(access_table *t, model *m, const vec *links, access_na
 		return NTFS_E_NOMEM;
 	uint8_t *want = wanted_records(m, links);
 	uint32_t *secure_desc = malloc(2 * (t->nsecure ? t->nsecure : 1) * sizeof(uint32_t));
+	own_cache oc = {0};
+	vec_init(&oc.entries, sizeof(own_entry));
 	ntfs_status st = NTFS_OK;
 	if (!want || !secure_desc) {
 		st = NTFS_E_NOMEM;
@@ -381,7 +496,7 @@ ntfs_status access_settle(access_table *t, model *m, const vec *links, access_na
 	for (uint64_t r = 0; r < m->count; r++) {
 		if (!want[r] || m->recs[r].state != REC_OK)
 			continue;
-		uint32_t d = record_desc(t, m, (uint32_t)r, secure_desc, fn, ctx);
+		uint32_t d = record_desc(t, m, (uint32_t)r, secure_desc, &oc, fn, ctx);
 		access_rec *ar = d == ACCESS_NONE ? NULL : vec_push(&t->recs);
 		if (!ar) {
 			st = NTFS_E_NOMEM;
@@ -394,6 +509,7 @@ ntfs_status access_settle(access_table *t, model *m, const vec *links, access_na
 out:
 	free(want);
 	free(secure_desc);
+	own_cache_free(&oc);
 	return st;
 }
 
