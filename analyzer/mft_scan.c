@@ -40,6 +40,12 @@ typedef struct {
 	vec names;                /* name_info with str relative to strings */
 	vec reparse;              /* reparse_raw with data relative to strings */
 	vec si;                   /* rec_si of the link candidates, in record order */
+	vec sd;                   /* rec_sd of the link candidates (off relative to strings), in record order */
+	const uint8_t *cur_sd;    /* the record being parsed: its $SECURITY_DESCRIPTOR's value (resident, unnamed) */
+	uint32_t cur_sd_len;
+	unsigned cur_sd_count;    /* $SECURITY_DESCRIPTORs it holds */
+	size_t kept_sd;           /* offset in strings of the last descriptor sd kept; SIZE_MAX: none */
+	uint32_t kept_sd_len;
 	vec fn;                   /* name_fn_times of the names kept (name relative to names), in name order */
 	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
 	vec streams;              /* stream_info with str relative to strings */
@@ -149,6 +155,9 @@ static void take_stream(worker *w, uint32_t rec, const ntfs_attr *a)
 static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 {
 	ntfs_security_descriptor sd;
+	w->cur_sd_count++;
+	w->cur_sd = !a->non_resident && a->name_length == 0 ? a->value : NULL;
+	w->cur_sd_len = a->value_length;
 	if (a->non_resident && w->m->vol->is_mft_file) {
 		ri->flags |= REC_SD_NOT_IN_MFT; /* never read: the model says so where it claims owners */
 		return;
@@ -290,6 +299,36 @@ static void keep_fn_times(worker *w, size_t fn0, bool maybe)
 		w->fn.count = fn0;
 }
 
+/* Keeps the bytes of base record rec's own $SECURITY_DESCRIPTOR when the record may be shown with its security
+ * (more than one link, a directory, a reparse point) and they are all it holds: one resident unnamed descriptor,
+ * no attribute list, no bad fixup. Bytes equal to the last ones kept share their copy. */
+static void keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
+{
+	if (!w->cur_sd || w->cur_sd_count != 1 || ri->base != MODEL_NONE ||
+	    (ri->flags & (REC_HAS_ATTR_LIST | REC_BAD_FIXUP)) ||
+	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))))
+		return;
+	rec_sd *e = vec_push(&w->sd);
+	if (!e) {
+		w->nomem = true;
+		return;
+	}
+	if (w->kept_sd == SIZE_MAX || w->kept_sd_len != w->cur_sd_len ||
+	    memcmp(w->strings.data + w->kept_sd, w->cur_sd, w->cur_sd_len)) {
+		size_t off = arena_add(&w->strings, w->cur_sd, w->cur_sd_len);
+		if (off == SIZE_MAX) {
+			w->nomem = true;
+			w->sd.count--;
+			return;
+		}
+		w->kept_sd = off;
+		w->kept_sd_len = w->cur_sd_len;
+	}
+	e->off = w->kept_sd;
+	e->len = w->kept_sd_len;
+	e->record = rec;
+}
+
 /* Parses one record in place: header, fixups, attributes. */
 static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 {
@@ -335,6 +374,8 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_attr a;
 	int r;
 	size_t fn0 = w->fn.count, names0 = w->names.count;
+	w->cur_sd = NULL;
+	w->cur_sd_count = 0;
 	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
 	while ((r = ntfs_attr_iter_next(&it, &a, &e)) == 1)
 		take_attr(w, rec, ri, &a);
@@ -343,6 +384,8 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	if (r < 0 && (ri->flags & REC_IN_USE))
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 	keep_link_si(w, rec, ri, maybe);
+	if (r == 0)
+		keep_own_sd(w, rec, ri);
 }
 
 /* Appends records first..first+n-1 lost for reason e to ranges, extending the last range when it continues it. */
@@ -466,6 +509,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		VEC_AT(&w->names, name_info, i).str += (uint32_t)base;
 	for (size_t i = 0; i < w->reparse.count; i++)
 		VEC_AT(&w->reparse, reparse_raw, i).data += base;
+	for (size_t i = 0; i < w->sd.count; i++)
+		VEC_AT(&w->sd, rec_sd, i).off += base;
 	for (size_t i = 0; i < w->streams.count; i++)
 		VEC_AT(&w->streams, stream_info, i).str += base;
 	for (size_t i = w->from; i < w->to; i++) {
@@ -482,13 +527,14 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	w->last_sid = SIZE_MAX;
 	w->last_sd_len = 0;
+	w->kept_sd = SIZE_MAX;
 	if (w->lost) {
 		m->unreadable_records += w->lost;
 		m->partial = true;
 		w->lost = 0;
 	}
 	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
-	    vec_append(&m->streams, &w->streams))
+	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -501,7 +547,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			w->nomem = true;
 	}
 	w->lost_ranges.count = 0;
-	w->names.count = w->reparse.count = w->si.count = w->streams.count = 0;
+	w->names.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -731,6 +777,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		ws[t].scan_lost = &scan_lost;
 		vec_init(&ws[t].lost_ranges, sizeof(lost_range));
 		ws[t].last_sid = SIZE_MAX;
+		ws[t].kept_sd = SIZE_MAX;
 		if (!(ws[t].block = malloc(BLOCK_BYTES))) {
 			st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 			goto out;
@@ -738,6 +785,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		vec_init(&ws[t].si, sizeof(rec_si));
+		vec_init(&ws[t].sd, sizeof(rec_sd));
 		vec_init(&ws[t].streams, sizeof(stream_info));
 		vec_init(&ws[t].fn, sizeof(name_fn_times));
 		anomaly_list_init(&ws[t].anomalies);
@@ -763,6 +811,7 @@ out:
 			vec_free(&ws[t].names);
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
+			vec_free(&ws[t].sd);
 			vec_free(&ws[t].streams);
 			vec_free(&ws[t].fn);
 			arena_free(&ws[t].strings);

@@ -14,6 +14,7 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->names, sizeof(name_info));
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->link_si, sizeof(rec_si));
+	vec_init(&m->own_sd, sizeof(rec_sd));
 	vec_init(&m->streams, sizeof(stream_info));
 	vec_init(&m->fn_times, sizeof(name_fn_times));
 	vec_init(&m->fn_times_all, 4 * sizeof(uint64_t));
@@ -26,6 +27,7 @@ void model_free(model *m)
 	free(m->name_order);
 	free(m->si_times);
 	vec_free(&m->link_si);
+	vec_free(&m->own_sd);
 	vec_free(&m->fn_times);
 	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
@@ -74,6 +76,24 @@ const uint64_t *model_name_times(const model *m, const name_info *n)
 			hi = mid;
 	}
 	return unknown;
+}
+
+const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len)
+{
+	size_t lo = 0, hi = m->own_sd.count;
+	while (lo < hi) { /* binary search: own_sd is in record order */
+		size_t mid = lo + (hi - lo) / 2;
+		const rec_sd *e = &VEC_AT(&m->own_sd, rec_sd, mid);
+		if (e->record == r) {
+			*len = e->len;
+			return (const uint8_t *)m->strings.data + e->off;
+		}
+		if (e->record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */

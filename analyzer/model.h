@@ -101,6 +101,14 @@ typedef struct {
 	uint16_t len;             /* UTF-8 bytes of the name */
 } stream_info;
 
+/* The bytes of a record's own $SECURITY_DESCRIPTOR, kept by the scan for the link candidates (model.own_sd). */
+typedef struct {
+	uint64_t off;             /* offset of the descriptor's bytes in model.strings (records with the same
+				   * bytes in a row share one copy) */
+	uint32_t record;
+	uint32_t len;
+} rec_sd;
+
 typedef struct {
 	volume *vol;
 	int volume_index;         /* the volume's number in the report */
@@ -123,6 +131,10 @@ typedef struct {
 				   * that may hold links (link_si's candidates and extension records); empty with
 				   * want_si_times, which keeps fn_times_all */
 	vec fn_times_all;         /* uint64_t[4] per name (with want_si_times: the bodyfile prints every name's) */
+	vec own_sd;               /* rec_sd in record order: the one resident, unnamed $SECURITY_DESCRIPTOR of base
+				   * records without an attribute list or a bad fixup that count more than one link,
+				   * are directories or hold a reparse point (access.c evaluates them without
+				   * reading the records again) */
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
 } model;
@@ -211,6 +223,12 @@ const uint64_t *model_si_times(const model *m, uint32_t r);
  * a reparse point); all zero (unknown) otherwise. Never NULL.
  */
 const uint64_t *model_name_times(const model *m, const name_info *n);
+
+/*
+ * The bytes of base record r's own $SECURITY_DESCRIPTOR as the scan read them (valid until strings grow), when
+ * own_sd kept them; NULL otherwise (the descriptor must be read from the volume, if it has one).
+ */
+const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len);
 
 /* Prepares an empty model for vol. */
 void model_init(model *m, volume *vol);
