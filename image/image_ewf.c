@@ -466,7 +466,13 @@ struct image_ewf_slot {
  */
 struct image_ewf_data {
 	libewf_handle_t *h;
-	pthread_mutex_t io_mu;    /* guards h */
+	libewf_handle_t *judge;   /* a second handle, opened at the first doubtful chunk, through which libewf
+				   * reads everything from then on (legacy): what libewf 20140813 makes of a damaged
+				   * chunk depends on what its handle read before (a second read of a failed chunk
+				   * still in its cache is an error, a first one zeros), so once the image is known
+				   * to be damaged every read goes through one handle as before read_chunk was used */
+	_Atomic bool legacy;
+	pthread_mutex_t io_mu;    /* guards h and judge */
 	pthread_mutex_t slots_mu; /* guards opening slots */
 	struct image_ewf_slot slots[IMAGE_EWF_MAX_HANDLES];
 	_Atomic size_t nslots;    /* slots ready so far (only grows, under slots_mu) */
@@ -586,11 +592,20 @@ static ntfs_status ewf_read_libewf(image *img, uint64_t off, uint8_t *buf, size_
 	size_t done = 0;
 	ntfs_status s = NTFS_OK;
 	pthread_mutex_lock(&d->io_mu);
+	libewf_handle_t *h = d->h;
+	if (d->chunk_size) { /* h has read chunks as stored: the judge decides */
+		if (!d->judge && (s = ewf_handle_open(img, &d->judge, err)) != NTFS_OK) {
+			pthread_mutex_unlock(&d->io_mu);
+			return s;
+		}
+		h = d->judge;
+		atomic_store(&d->legacy, true);
+	}
 	while (done < len) {
 		size_t want = len - done;
 		if (want > (size_t)1 << 30)
 			want = (size_t)1 << 30;
-		ssize_t n = libewf_handle_read_random(d->h, buf + done, want, (off64_t)(off + done), &e);
+		ssize_t n = libewf_handle_read_random(h, buf + done, want, (off64_t)(off + done), &e);
 		if (n < 0) {
 			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
 					   (unsigned long long)(off + done), ewf_cause(&e, cause, sizeof(cause)));
@@ -609,7 +624,8 @@ static ntfs_status ewf_read_libewf(image *img, uint64_t off, uint8_t *buf, size_
 
 /*
  * Chunk c (clen bytes of media) inflated and checked into out, as libewf would read it; false when it is
- * anything but a whole, intact chunk (the caller then asks libewf, which decides what it reads as).
+ * anything but a whole, intact chunk whose stored bytes are exactly one zlib stream of clen bytes, or clen
+ * bytes and their Adler-32 (the caller then asks libewf, which decides what it reads as).
  */
 static bool ewf_chunk_decode(struct image_ewf_data *d, struct image_ewf_slot *slot, uint64_t c, size_t clen,
 			     uint8_t *out)
@@ -626,8 +642,10 @@ static bool ewf_chunk_decode(struct image_ewf_data *d, struct image_ewf_slot *sl
 	libewf_error_free(&e);
 	if (r <= 0)
 		return false;
+	size_t used = 0; /* a stream that ends before the stored bytes do is doubtful too (a table entry that lies) */
 	if (compressed)
-		return libdeflate_zlib_decompress(slot->dec, slot->packed, (size_t)r, out, clen, NULL) == LIBDEFLATE_SUCCESS;
+		return libdeflate_zlib_decompress_ex(slot->dec, slot->packed, (size_t)r, out, clen, &used, NULL) ==
+		       LIBDEFLATE_SUCCESS && used == (size_t)r;
 	if ((size_t)r != clen + 4 || !have_sum || libdeflate_adler32(1, slot->packed, clen) != sum)
 		return false;
 	memcpy(out, slot->packed, clen);
@@ -697,7 +715,7 @@ static ntfs_status ewf_read_chunks(image *img, struct image_ewf_slot *slot, uint
 ntfs_status image_ewf_data_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
 {
 	struct image_ewf_data *d = img->ewf_data;
-	struct image_ewf_slot *slot = d->chunk_size ? ewf_slot_take(d) : NULL;
+	struct image_ewf_slot *slot = d->chunk_size && !atomic_load(&d->legacy) ? ewf_slot_take(d) : NULL;
 	ntfs_status s;
 	if (slot) {
 		s = ewf_read_chunks(img, slot, off, buf, len, err);
@@ -722,6 +740,10 @@ void image_ewf_data_close(image *img)
 	if (d->h) {
 		libewf_handle_close(d->h, NULL);
 		libewf_handle_free(&d->h, NULL);
+	}
+	if (d->judge) {
+		libewf_handle_close(d->judge, NULL);
+		libewf_handle_free(&d->judge, NULL);
 	}
 	pthread_mutex_destroy(&d->io_mu);
 	pthread_mutex_destroy(&d->slots_mu);
@@ -776,7 +798,8 @@ static size_t ewf_checksum_errors(image *img, uint64_t *offsets, uint64_t *lengt
 	ewf_range *v = NULL;
 	size_t n = 0, vcap = 0;
 	pthread_mutex_lock(&img->ewf_data->io_mu);
-	ewf_collect(img->ewf_data->h, &v, &n, &vcap);
+	if (ewf_collect(img->ewf_data->h, &v, &n, &vcap) && img->ewf_data->judge)
+		ewf_collect(img->ewf_data->judge, &v, &n, &vcap);
 	pthread_mutex_unlock(&img->ewf_data->io_mu);
 	/* libewf remembers a failed chunk each time it reads it: one list in media order, each chunk once */
 	if (n > 1)
