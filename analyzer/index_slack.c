@@ -16,6 +16,7 @@
 #define I30 "$I30"
 #define MAX_ROOT_BYTES (256u << 10)   /* a resident $INDEX_ROOT fits in one record; far more is refused */
 #define MAX_NAME_UTF8 (255 * 6 + 1)
+#define INDX_READ_BYTES (1u << 20)   /* INDX records are read this many bytes at a time */
 
 /* A name seen in one directory's index: live (an entry) or carved from slack. */
 typedef struct {
@@ -32,7 +33,7 @@ typedef struct {
 	const name_index *ix;     /* NULL: only the index's own entries say what is live */
 	volume *vol;
 	index_slack_result *out;
-	uint8_t *rec;             /* one INDX record */
+	uint8_t *rec;             /* INDX records read together (INDX_READ_BYTES, or one record when larger) */
 	size_t rec_cap;
 	vec live;                 /* slack_key: the directory's valid entries */
 	vec cands;                /* slack_key: keys carved from its slack */
@@ -220,16 +221,15 @@ static bool spend(slack_ctx *c, uint32_t rs)
 	return false;
 }
 
-/* One INDX record at byte vbyte of the allocation: live entries and slack, or all slack when unused. */
-static void carve_record(slack_ctx *c, const volume_attr *a, uint64_t vbyte, uint32_t rs, bool in_use)
+/* One INDX record (rs bytes at rec, read when read_ok): live entries and slack, or all slack when unused. */
+static void carve_record(slack_ctx *c, uint8_t *rec, bool read_ok, uint32_t rs, bool in_use)
 {
 	ntfs_error e;
 	ntfs_record_fixups fx;
 	ntfs_indx_record ir;
-	if (volume_read_runs(c->vol, &a->rl, vbyte, c->rec, rs, &e) != NTFS_OK ||
-	    !ntfs_indx_has_signature(c->rec, rs) ||
-	    ntfs_record_apply_fixups(c->rec, rs, NTFS_USA_STRIDE, &fx, &e) != NTFS_OK ||
-	    ntfs_indx_record_decode(c->rec, rs, &ir, &e) != NTFS_OK) {
+	if (!read_ok || !ntfs_indx_has_signature(rec, rs) ||
+	    ntfs_record_apply_fixups(rec, rs, NTFS_USA_STRIDE, &fx, &e) != NTFS_OK ||
+	    ntfs_indx_record_decode(rec, rs, &ir, &e) != NTFS_OK) {
 		c->out->stats.bad_records++;
 		return;
 	}
@@ -279,8 +279,9 @@ static void carve_allocation(slack_ctx *c, const ntfs_index_root *root)
 		nrec = c->budget / rs + 1;
 	size_t blen = 0;
 	uint8_t *bits = load_bitmap(c, nrec, &blen);
-	if (c->rec_cap < rs) {
-		uint8_t *p = realloc(c->rec, rs);
+	size_t cap = rs > INDX_READ_BYTES ? rs : INDX_READ_BYTES;
+	if (c->rec_cap < cap) {
+		uint8_t *p = realloc(c->rec, cap);
 		if (!p) {
 			c->nomem = true;
 			free(bits);
@@ -288,12 +289,24 @@ static void carve_allocation(slack_ctx *c, const ntfs_index_root *root)
 			return;
 		}
 		c->rec = p;
-		c->rec_cap = rs;
+		c->rec_cap = cap;
 	}
+	/* records [first, first + n) are in c->rec, read in one request (ok), else read one by one */
+	uint64_t first = 0, n = 0;
+	bool ok = false;
 	for (uint64_t i = 0; i < nrec && !c->nomem && spend(c, rs); i++) {
+		if (i >= first + n) {
+			uint64_t left = c->budget / rs + 1; /* never much past what the budget lets be carved */
+			first = i;
+			n = nrec - i < cap / rs ? nrec - i : cap / rs;
+			n = n < left ? n : left;
+			ok = volume_read_runs(c->vol, &a.rl, i * rs, c->rec, (size_t)(n * rs), &e) == NTFS_OK;
+		}
+		uint8_t *rec = c->rec + (size_t)(i - first) * rs;
+		bool read_ok = ok || volume_read_runs(c->vol, &a.rl, i * rs, rec, rs, &e) == NTFS_OK;
 		/* a record past the bitmap, or with no bitmap at all, counts as in use: its entries are trusted */
 		bool in_use = !bits || i / 8 >= blen || (bits[i / 8] >> (i % 8)) & 1;
-		carve_record(c, &a, i * rs, rs, in_use);
+		carve_record(c, rec, read_ok, rs, in_use);
 	}
 	free(bits);
 	volume_attr_free(&a);
