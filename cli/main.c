@@ -123,7 +123,8 @@ static report_config report_config_of(const options *o, int argc, char **argv)
 {
 	return (report_config){.format = o->format, .drive_prefix = o->drive_prefix, .threads = o->threads,
 			       .argc = argc, .argv = argv, .only = o->only, .text_width = text_width_of(o),
-			       .text_all = o->all};
+			       .text_all = o->all, .graph_all = o->graph_all,
+			       .graph_nodes = o->graph_nodes};
 }
 
 /* Where the report goes, opened before the scan so that a destination that must not or cannot be written is

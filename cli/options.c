@@ -12,7 +12,7 @@
 
 enum { OPT_FORMAT = 256, OPT_OFFSET, OPT_PARTITION, OPT_DRIVE, OPT_THREADS, OPT_VERSION, OPT_DU, OPT_DU_DEPTH,
        OPT_DRIVE_PREFIX, OPT_USN, OPT_BASELINE, OPT_NO_BASELINE, OPT_NO_VSS, OPT_VSS_FULL, OPT_VERIFY,
-       OPT_ONLY, OPT_ALL };
+       OPT_ONLY, OPT_ALL, OPT_GRAPH, OPT_GRAPH_NODES };
 
 /* Fills msg and returns -1, so each usage error is one line at its call site. */
 static int usage_error(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -106,6 +106,10 @@ void options_usage(FILE *f)
 	      "                       history are left out, the volume's stats and the exit status are not\n"
 	      "      --all            the text view lists everything (it otherwise cuts long lists, saying\n"
 	      "                       how many are left and the command that shows them)\n"
+	      "      --graph SCOPE    dot: suspicious (the default: stale links and the records of findings)\n"
+	      "                       or all (every link and hard-link set)\n"
+	      "      --graph-nodes N  dot: draw at most N nodes (default 1000; 0: no cap); a note node in the\n"
+	      "                       graph counts what was left out\n"
 	      "  -q, --quiet          no progress or summary on standard error (a partial scan still\n"
 	      "                       prints its one warning line)\n"
 	      "\n"
@@ -175,6 +179,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		{"verify", no_argument, NULL, OPT_VERIFY},
 		{"only", required_argument, NULL, OPT_ONLY},
 		{"all", no_argument, NULL, OPT_ALL},
+		{"graph", required_argument, NULL, OPT_GRAPH},
+		{"graph-nodes", required_argument, NULL, OPT_GRAPH_NODES},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -246,6 +252,18 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		case OPT_ALL:
 			opts->all = true;
 			break;
+		case OPT_GRAPH:
+			if (strcmp(optarg, "all") && strcmp(optarg, "suspicious"))
+				return usage_error(msg, cap, "--graph needs suspicious or all, not '%s'", optarg);
+			opts->graph_all = !strcmp(optarg, "all");
+			opts->graph_given = true;
+			break;
+		case OPT_GRAPH_NODES:
+			if (parse_u64(optarg, &n) || n > 10000000)
+				return usage_error(msg, cap, "--graph-nodes needs a number from 0 (no cap) to 10000000, not '%s'", optarg);
+			opts->graph_nodes = n ? (uint32_t)n : UINT32_MAX;
+			opts->graph_given = true;
+			break;
 		case OPT_OFFSET:
 			if (parse_u64(optarg, &opts->offset))
 				return usage_error(msg, cap, "--offset needs a byte count, not '%s'", optarg);
@@ -285,6 +303,8 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 			return usage_error(msg, cap, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opts->graph_given && opts->format != REPORT_DOT)
+		return usage_error(msg, cap, "--graph and --graph-nodes shape the dot graph: they need --format dot");
 	if (opts->baseline && opts->no_baseline)
 		return usage_error(msg, cap, "--baseline and --no-baseline contradict each other: give one");
 	if (opts->drive_prefix && !(opts->format_given && opts->format == REPORT_BODYFILE))

@@ -39,6 +39,9 @@ typedef struct {
 	bool verify;              /* --verify: hash the E01 media, compare with its stored hashes */
 	unsigned only;            /* --only LIST: REPORT_ONLY_* bits (report_only.h); 0: everything */
 	bool all;                 /* --all: the text view cuts no list */
+	bool graph_given;         /* --graph or --graph-nodes was given (dot only) */
+	bool graph_all;           /* --graph all: every link and set in the dot graph */
+	uint32_t graph_nodes;     /* --graph-nodes N: the dot graph's node cap (0: the default; UINT32_MAX: none) */
 	bool help;
 	bool version;
 } options;

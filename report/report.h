@@ -18,10 +18,15 @@
 
 typedef enum { REPORT_JSON, REPORT_NDJSON, REPORT_TEXT, REPORT_BODYFILE, REPORT_DOT, REPORT_TIMESKETCH, REPORT_CSV, REPORT_HTML } report_format;
 
+/* The node cap of --format dot when the command line sets none (README.md "The graph"). */
+#define REPORT_DOT_NODES 1000
+
 /* How the report is written: its format and what only the writers need. */
 typedef struct {
 	report_format format;
 	const char *drive_prefix; /* bodyfile names start with it ("C:"), NULL for none */
+	bool graph_all;           /* dot: every link and hard-link set, not only stale links and findings' records */
+	uint32_t graph_nodes;     /* dot: at most this many nodes (0: REPORT_DOT_NODES; UINT32_MAX: no cap) */
 	int threads;              /* writers for the hard-link sets of a large volume; 0: one per core */
 	int argc;                 /* the command line, as the report records it */
 	char **argv;
@@ -58,7 +63,11 @@ ntfs_status report_csv(const analysis *a, const report_config *rc, FILE *f, ntfs
  * link graph as inline SVG (report_html.c). */
 ntfs_status report_html(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
-/* Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters. */
+/*
+ * Writes a Graphviz graph of the links: reparse points as arrows, hard-link sets as clusters; by default
+ * only the stale links and the records of findings (rc->graph_all: everything), at most rc->graph_nodes
+ * nodes, with a legend and a note of what was left out.
+ */
 ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err);
 
 #endif

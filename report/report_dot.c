@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A Graphviz digraph of the link structure (not of every file), for `dot -Tsvg`:
+ * A Graphviz digraph of the link structure (not of every file), for `dot -Tsvg`.
+ * Scope: by default the stale links (those stats.stale_links counts) and the reparse points and hard-link
+ * sets whose records a finding names; rc->graph_all draws every link and set; --only (rc->only), when
+ * given, replaces the default scope: every item of the lists it names. At most rc->graph_nodes
+ * nodes (REPORT_DOT_NODES by default): the findings' links and sets first, in at most half the cap, then
+ * the stale links, then the findings' items that did not fit, then (all) the rest, each in volume and
+ * record order; one that does not fit in what is left is left out. A note node says how many were left
+ * out or out of scope and how to see them. A legend cluster explains the
+ * shapes and colours.
  * - one cluster per scanned volume ("cluster_vol<N>");
  * - every hard-link set is a cluster ("cluster_v<N>_r<record>", labelled with record, size and name
  *   count) holding one box per path;
@@ -18,10 +26,13 @@
  */
 #include "config.h"
 #include "report.h"
-#include "report_only.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "findings.h"
+#include "report_only.h"
+#include "resolve.h"
 
 #include "file_name.h"
 
@@ -182,30 +193,210 @@ static void dot_target_node(FILE *f, int v, const char *path)
 	fputs("\"];\n", f);
 }
 
-/* Declares, inside volume v's cluster, the resolved targets any volume's links (those only[u] keeps) point to on it. */
-static void dot_volume_targets(const analysis *a, int v, const report_filter *only, FILE *f)
+/* ---- scope and cap ---- */
+
+/* A record a finding names, and the first such finding's rule. */
+typedef struct {
+	uint32_t record;
+	int rule;
+} dot_flagged;
+
+/* What one volume draws. */
+typedef struct {
+	uint8_t *link_in;         /* per link: drawn */
+	uint8_t *set_in;          /* per record: its hard-link set drawn */
+	dot_flagged *flagged;     /* sorted by record */
+	size_t nflagged;
+	report_filter only;       /* --only: what the graph may draw at all */
+	bool only_ready;
+} dot_vol;
+
+/* What the whole graph draws and leaves out. */
+typedef struct {
+	dot_vol *vols;            /* per volume of the analysis (empty for the unscanned) */
+	uint64_t budget;          /* nodes still free */
+	uint32_t cap;             /* the cap, UINT32_MAX for none */
+	bool all;
+	bool only;                /* --only was given: it, not the default scope, says what is drawn */
+	uint64_t drawn_links, drawn_sets, capped_links, capped_sets, scope_links, scope_sets;
+} dot_sel;
+
+/* True when volume va is drawn at all. */
+static bool dot_vol_drawn(const analysis_volume *va)
 {
-	for (size_t u = 0; u < analysis_volume_count(a); u++) {
-		const analysis_volume *va = analysis_volume_at(a, u);
-		if (!va->selected || !va->scanned)
+	return va->selected && va->scanned;
+}
+
+/* Orders flagged records by record, then by finding order (kept: the sort is stable through the index). */
+static int dot_flagged_cmp(const void *x, const void *y)
+{
+	const dot_flagged *a = x, *b = y;
+	if (a->record != b->record)
+		return a->record < b->record ? -1 : 1;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+/* The rule of the first finding naming record r on the volume, or -1. */
+static int dot_flag(const dot_vol *dv, uint32_t r)
+{
+	size_t lo = 0, hi = dv->nflagged;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (dv->flagged[mid].record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < dv->nflagged && dv->flagged[lo].record == r ? dv->flagged[lo].rule : -1;
+}
+
+/* Collects the records the volume's findings name; false when memory runs out. */
+static bool dot_collect_flagged(const analysis_volume *va, dot_vol *dv)
+{
+	const findings_list *fl = va->findings;
+	size_t n = 0;
+	for (size_t i = 0; fl && i < fl->items.count; i++)
+		n += VEC_AT(&fl->items, finding, i).records.count;
+	dv->flagged = malloc((n ? n : 1) * sizeof(*dv->flagged));
+	if (!dv->flagged)
+		return false;
+	for (size_t i = 0; fl && i < fl->items.count; i++) {
+		const finding *f = &VEC_AT(&fl->items, finding, i);
+		for (size_t k = 0; k < f->records.count; k++)
+			dv->flagged[dv->nflagged++] = (dot_flagged){VEC_AT(&f->records, uint32_t, k), (int)f->rule};
+	}
+	if (dv->nflagged > 1) /* findings are in rule order, so the smallest rule of a record is its first */
+		qsort(dv->flagged, dv->nflagged, sizeof(*dv->flagged), dot_flagged_cmp);
+	return true;
+}
+
+/*
+ * Takes one item of the given cost when it fits in the budget less reserve nodes and counts it drawn; one
+ * that does not fit is counted left out on the final pass, and waits for a later pass otherwise.
+ */
+static bool dot_take(dot_sel *sel, uint64_t cost, bool is_set, uint64_t reserve, bool final)
+{
+	bool fits = sel->budget >= reserve && cost <= sel->budget - reserve;
+	if (fits)
+		sel->budget -= cost;
+	if (fits || final)
+		++*(fits ? (is_set ? &sel->drawn_sets : &sel->drawn_links) : (is_set ? &sel->capped_sets : &sel->capped_links));
+	return fits;
+}
+
+/*
+ * Picks the items of one tier on every volume, keeping reserve nodes free (final: what does not fit is
+ * left out): 0 the findings' links and sets, 1 the other stale links, 2 everything else (links, then
+ * sets). A link costs two nodes (itself and where it leads), a set one per name. Tier 2 draws only with
+ * --graph all; without it the items it would take are counted out of scope.
+ */
+static void dot_pick_tier(const analysis *a, dot_sel *sel, int tier, uint64_t reserve, bool final)
+{
+	for (size_t v = 0; v < analysis_volume_count(a); v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
+		dot_vol *dv = &sel->vols[v];
+		if (!dot_vol_drawn(va))
 			continue;
 		for (size_t i = 0; i < va->links->count; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_resolved(a, le) && le->target.volume == v && report_filter_link(&only[u], le))
+			if (!dot_has_arrow(le) || dv->link_in[i] || !report_filter_link(&dv->only, le))
+				continue;
+			int t = dot_flag(dv, le->record) >= 0 ? 0 : link_needs_attention(le) ? 1 : 2;
+			if (t != tier)
+				continue;
+			if (tier == 2 && !sel->all)
+				sel->scope_links++;
+			else
+				dv->link_in[i] = dot_take(sel, 2, false, reserve, final);
+		}
+		if (tier == 1)
+			continue;
+		const model *m = va->m;
+		for (uint64_t r = 0; r < m->count; r++) {
+			if (!links_is_hardlink_set(m, (uint32_t)r) || dv->set_in[r] || (dot_flag(dv, (uint32_t)r) >= 0) != (tier == 0) ||
+			    !report_filter_set(&dv->only, (uint32_t)r))
+				continue;
+			if (tier == 2 && !sel->all)
+				sel->scope_sets++;
+			else
+				dv->set_in[r] = dot_take(sel, links_name_count(m, (uint32_t)r), true, reserve, final);
+		}
+	}
+}
+
+/* Frees what dot_select made. */
+static void dot_sel_free(const analysis *a, dot_sel *sel)
+{
+	for (size_t v = 0; sel->vols && v < analysis_volume_count(a); v++) {
+		free(sel->vols[v].link_in);
+		free(sel->vols[v].set_in);
+		free(sel->vols[v].flagged);
+		if (sel->vols[v].only_ready)
+			report_filter_free(&sel->vols[v].only);
+	}
+	free(sel->vols);
+}
+
+/* Decides what the graph draws (see the top of this file); false when memory runs out. */
+static bool dot_select(const analysis *a, const report_config *rc, dot_sel *sel)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->all = rc->graph_all || rc->only; /* --only names the lists to draw: all of them that it keeps */
+	sel->only = rc->only != 0;
+	sel->cap = rc->graph_nodes ? rc->graph_nodes : REPORT_DOT_NODES;
+	sel->budget = sel->cap == UINT32_MAX ? UINT64_MAX : sel->cap;
+	size_t nv = analysis_volume_count(a);
+	sel->vols = calloc(nv ? nv : 1, sizeof(*sel->vols));
+	if (!sel->vols)
+		return false;
+	for (size_t v = 0; v < nv; v++) {
+		const analysis_volume *va = analysis_volume_at(a, v);
+		dot_vol *dv = &sel->vols[v];
+		if (!dot_vol_drawn(va))
+			continue;
+		if (!(dv->only_ready = report_filter_init(&dv->only, rc->only, true, va)))
+			return false;
+		dv->link_in = calloc(va->links->count ? va->links->count : 1, 1);
+		dv->set_in = calloc(va->m->count ? va->m->count : 1, 1);
+		if (!dv->link_in || !dv->set_in || !dot_collect_flagged(va, dv))
+			return false;
+	}
+	/* the findings' items in half the cap, the stale links in what is left, the findings' again, the rest */
+	dot_pick_tier(a, sel, 0, sel->budget / 2, false);
+	dot_pick_tier(a, sel, 1, 0, true);
+	dot_pick_tier(a, sel, 0, 0, true);
+	dot_pick_tier(a, sel, 2, 0, true);
+	return true;
+}
+
+/* Declares, inside volume v's cluster, the resolved targets any volume's links point to on it. */
+static void dot_volume_targets(const analysis *a, const dot_sel *sel, int v, FILE *f)
+{
+	for (size_t u = 0; u < analysis_volume_count(a); u++) {
+		const analysis_volume *va = analysis_volume_at(a, u);
+		if (!dot_vol_drawn(va))
+			continue;
+		for (size_t i = 0; i < va->links->count; i++) {
+			const link_entry *le = &VEC_AT(va->links, link_entry, i);
+			if (sel->vols[u].link_in[i] && dot_resolved(a, le) && le->target.volume == v)
 				dot_target_node(f, v, le->target.path);
 		}
 	}
 }
 
-/* One hard-link set as a cluster: one box per path, the record and size on the cluster's label. */
-static bool dot_hardlink_set(const analysis_volume *va, uint32_t r, FILE *f)
+/*
+ * One hard-link set as a cluster: one box per path, the record and size on the cluster's label; red, with
+ * the rule on the label, when a finding names it (rule >= 0).
+ */
+static bool dot_hardlink_set(const analysis_volume *va, uint32_t r, int rule, FILE *f)
 {
 	const model *m = va->m;
 	const rec_info *ri = &m->recs[r];
 	fprintf(f, "    subgraph cluster_v%d_r%u {\n", va->index, r);
-	fprintf(f, "      label=\"record %u, %llu bytes, %u names\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; "
-		   "color=\"#7a9cc6\";\n",
-		r, (unsigned long long)ri->data_size, links_name_count(m, r));
+	fprintf(f, "      label=\"record %u, %llu bytes, %u names%s%s\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; ",
+		r, (unsigned long long)ri->data_size, links_name_count(m, r), rule >= 0 ? "\\nfinding: " : "",
+		rule >= 0 ? findings_rule_id((finding_rule)rule) : "");
+	fputs(rule >= 0 ? "color=" DOT_RED "; penwidth=2;\n" : "color=\"#7a9cc6\";\n", f);
 	uint32_t k = 0;
 	for (const name_info *n; (n = model_link_next(m, r, &k));) {
 		char *p = paths_name_alloc(va->p, n);
@@ -237,8 +428,9 @@ static bool dot_put_link_id(FILE *f, const analysis_volume *va, const link_entry
 	return true;
 }
 
-/* A reparse point's node: its path and kind, dashed when the record is deleted. */
-static bool dot_link_node(FILE *f, const analysis_volume *va, const link_entry *le)
+/* A reparse point's node: its path and kind, dashed when the record is deleted, red with the rule when a
+ * finding names it (rule >= 0). */
+static bool dot_link_node(FILE *f, const analysis_volume *va, const link_entry *le, int rule)
 {
 	fputs("    ", f);
 	if (!dot_put_link_id(f, va, le))
@@ -253,18 +445,17 @@ static bool dot_link_node(FILE *f, const analysis_volume *va, const link_entry *
 	} else {
 		fprintf(f, "record %u", le->record);
 	}
-	fprintf(f, "\\n%s%s\", shape=%s, style=\"%s\", fillcolor=\"#fff4cc\"];\n", reparse_kind_name(le->rp.kind),
-		le->allocated ? "" : " (deleted)", le->is_directory ? "folder" : "box",
-		le->allocated ? "filled" : "filled,dashed");
+	fprintf(f, "\\n%s%s", reparse_kind_name(le->rp.kind), le->allocated ? "" : " (deleted)");
+	if (rule >= 0)
+		fprintf(f, "\\nfinding: %s", findings_rule_id((finding_rule)rule));
+	fprintf(f, "\", shape=%s, style=\"%s\", fillcolor=\"#fff4cc\"%s];\n", le->is_directory ? "folder" : "box",
+		le->allocated ? "filled" : "filled,dashed", rule >= 0 ? ", color=" DOT_RED ", penwidth=2" : "");
 	return true;
 }
 
-/* Everything that lives in volume v: targets, hard-link sets, links and the links' text targets (what --only
- * keeps of them: filters[v], one per volume). */
-static bool dot_volume(const analysis *a, size_t v, const report_filter *filters, FILE *f)
+/* Everything of one volume the selection draws: targets, hard-link sets, links and the links' text targets. */
+static bool dot_volume(const analysis *a, const dot_vol *dv, const dot_sel *sel, const analysis_volume *va, FILE *f)
 {
-	const analysis_volume *va = analysis_volume_at(a, v);
-	const report_filter *only = &filters[v];
 	const model *m = va->m;
 	fprintf(f, "  subgraph cluster_vol%d {\n    label=\"volume %d", va->index, va->index);
 	if (va->drive)
@@ -274,16 +465,15 @@ static bool dot_volume(const analysis *a, size_t v, const report_filter *filters
 		dot_put_label_text(f, va->ntfs.label);
 	}
 	fputs("\"; style=rounded; color=gray60;\n", f);
-	dot_volume_targets(a, va->index, filters, f);
+	dot_volume_targets(a, sel, va->index, f);
 	for (uint64_t r = 0; r < m->count; r++)
-		if (links_is_hardlink_set(m, (uint32_t)r) && report_filter_set(only, (uint32_t)r) &&
-		    !dot_hardlink_set(va, (uint32_t)r, f))
+		if (dv->set_in[r] && !dot_hardlink_set(va, (uint32_t)r, dot_flag(dv, (uint32_t)r), f))
 			return false;
 	for (size_t i = 0; i < va->links->count; i++) {
 		const link_entry *le = &VEC_AT(va->links, link_entry, i);
-		if (!dot_has_arrow(le) || !report_filter_link(only, le))
+		if (!dv->link_in[i])
 			continue;
-		if (!dot_link_node(f, va, le))
+		if (!dot_link_node(f, va, le, dot_flag(dv, le->record)))
 			return false;
 		if (!dot_resolved(a, le) && !dot_outside(le))
 			dot_text_node(f, va, le, "    ");
@@ -322,50 +512,124 @@ static const char *dot_base_name(const char *path)
 	return s ? s + 1 : path ? path : "";
 }
 
+/* The legend: what the shapes, colours and arrows mean, as a cluster of sample nodes. */
+static void dot_legend(FILE *f)
+{
+	fputs("  subgraph cluster_legend {\n"
+	      "    label=\"legend\"; style=rounded; color=gray60; fontsize=10;\n"
+	      "    legend_rp [label=\"reparse point\\npath, kind\", shape=box, style=filled, fillcolor=\"#fff4cc\"];\n"
+	      "    legend_dir [label=\"folder reparse point\\n(junction, mount point, ...)\", shape=folder, style=filled, "
+	      "fillcolor=\"#fff4cc\"];\n"
+	      "    legend_finding [label=\"in a finding\\nfinding: rule\", shape=box, style=filled, fillcolor=\"#fff4cc\", "
+	      "color=" DOT_RED ", penwidth=2];\n"
+	      "    legend_deleted [label=\"deleted reparse point\\nkind (deleted)\", shape=box, style=\"filled,dashed\", "
+	      "fillcolor=\"#fff4cc\"];\n"
+	      "    legend_ok [label=\"existing target (path)\"];\n"
+	      "    legend_stale [label=\"stored target text\\n(not found)\", style=dashed, color=" DOT_RED ", fontcolor=" DOT_RED
+	      "];\n"
+	      "    legend_ext [label=\"another drive\", style=dashed, color=" DOT_GREY ", fontcolor=" DOT_GREY "];\n"
+	      "    legend_remote [label=\"a network share\", style=dashed, color=" DOT_BLUE ", fontcolor=" DOT_BLUE "];\n"
+	      "    legend_exe [label=\"app alias's executable\", style=dotted, color=" DOT_GREY ", fontcolor=" DOT_GREY "];\n"
+	      "    subgraph cluster_legend_set {\n"
+	      "      label=\"hard-link set\\nrecord, size, names\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; "
+	      "color=\"#7a9cc6\";\n"
+	      "      legend_name [label=\"one name (path)\", style=filled, fillcolor=white];\n"
+	      "    }\n"
+	      "    legend_rp -> legend_ok [color=" DOT_GREEN ", label=\"ok\", fontcolor=" DOT_GREEN "];\n"
+	      "    legend_dir -> legend_stale [color=" DOT_RED ", label=\"stale, loop,\\ntype_mismatch, malformed\", fontcolor="
+	      DOT_RED "];\n"
+	      "    legend_finding -> legend_ext [color=" DOT_GREY ", label=\"external\", fontcolor=" DOT_GREY "];\n"
+	      "    legend_deleted -> legend_remote [color=" DOT_BLUE ", label=\"remote\", fontcolor=" DOT_BLUE ", style=dashed];\n"
+	      "    legend_rp -> legend_exe [color=" DOT_GREY ", style=dotted, label=\"app alias\", fontcolor=" DOT_GREY "];\n",
+	      f);
+}
+
+/* Writes n with thousands separators ("12,345"). */
+static void dot_put_count(FILE *f, uint64_t n)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
+	for (int i = 0; i < len; i++) {
+		putc(buf[i], f);
+		if (i < len - 1 && (len - 1 - i) % 3 == 0)
+			putc(',', f);
+	}
+}
+
+/* Writes "N links, M hard-link sets" (singular for one). */
+static void dot_put_items(FILE *f, uint64_t links, uint64_t sets)
+{
+	dot_put_count(f, links);
+	fputs(links == 1 ? " link, " : " links, ", f);
+	dot_put_count(f, sets);
+	fputs(sets == 1 ? " hard-link set" : " hard-link sets", f);
+}
+
+/* The note (inside the legend, which it closes): the scope, what was drawn, and what was left out and how to see it. */
+static void dot_note(FILE *f, const dot_sel *sel)
+{
+	fputs("    note [shape=note, style=filled, fillcolor=\"#ffffe0\", label=\"", f);
+	fputs(sel->only  ? "scope: the lists --only names"
+	      : sel->all ? "scope: every link and hard-link set (--graph all)"
+			 : "scope: stale links and the records of findings",
+	      f);
+	fputs("\\ndrawn: ", f);
+	dot_put_items(f, sel->drawn_links, sel->drawn_sets);
+	if (sel->scope_links || sel->scope_sets) {
+		fputs("\\nnot drawn, neither stale nor in a finding: ", f);
+		dot_put_items(f, sel->scope_links, sel->scope_sets);
+		fputs(" (--graph all draws them)", f);
+	}
+	if (sel->capped_links || sel->capped_sets) {
+		fputs("\\nleft out at the cap of ", f);
+		dot_put_count(f, sel->cap);
+		fputs(" nodes: ", f);
+		dot_put_items(f, sel->capped_links, sel->capped_sets);
+		fputs(" (--graph-nodes N raises the cap, 0 lifts it;\\n--format json or text lists them all)", f);
+	}
+	fputs("\"];\n  }\n", f);
+}
+
 ntfs_status report_dot(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
-	bool ok = true;
-	size_t nv = analysis_volume_count(a);
-	report_filter *only = calloc(nv ? nv : 1, sizeof(*only)); /* --only, per volume */
-	for (size_t v = 0; only && v < nv; v++)
-		if (!report_filter_init(&only[v], rc->only, true, analysis_volume_at(a, v)))
-			ok = false;
-	if (!only)
-		ok = false;
+	dot_sel sel;
+	bool ok = dot_select(a, rc, &sel);
 	fputs("digraph ntfslinks {\n", f);
 	fputs("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, labelloc=t, label=\"ntfslinks: ", f);
 	dot_put_label_text(f, dot_base_name(a->config.image));
 	fputs("\"];\n  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=rounded];\n"
 	      "  edge [fontname=\"Helvetica\", fontsize=9];\n",
 	      f);
+	if (ok) {
+		dot_legend(f);
+		dot_note(f, &sel);
+	}
 	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++)
-		if (analysis_volume_at(a, v)->selected && analysis_volume_at(a, v)->scanned)
-			ok = dot_volume(a, v, only, f);
+		if (dot_vol_drawn(analysis_volume_at(a, v)))
+			ok = dot_volume(a, &sel.vols[v], &sel, analysis_volume_at(a, v), f);
 	/* nodes outside the image (other drives, shares), then every arrow at the top level */
 	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++) {
 		const analysis_volume *va = analysis_volume_at(a, v);
-		if (!va->selected || !va->scanned)
+		if (!dot_vol_drawn(va))
 			continue;
 		for (size_t i = 0; i < va->links->count; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_has_arrow(le) && report_filter_link(&only[v], le) && !dot_resolved(a, le) && dot_outside(le))
+			if (sel.vols[v].link_in[i] && !dot_resolved(a, le) && dot_outside(le))
 				dot_text_node(f, va, le, "  ");
 		}
 	}
 	for (size_t v = 0; v < analysis_volume_count(a) && ok; v++) {
 		const analysis_volume *va = analysis_volume_at(a, v);
-		if (!va->selected || !va->scanned)
+		if (!dot_vol_drawn(va))
 			continue;
 		for (size_t i = 0; i < va->links->count && ok; i++) {
 			const link_entry *le = &VEC_AT(va->links, link_entry, i);
-			if (dot_has_arrow(le) && report_filter_link(&only[v], le))
+			if (sel.vols[v].link_in[i])
 				ok = dot_edge(f, a, va, le);
 		}
 	}
 	fputs("}\n", f);
-	for (size_t v = 0; only && v < nv; v++)
-		report_filter_free(&only[v]);
-	free(only);
+	dot_sel_free(a, &sel);
 	if (!ok)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory writing the graph");
 	if (fflush(f) || ferror(f))

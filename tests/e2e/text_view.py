@@ -322,7 +322,7 @@ def only_checks(img, cwd):
         print("skip: python3-jsonschema not installed: --only reports not validated")
     rc, out, _ = run(["--only", "stale", "--only", "sets", "--format", "json", img], cwd)
     check(json.loads(out)["run"]["only"] == ["stale", "sets"], "--only repeated: the union, in the fixed order")
-    rc, dot_all, _ = run(["--format", "dot", img], cwd)
+    rc, dot_all, _ = run(["--format", "dot", "--graph", "all", img], cwd)
     rc, dot_sets, _ = run(["--only", "sets", "--format", "dot", img], cwd)
     rc, dot_stale, _ = run(["--only", "stale", "--format", "dot", img], cwd)
     a, sd, st = records_of("dot", dot_all), records_of("dot", dot_sets), records_of("dot", dot_stale)

@@ -3,8 +3,9 @@
 # The two other views of an analysis, checked against the tools that read them:
 # - --format bodyfile: sleuthkit's mactime accepts it; the link lines carry "-> target"; every allocated
 #   name `fls -r -p` lists is in it; a known file's times equal those of `fls -m`.
-# - --format dot: Graphviz renders it; one arrow per reparse point that leads somewhere, one cluster per
-#   hard-link set, stale arrows red; the same image gives the same bytes.
+# - --format dot: Graphviz renders it; by default the stale links and the findings' records (marked), with
+#   --graph all one arrow per reparse point that leads somewhere and one cluster per hard-link set; the cap
+#   holds and the note counts what was left out or out of scope; the same image gives the same bytes.
 set -u
 src=${top_srcdir:-.}
 work=${top_builddir:-.}/tests/work/views
@@ -74,35 +75,35 @@ bodyfile_case demo "$fixtures/demo.E01" 'C:/Documents and Settings -> C:\Users' 
 bodyfile_case reparse "$fixtures/reparse.raw" 'C:/junc_ok -> C:\dir1' 'C:/file.txt' --drive C=0
 
 # ---- dot ----
-dotfile="$work/demo.dot"
-if ! "$NTFSLINKS" -q --format dot -o "$dotfile" "$fixtures/demo.E01" ||
-	! "$NTFSLINKS" -q --format dot -o "$work/demo.again.dot" "$fixtures/demo.E01"; then
-	echo "FAIL: demo: ntfslinks --format dot failed"
-	exit 1
-fi
-check "demo: dot -Tsvg renders the graph" sh -c "dot -Tsvg '$dotfile' > '$work/demo.svg' 2> '$work/demo.dot.err' && ! test -s '$work/demo.dot.err'"
-check "demo: the graph is the same bytes on a second run" cmp -s "$dotfile" "$work/demo.again.dot"
-dot -Tjson "$dotfile" >"$work/demo.dot.json" 2>/dev/null
-# what the graph must show, from the JSON report of the same image
-"$NTFSLINKS" -q -o "$work/demo.json" "$fixtures/demo.E01"
-v='.volumes[0]'
-edges=$(jq "[$v.reparse_points[] | select(.target or (.app_exec.target_path // \"\") != \"\")] | length" "$work/demo.json")
-sets=$(jq "$v.hardlink_sets | length" "$work/demo.json")
-stale=$(jq "[$v.reparse_points[] | select(.target.status == \"stale\")] | length" "$work/demo.json")
-check "demo: graph has $edges arrows, $sets hard-link clusters, $stale red stale arrows" \
-	"$PY" - "$work/demo.dot.json" "$edges" "$sets" "$stale" <<'EOF'
-import json, sys
-g = json.load(open(sys.argv[1]))
-want_edges, want_sets, want_stale = map(int, sys.argv[2:5])
-edges = g.get("edges", [])
-clusters = [o["name"] for o in g.get("objects", []) if o["name"].startswith("cluster_v") and "_r" in o["name"]]
-stale = [e for e in edges if e.get("label") == "stale"]
-bad = [e for e in stale if e.get("color") != "red3"]
-ok = len(edges) == want_edges and len(clusters) == want_sets and len(stale) == want_stale and not bad
-if not ok:
-    print(f"  arrows {len(edges)} (want {want_edges}), clusters {len(clusters)} (want {want_sets}), "
-          f"stale {len(stale)} (want {want_stale}), stale not red {len(bad)}")
-sys.exit(0 if ok else 1)
-EOF
+# dot_case NAME IMAGE SCOPE NODES: --format dot --graph SCOPE --graph-nodes NODES, rendered by Graphviz, the same
+# bytes twice, and what it draws checked against the JSON report of the same image (tests/e2e/dot_check.py)
+dot_case() {
+	local name=$1 img=$2 scope=$3 nodes=$4
+	local dotfile="$work/$name.dot"
+	if ! "$NTFSLINKS" -q --format dot --graph "$scope" --graph-nodes "$nodes" -o "$dotfile" "$img" ||
+		! "$NTFSLINKS" -q --format dot --graph "$scope" --graph-nodes "$nodes" -o "$work/$name.again.dot" "$img" ||
+		! "$NTFSLINKS" -q -o "$work/$name.json" "$img"; then
+		echo "FAIL: $name: ntfslinks failed"
+		fail=1
+		return
+	fi
+	check "$name: dot -Tsvg renders the graph" sh -c "dot -Tsvg '$dotfile' > '$work/$name.svg' 2> '$work/$name.dot.err' && ! test -s '$work/$name.dot.err'"
+	check "$name: the graph is the same bytes on a second run" cmp -s "$dotfile" "$work/$name.again.dot"
+	dot -Tjson "$dotfile" >"$work/$name.dot.json" 2>/dev/null
+	check "$name (--graph $scope, --graph-nodes $nodes): arrows, clusters, finding marks, legend and note as the report says" \
+		"$PY" "$src/tests/e2e/dot_check.py" "$work/$name.dot.json" "$work/$name.json" "$scope" "$nodes"
+}
+dot_case demo-all "$fixtures/demo.E01" all 0
+dot_case demo "$fixtures/demo.E01" suspicious 0
+dot_case attacks "$fixtures/attacks.raw" suspicious 0
+dot_case attacks-all "$fixtures/attacks.raw" all 0
+dot_case attacks-cap "$fixtures/attacks.raw" all 20
+dot_case attacks-cap-suspicious "$fixtures/attacks.raw" suspicious 12
+"$NTFSLINKS" -q --format dot -o "$work/default.dot" "$fixtures/attacks.raw" &&
+	check "the default graph is --graph suspicious --graph-nodes 1000" cmp -s "$work/default.dot" <("$NTFSLINKS" -q --format dot --graph suspicious --graph-nodes 1000 "$fixtures/attacks.raw")
+for bad in "--graph all" "--graph-nodes 10" "--format dot --graph some" "--format dot --graph-nodes -1"; do
+	out=$("$NTFSLINKS" -q $bad "$fixtures/demo.E01" 2>&1 >/dev/null)
+	check "$bad: exit 1 (${out%%$'\n'*})" test $? = 1
+done
 
 exit $fail

@@ -122,3 +122,28 @@ Test(options, formats_any_case)
 	cr_assert_eq(parse(&o, msg, d), 0, "%s", msg);
 	cr_assert(o.verify);
 }
+
+Test(options, graph_scope_and_cap)
+{
+	options o;
+	char msg[256];
+	const char *a[] = {"ntfslinks", "--format", "dot", "x", NULL}; /* the defaults: suspicious, REPORT_DOT_NODES */
+	cr_assert_eq(parse(&o, msg, a), 0, "%s", msg);
+	cr_assert_not(o.graph_all);
+	cr_assert_eq(o.graph_nodes, 0);
+	const char *b[] = {"ntfslinks", "--graph", "all", "--graph-nodes", "0", "--format", "dot", "x", NULL};
+	cr_assert_eq(parse(&o, msg, b), 0, "%s", msg);
+	cr_assert(o.graph_all);
+	cr_assert_eq(o.graph_nodes, UINT32_MAX, "0 lifts the cap");
+	const char *c[] = {"ntfslinks", "--format", "dot", "--graph", "suspicious", "--graph-nodes", "250", "x", NULL};
+	cr_assert_eq(parse(&o, msg, c), 0, "%s", msg);
+	cr_assert_not(o.graph_all);
+	cr_assert_eq(o.graph_nodes, 250);
+	const char *d[] = {"ntfslinks", "--graph", "all", "x", NULL}; /* not a dot graph */
+	cr_assert_eq(parse(&o, msg, d), -1);
+	cr_assert(strstr(msg, "--format dot"), "%s", msg);
+	const char *e[] = {"ntfslinks", "--format", "dot", "--graph", "everything", "x", NULL};
+	cr_assert_eq(parse(&o, msg, e), -1);
+	const char *f[] = {"ntfslinks", "--format", "dot", "--graph-nodes", "many", "x", NULL};
+	cr_assert_eq(parse(&o, msg, f), -1);
+}
