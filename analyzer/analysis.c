@@ -35,6 +35,7 @@ typedef struct vol_analysis {
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
 	vec posix_kinds;          /* uint8_t ntfs_posix_kind of each */
+	shortcut_list shortcuts;  /* .lnk files (shortcuts.h) */
 	registry_info reg;        /* what its registry hives say (registry.h) */
 	bool reg_ready;           /* reg initialised (the volume was opened) */
 	const char *drive_source; /* "option", "registry", "inferred"; NULL without a letter */
@@ -68,6 +69,7 @@ static vol_analysis *add_volume(analysis *a, const image_partition *part)
 	vec_init(&v->links, sizeof(link_entry));
 	usn_journal_init(&v->usn);
 	vec_init(&v->shadow, sizeof(shadow_store));
+	shortcut_list_init(&v->shortcuts);
 	return v;
 }
 
@@ -221,6 +223,9 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	if (st == NTFS_OK)
 		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
 	profile_mark("posix links");
+	if (st == NTFS_OK)
+		st = shortcuts_collect(&va->m, &va->shortcuts, &e);
+	profile_mark("shortcuts");
 	if (st == NTFS_OK) { /* the hives: drive letters, volume GUIDs, accounts; damage is an anomaly */
 		registry_init(&va->reg);
 		va->reg_ready = true;
@@ -253,6 +258,7 @@ static void vol_state_free(vol_analysis *va)
 	index_slack_free(&va->slack);
 	access_free(&va->access);
 	posix_links_free(&va->posix, &va->posix_kinds);
+	shortcut_list_free(&va->shortcuts);
 	if (va->reg_ready)
 		registry_free(&va->reg);
 	va->reg_ready = false;
@@ -671,9 +677,25 @@ static ntfs_status resolve_volumes(analysis *a, ntfs_error *err)
 					 .guid_count = va->drives.guid_count, .elsewhere = a->drives_elsewhere,
 					 .elsewhere_count = a->drives_elsewhere_count};
 	}
-	resolve_all(rv, a->nvols);
+	shortcut_volume *sv = calloc(a->nvols ? a->nvols : 1, sizeof(*sv));
+	resolve_request *reqs = NULL;
+	size_t nreq = 0;
+	ntfs_status st = sv ? NTFS_OK : NTFS_E_NOMEM;
+	for (size_t v = 0; sv && v < a->nvols; v++) {
+		vol_analysis *va = &a->vols[v];
+		sv[v] = (shortcut_volume){.scanned = va->scanned, .is_mft_file = va->vol && va->vol->is_mft_file,
+					  .serial = va->vol ? va->vol->boot.serial : 0, .drive = va->drive,
+					  .list = &va->shortcuts};
+	}
+	if (st == NTFS_OK)
+		st = shortcuts_plan(sv, a->nvols, &reqs, &nreq);
+	resolve_all_requests(rv, a->nvols, reqs, st == NTFS_OK ? nreq : 0);
+	if (st == NTFS_OK)
+		shortcuts_settle(sv, a->nvols);
+	free(reqs);
+	free(sv);
 	free(rv);
-	return NTFS_OK;
+	return st == NTFS_OK ? NTFS_OK : ntfs_error_set(err, st, "out of memory");
 }
 
 static const anomaly_list no_anomalies; /* of a volume that could not be opened */
@@ -694,7 +716,7 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .du_note = va->du_note,
 				       .volume_anomalies = &no_anomalies, .anomalies = &va->m.anomalies,
 				       .slack = &va->slack, .access = &va->access, .posix = &va->posix,
-				       .posix_kinds = &va->posix_kinds,
+				       .posix_kinds = &va->posix_kinds, .shortcuts = &va->shortcuts,
 				       .drive_source = va->drive_source,
 				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
 				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn,

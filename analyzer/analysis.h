@@ -27,6 +27,7 @@
 #include "resolve.h"
 #include "usn.h"
 #include "shadow.h"
+#include "shortcuts.h"
 #include "vss.h"
 
 /* A range of media bytes. */
@@ -84,6 +85,7 @@ typedef struct {
 	const access_table *access;           /* security of the sets, links and the sets' parent folders (access.h) */
 	const vec *posix;                     /* link_entry: Interix and Cygwin links (posix_links.h) */
 	const vec *posix_kinds;               /* uint8_t ntfs_posix_kind of each */
+	const shortcut_list *shortcuts;       /* .lnk files and where they lead (shortcuts.h); NULL for a store */
 	const usn_journal *usn;               /* the change journal's link events (usn->present: one was read) */
 	const findings_list *findings;        /* the findings pass's (README.md "Findings") */
 	const vec *shadow_copies;             /* shadow_store, oldest first (empty: none, or --no-vss) */

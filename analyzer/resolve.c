@@ -66,8 +66,8 @@ typedef struct {
 	bool lx;
 } walk_state;
 
-static const char *const status_names[] = {"malformed", "ok",       "stale",  "type_mismatch",
-					   "loop",      "external", "remote", "malformed"};
+static const char *const status_names[] = {"malformed", "ok",     "stale",     "type_mismatch", "loop",
+					   "external",  "remote", "malformed", "unknown"};
 static const char *const form_names[] = {NULL,   "drive",          "volume_guid", "unc",   "device",
 					 "shadow_copy", "object_manager", "relative",    "rooted"};
 
@@ -828,7 +828,48 @@ static void resolve_posix(resolver *r, int vi, link_entry *le)
 	free(ws.base_owned);
 }
 
+/* Walks request q (resolve_request) once every link is resolved: nothing resolves through it. */
+static void resolve_request_run(resolver *r, resolve_request *q)
+{
+	link_target *t = q->target;
+	walk_state ws;
+	size_t ups = 0;
+	memset(&ws, 0, sizeof(ws));
+	link_target_free(t);
+	ws.hops = 1;
+	int st = split_text(&ws, q->path, false, &ups);
+	if (st == 0 && q->from_name != MODEL_NONE) {
+		link_entry at = {.name = q->from_name};
+		t->form = TARGET_FORM_RELATIVE;
+		st = start_at_link_dir(r->a, q->volume, &at, ups, &ws);
+	} else if (st == 0) {
+		t->form = TARGET_FORM_DRIVE;
+		start_at_root(r->a, &ws, q->volume);
+	}
+	if (st < 0) {
+		set_result(t, LINK_STATUS_MALFORMED, "out of memory");
+	} else {
+		int w = walk(r, &ws, t, 0);
+		if (w > 1) {
+			target_form f = t->form;
+			link_target_free(t);
+			t->form = f;
+			set_result(t, LINK_STATUS_LOOP, "more than %d links followed", MAX_HOPS);
+		} else if (w == 0) {
+			set_result(t, LINK_STATUS_OK, "%s exists (record %u)", t->path ? t->path : "?", t->record);
+		}
+	}
+	free(ws.text);
+	free(ws.c);
+	free(ws.base_owned);
+}
+
 void resolve_all(resolve_volume *vols, size_t n)
+{
+	resolve_all_requests(vols, n, NULL, 0);
+}
+
+void resolve_all_requests(resolve_volume *vols, size_t n, resolve_request *reqs, size_t nreq)
 {
 	const image_vols all = {.vols = vols, .nvols = n};
 	const image_vols *a = &all;
@@ -866,6 +907,14 @@ void resolve_all(resolve_volume *vols, size_t n)
 			} else {
 				resolve_posix(&r, (int)v, le);
 			}
+		}
+	}
+	for (size_t q = 0; q < nreq; q++) {
+		if (!ok || reqs[q].volume < 0 || (size_t)reqs[q].volume >= n || !a->vols[reqs[q].volume].scanned) {
+			link_target_free(reqs[q].target);
+			set_result(reqs[q].target, LINK_STATUS_MALFORMED, ok ? "no such volume" : "out of memory");
+		} else {
+			resolve_request_run(&r, &reqs[q]);
 		}
 	}
 	for (size_t v = 0; r.st && v < a->nvols; v++)

@@ -26,7 +26,8 @@ typedef enum {
 	LINK_STATUS_LOOP,         /* resolution comes back to a link, or needs more than 63 links */
 	LINK_STATUS_EXTERNAL,     /* on a volume or device this image does not hold (or not known to) */
 	LINK_STATUS_REMOTE,       /* a network share */
-	LINK_STATUS_MALFORMED     /* the stored target cannot be read as a path */
+	LINK_STATUS_MALFORMED,    /* the stored target cannot be read as a path */
+	LINK_STATUS_UNKNOWN       /* shortcuts only: no target the shortcut's data says where to find */
 } link_status;
 
 /* Which form the stored target took. The report's names are target_form_name()'s. */
@@ -105,6 +106,18 @@ typedef struct {
 /* Resolves the target of every link of every scanned volume of vols[0..n), across volumes by drive
  * letter (a target's volume is its index in vols). */
 void resolve_all(resolve_volume *vols, size_t n);
+
+/* A path no link holds, to walk like a link's target (a shortcut's): through the links on the way. */
+typedef struct {
+	int volume;               /* the volume it lies on (index in vols) */
+	const char *path;         /* '\'-separated; from the volume's root, or from `from_name`'s folder */
+	uint32_t from_name;       /* MODEL_NONE: from the root (form drive); else a name of that volume whose
+				   * folder a relative path starts from (form relative) */
+	link_target *target;      /* written: ok with the record, stale (with a deleted record), loop */
+} resolve_request;
+
+/* resolve_all, then each of reqs[0..nreq) walked once the links are resolved. */
+void resolve_all_requests(resolve_volume *vols, size_t n, resolve_request *reqs, size_t nreq);
 
 /* Frees the strings of a resolved target. */
 void link_target_free(link_target *t);

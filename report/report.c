@@ -15,6 +15,7 @@
 #include "le.h"
 #include "report_history.h"
 #include "report_only.h"
+#include "shell_link.h"
 
 /* Where the report goes and in which shape. */
 typedef struct {
@@ -687,6 +688,15 @@ static json_t *volume_json(const analysis_volume *va)
 						  (json_int_t)s->reparse_points, "stale_links", (json_int_t)s->stale_links,
 						  "anomalies", (json_int_t)s->anomalies));
 	stats_findings(json_object_get(o, "stats"), va->findings);
+	if (va->shortcuts) {
+		const shortcut_stats *ss = &va->shortcuts->stats;
+		json_object_set_new(json_object_get(o, "stats"), "shortcuts",
+				    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)ss->total, "deleted",
+					      (json_int_t)ss->deleted, "ok", (json_int_t)ss->ok, "stale", (json_int_t)ss->stale,
+					      "external", (json_int_t)ss->external, "remote", (json_int_t)ss->remote,
+					      "unknown", (json_int_t)ss->unknown, "malformed", (json_int_t)ss->malformed,
+					      "not_shell_links", (json_int_t)ss->not_shell_links));
+	}
 	return o;
 }
 
@@ -766,6 +776,60 @@ static void removed_names_write(writer *w, const analysis_volume *va)
 	array_close(w);
 }
 
+/* A FILETIME as an ISO 8601 UTC JSON string (null for 0). */
+static json_t *jfiletime(uint64_t ft)
+{
+	char buf[48];
+	if (!ft)
+		return json_null();
+	json_out_format_filetime(ft, buf);
+	return json_string(buf);
+}
+
+/* One shell shortcut (analyzer/shortcuts.h): the .lnk, what its data says, and where its target stands. */
+static json_t *shortcut_json(const analysis_volume *va, const shortcut *s)
+{
+	char buf[32];
+	json_t *o = json_object();
+	json_object_set_new(o, "record", json_integer(s->record));
+	json_object_set_new(o, "sequence", json_integer(s->sequence));
+	json_object_set_new(o, "path", jpath(va, model_name(va->m, s->name)));
+	json_object_set_new(o, "allocated", json_boolean(s->allocated));
+	json_object_set_new(o, "deleted", json_boolean(!s->allocated));
+	json_object_set_new(o, "size", json_integer((json_int_t)s->data_size));
+	if (s->read_truncated)
+		json_object_set_new(o, "read_truncated", json_true());
+	json_object_set_new(o, "decoded", json_boolean(s->decoded));
+	if (s->error)
+		json_object_set_new(o, "error", jstr(s->error));
+	snprintf(buf, sizeof(buf), "0x%08x", s->link_flags);
+	json_object_set_new(o, "link_flags", json_string(buf));
+	json_object_set_new(o, "has_id_list", json_boolean(s->has_id_list));
+	json_object_set_new(o, "local_base_path", jstr(s->local_path));
+	json_object_set_new(o, "relative_path", jstr(s->relative_path));
+	json_object_set_new(o, "working_dir", jstr(s->working_dir));
+	json_object_set_new(o, "arguments", jstr(s->arguments));
+	json_object_set_new(o, "description", jstr(s->name_string));
+	json_object_set_new(o, "icon_location", jstr(s->icon_location));
+	if (s->strings_truncated)
+		json_object_set_new(o, "strings_truncated", json_true());
+	snprintf(buf, sizeof(buf), "0x%08x", s->file_attributes);
+	json_object_set_new(o, "target_header",
+			    json_pack("{s:o,s:o,s:o,s:I,s:s}", "created", jfiletime(s->target_times[0]), "accessed",
+				      jfiletime(s->target_times[1]), "modified", jfiletime(s->target_times[2]), "size",
+				      (json_int_t)s->target_size, "attributes", buf));
+	json_t *t = target_json(&s->target);
+	snprintf(buf, sizeof(buf), "%08X", s->drive_serial);
+	json_object_set_new(t, "volume_serial", s->has_volume ? json_string(buf) : json_null());
+	json_object_set_new(t, "drive_type", s->has_volume ? json_string(ntfs_shell_link_drive_type_name(s->drive_type))
+							  : json_null());
+	json_object_set_new(t, "volume_label", s->has_volume ? jstr(s->volume_label ? s->volume_label : "") : json_null());
+	json_object_set_new(t, "share", jstr(s->share));
+	json_object_set_new(t, "device", jstr(s->device));
+	json_object_set_new(o, "target", t);
+	return o;
+}
+
 /* One Interix or Cygwin link (analyzer/posix_links.h): where it is, its stored target and where that leads. */
 static json_t *posix_json(const analysis_volume *va, size_t i)
 {
@@ -781,15 +845,6 @@ static json_t *posix_json(const analysis_volume *va, size_t i)
 	return o;
 }
 
-/* A FILETIME as an ISO 8601 UTC JSON string (null for 0). */
-static json_t *jfiletime(uint64_t ft)
-{
-	char buf[48];
-	if (!ft)
-		return json_null();
-	json_out_format_filetime(ft, buf);
-	return json_string(buf);
-}
 
 /* One change between a shadow copy store and the live volume (or the store before it). */
 static json_t *shadow_change_json(const shadow_change *c)
@@ -887,6 +942,10 @@ static void volume_items(writer *w, const analysis_volume *va)
 	for (size_t i = 0; va->posix && i < va->posix->count; i++)
 		if (report_filter_link(&w->filter, &VEC_AT(va->posix, link_entry, i)))
 			emit(w, "posix_link", posix_json(va, i));
+	array_close(w);
+	array_open(w, "shortcuts");
+	for (size_t i = 0; va->shortcuts && i < va->shortcuts->items.count; i++)
+		emit(w, "shortcut", shortcut_json(va, &VEC_AT(&va->shortcuts->items, shortcut, i)));
 	array_close(w);
 	array_open(w, "anomalies");
 	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};

@@ -40,6 +40,9 @@
  *   size the key's data size.
  * - Then one line per change-journal link event with a time (issue 12), named
  *   "PATH ($UsnJrnl: REASON+REASON...)", inode the event's record, the event's time as all four times.
+ * - Then one line per shell shortcut (issue 13) with the times its header keeps of its target (when the
+ *   shortcut was last saved): "LNK (shortcut target: TARGET, STATUS)", inode the .lnk's record, mode
+ *   "-/----------", size the target's, atime/mtime/crtime the target's accessed/written/created, ctime 0.
  */
 #include "config.h"
 #include "report.h"
@@ -363,6 +366,36 @@ static void body_shadow_changes(body_writer *w)
 	}
 }
 
+/* One line per shortcut of the volume: the target's times as its header recorded them. */
+static void body_shortcut_lines(body_writer *w)
+{
+	const shortcut_list *l = w->va->shortcuts;
+	for (size_t i = 0; l && i < l->items.count && !w->failed; i++) {
+		const shortcut *s = &VEC_AT(&l->items, shortcut, i);
+		if (!s->target_times[0] && !s->target_times[1] && !s->target_times[2])
+			continue;
+		if (!body_path(w, model_name(w->va->m, s->name))) {
+			w->failed = true;
+			return;
+		}
+		const char *t = s->local_path    ? s->local_path
+				: s->network_path ? s->network_path
+				: s->relative_path ? s->relative_path
+						   : "(no path)";
+		FILE *f = w->f;
+		fputs("0|", f);
+		fputs(w->prefix, f);
+		if (w->vol_dir >= 0)
+			fprintf(f, "/vol%d", w->vol_dir);
+		body_put_clean(f, w->path.buf, true);
+		fputs(" (shortcut target: ", f);
+		body_put_clean(f, t, false);
+		fprintf(f, ", %s)|%u|-/----------|0|0|%u|%llu|%llu|0|%llu\n", link_status_name(s->target.status), s->record,
+			s->target_size, body_unix(s->target_times[1]), body_unix(s->target_times[2]),
+			body_unix(s->target_times[0]));
+	}
+}
+
 ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f, ntfs_error *err)
 {
 	size_t listed = 0;
@@ -391,6 +424,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 			body_removed_names(&w);
 			body_usn_lines(&w);
 			body_shadow_changes(&w);
+			body_shortcut_lines(&w);
 		}
 		report_filter_free(&w.only);
 	}

@@ -206,6 +206,42 @@ def check_posix_links(rv, ev, where):
         fail(f"{where}: unexpected posix link {path} ({got[path].get('kind')})")
 
 
+def check_shortcuts(rv, ev, where):
+    """Shell shortcuts (issue 13): exactly the expected .lnk files, each with the fields given, and stats that
+    count the list."""
+    if "shortcuts" not in ev:
+        return
+    got = {p.get("path"): p for p in rv.get("shortcuts", [])}
+    for e in ev["shortcuts"]:
+        p = got.pop(e["path"], None)
+        if p is None:
+            fail(f"{where}: missing shortcut {e['path']}")
+            continue
+        for key, want in e.items():
+            if key in ("path", "target"):
+                continue
+            if p.get(key) != want:
+                fail(f"{where}: shortcut {e['path']}: {key} {p.get(key)!r}, expected {want!r}")
+        t = p.get("target") or {}
+        for key, want in e.get("target", {}).items():
+            if t.get(key) != want:
+                fail(f"{where}: shortcut {e['path']}: target {key} {t.get(key)!r} ({t.get('reason')}), expected {want!r}")
+        if t.get("status") == "ok" and not isinstance(t.get("record"), int):
+            fail(f"{where}: shortcut {e['path']}: ok target without a record")
+        if "deleted_path" in e.get("target", {}) and not isinstance(t.get("deleted_record"), int):
+            fail(f"{where}: shortcut {e['path']}: stale target without deleted_record")
+    for path in sorted(got, key=str):
+        fail(f"{where}: unexpected shortcut {path} ({(got[path].get('target') or {}).get('status')})")
+    st = rv.get("stats", {}).get("shortcuts", {})
+    items = rv.get("shortcuts", [])
+    want = {"total": len(items), "deleted": sum(1 for i in items if not i["allocated"])}
+    for status in ("ok", "stale", "external", "remote", "unknown", "malformed"):
+        want[status] = sum(1 for i in items if i["target"]["status"] == status)
+    for key, n in want.items():
+        if st.get(key) != n:
+            fail(f"{where}: stats.shortcuts.{key} {st.get(key)!r}, the list has {n}")
+
+
 def check_anomalies(rv, ev, where):
     got = sorted(a["type"] for a in rv.get("anomalies", []))
     want = sorted(a["type"] for a in ev.get("anomalies", []))
@@ -388,6 +424,7 @@ def check(report_path, expect_path, form):
         if form != "mft":
             check_security(rv, ev, where)
             check_posix_links(rv, ev, where)
+            check_shortcuts(rv, ev, where)
         check_registry(rv, ev, where, form)
         check_added_later(rv, ev, where)
         check_usn(rv, ev, where, form)
@@ -434,12 +471,12 @@ def ndjson(nd_path, report_path):
                 fail(f"{nd_path}:{n}: not JSON: {e}")
                 continue
             t = obj.get("type")
-            if t in ("hardlink_set", "reparse_point", "anomaly", "removed_name", "finding") and not isinstance(obj.get("volume"), int):
+            if t in ("hardlink_set", "reparse_point", "anomaly", "removed_name", "finding", "shortcut") and not isinstance(obj.get("volume"), int):
                 fail(f"{nd_path}:{n}: {t} line without volume")
             counts[t] = counts.get(t, 0) + 1
     want = {"report": 1, "volume": len(report["volumes"])}
     for key, t in (("hardlink_sets", "hardlink_set"), ("reparse_points", "reparse_point"), ("anomalies", "anomaly"),
-                   ("removed_names", "removed_name"), ("findings", "finding")):
+                   ("removed_names", "removed_name"), ("findings", "finding"), ("shortcuts", "shortcut")):
         want[t] = sum(len(v.get(key, [])) for v in report["volumes"])
     for t, n in want.items():
         if counts.get(t, 0) != n:

@@ -1499,6 +1499,144 @@ registry_case("registry_system_bins_garbage", system_bin_garbage, [0],
                '.volumes[1].drive_letter == null'],
               "SYSTEM's only hive bin overwritten with a byte pattern: the hive is damaged, no letter from it")
 
+# ---- issue 13 (shortcuts): .lnk files that lie (truncated, string and ID list sizes past the end, sizes that
+# claim far more than the runs hold, ID list items of size zero) ----
+# From fixtures/shortcuts.raw (fixtures/build.sh build_shortcuts, lnk.py): volume 0 at the first MBR entry holds
+# alice's Recent and Desktop shortcuts; every offset is found by parsing the image and the shell link itself.
+SC_RECENT = "\\\\Users\\\\alice\\\\AppData\\\\Roaming\\\\Microsoft\\\\Windows\\\\Recent\\\\"
+SC_DESK = "\\\\Users\\\\alice\\\\Desktop\\\\"
+
+
+def sc_record(v, *path):
+    rec = 5
+    for name in path:
+        rec = v.find(name, rec).number
+    return v.record(rec)
+
+
+def sc_desktop(v, name):
+    return sc_record(v, "Users", "alice", "Desktop", name)
+
+
+def sc_recent(v, name):
+    return sc_record(v, "Users", "alice", "AppData", "Roaming", "Microsoft", "Windows", "Recent", name)
+
+
+def lnk_strings(value):
+    """Offset of the StringData in a shell link written by lnk.py (after the header, ID list and LinkInfo)."""
+    flags = struct.unpack_from("<I", value, 20)[0]
+    pos = 0x4C
+    if flags & 1:
+        pos += 2 + struct.unpack_from("<H", value, pos)[0]
+    if flags & 2:
+        pos += struct.unpack_from("<I", value, pos)[0]
+    return pos
+
+
+def shortcut_case(name, patch, exit_codes, checks, what, **kw):
+    disk = load("shortcuts.raw")
+    off, ln = mbr_partition(disk, 0)
+    v = E.Volume(disk[off:off + ln])
+    rec = patch(v)
+    disk[off:off + ln] = v.data
+    path = os.path.join(CASES, name + ".raw")
+    write_sparse(path, disk)
+    case(name, path, exit_codes, [c.replace("REC", str(rec)) for c in checks], what=what, **kw)
+
+
+def sc_of(path):
+    return '(.volumes[0].shortcuts[] | select(.path == "%s"))' % path
+
+
+def truncate_value(v):
+    r = sc_recent(v, "report.txt.lnk")
+    a = r.attr(E.AT_DATA)
+    assert not a.non_resident and a.value_length > 0x60
+    struct.pack_into("<I", r.buf, a.off + 16, 0x50)  # the header and 4 bytes of the LinkInfo
+    r.write()
+    return r.number
+
+
+shortcut_case("shortcut_truncated", truncate_value, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "malformed_shortcut" and .record == REC)',
+               sc_of(SC_RECENT + "report.txt.lnk") + ' | .decoded == false and .target.status == "malformed" and .size == 80',
+               sc_of(SC_RECENT + "gone.txt.lnk") + ' | .target.status == "stale"'],
+              "Recent\\report.txt.lnk's resident $DATA cut to 80 bytes: the header and 4 bytes of its LinkInfo")
+
+
+def string_past_end(v):
+    r = sc_record(v, "ProgramData", "Microsoft", "Windows", "Start Menu", "Programs", "OldApp.lnk")
+    a = r.attr(E.AT_DATA)
+    s = lnk_strings(a.value())
+    assert struct.unpack_from("<H", a.value(), s)[0] > 0  # RELATIVE_PATH's character count
+    struct.pack_into("<H", r.buf, a.value_pos() + s, 0xFFFF)
+    r.write()
+    return r.number
+
+
+shortcut_case("shortcut_string_past_end", string_past_end, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "malformed_shortcut" and .record == REC and (.detail | test("RELATIVE_PATH")))',
+               '(.volumes[0].shortcuts[] | select(.record == REC)) | .decoded == false and .target.status == "malformed" and .local_base_path != null'],
+              "OldApp.lnk's RELATIVE_PATH claims 65,535 characters in a 342-byte file")
+
+
+def idlist_past_end(v):
+    r = sc_desktop(v, "thispc.lnk")
+    a = r.attr(E.AT_DATA)
+    struct.pack_into("<H", r.buf, a.value_pos() + 0x4C, 0xFFF0)
+    r.write()
+    return r.number
+
+
+shortcut_case("shortcut_idlist_past_end", idlist_past_end, [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "malformed_shortcut" and .record == REC and (.detail | test("LinkTargetIDList")))',
+               sc_of(SC_DESK + "thispc.lnk") + ' | .target.status == "malformed"'],
+              "thispc.lnk's IDListSize says 65,520 bytes in a file of about 100")
+
+
+def idlist_zero_items(v):
+    r = sc_desktop(v, "thispc.lnk")
+    a = r.attr(E.AT_DATA)
+    p = a.value_pos() + 0x4C + 2
+    assert struct.unpack_from("<H", r.buf, p)[0] == 20
+    struct.pack_into("<H", r.buf, p, 0)  # the first item's size 0: a walker of items that trusts it never moves
+    r.write()
+    return r.number
+
+
+shortcut_case("shortcut_idlist_zero_item", idlist_zero_items, [0],
+              [COMPLETE, '[.volumes[0].anomalies[] | select(.record == REC)] == []',
+               sc_of(SC_DESK + "thispc.lnk") + ' | .decoded == true and .has_id_list and .target.status == "unknown"'],
+              "thispc.lnk's ID list item of size 0 (the ID list is skipped by its own size, its items are not walked)",
+              timeout=20)
+
+
+def size_claims(size, allocated, runs=None):
+    def patch(v):
+        r = sc_desktop(v, "tool.lnk")
+        a = r.attr(E.AT_DATA)
+        assert a.non_resident
+        if runs:
+            lcn = a.runlist()[0][1]
+            r.set_runlist(a, E.encode_pair(1, lcn) + E.encode_pair(runs - 1, None))
+            a = r.attr(E.AT_DATA)
+            struct.pack_into("<Q", r.buf, a.off + 0x18, runs - 1)  # highest VCN
+        init = struct.unpack_from("<Q", r.buf, a.off + 56)[0]
+        struct.pack_into("<QQQ", r.buf, a.off + 40, allocated, size, min(init, size))
+        r.write()
+        return r.number
+    return patch
+
+
+shortcut_case("shortcut_size_huge", size_claims(1 << 40, 1 << 40), [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "shortcut_unreadable" and .record == REC and (.detail | test("runs map")))',
+               '[.volumes[0].shortcuts[] | select(.record == REC)] == []', '.volumes[0].stats.shortcuts.total == 9'],
+              "tool.lnk's $DATA claims 1 TiB (allocated and data size) over its one 4 KiB cluster: refused, never allocated")
+shortcut_case("shortcut_size_past_cap", size_claims(2 << 20, 2 << 20, runs=512), [0],
+              [COMPLETE, 'any(.volumes[0].anomalies[]; .type == "shortcut_oversized" and .record == REC)',
+               sc_of(SC_DESK + "tool.lnk") + ' | .read_truncated and .size == %d and .target.status == "ok"' % (2 << 20)],
+              "tool.lnk's $DATA made 2 MiB (its cluster, then 511 sparse ones): the first 1 MiB is read and decoded")
+
 
 # ---- issue 16 Inputs: virtual disk headers that lie about sizes ----
 QEMU_IMG = shutil.which("qemu-img")
