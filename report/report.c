@@ -945,7 +945,8 @@ static void volume_items(writer *w, const analysis_volume *va)
 	array_close(w);
 	array_open(w, "shortcuts");
 	for (size_t i = 0; va->shortcuts && i < va->shortcuts->items.count; i++)
-		emit(w, "shortcut", shortcut_json(va, &VEC_AT(&va->shortcuts->items, shortcut, i)));
+		if (report_filter_shortcut(&w->filter, &VEC_AT(&va->shortcuts->items, shortcut, i)))
+			emit(w, "shortcut", shortcut_json(va, &VEC_AT(&va->shortcuts->items, shortcut, i)));
 	array_close(w);
 	array_open(w, "anomalies");
 	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};

@@ -102,6 +102,18 @@ bool report_filter_link(const report_filter *f, const link_entry *le)
 	       report_filter_named(f, le->record);
 }
 
+bool report_shortcut_needs_attention(const shortcut *s)
+{
+	link_status st = s->target.status;
+	return s->allocated && (st == LINK_STATUS_STALE || st == LINK_STATUS_LOOP || st == LINK_STATUS_MALFORMED);
+}
+
+bool report_filter_shortcut(const report_filter *f, const shortcut *s)
+{
+	return f->only == 0 || (f->only & REPORT_ONLY_LINKS) ||
+	       ((f->only & REPORT_ONLY_STALE) && report_shortcut_needs_attention(s)) || report_filter_named(f, s->record);
+}
+
 bool report_filter_context(const report_filter *f)
 {
 	return f->only == 0;

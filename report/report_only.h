@@ -58,8 +58,16 @@ bool report_filter_findings(const report_filter *f);
 /* True when the view writes hard-link set r (a record links_is_hardlink_set says is one). */
 bool report_filter_set(const report_filter *f, uint32_t r);
 
-/* True when the view writes link le: a reparse point, a POSIX link or a shortcut (all are link_entry). */
+/* True when the view writes link le: a reparse point or a POSIX link. */
 bool report_filter_link(const report_filter *f, const link_entry *le);
+
+/* True when shortcut s needs an investigator's eye, as link_needs_attention says of a link: an allocated
+ * .lnk whose target is stale, a loop, or unreadable (malformed). */
+bool report_shortcut_needs_attention(const shortcut *s);
+
+/* True when the view writes shortcut s: with links, with stale when it needs attention, or when a finding
+ * names its record (see above). */
+bool report_filter_shortcut(const report_filter *f, const shortcut *s);
 
 /* True when a finding of the volume names record r and the view shows what findings name (see above). */
 bool report_filter_named(const report_filter *f, uint32_t r);

@@ -97,6 +97,8 @@ static void text_volume(text_out *t)
 		text_stale_links(t);
 	if (report_filter_everything(fl) || (fl->only & REPORT_ONLY_LINKS))
 		text_other_links(t);
+	if (report_filter_everything(fl) || (fl->only & (REPORT_ONLY_STALE | REPORT_ONLY_LINKS)))
+		text_shortcuts(t);
 	if (report_filter_everything(fl) || (fl->only & REPORT_ONLY_SETS))
 		text_sets(t);
 	if (report_filter_context(fl)) {

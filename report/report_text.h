@@ -87,6 +87,7 @@ void text_link(text_out *t, const link_entry *le, const char *kind, size_t inden
 void text_findings(text_out *t);       /* report_text_findings.c */
 void text_stale_links(text_out *t);    /* report_text_links.c */
 void text_other_links(text_out *t);    /* report_text_links.c */
+void text_shortcuts(text_out *t);      /* report_text_shortcuts.c */
 void text_sets(text_out *t);           /* report_text_sets.c */
 void text_anomalies(text_out *t);      /* report_text_history.c */
 void text_history(text_out *t);        /* report_text_history.c */

@@ -82,5 +82,21 @@ ffind -o "$(sector_of 0)" "$img" "$d" 2>/dev/null | grep -q '^\* /Users/alice/De
 got=$(jq -r '.volumes[1].shortcuts[] | select(.path == "\\links\\moved.lnk") | "\(.target.status) \(.target.volume)"' "$work/drive.json")
 [ "$got" = "ok 0" ] && echo "ok: --drive F=1 leaves moved.lnk (F:, serial of volume 0) on volume 0" ||
 	bad "with --drive F=1 moved.lnk is '$got', expected 'ok 0'"
+# --only: stale keeps exactly the two allocated shortcuts of volume 0 whose target is gone (gone.txt.lnk,
+# OldApp.lnk, built so in fixtures/build.sh); links keeps all ten; sets none. The text view lists the same.
+"$NTFSLINKS" -q --only stale -o "$work/stale.json" "$img" || bad "ntfslinks --only stale exited $?"
+got=$(jq -r '[.volumes[].shortcuts[].path] | sort | join(" ")' "$work/stale.json")
+want='\ProgramData\Microsoft\Windows\Start Menu\Programs\OldApp.lnk \Users\alice\AppData\Roaming\Microsoft\Windows\Recent\gone.txt.lnk'
+[ "$got" = "$want" ] && echo "ok: --only stale keeps the two stale shortcuts" || bad "--only stale kept shortcuts '$got'"
+got=$("$NTFSLINKS" -q --only links "$img" | jq '[.volumes[0].shortcuts[]] | length')
+[ "$got" = 10 ] && echo "ok: --only links keeps volume 0's ten shortcuts" || bad "--only links kept $got shortcuts of volume 0"
+got=$("$NTFSLINKS" -q --only sets "$img" | jq '[.volumes[].shortcuts[]] | length')
+[ "$got" = 0 ] && echo "ok: --only sets keeps no shortcut" || bad "--only sets kept $got shortcuts"
+text=$(COLUMNS=200 "$NTFSLINKS" -q --only stale --format text "$img")
+got=$(grep -c '^    stale  .*\.lnk -> ' <<<"$text" || true)
+grep -q '^  Shortcuts (10): 5 ok, 2 stale, 1 external, 1 remote, 1 unknown, 0 malformed; 1 deleted$' <<<"$text" &&
+	[ "$got" = 2 ] && ! grep -q '^    ok  .*\.lnk -> ' <<<"$text" &&
+	echo "ok: the text view's Shortcuts section under --only stale: the counts and the two stale ones" ||
+	bad "the text view's Shortcuts section under --only stale is not the counts and the two stale ones"
 [ $fail = 0 ] && echo "PASS: shortcuts oracle"
 exit $fail
