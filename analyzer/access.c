@@ -54,6 +54,7 @@ void access_init(access_table *t)
 	vec_init(&t->descs, sizeof(access_desc));
 	vec_init(&t->writers, sizeof(access_writer_raw));
 	vec_init(&t->recs, sizeof(access_rec));
+	vec_init(&t->seen, sizeof(uint32_t));
 }
 
 void access_free(access_table *t)
@@ -61,6 +62,7 @@ void access_free(access_table *t)
 	vec_free(&t->descs);
 	vec_free(&t->writers);
 	vec_free(&t->recs);
+	vec_free(&t->seen);
 	arena_free(&t->text);
 	free(t->secure_users);
 	memset(t, 0, sizeof(*t));
@@ -73,6 +75,71 @@ static uint32_t text_add(access_table *t, const char *s)
 		return ACCESS_NONE;
 	size_t off = arena_add(&t->text, s, strlen(s));
 	return off == SIZE_MAX || off >= ACCESS_NONE ? ACCESS_NONE : (uint32_t)off;
+}
+
+/* Adds sid to the sorted, unique list of SIDs seen (a volume holds a few hundred distinct ones; the list keeps
+ * the first ACCESS_MAX_SIDS_SEEN in the order the descriptors are read). */
+static void seen_add(access_table *t, const char *sid)
+{
+	size_t lo = 0, hi = t->seen.count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->text.data + VEC_AT(&t->seen, uint32_t, mid), sid);
+		if (c == 0)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (t->seen.count >= ACCESS_MAX_SIDS_SEEN)
+		return; /* a hostile $Secure of millions of distinct SIDs: the list stays small and quick to build */
+	uint32_t off = text_add(t, sid);
+	if (off == ACCESS_NONE || !vec_push(&t->seen))
+		return; /* out of memory: the list is only a help to the reader */
+	uint32_t *v = t->seen.data;
+	memmove(v + lo + 1, v + lo, (t->seen.count - 1 - lo) * sizeof(*v));
+	v[lo] = off;
+}
+
+/* Adds the SIDs of the ACEs of the ACL at sd[off..len). */
+static void seen_acl(access_table *t, const uint8_t *sd, size_t len, uint32_t off)
+{
+	ntfs_acl acl;
+	if (off >= len || ntfs_acl_decode(sd + off, len - off, &acl, NULL) != NTFS_OK)
+		return;
+	size_t pos = NTFS_ACL_HEADER;
+	uint16_t i = 0;
+	ntfs_ace ace;
+	while (ntfs_acl_next(sd + off, &acl, &pos, &i, &ace, NULL) == NTFS_OK)
+		if (ace.has_sid)
+			seen_add(t, ace.sid);
+}
+
+/* Adds every SID of descriptor sd (owner, group, DACL and SACL ACEs) to the list of SIDs seen. */
+static void seen_descriptor(access_table *t, const uint8_t *sd, size_t len)
+{
+	ntfs_security_descriptor d;
+	if (!sd || ntfs_sd_decode(sd, len, &d, NULL) != NTFS_OK)
+		return;
+	if (d.has_owner)
+		seen_add(t, d.owner_sid);
+	if (d.has_group)
+		seen_add(t, d.group_sid);
+	if (d.has_dacl)
+		seen_acl(t, sd, len, d.dacl_offset);
+	if (d.has_sacl)
+		seen_acl(t, sd, len, d.sacl_offset);
+}
+
+size_t access_sids_seen(const access_table *t)
+{
+	return t->seen.count;
+}
+
+const char *access_sid_seen(const access_table *t, size_t k)
+{
+	return t->text.data + VEC_AT(&t->seen, uint32_t, k);
 }
 
 /* True for a local or domain account SID an ordinary user may be: RID >= 1000, Guest, Domain Users/Guests. */
@@ -241,6 +308,7 @@ static uint32_t add_desc(access_table *t, const uint8_t *sd, size_t len, bool is
 			break;
 		w->sid = text_add(t, ps->p[k].sid);
 		w->name = text_add(t, name_of(fn, ctx, ps->p[k].sid));
+		seen_add(t, ps->p[k].sid); /* a writer's SID is in the report: listed in accounts[] too */
 		w->rights = rights[k];
 		VEC_AT(&t->descs, access_desc, idx).writer_count++;
 	}
@@ -364,6 +432,7 @@ static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_
 {
 	if (c->nomem || ((c->entries.count + 1) * 2 > c->mask + 1 && !own_grow(c))) {
 		c->nomem = true;
+		seen_descriptor(t, sd, len);
 		return add_desc(t, sd, len, is_dir, SRC_RECORD, fn, ctx, e);
 	}
 	uint32_t h = own_hash(sd, len, is_dir);
@@ -375,6 +444,7 @@ static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_
 			snprintf(e->reason, sizeof(e->reason), "%s", t->text.data + ad->error);
 		return d;
 	}
+	seen_descriptor(t, sd, len); /* new bytes: their SIDs join the volume's list (the same bytes add none) */
 	uint32_t d = add_desc(t, sd, len, is_dir, SRC_RECORD, fn, ctx, e);
 	if (d == ACCESS_NONE)
 		return d;
@@ -451,7 +521,8 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 	return d;
 }
 
-/* Evaluates every $Secure descriptor for access_users_can_write (bits per entry, see access_table). */
+/* Evaluates every $Secure descriptor for access_users_can_write (bits per entry, see access_table), and
+ * collects the SIDs each names. */
 static ntfs_status settle_secure(access_table *t, const volume *vol)
 {
 	t->nsecure = vol->sids.count;
@@ -465,6 +536,7 @@ static ntfs_status settle_secure(access_table *t, const volume *vol)
 	for (size_t i = 0; i < t->nsecure; i++) {
 		size_t len;
 		const uint8_t *sd = volume_secure_descriptor(vol, i, &len);
+		seen_descriptor(t, sd, len);
 		for (int dir = 0; dir < 2; dir++) {
 			int n = evaluate(sd, len, dir, ps, rights, NULL);
 			if (n < 0)

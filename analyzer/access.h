@@ -68,6 +68,9 @@ typedef struct {
 	size_t nsecure;
 	uint8_t *secure_users;    /* per $Secure entry: bit 0 writable by users as a file, bit 1 as a directory,
 				   * bit 2 evaluated */
+	vec seen;                 /* uint32_t text offsets: every SID of the volume's descriptors (owner, group,
+				   * DACL and SACL ACEs of every $Secure entry and of the records' own ones
+				   * read) and of their writable_by, sorted by strcmp, unique */
 	bool settled;
 } access_table;
 
@@ -84,6 +87,12 @@ void access_free(access_table *t);
  * names only) names SIDs. Returns NTFS_E_NOMEM only.
  */
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn name, void *ctx);
+
+#define ACCESS_MAX_SIDS_SEEN 4096 /* distinct SIDs kept for accounts[]; a volume has a few hundred */
+
+/* The number of distinct SIDs seen in the volume's descriptors, and SID k of them (sorted by strcmp). */
+size_t access_sids_seen(const access_table *t);
+const char *access_sid_seen(const access_table *t, size_t k);
 
 /* The security of record r; .known false (with error) when the report shows no descriptor for it. */
 access_info access_record(const access_table *t, uint32_t r);

@@ -38,6 +38,8 @@ typedef struct vol_analysis {
 	shortcut_list shortcuts;  /* .lnk files (shortcuts.h) */
 	registry_info reg;        /* what its registry hives say (registry.h) */
 	bool reg_ready;           /* reg initialised (the volume was opened) */
+	account_list accounts;    /* what the writers list: reg's, and the named SIDs its descriptors hold */
+	bool accounts_ready;
 	const char *drive_source; /* "option", "registry", "inferred"; NULL without a letter */
 	drives_result drives;     /* its volume GUIDs (and the registry's letter) */
 	usn_journal usn;          /* the change journal's link events (usn.present: a journal was read) */
@@ -262,6 +264,9 @@ static void vol_state_free(vol_analysis *va)
 	if (va->reg_ready)
 		registry_free(&va->reg);
 	va->reg_ready = false;
+	if (va->accounts_ready)
+		account_list_free(&va->accounts);
+	va->accounts_ready = false;
 	usn_journal_free(&va->usn);
 	findings_list_free(&va->findings);
 	if (va->vol) {
@@ -271,6 +276,12 @@ static void vol_state_free(vol_analysis *va)
 		volume_close(va->vol);
 		va->vol = NULL;
 	}
+}
+
+/* access_settle's names of SIDs: the image's registry accounts (ctx), else the well-known table. */
+static const char *account_name_of(void *ctx, const char *sid)
+{
+	return accounts_name(ctx, sid);
 }
 
 /* One shadow copy store scanned as a volume: its analysis, the store image it reads, and (--vss-full) the
@@ -283,10 +294,10 @@ typedef struct {
 
 /* The writers' view of a scanned store (--vss-full): what the store holds, as for a volume (the security of
  * its sets and links read from the store like the live volume's). */
-static void store_view(store_scan *ss)
+static void store_view(store_scan *ss, account_list *accounts)
 {
 	vol_analysis *sv = &ss->va;
-	if (access_settle(&sv->access, &sv->m, &sv->links, NULL, NULL) != NTFS_OK)
+	if (access_settle(&sv->access, &sv->m, &sv->links, account_name_of, accounts) != NTFS_OK)
 		anomaly_add(&sv->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 			    "out of memory while reading security descriptors: the report has none");
 	ss->view = (analysis_volume){.index = sv->index, .part = sv->part, .selected = true, .scanned = true, .error = "",
@@ -435,7 +446,7 @@ static ntfs_status shadow_copies_run(analysis *a, size_t v, mft_scan_progress pr
 				prev = ss;
 				if (a->config.vss_full) {
 					st->full = ss;
-					store_view(ss);
+					store_view(ss, &a->accounts);
 				}
 			}
 		}
@@ -576,10 +587,29 @@ static void collect_checksum_errors(analysis *a)
 					    "%zu chunks of the image failed their checksum; the first 64 are listed", n);
 }
 
-/* access_settle's names of SIDs: the image's registry accounts (ctx), else the well-known table. */
-static const char *account_name_of(void *ctx, const char *sid)
+/*
+ * The volume's accounts as the report lists them: those its own hives name, then every SID its security
+ * descriptors hold that has a name elsewhere (the image's other hives, the well-known table) with source
+ * "security_descriptor", so each SID of its SDDL can be looked up. Fails only when memory runs out.
+ */
+static ntfs_status volume_accounts(vol_analysis *va, const account_list *named)
 {
-	return accounts_name(ctx, sid);
+	account_list *l = &va->accounts;
+	account_list_init(l);
+	va->accounts_ready = true;
+	for (size_t i = 0; va->reg_ready && i < va->reg.accounts.items.count; i++) {
+		const account *ac = &VEC_AT(&va->reg.accounts.items, account, i);
+		if (account_list_add(l, ac->sid, ac->name, ac->source, ac->profile_path) != 0)
+			return NTFS_E_NOMEM;
+	}
+	for (size_t k = 0; k < access_sids_seen(&va->access); k++) {
+		const char *sid = access_sid_seen(&va->access, k), *name = accounts_name(named, sid);
+		if (name && (!va->reg_ready || !account_list_find(&va->reg.accounts, sid)) &&
+		    account_list_add(l, sid, name, "security_descriptor", NULL) != 0)
+			return NTFS_E_NOMEM;
+	}
+	account_list_finish(l);
+	return NTFS_OK;
 }
 
 /*
@@ -615,6 +645,8 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
 		profile_mark("finish: security");
+		if (volume_accounts(va, &a->accounts) != NTFS_OK)
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .access = &va->access,
 				      .volume = va->index, .baseline = baseline};
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
@@ -719,7 +751,7 @@ static ntfs_status publish(analysis *a, ntfs_error *err)
 				       .posix_kinds = &va->posix_kinds, .shortcuts = &va->shortcuts,
 				       .drive_source = va->drive_source,
 				       .volume_guids = va->drives.guids, .volume_guid_count = va->drives.guid_count,
-				       .accounts = va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn,
+				       .accounts = va->accounts_ready ? &va->accounts : va->reg_ready ? &va->reg.accounts : NULL, .image_accounts = &a->accounts, .usn = &va->usn,
 				       .findings = &va->findings,
 				       .shadow_copies = &va->shadow};
 		if (!va->vol)

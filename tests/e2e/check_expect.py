@@ -242,6 +242,37 @@ def check_shortcuts(rv, ev, where):
             fail(f"{where}: stats.shortcuts.{key} {st.get(key)!r}, the list has {n}")
 
 
+def check_sids_named(rv, where):
+    """Every SID the volume's security objects name with an account name (owner, group, writable_by,
+    parent_writable_by) is in its accounts[] with that name (issue 13: the SIDs of its descriptors are
+    listed there, source security_descriptor when its own hives do not name them)."""
+    named = {}
+    def sec(o):
+        if not o:
+            return
+        for sid, name in ((o.get("owner_sid"), o.get("owner_name")), (o.get("group_sid"), o.get("group_name"))):
+            if sid and name:
+                named[sid] = name
+        for w in o.get("writable_by") or []:
+            if w.get("name"):
+                named[w["sid"]] = w["name"]
+    for s in rv.get("hardlink_sets", []):
+        sec(s.get("security"))
+        for n in s.get("names", []):
+            for w in n.get("parent_writable_by") or []:
+                if w.get("name"):
+                    named[w["sid"]] = w["name"]
+    for r in rv.get("reparse_points", []):
+        sec(r.get("security"))
+    accounts = {a["sid"]: a for a in rv.get("accounts", [])}
+    for sid, name in sorted(named.items()):
+        a = accounts.get(sid)
+        if a is None:
+            fail(f"{where}: {sid} ({name}) is in a security descriptor but not in accounts[]")
+        elif a.get("name") != name:
+            fail(f"{where}: accounts[] names {sid} {a.get('name')!r}, the security objects {name!r}")
+
+
 def check_anomalies(rv, ev, where):
     got = sorted(a["type"] for a in rv.get("anomalies", []))
     want = sorted(a["type"] for a in ev.get("anomalies", []))
@@ -426,6 +457,8 @@ def check(report_path, expect_path, form):
             check_posix_links(rv, ev, where)
             check_shortcuts(rv, ev, where)
         check_registry(rv, ev, where, form)
+        if form != "mft":
+            check_sids_named(rv, where)
         check_added_later(rv, ev, where)
         check_usn(rv, ev, where, form)
         check_findings(rv, ev, where)
