@@ -418,6 +418,50 @@ static void posix_section(const html_vol *h)
 	table_close(f);
 }
 
+/* What shortcut s points at, as stored: its local path, share path or relative path (NULL: none). */
+static const char *shortcut_stored(const shortcut *s)
+{
+	return s->local_path ? s->local_path : s->network_path ? s->network_path : s->share ? s->share : s->relative_path;
+}
+
+/* Shell shortcuts (.lnk) and where they lead (only when the volume has any). */
+static void shortcuts_section(const html_vol *h)
+{
+	FILE *f = h->f;
+	const shortcut_list *l = h->va->shortcuts;
+	size_t n = 0;
+	for (size_t i = 0; l && i < l->items.count; i++)
+		n += report_filter_shortcut(&h->only, &VEC_AT(&l->items, shortcut, i));
+	if (!n)
+		return;
+	fprintf(f, "<h3 id=\"v%d-shortcuts-h\">Shortcuts (%zu)</h3>\n", h->va->index, n);
+	static const char *const cols[] = {"record", "path", "state", "stored target", "arguments", "volume serial",
+					   "status", "resolves to", "reason", NULL};
+	table_open(h, "shortcuts", cols);
+	for (size_t i = 0; i < l->items.count; i++) {
+		const shortcut *s = &VEC_AT(&l->items, shortcut, i);
+		if (!report_filter_shortcut(&h->only, s))
+			continue;
+		char *path = paths_name_alloc(h->va->p, model_name(h->va->m, s->name)), serial[16] = "";
+		if (s->has_volume)
+			snprintf(serial, sizeof(serial), "%08X", s->drive_serial);
+		fputs("<tr>", f);
+		td_record(h, s->record);
+		td_text(f, "path", path);
+		fprintf(f, "<td>%s</td>", s->allocated ? "allocated" : "deleted");
+		td_text(f, "path", shortcut_stored(s) ? shortcut_stored(s) : s->has_id_list ? "(an ID list only)" : NULL);
+		td_text(f, "path", s->arguments);
+		td_text(f, NULL, s->has_volume ? serial : NULL);
+		const char *st = link_status_name(s->target.status);
+		fprintf(f, "<td class=\"st-%s\">%s</td>", st, st);
+		td_text(f, "path", s->target.path);
+		td_text(f, NULL, s->target.reason ? s->target.reason : s->error);
+		fputs("</tr>\n", f);
+		free(path);
+	}
+	table_close(f);
+}
+
 /* Every anomaly, volume-wide ones first, each with its record. */
 static void anomalies_section(const html_vol *h)
 {
@@ -666,6 +710,7 @@ static void volume_section(const analysis *a, const report_config *rc, const ana
 	reparse_section(&h);
 	sets_section(&h);
 	posix_section(&h);
+	shortcuts_section(&h);
 	anomalies_section(&h);
 	history_section(&h);
 	if (html_shows(&h, REPORT_ONLY_STALE | REPORT_ONLY_FINDINGS)) {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The HTML report in a real browser: headless Chromium loads the report of the demo image, of two richer
 # fixtures (attacks.raw: every findings rule; resolve2.raw: three volumes), of the hostile names of
-# tests/hostile/ntfsedit.py (hostile_names_mft), and two with --only (resolve2 stale, demo sets,findings), with #selftest in the address; the page's test hook writes
+# tests/hostile/ntfsedit.py (hostile_names_mft), of the shortcuts fixture, and three with --only (resolve2
+# stale, demo sets,findings, shortcuts stale), with #selftest in the address; the page's test hook writes
 # each table's row count, the outcome of sorting and filtering every table in the browser, and the elements
 # the page holds; html_check.py compares the counts with the JSON report of the same image and options and
 # checks that the hostile page holds only its own script and no image. Screenshots of the demo's and the
@@ -40,7 +41,8 @@ fail=0
 start=$(date +%s)
 for spec in "demo|$src/fixtures/demo.E01||" "attacks|$fixtures/attacks.raw||" "resolve2|$fixtures/resolve2.raw||" \
 	"hostile|$work/hostile.mft|--drive C=0|hostile" "only-stale|$fixtures/resolve2.raw|--only stale|" \
-	"only-sets|$src/fixtures/demo.E01|--only sets,findings|"; do
+	"only-sets|$src/fixtures/demo.E01|--only sets,findings|" "shortcuts|$fixtures/shortcuts.raw||" \
+	"only-stale-shortcuts|$fixtures/shortcuts.raw|--only stale|"; do
 	IFS='|' read -r name img opts hostile <<<"$spec"
 	# shellcheck disable=SC2086
 	"$ntfslinks" -q $opts --format html -o "$work/$name.html" "$img" 2>/dev/null || { echo "FAIL: $name: html exit $?"; fail=1; continue; }

@@ -94,6 +94,7 @@ def dom(path, report, hostile):
         want["v%d-reparse" % i] = len(v["reparse_points"])
         want["v%d-sets" % i] = len(v["hardlink_sets"])
         want["v%d-posix" % i] = len(v.get("posix_links", []))
+        want["v%d-shortcuts" % i] = len(v.get("shortcuts", []))
         want["v%d-anomalies" % i] = len(v["anomalies"])
         if v.get("usn"):
             want["v%d-usn" % i] = len(v["usn"]["link_events"])
