@@ -17,6 +17,7 @@
 #include "le.h"
 #include "report_history.h"
 #include "report_html.h"
+#include "report_text.h"
 #include "sha256.h"
 #include "report/html_assets.h"
 
@@ -92,20 +93,15 @@ static void kv(FILE *f, const char *key, const char *value)
 	fputs("</td></tr>\n", f);
 }
 
-/* Formats a byte count for people: "94.2 KiB" (and the exact count). */
+/* Formats a byte count for people: "94.2 KiB (96475 bytes)", as the text view writes it, with the exact count. */
 static void human(uint64_t v, char *buf, size_t cap)
 {
-	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-	double d = (double)v;
-	int u = 0;
-	while (d >= 1024 && u < 5) {
-		d /= 1024;
-		u++;
-	}
-	if (u == 0)
+	char short_form[32];
+	text_human(v, short_form, sizeof(short_form));
+	if (v < 1024)
 		snprintf(buf, cap, "%llu bytes", (unsigned long long)v);
 	else
-		snprintf(buf, cap, "%.1f %s (%llu bytes)", d, units[u], (unsigned long long)v);
+		snprintf(buf, cap, "%s (%llu bytes)", short_form, (unsigned long long)v);
 }
 
 /* The principals that may write a record (writable_by), "-" when none, "unknown" without a descriptor. */
