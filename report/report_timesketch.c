@@ -8,11 +8,16 @@
  * - every name of a hard-link set: its own $FILE_NAME times ("$FILE_NAME Creation Time", ...), and once
  *   per set the record's $STANDARD_INFORMATION times ("$STANDARD_INFORMATION Creation Time", ...);
  * - every reparse point: its record's $STANDARD_INFORMATION times and the $FILE_NAME times of its name;
+ * - every shell shortcut (.lnk): its record's $STANDARD_INFORMATION times, its name's $FILE_NAME times, and
+ *   the target's times its header keeps ("Shortcut Target Creation Time", "... Content Modification Time",
+ *   "... Last Access Time": when the shortcut was last saved, the target had these);
  * - every name left in directory index slack (removed_names): the carved key's four times
  *   ("Index Slack $FILE_NAME Creation Time", ...).
- * Fields: data_type (ntfslinks:hardlink, ntfslinks:reparse_point, ntfslinks:removed_name), volume, record,
+ * Fields: data_type (ntfslinks:hardlink, ntfslinks:reparse_point, ntfslinks:shortcut, ntfslinks:removed_name),
+ * volume, record,
  * sequence, path, and per kind: link_count and names (hard links); reparse_kind, reparse_tag, target_path,
- * target_status (links); directory_path, name, removed_kind, record_state (removed names).
+ * target_status (links); allocated, target, target_status, target_path, volume_serial (shortcuts);
+ * directory_path, name, removed_kind, record_state (removed names).
  */
 #include "config.h"
 #include "report.h"
@@ -202,6 +207,38 @@ static void ts_reparse(ts_writer *w, const link_entry *le)
 	json_decref(base);
 }
 
+/* The lines of shortcut s: its record's and name's times, then its target's times as its header keeps them. */
+static void ts_shortcut(ts_writer *w, const shortcut *s)
+{
+	const analysis_volume *va = w->va;
+	const model *m = va->m;
+	const name_info *n = model_name(m, s->name);
+	char *p = paths_name_alloc(va->p, n), *what = NULL, serial[16];
+	const char *target = s->local_path ? s->local_path : s->network_path ? s->network_path : s->relative_path;
+	const char *status = link_status_name(s->target.status);
+	json_t *base = ts_base(w, "ntfslinks:shortcut", s->record, s->sequence, p);
+	json_object_set_new(base, "allocated", json_boolean(s->allocated));
+	json_object_set_new(base, "target", ts_str(target));
+	json_object_set_new(base, "target_status", json_string(status));
+	json_object_set_new(base, "target_path", ts_str(s->target.path));
+	snprintf(serial, sizeof(serial), "%08X", s->drive_serial);
+	json_object_set_new(base, "volume_serial", s->has_volume ? json_string(serial) : json_null());
+	/* the header's created, accessed, written in ts_time_names' order (no metadata time) */
+	const uint64_t header[4] = {s->target_times[0], s->target_times[2], 0, s->target_times[1]};
+	if ((what = ts_printf("shortcut %s -> %s %s", p ? p : "?", target ? target : "(no path)", status)) != NULL) {
+		const uint64_t *si = ts_si(m, s->record);
+		if (si)
+			ts_lines(w, base, "$STANDARD_INFORMATION", si, what);
+		ts_lines(w, base, "$FILE_NAME", model_name_times(m, n), what);
+		ts_lines(w, base, "Shortcut Target", header, what);
+	} else {
+		w->failed = true;
+	}
+	free(what);
+	free(p);
+	json_decref(base);
+}
+
 /* The lines of a name left in directory index slack: the carved key's four times. */
 static void ts_removed(ts_writer *w, const removed_name *e)
 {
@@ -254,6 +291,9 @@ ntfs_status report_timesketch(const analysis *a, const report_config *rc, FILE *
 		for (size_t i = 0; i < va->links->count && !w.failed; i++)
 			if (report_filter_link(&only, &VEC_AT(va->links, link_entry, i)))
 				ts_reparse(&w, &VEC_AT(va->links, link_entry, i));
+		for (size_t i = 0; va->shortcuts && i < va->shortcuts->items.count && !w.failed; i++)
+			if (report_filter_shortcut(&only, &VEC_AT(&va->shortcuts->items, shortcut, i)))
+				ts_shortcut(&w, &VEC_AT(&va->shortcuts->items, shortcut, i));
 		for (size_t i = 0; report_filter_context(&only) && i < va->slack->names.count && !w.failed; i++)
 			ts_removed(&w, &VEC_AT(&va->slack->names, removed_name, i));
 		report_filter_free(&only);

@@ -98,5 +98,15 @@ grep -q '^  Shortcuts (10): 5 ok, 2 stale, 1 external, 1 remote, 1 unknown, 0 ma
 	[ "$got" = 2 ] && ! grep -q '^    ok  .*\.lnk -> ' <<<"$text" &&
 	echo "ok: the text view's Shortcuts section under --only stale: the counts and the two stale ones" ||
 	bad "the text view's Shortcuts section under --only stale is not the counts and the two stale ones"
+# Timesketch: every shortcut gets the target times its header keeps (lnk.py writes created 2021-01-02 03:04:05
+# and accessed 2021-01-03 03:04:05 into every one, as lnkinfo confirmed above), one line each
+"$NTFSLINKS" -q --format timesketch -o "$work/ts.jsonl" "$img" || bad "ntfslinks --format timesketch exited $?"
+n=$(jq -s '[.[] | .volumes[] | .shortcuts | length] | add' "$out")
+for spec in "Creation Time|2021-01-02T03:04:05.000000+00:00" "Last Access Time|2021-01-03T03:04:05.000000+00:00"; do
+	IFS='|' read -r desc when <<<"$spec"
+	got=$(jq -r --arg d "Shortcut Target $desc" 'select(.data_type == "ntfslinks:shortcut" and .timestamp_desc == $d) | .datetime' "$work/ts.jsonl" | sort | uniq -c | sed 's/^ *//')
+	[ "$got" = "$n $when" ] && echo "ok: timesketch has the $n shortcuts' Shortcut Target $desc, $when" ||
+		bad "timesketch Shortcut Target $desc lines are '$got', expected $n at $when"
+done
 [ $fail = 0 ] && echo "PASS: shortcuts oracle"
 exit $fail
