@@ -77,29 +77,43 @@ static uint32_t text_add(access_table *t, const char *s)
 	return off == SIZE_MAX || off >= ACCESS_NONE ? ACCESS_NONE : (uint32_t)off;
 }
 
-/* Adds sid to the sorted, unique list of SIDs seen (a volume holds a few hundred distinct ones; the list keeps
- * the first ACCESS_MAX_SIDS_SEEN in the order the descriptors are read). */
+/* Appends sid to the list of SIDs seen; seen_settle sorts the list and drops repeats once all are in. */
 static void seen_add(access_table *t, const char *sid)
 {
-	size_t lo = 0, hi = t->seen.count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->text.data + VEC_AT(&t->seen, uint32_t, mid), sid);
-		if (c == 0)
+	if (t->seen.count) { /* the same SID as just before (a descriptor's owner and its ACEs): no copy */
+		uint32_t last = VEC_AT(&t->seen, uint32_t, t->seen.count - 1);
+		if (strcmp(t->text.data + last, sid) == 0)
 			return;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
 	}
-	if (t->seen.count >= ACCESS_MAX_SIDS_SEEN)
-		return; /* a hostile $Secure of millions of distinct SIDs: the list stays small and quick to build */
 	uint32_t off = text_add(t, sid);
-	if (off == ACCESS_NONE || !vec_push(&t->seen))
-		return; /* out of memory: the list is only a help to the reader */
+	uint32_t *v = off == ACCESS_NONE ? NULL : vec_push(&t->seen);
+	if (v)
+		*v = off; /* out of memory: the list is only a help to the reader, it lacks this SID */
+}
+
+/* strcmp order of two SIDs given as pointers into the text. */
+static int seen_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorts the SIDs seen by strcmp and keeps each once: n log n for any number of descriptors and SIDs. */
+static void seen_settle(access_table *t)
+{
+	size_t n = t->seen.count;
+	const char **p = n > 1 ? malloc(n * sizeof(*p)) : NULL;
+	if (!p)
+		return; /* none or one SID; or out of memory: the list stays as read */
 	uint32_t *v = t->seen.data;
-	memmove(v + lo + 1, v + lo, (t->seen.count - 1 - lo) * sizeof(*v));
-	v[lo] = off;
+	for (size_t i = 0; i < n; i++)
+		p[i] = t->text.data + v[i]; /* the text no longer grows here: the pointers stay valid */
+	qsort(p, n, sizeof(*p), seen_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || strcmp(p[i], t->text.data + v[u - 1]) != 0)
+			v[u++] = (uint32_t)(p[i] - t->text.data);
+	t->seen.count = u;
+	free(p);
 }
 
 /* Adds the SIDs of the ACEs of the ACL at sd[off..len). */
@@ -579,6 +593,7 @@ ntfs_status access_settle(access_table *t, model *m, const vec *links, access_na
 	}
 	t->settled = true;
 out:
+	seen_settle(t);
 	free(want);
 	free(secure_desc);
 	own_cache_free(&oc);

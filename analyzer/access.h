@@ -70,7 +70,8 @@ typedef struct {
 				   * bit 2 evaluated */
 	vec seen;                 /* uint32_t text offsets: every SID of the volume's descriptors (owner, group,
 				   * DACL and SACL ACEs of every $Secure entry and of the records' own ones
-				   * read) and of their writable_by, sorted by strcmp, unique */
+				   * read) and of their writable_by; sorted by strcmp and unique once
+				   * access_settle returns */
 	bool settled;
 } access_table;
 
@@ -87,8 +88,6 @@ void access_free(access_table *t);
  * names only) names SIDs. Returns NTFS_E_NOMEM only.
  */
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn name, void *ctx);
-
-#define ACCESS_MAX_SIDS_SEEN 4096 /* distinct SIDs kept for accounts[]; a volume has a few hundred */
 
 /* The number of distinct SIDs seen in the volume's descriptors, and SID k of them (sorted by strcmp). */
 size_t access_sids_seen(const access_table *t);
