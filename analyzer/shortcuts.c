@@ -15,6 +15,11 @@
 
 #define FIRST_USER_RECORD 16      /* records below are NTFS's own files */
 
+const char *shortcut_stored_target(const shortcut *s)
+{
+	return s->local_path ? s->local_path : s->network_path ? s->network_path : s->share ? s->share : s->relative_path;
+}
+
 void shortcut_list_init(shortcut_list *l)
 {
 	memset(l, 0, sizeof(*l));

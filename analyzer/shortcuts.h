@@ -92,6 +92,10 @@ ntfs_status shortcuts_plan(shortcut_volume *vols, size_t n, resolve_request **re
 /* After resolution: the reasons with the plan's notes, and the counts. */
 void shortcuts_settle(shortcut_volume *vols, size_t n);
 
+/* The target s stores, as every view shows it: its local path, else its network path, else its share, else its
+ * relative path; NULL when it stores none of them (an ID list only, or nothing). */
+const char *shortcut_stored_target(const shortcut *s);
+
 /* Initialises an empty list. */
 void shortcut_list_init(shortcut_list *l);
 

@@ -378,10 +378,7 @@ static void body_shortcut_lines(body_writer *w)
 			w->failed = true;
 			return;
 		}
-		const char *t = s->local_path    ? s->local_path
-				: s->network_path ? s->network_path
-				: s->relative_path ? s->relative_path
-						   : "(no path)";
+		const char *t = shortcut_stored_target(s) ? shortcut_stored_target(s) : "(no path)";
 		FILE *f = w->f;
 		fputs("0|", f);
 		fputs(w->prefix, f);

@@ -414,12 +414,6 @@ static void posix_section(const html_vol *h)
 	table_close(f);
 }
 
-/* What shortcut s points at, as stored: its local path, share path or relative path (NULL: none). */
-static const char *shortcut_stored(const shortcut *s)
-{
-	return s->local_path ? s->local_path : s->network_path ? s->network_path : s->share ? s->share : s->relative_path;
-}
-
 /* Shell shortcuts (.lnk) and where they lead (only when the volume has any). */
 static void shortcuts_section(const html_vol *h)
 {
@@ -445,7 +439,8 @@ static void shortcuts_section(const html_vol *h)
 		td_record(h, s->record);
 		td_text(f, "path", path);
 		fprintf(f, "<td>%s</td>", s->allocated ? "allocated" : "deleted");
-		td_text(f, "path", shortcut_stored(s) ? shortcut_stored(s) : s->has_id_list ? "(an ID list only)" : NULL);
+		const char *stored = shortcut_stored_target(s);
+		td_text(f, "path", stored ? stored : s->has_id_list ? "(an ID list only)" : NULL);
 		td_text(f, "path", s->arguments);
 		td_text(f, NULL, s->has_volume ? serial : NULL);
 		const char *st = link_status_name(s->target.status);

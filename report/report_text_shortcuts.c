@@ -10,15 +10,11 @@
 #define TOP_ATTENTION 50          /* shortcuts needing attention listed before the cut */
 #define TOP_OTHERS 20             /* other shortcuts listed before the cut */
 
-/* What shortcut s points at, as stored: its local path, share path or relative path. */
+/* What shortcut s points at, as stored (shortcut_stored_target), or what it holds instead. */
 static const char *stored_target(const shortcut *s)
 {
-	return s->local_path      ? s->local_path
-	       : s->network_path  ? s->network_path
-	       : s->share         ? s->share
-	       : s->relative_path ? s->relative_path
-	       : s->has_id_list   ? "(an ID list only)"
-				  : "(no target)";
+	const char *t = shortcut_stored_target(s);
+	return t ? t : s->has_id_list ? "(an ID list only)" : "(no target)";
 }
 
 /* One shortcut at indent: "STATUS  PATH -> TARGET", then its record, serial, arguments and the reason. */

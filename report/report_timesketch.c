@@ -214,7 +214,7 @@ static void ts_shortcut(ts_writer *w, const shortcut *s)
 	const model *m = va->m;
 	const name_info *n = model_name(m, s->name);
 	char *p = paths_name_alloc(va->p, n), *what = NULL, serial[16];
-	const char *target = s->local_path ? s->local_path : s->network_path ? s->network_path : s->relative_path;
+	const char *target = shortcut_stored_target(s);
 	const char *status = link_status_name(s->target.status);
 	json_t *base = ts_base(w, "ntfslinks:shortcut", s->record, s->sequence, p);
 	json_object_set_new(base, "allocated", json_boolean(s->allocated));
