@@ -178,16 +178,23 @@ static bool body_path(body_writer *w, const name_info *n)
 	return true;
 }
 
+/* Starts a line: "0|", the --prefix, the volume's /volN when the image has several, then path (NULL: none yet). */
+static void body_line_start(const body_writer *w, const char *path)
+{
+	fputs("0|", w->f);
+	fputs(w->prefix, w->f);
+	if (w->vol_dir >= 0)
+		fprintf(w->f, "/vol%d", w->vol_dir);
+	if (path)
+		body_put_clean(w->f, path, true);
+}
+
 /* One bodyfile line: the name with its suffixes, then the record's columns and the four times. */
 static void body_line(body_writer *w, uint32_t r, const char *mode, bool fn_line, const char *target, bool deleted,
 		      uint64_t size, const uint64_t t[4])
 {
 	FILE *f = w->f;
-	fputs("0|", f);
-	fputs(w->prefix, f);
-	if (w->vol_dir >= 0)
-		fprintf(f, "/vol%d", w->vol_dir);
-	body_put_clean(f, w->path.buf, true);
+	body_line_start(w, w->path.buf);
 	if (fn_line)
 		fputs(" ($FILE_NAME)", f);
 	if (target) {
@@ -210,11 +217,7 @@ static void body_streams(body_writer *w, uint32_t r, const char *mode, bool dele
 		const stream_info *s = &VEC_AT(&m->streams, stream_info, i);
 		if (s->record != r)
 			break;
-		fputs("0|", f);
-		fputs(w->prefix, f);
-		if (w->vol_dir >= 0)
-			fprintf(f, "/vol%d", w->vol_dir);
-		body_put_clean(f, w->path.buf, true);
+		body_line_start(w, w->path.buf);
 		putc(':', f);
 		body_put_clean(f, m->strings.data + s->str, true);
 		if (deleted)
@@ -283,10 +286,7 @@ static void body_usn_lines(body_writer *w)
 			body_mode(&m->recs[r], false, false, mode);
 		history_reasons_text(e->reason, "+", reasons, sizeof(reasons));
 		FILE *f = w->f;
-		fputs("0|", f);
-		fputs(w->prefix, f);
-		if (w->vol_dir >= 0)
-			fprintf(f, "/vol%d", w->vol_dir);
+		body_line_start(w, NULL);
 		if (!path)
 			fputs("/", f);
 		body_put_clean(f, path ? path : usn_event_name(j, e), true);
@@ -324,11 +324,7 @@ static void body_removed_names(body_writer *w)
 		char suffix[64];
 		snprintf(suffix, sizeof(suffix), "removed: %s", index_slack_kind_name(e->kind));
 		FILE *f = w->f;
-		fputs("0|", f);
-		fputs(w->prefix, f);
-		if (w->vol_dir >= 0)
-			fprintf(f, "/vol%d", w->vol_dir);
-		body_put_clean(f, w->path.buf, true);
+		body_line_start(w, w->path.buf);
 		fprintf(f, " ($FILE_NAME) (%s)|%llu|%s|0|0|%llu|%llu|%llu|%llu|%llu\n", suffix,
 			e->has_ref ? (unsigned long long)ntfs_ref_record(e->file_ref) : 0ULL, mode,
 			(unsigned long long)e->data_size, body_unix(e->times[3]), body_unix(e->times[1]),
@@ -351,11 +347,7 @@ static void body_shadow_changes(body_writer *w)
 		for (size_t k = 0; k < st->changes.count; k++) {
 			const shadow_change *c = &VEC_AT(&st->changes, shadow_change, k);
 			FILE *f = w->f;
-			fputs("0|", f);
-			fputs(w->prefix, f);
-			if (w->vol_dir >= 0)
-				fprintf(f, "/vol%d", w->vol_dir);
-			body_put_clean(f, c->path ? c->path : "", true);
+			body_line_start(w, c->path ? c->path : "");
 			fprintf(f, " (shadow copy %d%s: %s ", st->store_index, c->against_live ? "" : ", since the store before",
 				shadow_change_name(c->change));
 			body_put_clean(f, c->before ? c->before : "(none)", false);
@@ -380,11 +372,7 @@ static void body_shortcut_lines(body_writer *w)
 		}
 		const char *t = shortcut_stored_target(s) ? shortcut_stored_target(s) : "(no path)";
 		FILE *f = w->f;
-		fputs("0|", f);
-		fputs(w->prefix, f);
-		if (w->vol_dir >= 0)
-			fprintf(f, "/vol%d", w->vol_dir);
-		body_put_clean(f, w->path.buf, true);
+		body_line_start(w, w->path.buf);
 		fputs(" (shortcut target: ", f);
 		body_put_clean(f, t, false);
 		fprintf(f, ", %s)|%u|-/----------|0|0|%u|%llu|%llu|0|%llu\n", link_status_name(s->target.status), s->record,
