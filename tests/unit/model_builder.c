@@ -176,6 +176,23 @@ void mb_symlink(model *m, uint32_t r, const char *substitute, const char *print,
 	mb_name_surrogate(m, r, MB_TAG_SYMLINK, substitute, print, true, relative ? 1u : 0u);
 }
 
+void mb_tree_windows(model *m)
+{
+	mb_init(m, 64);
+	mb_dir(m, 5, 5);
+	mb_name(m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
+	mb_dir(m, 20, 1);
+	mb_name(m, 20, "Windows", 5, 5, NTFS_NS_POSIX);
+	mb_dir(m, 21, 1);
+	mb_name(m, 21, "System32", 20, 1, NTFS_NS_POSIX);
+	mb_dir(m, 22, 1);
+	mb_name(m, 22, "Users", 5, 5, NTFS_NS_POSIX);
+	mb_dir(m, 23, 1);
+	mb_name(m, 23, "alice", 22, 1, NTFS_NS_POSIX);
+	mb_file(m, 24, 1);
+	mb_name(m, 24, "f.txt", 5, 5, NTFS_NS_POSIX);
+}
+
 bool mb_merge(model *m)
 {
 	return model_merge(m, NULL) == NTFS_OK;

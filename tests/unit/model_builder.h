@@ -54,6 +54,11 @@ void mb_junction(model *m, uint32_t r, const char *substitute, const char *print
 /* Record r holds a symbolic link reparse point; relative sets SYMLINK_FLAG_RELATIVE. */
 void mb_symlink(model *m, uint32_t r, const char *substitute, const char *print, bool relative);
 
+/* Starts m (mb_init, 64 records) as a small system volume, every name POSIX, sequence 1: the root (5),
+ * \Windows (20), \Windows\System32 (21), \Users (22), \Users\alice (23), the file \f.txt (24); records 25-63
+ * are left for the test. */
+void mb_tree_windows(model *m);
+
 /* Folds extension records and groups names, as the scan does at its end; true when model_merge succeeded. */
 bool mb_merge(model *m);
 

@@ -45,28 +45,10 @@ static void teardown(test_vol *va)
 	mb_volume_free(&va->v);
 }
 
-/* \Windows\System32 (dirs 20, 21), \Users\alice (22, 23), \f.txt (24), links from record 40 on. */
-static void tree(model *m)
-{
-	mb_init(m, 64);
-	mb_dir(m, 5, 5);
-	mb_name(m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
-	mb_dir(m, 20, 1);
-	mb_name(m, 20, "Windows", 5, 5, NTFS_NS_POSIX);
-	mb_dir(m, 21, 1);
-	mb_name(m, 21, "System32", 20, 1, NTFS_NS_POSIX);
-	mb_dir(m, 22, 1);
-	mb_name(m, 22, "Users", 5, 5, NTFS_NS_POSIX);
-	mb_dir(m, 23, 1);
-	mb_name(m, 23, "alice", 22, 1, NTFS_NS_POSIX);
-	mb_file(m, 24, 1);
-	mb_name(m, 24, "f.txt", 5, 5, NTFS_NS_POSIX);
-}
-
 Test(resolve, relative_symlink_starting_with_backslash_is_rooted_on_its_volume)
 {
 	test_vol va;
-	tree(&va.v.m);
+	mb_tree_windows(&va.v.m);
 	mb_dir(&va.v.m, 40, 1);
 	mb_name(&va.v.m, 40, "sys32", 23, 1, NTFS_NS_POSIX);
 	mb_symlink(&va.v.m, 40, "\\Windows\\System32", "\\Windows\\System32", true);
@@ -102,7 +84,7 @@ Test(resolve, nt_paths_are_classified_not_walked)
 		{"\\??\\Volume{3c2e8f41-7a5d-4b6e-9f10-2d4c6b8a0e13}\\", TARGET_FORM_VOLUME_GUID, 0},
 	};
 	test_vol va;
-	tree(&va.v.m);
+	mb_tree_windows(&va.v.m);
 	for (uint32_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		char name[8];
 		snprintf(name, sizeof(name), "n%u", k);
@@ -125,7 +107,7 @@ Test(resolve, nt_paths_are_classified_not_walked)
 Test(resolve, symlink_kind_must_match_the_target_type)
 {
 	test_vol va;
-	tree(&va.v.m);
+	mb_tree_windows(&va.v.m);
 	mb_file(&va.v.m, 40, 1);
 	mb_name(&va.v.m, 40, "file_onto_dir", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(&va.v.m, 40, "\\??\\C:\\Windows", "C:\\Windows", false);
@@ -146,7 +128,7 @@ Test(resolve, symlink_kind_must_match_the_target_type)
 Test(resolve, stale_target_names_the_deepest_deleted_record)
 {
 	test_vol va;
-	tree(&va.v.m);
+	mb_tree_windows(&va.v.m);
 	/* \gone (30) and \gone\inner (31) deleted with \gone\inner\t.txt (32): each sequence moved on by one */
 	mb_record(&va.v.m, 30, true, false, 2);
 	mb_name(&va.v.m, 30, "gone", 5, 5, NTFS_NS_POSIX);

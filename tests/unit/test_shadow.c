@@ -27,20 +27,10 @@ static void teardown(side *x)
 	mb_volume_free(x);
 }
 
-/* \Windows (20), \Users (22), \Users\alice (23), \f.txt (24, a file), \g.txt (25, a file). */
+/* mb_tree_windows's volume and \g.txt (25, a file). */
 static void tree(model *m)
 {
-	mb_init(m, 64);
-	mb_dir(m, 5, 5);
-	mb_name(m, 5, ".", 5, 5, NTFS_NS_WIN32_DOS);
-	mb_dir(m, 20, 1);
-	mb_name(m, 20, "Windows", 5, 5, NTFS_NS_POSIX);
-	mb_dir(m, 22, 1);
-	mb_name(m, 22, "Users", 5, 5, NTFS_NS_POSIX);
-	mb_dir(m, 23, 1);
-	mb_name(m, 23, "alice", 22, 1, NTFS_NS_POSIX);
-	mb_file(m, 24, 1);
-	mb_name(m, 24, "f.txt", 5, 5, NTFS_NS_POSIX);
+	mb_tree_windows(m);
 	mb_file(m, 25, 1);
 	mb_name(m, 25, "g.txt", 5, 5, NTFS_NS_POSIX);
 }
