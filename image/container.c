@@ -79,6 +79,27 @@ ssize_t image_pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 	return (ssize_t)done;
 }
 
+ntfs_status image_read_loop(const image *img, uint64_t off, uint8_t *buf, size_t len, size_t *done,
+			    image_piece_fn read, void *ctx, ntfs_error *err)
+{
+	char why[512];
+	*done = 0;
+	while (*done < len) {
+		size_t want = len - *done;
+		if (want > (size_t)1 << 30)
+			want = (size_t)1 << 30;
+		ssize_t n = read(ctx, off + *done, buf + *done, want, why, sizeof(why));
+		if (n < 0)
+			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
+					      (unsigned long long)(off + *done), why);
+		if (n == 0)
+			return ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the end of "
+					      "the image", img->path, (unsigned long long)(off + *done));
+		*done += (size_t)n;
+	}
+	return NTFS_OK;
+}
+
 ntfs_status image_add_segment(image *img, const char *name, ntfs_error *err)
 {
 	char **grown = realloc(img->segments, (img->segment_count + 1) * sizeof(*grown));

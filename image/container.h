@@ -119,6 +119,15 @@ ntfs_status image_open_fd(const char *path, int *fd_out, uint64_t *size, ntfs_er
 /* pread that retries on EINTR and short reads; returns bytes read (short only at end of file) or -1. */
 ssize_t image_pread_full(int fd, uint8_t *buf, size_t len, uint64_t off);
 
+/* One read of a library for image_read_loop: up to want bytes at off into buf; the count read, 0 at the end of
+ * its data, or -1 with the cause in why (cap bytes). */
+typedef ssize_t (*image_piece_fn)(void *ctx, uint64_t off, uint8_t *buf, size_t want, char *why, size_t cap);
+
+/* Reads all len bytes at off with read, in pieces of at most 1 GiB; *done is what was read. An error or an
+ * early end becomes err, naming img's path and the offset. */
+ntfs_status image_read_loop(const image *img, uint64_t off, uint8_t *buf, size_t len, size_t *done,
+			    image_piece_fn read, void *ctx, ntfs_error *err);
+
 /* Appends a copy of name to img->segments (names of every file the image is read from). */
 ntfs_status image_add_segment(image *img, const char *name, ntfs_error *err);
 

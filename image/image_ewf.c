@@ -583,13 +583,21 @@ static struct image_ewf_slot *ewf_slot_take(struct image_ewf_data *d)
 	return slot;
 }
 
+/* image_read_loop's piece of handle h (a libewf_handle_t): libewf's read_random, its error as the cause. */
+static ssize_t ewf_piece(void *h, uint64_t off, uint8_t *buf, size_t want, char *why, size_t cap)
+{
+	libewf_error_t *e = NULL;
+	ssize_t n = libewf_handle_read_random(h, buf, want, (off64_t)off, &e);
+	if (n < 0)
+		ewf_cause(&e, why, cap);
+	return n;
+}
+
 /* Reads len bytes at off through libewf itself (decompression, checksum errors and all), under io_mu. */
 static ntfs_status ewf_read_libewf(image *img, uint64_t off, uint8_t *buf, size_t len, ntfs_error *err)
 {
 	struct image_ewf_data *d = img->ewf_data;
-	libewf_error_t *e = NULL;
-	char cause[256];
-	size_t done = 0;
+	size_t done;
 	ntfs_status s = NTFS_OK;
 	pthread_mutex_lock(&d->io_mu);
 	libewf_handle_t *h = d->h;
@@ -601,23 +609,7 @@ static ntfs_status ewf_read_libewf(image *img, uint64_t off, uint8_t *buf, size_
 		h = d->judge;
 		atomic_store(&d->legacy, true);
 	}
-	while (done < len) {
-		size_t want = len - done;
-		if (want > (size_t)1 << 30)
-			want = (size_t)1 << 30;
-		ssize_t n = libewf_handle_read_random(h, buf + done, want, (off64_t)(off + done), &e);
-		if (n < 0) {
-			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
-					   (unsigned long long)(off + done), ewf_cause(&e, cause, sizeof(cause)));
-			break;
-		}
-		if (n == 0) {
-			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the end of "
-					   "the image", img->path, (unsigned long long)(off + done));
-			break;
-		}
-		done += (size_t)n;
-	}
+	s = image_read_loop(img, off, buf, len, &done, ewf_piece, h, err);
 	pthread_mutex_unlock(&d->io_mu);
 	return s;
 }

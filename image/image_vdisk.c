@@ -81,27 +81,9 @@ ntfs_status image_vdisk_parent_path(const char *kind, const char *child, const c
 
 ntfs_status image_vdisk_read(image *img, uint64_t off, uint8_t *buf, size_t len, size_t *got, ntfs_error *err)
 {
-	char why[512];
-	size_t done = 0;
-	ntfs_status s = NTFS_OK;
+	size_t done;
 	pthread_mutex_lock(&img->vdisk_mutex);
-	while (done < len) {
-		size_t want = len - done;
-		if (want > (size_t)1 << 30)
-			want = (size_t)1 << 30;
-		ssize_t n = img->vdisk_ops->read(img->vdisk, off + done, buf + done, want, why, sizeof(why));
-		if (n < 0) {
-			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: %s", img->path,
-					   (unsigned long long)(off + done), why);
-			break;
-		}
-		if (n == 0) {
-			s = ntfs_error_set(err, NTFS_E_IO, "%s: read error at offset %llu: no data before the end of "
-					   "the image", img->path, (unsigned long long)(off + done));
-			break;
-		}
-		done += (size_t)n;
-	}
+	ntfs_status s = image_read_loop(img, off, buf, len, &done, img->vdisk_ops->read, img->vdisk, err);
 	pthread_mutex_unlock(&img->vdisk_mutex);
 	*got = s == NTFS_OK ? done : 0;
 	return s;
