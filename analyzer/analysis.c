@@ -207,6 +207,8 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	model_init(&va->m, va->vol);
 	va->m.want_si_times = a->config.want_si_times;
 	va->m.want_streams = a->config.want_streams;
+	/* the bodyfile and csv print every record's size (with want_si_times: their times too), --du sums them */
+	va->m.want_sizes = a->config.want_si_times || a->config.du;
 	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->config.threads, progress, ctx, &e);
 	if (st == NTFS_OK)

@@ -86,7 +86,7 @@ static int size_dir(const du_input *in, const children *c, du_scratch *s, uint32
 				}
 				continue;
 			}
-			uint64_t size = m->recs[r].data_size;
+			uint64_t size = model_sizes(m, r)->data_size;
 			e->names++;
 			e->names_bytes += size;
 			if (s->mark[r] != s->stamp) {
@@ -94,7 +94,7 @@ static int size_dir(const du_input *in, const children *c, du_scratch *s, uint32
 				s->count[r] = 0;
 				e->files++;
 				e->records_bytes += size;
-				e->disk_bytes += m->recs[r].disk_size;
+				e->disk_bytes += model_sizes(m, r)->disk_size;
 				uint32_t *t = vec_push(&s->touched);
 				if (!t)
 					return -1;
@@ -106,7 +106,7 @@ static int size_dir(const du_input *in, const children *c, du_scratch *s, uint32
 	for (size_t i = 0; i < s->touched.count; i++) {
 		uint32_t r = VEC_AT(&s->touched, uint32_t, i);
 		if (s->count[r] < m->recs[r].link_names) /* names that are links: all but DOS aliases */
-			e->shared_bytes += m->recs[r].data_size;
+			e->shared_bytes += model_sizes(m, r)->data_size;
 	}
 	return 0;
 }

@@ -232,13 +232,14 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 		break;
 	case NTFS_AT_DATA:
 		if (a->name_length == 0 && (a->non_resident ? a->lowest_vcn == 0 : true) && !(ri->flags & REC_HAS_DATA)) {
+			rec_sizes *sz = &w->m->sizes[rec];
 			ri->flags |= REC_HAS_DATA;
-			ri->data_size = a->non_resident ? a->data_size : a->value_length;
-			ri->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
-			ri->disk_size += disk_bytes(a);
+			sz->data_size = a->non_resident ? a->data_size : a->value_length;
+			sz->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
+			sz->disk_size += disk_bytes(a);
 		} else if (a->name_length) {
 			if (is_wof_stream(a))
-				ri->disk_size += disk_bytes(a);
+				w->m->sizes[rec].disk_size += disk_bytes(a);
 			if (w->m->want_streams)
 				take_stream(w, rec, a);
 		}
@@ -362,7 +363,6 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	}
 	if (fx.bad_count) {
 		ri->flags |= REC_BAD_FIXUP;
-		ri->fixup_bad = (uint8_t)fx.bad_count;
 		if (ri->flags & REC_IN_USE)
 			anomaly_add(&w->anomalies, "bad_fixup", rec,
 				    "%u of %u sectors fail the update sequence check (mask 0x%x); record kept", fx.bad_count,
@@ -755,6 +755,10 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	m->recs = calloc(count ? count : 1, sizeof(rec_info));
 	if (m->recs)
 		arena_advise_huge(m->recs, (count ? count : 1) * sizeof(rec_info));
+	free(m->sizes);
+	m->sizes = calloc(count ? count : 1, sizeof(rec_sizes)); /* model_merge keeps the few it may show */
+	if (m->sizes)
+		arena_advise_huge(m->sizes, (count ? count : 1) * sizeof(rec_sizes));
 	/* room for the usual names per record up front: untouched pages cost no memory, and the tables
 	 * never pass through a realloc that holds old and new copies at once */
 	vec_reserve(&m->names, (size_t)(count + count / 2));
@@ -768,7 +772,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	vec_init(&scan_lost, sizeof(lost_range));
 	worker *ws = calloc((size_t)nt, sizeof(worker));
 	ntfs_status st = NTFS_OK;
-	if (!m->recs || !ws) {
+	if (!m->recs || !m->sizes || !ws) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
 		goto out;
 	}

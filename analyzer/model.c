@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "file_name.h"
+#include "std_info.h"
 
 void model_init(model *m, volume *vol)
 {
@@ -15,6 +16,7 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->link_si, sizeof(rec_si));
 	vec_init(&m->own_sd, sizeof(rec_sd));
+	vec_init(&m->sizes_kept, sizeof(rec_sizes_kept));
 	vec_init(&m->streams, sizeof(stream_info));
 	vec_init(&m->fn_times, sizeof(name_fn_times));
 	vec_init(&m->fn_times_all, 4 * sizeof(uint64_t));
@@ -26,6 +28,8 @@ void model_free(model *m)
 	free(m->recs);
 	free(m->name_order);
 	free(m->si_times);
+	free(m->sizes);
+	vec_free(&m->sizes_kept);
 	vec_free(&m->link_si);
 	vec_free(&m->own_sd);
 	vec_free(&m->fn_times);
@@ -76,6 +80,27 @@ const uint64_t *model_name_times(const model *m, const name_info *n)
 			hi = mid;
 	}
 	return unknown;
+}
+
+const rec_sizes *model_sizes(const model *m, uint32_t r)
+{
+	static const rec_sizes none;
+	if (r >= m->count)
+		return &none;
+	if (m->sizes)
+		return &m->sizes[r];
+	size_t lo = 0, hi = m->sizes_kept.count;
+	while (lo < hi) { /* binary search: sizes_kept is in record order */
+		size_t mid = lo + (hi - lo) / 2;
+		const rec_sizes_kept *e = &VEC_AT(&m->sizes_kept, rec_sizes_kept, mid);
+		if (e->record == r)
+			return &e->s;
+		if (e->record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return &none;
 }
 
 const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len)
@@ -129,12 +154,16 @@ static void merge_extensions(model *m)
 		}
 		e->flags |= REC_EXT_VALID;
 		rec_info *b = &m->recs[e->base];
-		if ((e->flags & REC_HAS_DATA) && !(b->flags & REC_HAS_DATA)) {
-			b->flags |= REC_HAS_DATA;
-			b->data_size = e->data_size;
-			b->allocated_size = e->allocated_size;
+		if (m->sizes) {
+			rec_sizes *bs = &m->sizes[e->base], *es = &m->sizes[r];
+			if ((e->flags & REC_HAS_DATA) && !(b->flags & REC_HAS_DATA)) {
+				bs->data_size = es->data_size;
+				bs->allocated_size = es->allocated_size;
+			}
+			bs->disk_size += es->disk_size; /* the unnamed $DATA's or WofCompressedData's first extent */
 		}
-		b->disk_size += e->disk_size; /* the unnamed $DATA's or WofCompressedData's first extent */
+		if (e->flags & REC_HAS_DATA)
+			b->flags |= REC_HAS_DATA;
 		b->flags |= e->flags & (REC_HAS_REPARSE | REC_SD_NOT_IN_MFT);
 	}
 }
@@ -228,6 +257,41 @@ static void settle_streams(model *m)
 	vec_sort(&m->streams, stream_cmp);
 }
 
+/* True when the sizes of record r may be shown without want_sizes: a hard-link set's (more than one link name,
+ * in use or not) or a record with the system flag (a POSIX link candidate reads its data size). */
+static bool sizes_shown(const model *m, uint64_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	return ri->link_names > 1 || ((ri->flags & REC_HAS_SI) && (ri->std_flags & NTFS_FA_SYSTEM));
+}
+
+/* Without want_sizes: moves the non-zero sizes of the records that may show them into sizes_kept (a few per
+ * cent of the records) and frees the table of every record's (24 bytes each). */
+static ntfs_status keep_sizes(model *m, ntfs_error *err)
+{
+	if (!m->sizes || m->want_sizes)
+		return NTFS_OK;
+	size_t n = 0;
+	for (uint64_t r = 0; r < m->count; r++) {
+		const rec_sizes *s = &m->sizes[r];
+		n += (s->data_size | s->allocated_size | s->disk_size) && sizes_shown(m, r);
+	}
+	vec_free(&m->sizes_kept);
+	if (vec_reserve(&m->sizes_kept, n))
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory keeping the sizes of %zu records", n);
+	for (uint64_t r = 0; r < m->count; r++) {
+		const rec_sizes *s = &m->sizes[r];
+		if (!(s->data_size | s->allocated_size | s->disk_size) || !sizes_shown(m, r))
+			continue;
+		rec_sizes_kept *k = vec_push(&m->sizes_kept); /* reserved: cannot fail */
+		k->s = *s;
+		k->record = (uint32_t)r;
+	}
+	free(m->sizes);
+	m->sizes = NULL;
+	return NTFS_OK;
+}
+
 ntfs_status model_merge(model *m, ntfs_error *err)
 {
 	merge_extensions(m);
@@ -236,6 +300,8 @@ ntfs_status model_merge(model *m, ntfs_error *err)
 	ntfs_status st = group_names(m, err);
 	if (st == NTFS_OK)
 		note_owners_not_in_mft(m);
+	if (st == NTFS_OK)
+		st = keep_sizes(m, err);
 	return st;
 }
 

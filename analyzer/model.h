@@ -38,12 +38,22 @@ enum {                            /* rec_info.flags */
 				   * not there, so it is never read (the owner is unknown) */
 };
 
+/* The sizes of a record's data (model_sizes): out of rec_info, kept only for the records that print them. */
 typedef struct {
 	uint64_t data_size;       /* unnamed $DATA: logical size */
 	uint64_t allocated_size;
 	uint64_t disk_size;       /* bytes in clusters on disk: the unnamed $DATA's and a WOF file's
 				   * WofCompressedData stream's (compressed or sparse: the clusters really
 				   * allocated); 0 for data resident in the record */
+} rec_sizes;
+
+/* The sizes of one record kept after model_merge (model.sizes_kept). */
+typedef struct {
+	rec_sizes s;
+	uint32_t record;
+} rec_sizes_kept;
+
+typedef struct {
 	uint32_t base;            /* base record of an extension record, else MODEL_NONE */
 	uint32_t security_id;
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
@@ -59,7 +69,6 @@ typedef struct {
 	uint16_t link_names;      /* of those, the ones that are links: all but DOS aliases */
 	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
 	uint16_t flags;           /* REC_* */
-	uint8_t fixup_bad;        /* sectors that failed the update sequence check */
 } rec_info;
 
 typedef struct {
@@ -123,6 +132,12 @@ typedef struct {
 	anomaly_list anomalies;
 	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
 	bool want_streams;        /* set before the scan to keep the named $DATA streams (streams; bodyfile) */
+	bool want_sizes;          /* set before the scan to keep every record's sizes (bodyfile, csv, --du) */
+	rec_sizes *sizes;         /* one per record: filled by the scan; after model_merge only with want_sizes */
+	vec sizes_kept;           /* rec_sizes_kept in record order: without want_sizes, model_merge keeps the
+				   * non-zero sizes of the records that show them (more than one link name: the
+				   * hard-link sets; $STANDARD_INFORMATION's system flag: the POSIX link candidates)
+				   * and frees sizes */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
 	vec link_si;              /* rec_si in record order, always kept: the base records that hold two names
 				   * that are links, a reparse point or an attribute list (the candidates for
@@ -229,6 +244,12 @@ const uint64_t *model_name_times(const model *m, const name_info *n);
  * own_sd kept them; NULL otherwise (the descriptor must be read from the volume, if it has one).
  */
 const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len);
+
+/*
+ * The sizes of record r: every record's with want_sizes (or before model_merge), else those model_merge kept
+ * (hard-link sets, records with the system flag); all zero for the others. Never NULL.
+ */
+const rec_sizes *model_sizes(const model *m, uint32_t r);
 
 /* Prepares an empty model for vol. */
 void model_init(model *m, volume *vol);

@@ -333,9 +333,9 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_const(o, ",\"is_directory\":");
 	json_out_lit(o, (ri->flags & REC_DIR) ? "true" : "false");
 	json_out_const(o, ",\"size\":");
-	json_out_u64(o, ri->data_size);
+	json_out_u64(o, model_sizes(m, r)->data_size);
 	json_out_const(o, ",\"allocated_size\":");
-	json_out_u64(o, ri->allocated_size);
+	json_out_u64(o, model_sizes(m, r)->allocated_size);
 	json_out_const(o, ",\"security_id\":");
 	json_out_u64(o, ri->security_id);
 	json_out_const(o, ",\"owner_sid\":");

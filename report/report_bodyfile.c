@@ -260,7 +260,7 @@ static void body_record(body_writer *w, uint32_t r)
 			return;
 		}
 		body_line(w, r, mode, true, target, deleted, BODY_FN_HEADER + 2u * n->units, model_name_times(m, n));
-		body_line(w, r, mode, false, target, deleted, ri->data_size, si);
+		body_line(w, r, mode, false, target, deleted, model_sizes(m, (uint32_t)r)->data_size, si);
 		body_streams(w, r, mode, deleted, si);
 	}
 }

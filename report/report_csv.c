@@ -88,7 +88,7 @@ static void csv_head(FILE *f, const analysis_volume *va, const char *type, uint3
 	csv_u64(f, m->recs[r].link_count);
 	csv_u64(f, m->recs[r].link_names);
 	csv_field(f, is_dir ? "true" : "false", false);
-	csv_u64(f, m->recs[r].data_size);
+	csv_u64(f, model_sizes(m, (uint32_t)r)->data_size);
 }
 
 /* One row per link name of hard-link set r. */

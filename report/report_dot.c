@@ -391,10 +391,9 @@ static void dot_volume_targets(const analysis *a, const dot_sel *sel, int v, FIL
 static bool dot_hardlink_set(const analysis_volume *va, uint32_t r, int rule, FILE *f)
 {
 	const model *m = va->m;
-	const rec_info *ri = &m->recs[r];
 	fprintf(f, "    subgraph cluster_v%d_r%u {\n", va->index, r);
 	fprintf(f, "      label=\"record %u, %llu bytes, %u names%s%s\"; style=\"rounded,filled\"; fillcolor=\"#eef3fb\"; ",
-		r, (unsigned long long)ri->data_size, links_name_count(m, r), rule >= 0 ? "\\nfinding: " : "",
+		r, (unsigned long long)model_sizes(m, r)->data_size, links_name_count(m, r), rule >= 0 ? "\\nfinding: " : "",
 		rule >= 0 ? findings_rule_id((finding_rule)rule) : "");
 	fputs(rule >= 0 ? "color=" DOT_RED "; penwidth=2;\n" : "color=\"#7a9cc6\";\n", f);
 	uint32_t k = 0;

@@ -372,7 +372,7 @@ static void sets_section(const html_vol *h)
 		td_record(h, r);
 		td_u64(f, m->recs[r].link_count);
 		td_u64(f, links_name_count(m, (uint32_t)r));
-		td_u64(f, m->recs[r].data_size);
+		td_u64(f, model_sizes(m, (uint32_t)r)->data_size);
 		owner_cell(f, h->va, (uint32_t)r);
 		writers_cell(f, h->va, r);
 		set_names_cell(h, (uint32_t)r);

@@ -191,7 +191,7 @@ void text_sets(text_out *t)
 			continue;
 		set_group c = classify(va, (uint32_t)rec);
 		if (n[c] < cap)
-			g[c][n[c]++] = (set_rank){(uint32_t)rec, links_name_count(m, (uint32_t)rec), m->recs[rec].data_size};
+			g[c][n[c]++] = (set_rank){(uint32_t)rec, links_name_count(m, (uint32_t)rec), model_sizes(m, (uint32_t)rec)->data_size};
 	}
 	char counts[256] = "";
 	size_t len = 0;

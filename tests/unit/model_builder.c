@@ -39,7 +39,9 @@ void mb_init(model *m, uint64_t n)
 	vol->record_count = n;
 	m->count = n;
 	m->recs = calloc(n ? n : 1, sizeof(rec_info));
-	if (!m->recs)
+	m->sizes = calloc(n ? n : 1, sizeof(rec_sizes));
+	m->want_sizes = true; /* every record's sizes stay readable after mb_merge, as with --du */
+	if (!m->recs || !m->sizes)
 		abort();
 	for (uint64_t r = 0; r < n; r++)
 		m->recs[r].base = m->recs[r].reparse = m->recs[r].owner_sid = MODEL_NONE;
@@ -109,8 +111,8 @@ void mb_data(model *m, uint32_t r, uint64_t size)
 {
 	rec_info *ri = &m->recs[r];
 	ri->flags |= REC_HAS_DATA;
-	ri->data_size = size;
-	ri->allocated_size = (size + MB_CLUSTER - 1) / MB_CLUSTER * MB_CLUSTER;
+	m->sizes[r].data_size = size;
+	m->sizes[r].allocated_size = (size + MB_CLUSTER - 1) / MB_CLUSTER * MB_CLUSTER;
 }
 
 void mb_reparse_raw(model *m, uint32_t r, const uint8_t *data, size_t len)

@@ -165,9 +165,9 @@ Test(du, disk_bytes_each_file_once)
 {
 	sized s;
 	tree(&s);
-	s.m.recs[40].disk_size = 4096;   /* kernel.dll: two names, one file */
-	s.m.recs[41].disk_size = 0;      /* notepad.exe: resident */
-	s.m.recs[42].disk_size = 65536;  /* doc.txt in the cloud folder */
+	s.m.sizes[40].disk_size = 4096;   /* kernel.dll: two names, one file */
+	s.m.sizes[41].disk_size = 0;      /* notepad.exe: resident */
+	s.m.sizes[42].disk_size = 65536;  /* doc.txt in the cloud folder */
 	cr_assert_eq(du_compute(&s.in, NULL, 2, &s.out, NULL, 0, NULL), NTFS_OK);
 	cr_expect_eq(entry(&s.out, "\\")->disk_bytes, 4096 + 65536);
 	cr_expect_eq(entry(&s.out, "\\Windows")->disk_bytes, 4096, "the hard-linked file once");

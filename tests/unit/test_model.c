@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model_builder.h"
+#include "std_info.h"
 
 /* Counts anomalies of one type. */
 static int count(const model *m, const char *type)
@@ -48,8 +49,8 @@ Test(model_merge, extension_names_data_and_reparse_go_to_the_base)
 	cr_assert_eq(model_record_name(&m, 30, 3)->ns, NTFS_NS_DOS);
 	cr_assert_eq(model_record_name(&m, 30, 1)->owner, 30, "the extension's name belongs to the base");
 	cr_assert(b->flags & REC_HAS_DATA);
-	cr_assert_eq(b->data_size, 5000);
-	cr_assert_eq(b->allocated_size, 8192);
+	cr_assert_eq(model_sizes(&m, 30)->data_size, 5000);
+	cr_assert_eq(model_sizes(&m, 30)->allocated_size, 8192);
 	cr_assert(b->flags & REC_HAS_REPARSE);
 	cr_assert_eq(b->reparse, 0, "the base points at the extension's $REPARSE_POINT");
 	cr_assert_eq(m.anomalies.items.count, 0);
@@ -65,7 +66,7 @@ Test(model_merge, base_data_wins_over_an_extension_s)
 	mb_extension(&m, 31, 30, 3, true, 1);
 	mb_data(&m, 31, 99999);
 	cr_assert(mb_merge(&m));
-	cr_assert_eq(m.recs[30].data_size, 10);
+	cr_assert_eq(model_sizes(&m, 30)->data_size, 10);
 	mb_free(&m);
 }
 
@@ -105,6 +106,43 @@ Test(model_merge, a_freed_base_accepts_its_freed_extensions_one_sequence_behind)
 	cr_assert_not(m.recs[32].flags & REC_EXT_VALID);
 	cr_assert_eq(m.recs[30].name_count, 2);
 	cr_assert_eq(count(&m, "orphan_extension"), 0);
+	mb_free(&m);
+}
+
+/* Without want_sizes the merge keeps the sizes only of the records that show them and frees the table of all. */
+Test(model_merge, sizes_kept_for_sets_and_system_files_only)
+{
+	model m;
+	mb_init(&m, 40);
+	m.want_sizes = false;
+	mb_dir(&m, 5, 5);
+	mb_file(&m, 30, 1);                     /* a hard-link set whose second name sits in an extension */
+	mb_name(&m, 30, "a.txt", 5, 5, NTFS_NS_WIN32);
+	mb_extension(&m, 31, 30, 1, true, 1);
+	mb_name(&m, 31, "b.txt", 5, 5, NTFS_NS_WIN32);
+	mb_data(&m, 31, 5000);
+	m.sizes[31].disk_size = 8192;
+	mb_file(&m, 32, 1);                     /* one name and a DOS alias: no set */
+	mb_name_with_alias(&m, 32, "Long name.txt", "LONGNA~1.TXT", 5, 5);
+	mb_data(&m, 32, 777);
+	mb_file(&m, 33, 1);                     /* the system flag: a POSIX link candidate */
+	mb_name(&m, 33, "link", 5, 5, NTFS_NS_POSIX);
+	m.recs[33].std_flags = NTFS_FA_SYSTEM;
+	mb_data(&m, 33, 20);
+	mb_file(&m, 34, 1);                     /* a set of two names with no data */
+	mb_name(&m, 34, "x", 5, 5, NTFS_NS_POSIX);
+	mb_name(&m, 34, "y", 5, 5, NTFS_NS_POSIX);
+	cr_assert(mb_merge(&m));
+	cr_assert_null(m.sizes, "the table of every record's sizes is freed");
+	cr_assert_eq(m.sizes_kept.count, 2, "the set's and the system file's: zero sizes and the others are not kept");
+	cr_assert_eq(model_sizes(&m, 30)->data_size, 5000, "the extension's data moved to the base");
+	cr_assert_eq(model_sizes(&m, 30)->allocated_size, 8192);
+	cr_assert_eq(model_sizes(&m, 30)->disk_size, 8192);
+	cr_assert_eq(model_sizes(&m, 32)->data_size, 0, "a record that is no set prints no size");
+	cr_assert_eq(model_sizes(&m, 33)->data_size, 20);
+	cr_assert_eq(model_sizes(&m, 34)->data_size, 0);
+	cr_assert_eq(model_sizes(&m, 39)->data_size, 0);
+	cr_assert_eq(model_sizes(&m, 4000)->data_size, 0, "past the table");
 	mb_free(&m);
 }
 
