@@ -623,27 +623,40 @@ static const access_rec *find_rec(const access_table *t, uint32_t r)
 	return NULL;
 }
 
-access_info access_record(const access_table *t, uint32_t r)
+size_t access_desc_count(const access_table *t)
+{
+	return t->descs.count;
+}
+
+access_info access_desc_info(const access_table *t, uint32_t d)
 {
 	static const char *const source[] = {NULL, "secure", "record"};
 	access_info in = {0};
+	const access_desc *ad = &VEC_AT(&t->descs, access_desc, d);
+	in.known = ad->known;
+	in.source = source[ad->source];
+	in.error = text_at(t, ad->error);
+	in.sddl = text_at(t, ad->sddl);
+	in.owner_sid = text_at(t, ad->owner);
+	in.owner_name = text_at(t, ad->owner_name);
+	in.group_sid = text_at(t, ad->group);
+	in.group_name = text_at(t, ad->group_name);
+	in.writer_count = ad->writer_count;
+	in.first_writer = ad->first_writer;
+	in.desc = d;
+	return in;
+}
+
+access_info access_record(const access_table *t, uint32_t r)
+{
 	const access_rec *a = find_rec(t, r);
 	if (!a) {
+		access_info in = {0};
 		in.error = "not read: the report shows no security for this record";
+		in.desc = ACCESS_NONE;
 		return in;
 	}
-	const access_desc *d = &VEC_AT(&t->descs, access_desc, a->desc);
-	in.known = d->known;
-	in.source = source[d->source];
-	in.error = text_at(t, d->error);
-	in.sddl = text_at(t, d->sddl);
-	in.owner_sid = text_at(t, d->owner);
-	in.owner_name = text_at(t, d->owner_name);
-	in.group_sid = text_at(t, d->group);
-	in.group_name = text_at(t, d->group_name);
-	in.writer_count = d->writer_count;
-	in.first_writer = d->first_writer;
-	return in;
+	return access_desc_info(t, a->desc);
 }
 
 size_t access_text_bytes(const access_table *t, uint32_t r)

@@ -55,6 +55,8 @@ typedef struct {
 	const char *owner_sid, *owner_name, *group_sid, *group_name; /* NULL when absent or unnamed */
 	uint32_t writer_count;
 	uint32_t first_writer;    /* internal: see access_writer_at */
+	uint32_t desc;            /* which settled descriptor entry this is (records sharing one share it, and
+				   * their info is equal), below access_desc_count; ACCESS_NONE when not read */
 } access_info;
 
 /* A name for a SID (from the image's accounts or the well-known table), NULL when none. */
@@ -95,6 +97,11 @@ const char *access_sid_seen(const access_table *t, size_t k);
 
 /* The security of record r; .known false (with error) when the report shows no descriptor for it. */
 access_info access_record(const access_table *t, uint32_t r);
+
+/* The number of settled descriptor entries, and the info of entry d (d < access_desc_count), as
+ * access_record gives it for every record whose .desc is d. */
+size_t access_desc_count(const access_table *t);
+access_info access_desc_info(const access_table *t, uint32_t d);
 
 /* About how many bytes record r's security object takes in a report (SDDL, names, writers): for estimates. */
 size_t access_text_bytes(const access_table *t, uint32_t r);

@@ -10,6 +10,7 @@ void json_out_init(json_out *o, FILE *f)
 {
 	o->f = f;
 	o->len = 0;
+	o->flushed = 0;
 	o->failed = false;
 	o->time_head_len = 0;
 }
@@ -18,6 +19,7 @@ int json_out_flush(json_out *o)
 {
 	if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
 		o->failed = true;
+	o->flushed += o->len;
 	o->len = 0;
 	return o->failed ? -1 : 0;
 }
@@ -28,6 +30,7 @@ void json_out_raw_slow(json_out *o, const char *s, size_t n)
 	if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
 		if (fwrite(s, 1, n, o->f) != n)
 			o->failed = true;
+		o->flushed += n;
 		return;
 	}
 	memcpy(o->buf, s, n);
@@ -55,6 +58,12 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* True for a byte copied as it is: printable ASCII but '"' and '\\'. */
+static inline bool plain_byte(unsigned c)
+{
+	return c - 0x20u < 0x60u && c != '"' && c != '\\';
+}
+
 void json_out_strn(json_out *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -63,9 +72,13 @@ void json_out_strn(json_out *o, const char *str, size_t n)
 	json_out_raw(o, "\"", 1);
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+		if (plain_byte(c)) {
 			i++;
 			run++;
+			while (i < n && plain_byte(s[i])) {
+				i++;
+				run++;
+			}
 			continue;
 		}
 		if (c >= 0x80) {

@@ -9,12 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSON_OUT_BUF (64u << 10)
 
 typedef struct {
 	FILE *f;
 	size_t len;
+	uint64_t flushed;         /* bytes handed to f so far (json_out_tell) */
 	bool failed;              /* a write to f failed */
 	uint64_t time_secs;       /* the last FILETIME second formatted, and its text up to the fraction: */
 	char time_head[32];       /* names of one set often share their second */
@@ -28,6 +30,12 @@ void json_out_init(json_out *o, FILE *f);
 /* Writes the buffer to the file; returns -1 when writing failed at any point. */
 int json_out_flush(json_out *o);
 
+/* How many bytes were appended since json_out_init. */
+static inline uint64_t json_out_tell(const json_out *o)
+{
+	return o->flushed + o->len;
+}
+
 /* Appends raw bytes that do not fit the buffer's free space (flushes first). */
 void json_out_raw_slow(json_out *o, const char *s, size_t n);
 
@@ -35,8 +43,12 @@ void json_out_raw_slow(json_out *o, const char *s, size_t n);
 static inline void json_out_raw(json_out *o, const char *s, size_t n)
 {
 	if (n <= JSON_OUT_BUF - o->len) {
-		for (size_t i = 0; i < n; i++) /* short runs: a loop beats a memcpy call */
-			o->buf[o->len + i] = s[i];
+		if (n > 16) {
+			memcpy(o->buf + o->len, s, n);
+		} else {
+			for (size_t i = 0; i < n; i++) /* short runs: a loop beats a memcpy call */
+				o->buf[o->len + i] = s[i];
+		}
 		o->len += n;
 	} else {
 		json_out_raw_slow(o, s, n);

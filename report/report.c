@@ -17,6 +17,8 @@
 #include "report_only.h"
 #include "shell_link.h"
 
+typedef struct sec_cache sec_cache;
+
 /* Where the report goes and in which shape. */
 typedef struct {
 	json_out *out;
@@ -26,6 +28,7 @@ typedef struct {
 	bool du;                  /* --du: directory sizes follow the anomalies */
 	int threads;              /* writers for the hard-link sets of a large volume */
 	report_filter filter;     /* --only: what of the volume is written (report_only.h) */
+	const sec_cache *sec;     /* the volume's security fragments (NULL: written directly) */
 	bool failed;
 } writer;
 
@@ -159,46 +162,141 @@ static void writers_write(json_out *o, const access_table *t, const access_info 
 	json_out_lit(o, "]");
 }
 
-/* ,"security":{...}: record r's descriptor as SDDL, its owner and group with names, writable_by. */
-static void security_write(json_out *o, const analysis_volume *va, uint32_t r)
+/* ,"security":{...}: a descriptor as SDDL, its owner and group with names, writable_by. */
+static void security_write_info(json_out *o, const access_table *t, const access_info *in)
 {
-	access_info in = access_record(va->access, r);
 	json_out_const(o, ",\"security\":{\"source\":");
-	json_out_str(o, in.source);
+	json_out_str(o, in->source);
 	json_out_const(o, ",\"sddl\":");
-	json_out_str(o, in.sddl);
+	json_out_str(o, in->sddl);
 	json_out_const(o, ",\"owner_sid\":");
-	json_out_str(o, in.owner_sid);
+	json_out_str(o, in->owner_sid);
 	json_out_const(o, ",\"owner_name\":");
-	json_out_str(o, in.owner_name);
+	json_out_str(o, in->owner_name);
 	json_out_const(o, ",\"group_sid\":");
-	json_out_str(o, in.group_sid);
+	json_out_str(o, in->group_sid);
 	json_out_const(o, ",\"group_name\":");
-	json_out_str(o, in.group_name);
+	json_out_str(o, in->group_name);
 	json_out_const(o, ",\"writable_by\":");
-	if (in.known)
-		writers_write(o, va->access, &in);
+	if (in->known)
+		writers_write(o, t, in);
 	else
 		json_out_lit(o, "null");
-	if (in.error) {
+	if (in->error) {
 		json_out_const(o, ",\"error\":");
-		json_out_str(o, in.error);
+		json_out_str(o, in->error);
 	}
 	json_out_lit(o, "}");
 }
 
+/* ,"parent_sddl":...,"parent_writable_by":[...]: a folder's descriptor, as a name of a set shows it. */
+static void parent_security_write_info(json_out *o, const access_table *t, const access_info *in)
+{
+	json_out_const(o, ",\"parent_sddl\":");
+	json_out_str(o, in->sddl);
+	json_out_const(o, ",\"parent_writable_by\":");
+	if (in->known)
+		writers_write(o, t, in);
+	else
+		json_out_lit(o, "null");
+}
+
+/*
+ * The two fragments above, written once per settled descriptor entry (records share a few: a volume of a
+ * million records had a dozen) and copied for every record that has it. Slot access_desc_count() is
+ * the "not read" info. Entries past SEC_CACHE_BYTES of text are written directly each time.
+ */
+#define SEC_CACHE_BYTES (8u << 20)
+
+typedef struct {
+	size_t off, len;          /* in the cache's text; len 0: not cached */
+} sec_frag;
+
+struct sec_cache {
+	size_t n;                 /* descriptor entries + 1 */
+	sec_frag *sec, *parent;
+	char *text;               /* every fragment, one after the other */
+	size_t text_len;
+};
+
+/* The cache of volume va's descriptors, or NULL (then every record is written directly). */
+static sec_cache *sec_cache_make(const analysis_volume *va)
+{
+	const access_table *t = va->access;
+	sec_cache *c = calloc(1, sizeof(*c));
+	json_out *o = malloc(sizeof(*o));
+	FILE *f = c && o ? open_memstream(&c->text, &c->text_len) : NULL;
+	if (!f) {
+		free(c);
+		free(o);
+		return NULL;
+	}
+	json_out_init(o, f);
+	c->n = access_desc_count(t) + 1;
+	c->sec = calloc(c->n, sizeof(*c->sec));
+	c->parent = calloc(c->n, sizeof(*c->parent));
+	for (size_t d = 0; c->sec && c->parent && d < c->n && json_out_tell(o) < SEC_CACHE_BYTES; d++) {
+		access_info in = d + 1 < c->n ? access_desc_info(t, (uint32_t)d) : access_record(t, UINT32_MAX);
+		uint64_t at = json_out_tell(o);
+		security_write_info(o, t, &in);
+		uint64_t mid = json_out_tell(o);
+		parent_security_write_info(o, t, &in);
+		c->sec[d] = (sec_frag){(size_t)at, (size_t)(mid - at)};
+		c->parent[d] = (sec_frag){(size_t)mid, (size_t)(json_out_tell(o) - mid)};
+	}
+	bool bad = json_out_flush(o) != 0;
+	free(o);
+	if (fclose(f) || bad || !c->sec || !c->parent) {
+		free(c->text);
+		free(c->sec);
+		free(c->parent);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Releases a cache. */
+static void sec_cache_free(sec_cache *c)
+{
+	if (c) {
+		free(c->text);
+		free(c->sec);
+		free(c->parent);
+	}
+	free(c);
+}
+
+/* The cached fragment of info in (from list frags of c), or NULL. */
+static const sec_frag *sec_cached(const sec_cache *c, const sec_frag *frags, const access_info *in)
+{
+	if (!c || !frags)
+		return NULL;
+	size_t d = in->desc == ACCESS_NONE ? c->n - 1 : in->desc;
+	return d < c->n && frags[d].len ? &frags[d] : NULL;
+}
+
+/* ,"security":{...} of record r (cached when c holds it). */
+static void security_write(json_out *o, const analysis_volume *va, const sec_cache *c, uint32_t r)
+{
+	access_info in = access_record(va->access, r);
+	const sec_frag *fr = sec_cached(c, c ? c->sec : NULL, &in);
+	if (fr)
+		json_out_raw(o, c->text + fr->off, fr->len);
+	else
+		security_write_info(o, va->access, &in);
+}
+
 /* ,"parent_sddl":...,"parent_writable_by":[...]: the descriptor of the folder holding name n. */
-static void parent_security_write(json_out *o, const analysis_volume *va, const name_info *n)
+static void parent_security_write(json_out *o, const analysis_volume *va, const sec_cache *c, const name_info *n)
 {
 	uint64_t parent = ntfs_ref_record(n->parent_ref);
 	access_info in = access_record(va->access, parent < UINT32_MAX ? (uint32_t)parent : UINT32_MAX);
-	json_out_const(o, ",\"parent_sddl\":");
-	json_out_str(o, in.sddl);
-	json_out_const(o, ",\"parent_writable_by\":");
-	if (in.known)
-		writers_write(o, va->access, &in);
+	const sec_frag *fr = sec_cached(c, c ? c->parent : NULL, &in);
+	if (fr)
+		json_out_raw(o, c->text + fr->off, fr->len);
 	else
-		json_out_lit(o, "null");
+		parent_security_write_info(o, va->access, &in);
 }
 
 /* The same security object for the tree-built writers (reparse points). */
@@ -227,7 +325,8 @@ static json_t *security_json(const analysis_volume *va, uint32_t r)
 }
 
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
-static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const name_info *n, char *path, size_t cap)
+static void name_write(json_out *o, const analysis_volume *va, const sec_cache *sc, uint32_t r, const name_info *n,
+		       char *path, size_t cap)
 {
 	size_t len = paths_name(va->p, n, path, cap);
 	json_out_const(o, "{\"path\":");
@@ -256,7 +355,7 @@ static void name_write(json_out *o, const analysis_volume *va, uint32_t r, const
 	json_out_filetime(o, fnt[2]);
 	json_out_const(o, ",\"accessed\":");
 	json_out_filetime(o, fnt[3]);
-	parent_security_write(o, va, n);
+	parent_security_write(o, va, sc, n);
 	json_out_const(o, "}");
 }
 
@@ -342,7 +441,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_str(o, model_owner_sid(m, r));
 	json_out_const(o, ",\"owner_name\":");
 	json_out_str(o, accounts_name(va->image_accounts, model_owner_sid(m, r)));
-	security_write(o, va, r);
+	security_write(o, va, w->sec, r);
 	set_times_write(o, va, r, path, cap);
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
@@ -352,7 +451,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 		if (!first)
 			json_out_lit(o, ",");
 		first = false;
-		name_write(o, va, r, n, path, cap);
+		name_write(o, va, w->sec, r, n, path, cap);
 	}
 	json_out_lit(o, "]");
 	item_end(w, "hardlink_set");
@@ -930,6 +1029,8 @@ static void findings_items(writer *w, const findings_list *l)
 static void volume_items(writer *w, const analysis_volume *va)
 {
 	findings_items(w, va->findings);
+	sec_cache *sc = sec_cache_make(va);
+	w->sec = sc;
 	array_open(w, "hardlink_sets");
 	hardlinks_write(w, va);
 	array_close(w);
@@ -938,6 +1039,8 @@ static void volume_items(writer *w, const analysis_volume *va)
 		if (report_filter_link(&w->filter, &VEC_AT(va->links, link_entry, i)))
 			emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
 	array_close(w);
+	w->sec = NULL;
+	sec_cache_free(sc);
 	array_open(w, "posix_links");
 	for (size_t i = 0; va->posix && i < va->posix->count; i++)
 		if (report_filter_link(&w->filter, &VEC_AT(va->posix, link_entry, i)))
