@@ -55,6 +55,21 @@ WORDS = ("system program data config windows update driver cache temp user local
 EXTS = ("dll", "exe", "sys", "mui", "cat", "manifest", "txt", "log", "dat", "xml", "ini", "json", "png", "etl")
 
 
+def fast_random(r):
+    """r's randrange(n) (Python 3.11's _randbelow_with_getrandbits, same draws and results) and random(),
+    without random.py's argument checks: rb(n) is r.randrange(n), lo + rb(hi - lo) r.randrange(lo, hi),
+    lo + rb(hi - lo + 1) r.randint(lo, hi), seq[rb(len(seq))] r.choice(seq)."""
+    getrandbits = r.getrandbits
+
+    def rb(n):
+        k = n.bit_length()
+        x = getrandbits(k)
+        while x >= n:
+            x = getrandbits(k)
+        return x
+    return rb, r.random
+
+
 # ---- names and the directory tree (pure functions of a directory's index) ----
 
 def dir_record(k):
@@ -86,28 +101,28 @@ def dir_parent(k):
     return (h >> 2) % k
 
 
-def word_name(r, lo, hi):
+def word_name(rb, rnd, lo, hi):
     """A name of about lo..hi characters from WORDS (ASCII), sometimes with digits or spaces."""
-    want = r.randint(lo, hi)
+    want = lo + rb(hi - lo + 1)
     parts, have = [], 0
     while have < want:
-        parts.append(r.choice(WORDS) if r.random() < 0.8 else "%d" % r.randrange(1000))
+        parts.append(WORDS[rb(len(WORDS))] if rnd() < 0.8 else "%d" % rb(1000))
         have += len(parts[-1]) + 1
-    sep = r.choice(("", "-", "_", " ", "."))
+    sep = ("", "-", "_", " ", ".")[rb(5)]
     return sep.join(parts)[:max(hi, 1)].rstrip(" .") or "x"
 
 
-def name_length_range(r):
-    x = r.random()
+def name_length_range(rnd):
+    x = rnd()
     return (5, 12) if x < 0.35 else (12, 30) if x < 0.85 else (30, 60) if x < 0.97 else (60, 120)
 
 
 def _pool(seed, n, ext):
-    r = random.Random(seed)
+    rb, rnd = fast_random(random.Random(seed))
     out = []
     for _ in range(n):
-        lo, hi = name_length_range(r)
-        out.append(word_name(r, lo, hi) + ("." + r.choice(EXTS) if ext else ""))
+        lo, hi = name_length_range(rnd)
+        out.append(word_name(rb, rnd, lo, hi) + ("." + EXTS[rb(len(EXTS))] if ext else ""))
     return out
 
 
@@ -145,12 +160,21 @@ def dirs_before(rec):
 
 
 def dos_name(name, n):
-    """An 8.3 short name for a long name (NAME~n.EXT)."""
+    """An 8.3 short name for a long name (NAME~n.EXT); cached (the names repeat)."""
+    d = _DOS.get((name, n))
+    if d is None:
+        if len(_DOS) > 200000:
+            _DOS.clear()
+        d = _DOS[(name, n)] = _dos_name(name, n)
+    return d
+
+
+def _dos_name(name, n):
     stem, _, ext = name.rpartition(".")
     if not stem:
         stem, ext = name, ""
-    s = "".join(c for c in stem.upper() if c.isalnum())[:6] or "X"
-    e = "".join(c for c in ext.upper() if c.isalnum())[:3]
+    s = "".join(filter(str.isalnum, stem.upper()))[:6] or "X"
+    e = "".join(filter(str.isalnum, ext.upper()))[:3]
     return "%s~%d%s" % (s, n, "." + e if e else "")
 
 
@@ -158,46 +182,101 @@ SHORT_OK = re.compile(r"[A-Z0-9_-]{1,8}(\.[A-Z0-9_-]{1,3})?\Z")
 
 
 def needs_dos(name):
-    """True when name is not a valid 8.3 name in upper case (Windows gives it a short name)."""
-    return SHORT_OK.match(name) is None
+    """True when name is not a valid 8.3 name in upper case (Windows gives it a short name); cached."""
+    v = _NEEDS_DOS.get(name)
+    if v is None:
+        if len(_NEEDS_DOS) > 200000:
+            _NEEDS_DOS.clear()
+        v = _NEEDS_DOS[name] = SHORT_OK.match(name) is None
+    return v
 
 
-# ---- record bytes ----
+_DOS, _NEEDS_DOS = {}, {}
+
+
+# ---- record bytes (precompiled struct layouts, one join per attribute and per record) ----
+
+ZERO = bytes(RS)
+PAD8 = [bytes(i) for i in range(8)]
+_RES = struct.Struct("<IIBBHHHIHBB").pack  # resident attribute header (24 bytes)
+_RES_FN = struct.Struct("<IIBBHHHIHBBQQQQQQQIIBB").pack  # unnamed resident header + $FILE_NAME value head
+_SI = struct.Struct("<QQQQIIIIIIQQ").pack
+_HDR = struct.Struct("<4sHHQHHHHIIQHHI").pack  # FILE record header up to the update sequence (0x30 bytes)
+USA = struct.pack("<HHH", 1, 0, 0) + bytes(2)  # update sequence number 1, two entries, padding to 0x38
+END = struct.pack("<II", 0xFFFFFFFF, 0)
+TAIL = b"\x01\x00" + bytes(510) + b"\x01\x00"  # bytes 510-1023 of a record whose used part ends by 510
+_U16 = {}
+
+
+def u16(name):
+    """name in UTF-16LE (cached: most names come from the pools and repeat)."""
+    b = _U16.get(name)
+    if b is None:
+        if len(_U16) > 200000:
+            _U16.clear()
+        b = _U16[name] = name.encode("utf-16-le")
+    return b
+
 
 def attr_resident(atype, aid, value, name="", indexed=False):
-    nm = name.encode("utf-16-le")
+    lv = len(value)
+    if not name:
+        return b"".join((_RES(atype, (24 + lv + 7) & ~7, 0, 0, 24, 0, aid, lv, 24, 1 if indexed else 0, 0),
+                         value, PAD8[-lv & 7]))
+    nm = u16(name)
     voff = (24 + len(nm) + 7) & ~7
-    alen = (voff + len(value) + 7) & ~7
-    h = struct.pack("<IIBBHHHIHBB", atype, alen, 0, len(name), 24, 0, aid, len(value), voff, 1 if indexed else 0, 0)
-    return h + nm + bytes(voff - 24 - len(nm)) + value + bytes(alen - voff - len(value))
+    alen = (voff + lv + 7) & ~7
+    h = _RES(atype, alen, 0, len(name), 24, 0, aid, lv, voff, 1 if indexed else 0, 0)
+    return b"".join((h, nm, ZERO[:voff - 24 - len(nm)], value, ZERO[:alen - voff - lv]))
+
+
+def fn_attr(aid, parent, pseq, name, ns, t, flags, size):
+    """attr_resident(AT_FN, aid, fn_value(parent, pseq, name, ns, t, flags, size), indexed=True)."""
+    nm = u16(name)
+    lv = 66 + len(nm)
+    return b"".join((_RES_FN(AT_FN, (24 + lv + 7) & ~7, 0, 0, 24, 0, aid, lv, 24, 1, 0,
+                             (pseq << 48) | parent, t, t, t, t, (size + 4095) & ~4095, size, flags, 0,
+                             len(nm) // 2, ns), nm, PAD8[-lv & 7]))
 
 
 def runlist(runs):
-    out, prev = bytearray(), 0
+    out, prev = b"", 0
     for lcn, n in runs:
-        ln = (n.bit_length() + 8) // 8
+        ln = (n.bit_length() + 8) >> 3
         d = lcn - prev
-        lo = max(1, (d.bit_length() + 8) // 8)
-        out += bytes([ln | (lo << 4)]) + n.to_bytes(ln, "little") + d.to_bytes(lo, "little", signed=True)
+        lo = (d.bit_length() + 8) >> 3 or 1
+        out += BYTE[ln | (lo << 4)] + n.to_bytes(ln, "little") + d.to_bytes(lo, "little", signed=True)
         prev = lcn
-    return bytes(out) + b"\0"
+    return out + b"\0"
+
+
+BYTE = [bytes((i,)) for i in range(256)]
+_NONRES = struct.Struct("<IIBBHHHQQHH4xQQQ").pack
 
 
 def attr_nonresident(atype, aid, size, runs, cluster=4096):
     rl = runlist(runs)
-    clusters = sum(n for _, n in runs)
+    clusters = runs[0][1] if len(runs) == 1 else sum(n for _, n in runs)
     alen = (64 + len(rl) + 7) & ~7
-    h = struct.pack("<IIBBHHHQQHH4xQQQ", atype, alen, 1, 0, 64, 0, aid, 0, max(clusters - 1, 0), 64, 0,
-                    clusters * cluster, size, size)
-    return h + rl + bytes(alen - 64 - len(rl))
+    return b"".join((_NONRES(atype, alen, 1, 0, 64, 0, aid, 0, max(clusters - 1, 0), 64, 0, clusters * cluster,
+                             size, size), rl, PAD8[alen - 64 - len(rl)]))
 
 
 def si_value(t, flags, sec_id):
-    return struct.pack("<QQQQIIIIIIQQ", t, t + 1000, t + 2000, t + 3000, flags, 0, 0, 0, 0, sec_id, 0, 0)
+    return _SI(t, t + 1000, t + 2000, t + 3000, flags, 0, 0, 0, 0, sec_id, 0, 0)
+
+
+_RES_SI = struct.Struct("<IIBBHHHIHBBQQQQIIIIIIQQ").pack  # resident header (attribute id 0) + 72-byte value
+
+
+def si_attr(t, flags, sec_id):
+    """attr_resident(AT_SI, 0, si_value(t, flags, sec_id)) in one pack."""
+    return _RES_SI(AT_SI, 96, 0, 0, 24, 0, 0, 72, 24, 0, 0, t, t + 1000, t + 2000, t + 3000, flags, 0, 0, 0, 0,
+                   sec_id, 0, 0)
 
 
 def fn_value(parent, pseq, name, ns, t, flags, size):
-    nm = name.encode("utf-16-le")
+    nm = u16(name)
     return struct.pack("<QQQQQQQIIBB", (pseq << 48) | parent, t, t, t, t, (size + 4095) & ~4095, size, flags, 0,
                        len(nm) // 2, ns) + nm
 
@@ -208,15 +287,12 @@ def record(rec, seq, flags, links, attrs, base=0, base_seq=0):
     used = 0x38 + len(body) + 8
     if used > RS:
         raise ValueError("record %d: %d bytes" % (rec, used))
-    h = struct.pack("<4sHHQHHHHIIQHHI", b"FILE", 0x30, 3, 0, seq, links, 0x38, flags, used, RS,
-                    ((base_seq << 48) | base) if base else 0, len(attrs) + 1, 0, rec)
-    b = bytearray(h + struct.pack("<HHH", 1, 0, 0) + bytes(2) + body + struct.pack("<II", 0xFFFFFFFF, 0))
-    b += bytes(RS - len(b))
-    for i in (1, 2):
-        end = i * 512 - 2
-        b[0x30 + 2 * i:0x30 + 2 * i + 2] = b[end:end + 2]
-        b[end:end + 2] = b"\x01\x00"
-    return bytes(b)
+    h = _HDR(b"FILE", 0x30, 3, 0, seq, links, 0x38, flags, used, RS,
+             ((base_seq << 48) | base) if base else 0, len(attrs) + 1, 0, rec)
+    if used <= 510:  # the two sector ends hold zeros: the update sequence array keeps zeros
+        return b"".join((h, USA, body, END, ZERO[:510 - used], TAIL))
+    b = b"".join((h, USA, body, END, ZERO[:RS - used]))
+    return b"".join((b[:0x32], b[510:512], b[1022:1024], b[0x36:510], b"\x01\x00", b[512:1022], b"\x01\x00"))
 
 
 EMPTY_INDEX_ROOT = struct.pack("<IIIB3x", AT_FN, 1, 4096, 1) + struct.pack("<IIIB3x", 16, 32, 32, 0) + \
@@ -257,57 +333,54 @@ def system_record(n, total, mft_lcn, plan):
 
 # ---- user records ----
 
-def data_attr(r, aid, max_lcn, room=RS):
+def data_attr(rb, rnd, aid, max_lcn, room=RS):
     """$DATA: resident (0-600 bytes) for half the files when it fits in room bytes, else non-resident."""
-    if r.random() < 0.5:
-        size = r.choice((0, 0, r.randrange(1, 600)))
+    if rnd() < 0.5:
+        v = 1 + rb(599)
+        size = (0, 0, v)[rb(3)]
         if 24 + size + 8 > room:
             size = 0
-        return attr_resident(AT_DATA, aid, bytes(size)), ["res", size]
-    size = r.randrange(700, 1 << 22)
+        return attr_resident(AT_DATA, aid, ZERO[:size]), ["res", size]
+    size = 700 + rb((1 << 22) - 700)
     clusters = (size + 4095) // 4096
-    if clusters > 1 and r.random() < 0.3:
-        a = r.randrange(1, clusters)
-        runs = [(r.randrange(100, max_lcn - a), a), (r.randrange(100, max_lcn - (clusters - a)), clusters - a)]
+    if clusters > 1 and rnd() < 0.3:
+        a = 1 + rb(clusters - 1)
+        l1 = 100 + rb(max_lcn - a - 100)
+        runs = [(l1, a), (100 + rb(max_lcn - (clusters - a) - 100), clusters - a)]
     else:
-        runs = [(r.randrange(100, max_lcn - clusters), clusters)]
+        runs = [(100 + rb(max_lcn - clusters - 100), clusters)]
     return attr_nonresident(AT_DATA, aid, size, runs), ["nonres", size, [list(x) for x in runs]]
 
 
-def file_name_attrs(r, parent, pseq, name, t, flags, size, aid, names, dos_n):
+def file_name_attrs(rnd, parent, pseq, name, t, flags, size, aid, names, dos_n):
     """$FILE_NAME attribute(s) for one name: WIN32 + DOS pair for long names, else WIN32_AND_DOS."""
-    out = []
-    if needs_dos(name) and r.random() < 0.7:
-        out.append(attr_resident(AT_FN, aid, fn_value(parent, pseq, name, NS_WIN32, t, flags, size), indexed=True))
+    nd = needs_dos(name)
+    if nd and rnd() < 0.7:
         d = dos_name(name, dos_n)
-        out.append(attr_resident(AT_FN, aid + 1, fn_value(parent, pseq, d, NS_DOS, t, flags, size), indexed=True))
         names += [[parent, pseq, name, NS_WIN32], [parent, pseq, d, NS_DOS]]
-    else:
-        ns = NS_BOTH if not needs_dos(name) else NS_POSIX
-        out.append(attr_resident(AT_FN, aid, fn_value(parent, pseq, name, ns, t, flags, size), indexed=True))
-        names.append([parent, pseq, name, ns])
-    return out
+        return [fn_attr(aid, parent, pseq, name, NS_WIN32, t, flags, size),
+                fn_attr(aid + 1, parent, pseq, d, NS_DOS, t, flags, size)]
+    ns = NS_POSIX if nd else NS_BOTH
+    names.append([parent, pseq, name, ns])
+    return [fn_attr(aid, parent, pseq, name, ns, t, flags, size)]
 
 
-def file_name(r):
-    return FILE_NAMES[r.getrandbits(16)]
-
-
-def pick_dir(r, rec):
+def pick_dir(rb, rnd, rec):
     """A directory (index) whose record is below rec: usually of the same or a recent block."""
     n = dirs_before(rec)
     if n == 0:
         return -1
-    if r.random() < 0.8:
-        return r.randrange(max(0, n - 140), n)
-    return r.randrange(0, n)
+    if rnd() < 0.8:
+        lo = max(0, n - 140)
+        return lo + rb(n - lo)
+    return rb(n)
 
 
-def short_dir_path(r, rec, paths):
+def short_dir_path(rb, rec, paths):
     """The path of a directory below rec whose path is at most 80 characters (so the reparse point stays
     resident in its record), else C:\\Windows."""
     for _ in range(8):
-        p = dir_path(r.randrange(0, dirs_before(rec)), paths)
+        p = dir_path(rb(dirs_before(rec)), paths)
         if len(p) <= 80:
             return p
     return "C:\\Windows"
@@ -321,34 +394,37 @@ def dir_ref(k):
 def user_block(b, total, max_lcn, want_plan):
     """Bytes of block b's records (those below total) and their plan entries."""
     r = random.Random(b * 1000003 + 17)
+    rb, rnd = fast_random(r)
+    getrandbits = r.getrandbits
     start = FIRST_USER + b * BLOCK
     end = min(start + BLOCK, total)
     out = [None] * (end - start)
     plan = []
     paths = {}
-    many_at = r.randrange(0, BLOCK - 20) if b % 3 == 1 else -1
+    many_at = rb(BLOCK - 20) if b % 3 == 1 else -1
     i = 0
     while i < end - start:
         rec = start + i
         seq = seq_of(rec)
-        t = EPOCH + rec * 10000000 + r.randrange(10000000)
+        t = EPOCH + rec * 10000000 + rb(10000000)
         if i in DIR_SET:
             k = b * len(DIR_POS) + DIR_IDX[i]
             prec, pseq = dir_ref(dir_parent(k))
             names = []
-            attrs = [attr_resident(AT_SI, 0, si_value(t, 0x10, 300 + rec % 50))]
-            attrs += file_name_attrs(r, prec, pseq, dir_name(k), t, 0x10000000, 0, 1, names, 1 + rec % 4)
+            attrs = [si_attr(t, 0x10, 300 + rec % 50)]
+            attrs += file_name_attrs(rnd, prec, pseq, dir_name(k), t, 0x10000000, 0, 1, names, 1 + rec % 4)
             attrs.append(attr_resident(AT_IR, len(attrs), EMPTY_INDEX_ROOT, name="$I30"))
             out[i] = record(rec, seq, 3, len(names), attrs)
-            plan.append({"rec": rec, "seq": seq, "in_use": True, "dir": True, "base": 0,
-                         "links": len(names), "names": names, "reparse": None,
-                         "data": None, "ext": []})
+            if want_plan:
+                plan.append({"rec": rec, "seq": seq, "in_use": True, "dir": True, "base": 0,
+                             "links": len(names), "names": names, "reparse": None,
+                             "data": None, "ext": []})
             i += 1
             continue
         if out[i] is not None:  # an extension record of a file before it
             i += 1
             continue
-        x = r.random()
+        x = rnd()
         if x < 0.01:
             out[i] = bytes(RS)  # never used
             i += 1
@@ -357,12 +433,12 @@ def user_block(b, total, max_lcn, want_plan):
         if i == many_at and end - start - i > 12:
             in_use = x >= 0.02  # mostly in use
             # a file with 12-21 names: base (SI, attribute list, data) + extension records holding the names
-            count = r.randint(12, 21)  # the attribute list (32 bytes a name) stays resident
-            pk = pick_dir(r, rec)
-            stem = file_name(r)
+            count = 12 + rb(10)  # the attribute list (32 bytes a name) stays resident
+            pk = pick_dir(rb, rnd, rec)
+            stem = FILE_NAMES[getrandbits(16)]
             names, fn_attrs = [], []
             for m in range(count):
-                prec, pseq = dir_ref(pk if m == 0 else pick_dir(r, rec))
+                prec, pseq = dir_ref(pk if m == 0 else pick_dir(rb, rnd, rec))
                 nm = "%d-%s" % (m, stem)
                 names.append([prec, pseq, nm, NS_POSIX])
                 fn_attrs.append(fn_value(prec, pseq, nm, NS_POSIX, t, 0x20, 4096))
@@ -397,11 +473,12 @@ def user_block(b, total, max_lcn, want_plan):
                 al_entry(AT_DATA, rec, seq, aid)
             flags = 1 if in_use else 0
             attrs = [attr_resident(AT_SI, 0, si_value(t, 0x20, 300 + rec % 50)), attr_resident(AT_AL, aid + 1, al)]
-            data = data_attr(random.Random(rec), aid, max_lcn, RS - 0x38 - 8 - sum(len(x) for x in attrs))
+            data = data_attr(*fast_random(random.Random(rec)), aid, max_lcn, RS - 0x38 - 8 - sum(map(len, attrs)))
             attrs.append(data[0])
             out[i] = record(rec, seq, flags, count, attrs)
-            plan.append({"rec": rec, "seq": seq, "in_use": in_use, "dir": False, "base": 0, "links": count,
-                         "names": names, "reparse": None, "data": data[1], "ext": ext_recs})
+            if want_plan:
+                plan.append({"rec": rec, "seq": seq, "in_use": in_use, "dir": False, "base": 0, "links": count,
+                             "names": names, "reparse": None, "data": data[1], "ext": ext_recs})
             aid = 1
             for j, e in enumerate(ext_recs):
                 ea = []
@@ -415,8 +492,8 @@ def user_block(b, total, max_lcn, want_plan):
             many_at = -1
             i += 1
             continue
-        kind = r.random()
-        pk = pick_dir(r, rec)
+        kind = rnd()
+        pk = pick_dir(rb, rnd, rec)
         prec, pseq = dir_ref(pk)
         names = []
         is_dir = False
@@ -424,50 +501,62 @@ def user_block(b, total, max_lcn, want_plan):
         if kind < 0.005 and dirs_before(rec) > 2:
             # junction: a directory with a mount point to another directory (1 in 5 missing)
             is_dir = True
-            target = short_dir_path(r, rec, paths) + ("\\missing%d" % rec if r.random() < 0.2 else "")
+            target = short_dir_path(rb, rec, paths) + ("\\missing%d" % rec if rnd() < 0.2 else "")
             rp = reparse.junction("\\??\\" + target, target)
             nm = "junction-%d" % rec
         elif kind < 0.01 and dirs_before(rec) > 2:
-            target = short_dir_path(r, rec, paths) + "\\" + word_name(r, 5, 20) + ".txt"
-            if r.random() < 0.5:
+            target = short_dir_path(rb, rec, paths) + "\\" + word_name(rb, rnd, 5, 20) + ".txt"
+            if rnd() < 0.5:
                 rp = reparse.symlink("\\??\\" + target, target)
             else:
-                rel = "..\\" * r.randint(1, 3) + target.split("\\", 1)[1]
+                rel = "..\\" * (1 + rb(3)) + target.split("\\", 1)[1]
                 rp = reparse.symlink(rel, rel, relative=True)
             nm = "symlink-%d.txt" % rec
         else:
-            nm = file_name(r)
+            nm = FILE_NAMES[getrandbits(16)]
         attr_flags = (0x10 if is_dir else 0x20) | (0x400 if rp else 0)
-        attrs = [attr_resident(AT_SI, 0, si_value(t, attr_flags, 300 + rec % 50))]
+        attrs = [si_attr(t, attr_flags, 300 + rec % 50)]
         fflags = (0x10000000 if is_dir else 0x20) | (0x400 if rp else 0)
-        attrs += file_name_attrs(r, prec, pseq, nm, t, fflags, 0, 1, names, 1)
-        if not rp and r.random() < 0.1 and sum(len(x) for x in attrs) + 2 * len(nm) < 560:
+        attrs += file_name_attrs(rnd, prec, pseq, nm, t, fflags, 0, 1, names, 1)
+        if not rp and rnd() < 0.1 and sum(map(len, attrs)) + 2 * len(nm) < 560:
             # hard link: a second name in another directory (when it and $DATA fit in the record)
-            qrec, qseq = dir_ref(pick_dir(r, rec))
+            qrec, qseq = dir_ref(pick_dir(rb, rnd, rec))
             nm2 = "link-%d-%s" % (rec, nm)
-            attrs.append(attr_resident(AT_FN, len(attrs), fn_value(qrec, qseq, nm2, NS_POSIX, t, fflags, 0), indexed=True))
+            attrs.append(fn_attr(len(attrs), qrec, qseq, nm2, NS_POSIX, t, fflags, 0))
             names.append([qrec, qseq, nm2, NS_POSIX])
         dplan = None
         if is_dir:
             attrs.append(attr_resident(AT_IR, len(attrs), EMPTY_INDEX_ROOT, name="$I30"))
         else:
-            used = 0x38 + 8 + sum(len(x) for x in attrs) + ((24 + len(rp) + 7) & ~7 if rp else 0)
-            da, dplan = data_attr(r, len(attrs), max_lcn, RS - used)
+            used = 0x38 + 8 + sum(map(len, attrs)) + ((24 + len(rp) + 7) & ~7 if rp else 0)
+            da, dplan = data_attr(rb, rnd, len(attrs), max_lcn, RS - used)
             attrs.append(da)
         if rp:
             attrs.append(attr_resident(AT_RP, len(attrs), rp))
         links = len(names)  # the header counts every $FILE_NAME, DOS names too (as Windows writes it)
         flags = (1 if in_use else 0) | (2 if is_dir else 0)
         out[i] = record(rec, seq, flags, links, attrs)
-        plan.append({"rec": rec, "seq": seq, "in_use": in_use, "dir": is_dir, "base": 0, "links": links,
-                     "names": names, "reparse": struct.unpack_from("<I", rp)[0] if rp else None, "data": dplan,
-                     "ext": []})
+        if want_plan:
+            plan.append({"rec": rec, "seq": seq, "in_use": in_use, "dir": is_dir, "base": 0, "links": links,
+                         "names": names, "reparse": struct.unpack_from("<I", rp)[0] if rp else None,
+                         "data": dplan, "ext": []})
         i += 1
     return b"".join(out), plan if want_plan else []
 
 
+_OUT = {}
+
+
 def _job(args):
-    return user_block(*args)
+    """Writes block b's records at their place in the file (each worker its own descriptor: the bytes do not
+    travel through the pool's pipe), returns the block's plan entries."""
+    b, total, max_lcn, want_plan, path = args
+    data, plan = user_block(b, total, max_lcn, want_plan)
+    fd = _OUT.get(path)
+    if fd is None:
+        fd = _OUT[path] = os.open(path, os.O_WRONLY)
+    os.pwrite(fd, data, (FIRST_USER + b * BLOCK) * RS)
+    return plan
 
 
 def main(argv):
@@ -493,10 +582,10 @@ def main(argv):
         if pf:
             for p in plan:
                 pf.write(json.dumps(p) + "\n")
-        jobs = [(b, a.n, a.max_lcn, bool(pf)) for b in range(blocks)]
+        f.flush()
+        jobs = [(b, a.n, a.max_lcn, bool(pf), tmp) for b in range(blocks)]
         with Pool(a.jobs) as pool:
-            for data, bplan in pool.imap(_job, jobs, chunksize=4):
-                f.write(data)
+            for bplan in pool.imap(_job, jobs, chunksize=4):
                 if pf:
                     for p in bplan:
                         pf.write(json.dumps(p) + "\n")
