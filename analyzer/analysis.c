@@ -218,7 +218,7 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 		st = links_collect(&va->m, &va->links, &e);
 	profile_mark("links collect");
 	if (st == NTFS_OK) {
-		index_slack_input in = {.m = &va->m, .ix = &va->ix, .volume = va->index};
+		index_slack_input in = {.m = &va->m, .ix = &va->ix, .volume = va->index, .threads = a->config.threads};
 		st = index_slack_collect(&in, &va->slack, &e);
 		if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
 			anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);

@@ -2,9 +2,12 @@
 #include "config.h"
 #include "index_slack.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attribute.h"
 #include "index_entry.h"
@@ -18,13 +21,13 @@
 #define MAX_NAME_UTF8 (255 * 6 + 1)
 #define INDX_READ_BYTES (1u << 20)   /* INDX records are read this many bytes at a time */
 
-/* A name seen in one directory's index: live (an entry) or carved from slack. */
+/* A name seen in one directory's index: live (an entry) or carved from slack (small: the keys are sorted). */
 typedef struct {
 	uint64_t ref;             /* file reference; 0 without one */
 	uint32_t u16;             /* offset of the UTF-16LE name in the directory's scratch arena */
+	uint32_t rn;              /* carved keys: what the report gets (name not yet set), in the context's rns */
 	uint8_t units;
 	bool has_ref;
-	removed_name rn;          /* carved keys: what the report gets (name not yet set) */
 } slack_key;
 
 /* The pass over one volume: its input, its output, and one directory's scratch. */
@@ -37,6 +40,9 @@ typedef struct {
 	size_t rec_cap;
 	vec live;                 /* slack_key: the directory's valid entries */
 	vec cands;                /* slack_key: keys carved from its slack */
+	vec rns;                  /* removed_name: what each carved key would report */
+	uint32_t *live_slots;     /* hash table of the live keys by name: index + 1, 0 empty */
+	size_t live_cap, live_mask;
 	arena u16;                /* their UTF-16 names */
 	uint32_t dir;
 	uint64_t budget;          /* INDX bytes left to read on this volume */
@@ -73,7 +79,6 @@ static bool add_key(slack_ctx *c, vec *to, uint64_t ref, bool has_ref, const ntf
 		c->nomem = true;
 		return false;
 	}
-	memset(k, 0, sizeof(*k));
 	k->ref = ref;
 	k->has_ref = has_ref;
 	k->u16 = (uint32_t)off;
@@ -112,7 +117,12 @@ static void carve(slack_ctx *c, const ntfs_index_node *node, uint32_t from, uint
 		}
 		if (!add_key(c, &c->cands, se.file_ref, se.has_entry_header, &se.name, &k))
 			return;
-		removed_name *r = &k->rn;
+		removed_name *r = c->rns.count < UINT32_MAX ? vec_push(&c->rns) : NULL;
+		if (!r) {
+			c->nomem = true;
+			return;
+		}
+		k->rn = (uint32_t)(c->rns.count - 1);
 		r->directory = c->dir;
 		r->has_ref = se.has_entry_header;
 		r->file_ref = se.file_ref;
@@ -325,27 +335,54 @@ static int key_cmp(const void *x, const void *y)
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
+/* Hash of a key's name (its UTF-16 units). */
+static uint32_t key_hash(const slack_ctx *c, const slack_key *k)
+{
+	const uint8_t *p = (const uint8_t *)c->u16.data + k->u16;
+	uint32_t h = 2166136261u ^ k->units;
+	for (size_t i = 0; i < 2u * k->units; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* True when keys a and b hold the same name. */
+static bool same_name(const slack_ctx *c, const slack_key *a, const slack_key *b)
+{
+	return a->units == b->units && memcmp(c->u16.data + a->u16, c->u16.data + b->u16, 2u * a->units) == 0;
+}
+
+/* Puts the directory's live keys in its hash table (slots hold key index + 1); false without memory. */
+static bool live_table_build(slack_ctx *c)
+{
+	size_t want = 16;
+	while (want < 2 * c->live.count)
+		want *= 2;
+	if (c->live_cap < want) {
+		uint32_t *t = realloc(c->live_slots, want * sizeof(*t));
+		if (!t)
+			return false;
+		c->live_slots = t;
+		c->live_cap = want;
+	}
+	c->live_mask = want - 1;
+	memset(c->live_slots, 0, want * sizeof(*c->live_slots));
+	const slack_key *lv = c->live.data;
+	for (size_t i = 0; i < c->live.count; i++) {
+		size_t h = key_hash(c, &lv[i]) & c->live_mask;
+		while (c->live_slots[h])
+			h = (h + 1) & c->live_mask;
+		c->live_slots[h] = (uint32_t)(i + 1);
+	}
+	return true;
+}
+
 /* True when key k is a live entry of the directory: same name, and the same reference when k has one. */
 static bool is_live(const slack_ctx *c, const slack_key *k)
 {
-	size_t lo = 0, hi = c->live.count;
 	const slack_key *lv = c->live.data;
-	while (lo < hi) { /* first live key with this name */
-		size_t mid = lo + (hi - lo) / 2;
-		slack_key probe = lv[mid];
-		probe.ref = 0;
-		slack_key kk = *k;
-		kk.ref = 0;
-		if (key_cmp(&probe, &kk) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < c->live.count; i++) {
-		if (lv[i].units != k->units ||
-		    memcmp(c->u16.data + lv[i].u16, c->u16.data + k->u16, 2u * k->units) != 0)
-			return false;
-		if (!k->has_ref || lv[i].ref == k->ref)
+	for (size_t h = key_hash(c, k) & c->live_mask; c->live_slots[h]; h = (h + 1) & c->live_mask) {
+		const slack_key *l = &lv[c->live_slots[h] - 1];
+		if (same_name(c, l, k) && (!k->has_ref || l->ref == k->ref))
 			return true;
 	}
 	return false;
@@ -436,8 +473,12 @@ static void keep(slack_ctx *c, removed_name *r, size_t need)
 static void settle_directory(slack_ctx *c)
 {
 	sort_ctx = c;
-	vec_sort(&c->live, key_cmp);
+	if (c->cands.count && (c->live.count > UINT32_MAX - 1 || !live_table_build(c))) {
+		c->nomem = true; /* live keys are only looked up for carved ones */
+		return;
+	}
 	vec_sort(&c->cands, key_cmp);
+	const removed_name *rns = c->rns.data;
 	slack_key *cs = c->cands.data;
 	for (size_t i = 0; i < c->cands.count && !c->nomem;) {
 		size_t j = i + 1;
@@ -448,10 +489,10 @@ static void settle_directory(slack_ctx *c)
 		if (is_live(c, &cs[i]) || mft_has_name(c, cs[i].has_ref, cs[i].ref, c->utf8, need)) {
 			c->out->stats.live += j - i;
 		} else {
-			removed_name best = cs[i].rn;
+			removed_name best = rns[cs[i].rn];
 			for (size_t x = i + 1; x < j; x++)
-				if (newer(&best, &cs[x].rn))
-					best = cs[x].rn;
+				if (newer(&best, &rns[cs[x].rn]))
+					best = rns[cs[x].rn];
 			best.copies = (uint32_t)(j - i);
 			c->out->stats.duplicates += j - i - 1;
 			keep(c, &best, need);
@@ -460,6 +501,7 @@ static void settle_directory(slack_ctx *c)
 	}
 	c->live.count = 0;
 	c->cands.count = 0;
+	c->rns.count = 0;
 	c->u16.len = 0;
 }
 
@@ -499,32 +541,199 @@ static void finish(index_slack_result *out, uint64_t max)
 	out->stats.reported = out->names.count;
 }
 
-ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result *out, ntfs_error *err)
+/* Carves the allocated directories among records [from, to) into c->out, in record order. */
+static void carve_range(slack_ctx *c, uint64_t from, uint64_t to)
 {
-	const model *m = in->m;
-	slack_ctx c = {.m = m, .ix = in->ix, .vol = m->vol, .out = out};
-	memset(out, 0, sizeof(*out));
-	vec_init(&out->names, sizeof(removed_name));
-	anomaly_list_init(&out->anomalies);
-	vec_init(&c.live, sizeof(slack_key));
-	vec_init(&c.cands, sizeof(slack_key));
-	c.budget = c.vol->length;
-	for (uint64_t d = 0; d < m->count && !c.nomem; d++) {
+	const model *m = c->m;
+	for (uint64_t d = from; d < to && !c->nomem; d++) {
 		if (!model_in_use(m, d) || !(m->recs[d].flags & REC_DIR))
 			continue;
 		ntfs_index_root root;
-		c.dir = (uint32_t)d;
-		if (carve_root(&c, &root))
-			carve_allocation(&c, &root);
-		settle_directory(&c);
+		c->dir = (uint32_t)d;
+		if (carve_root(c, &root))
+			carve_allocation(c, &root);
+		settle_directory(c);
 	}
-	vec_free(&c.live);
-	vec_free(&c.cands);
-	arena_free(&c.u16);
-	free(c.rec);
-	if (c.nomem) {
-		index_slack_free(out);
+}
+
+/* An empty result. */
+static void result_init(index_slack_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	vec_init(&out->names, sizeof(removed_name));
+	anomaly_list_init(&out->anomalies);
+}
+
+/* A context for in's volume writing into out (initialised here unless NULL), with the whole read budget. */
+static void ctx_init(slack_ctx *c, const index_slack_input *in, index_slack_result *out)
+{
+	*c = (slack_ctx){.m = in->m, .ix = in->ix, .vol = in->m->vol, .out = out};
+	if (out)
+		result_init(out);
+	vec_init(&c->live, sizeof(slack_key));
+	vec_init(&c->cands, sizeof(slack_key));
+	vec_init(&c->rns, sizeof(removed_name));
+	c->budget = c->vol->length;
+}
+
+/* Releases a context's scratch (not its result). */
+static void ctx_free(slack_ctx *c)
+{
+	vec_free(&c->live);
+	vec_free(&c->cands);
+	vec_free(&c->rns);
+	free(c->live_slots);
+	arena_free(&c->u16);
+	free(c->rec);
+}
+
+/* One share of a parallel pass: the directories among records [from, to), carved into a result of their own
+ * with the whole volume's read budget (the pass is redone alone when the shares together spend more). */
+typedef struct {
+	uint64_t from, to;
+	index_slack_result r;
+	uint64_t spent;           /* INDX bytes read */
+	bool budget_spent, nomem, done;
+} slack_share;
+
+/* The shares and the next one to take. */
+typedef struct {
+	const index_slack_input *in;
+	slack_share *shares;
+	size_t count;
+	_Atomic size_t next;
+} slack_pool;
+
+/* Thread body: takes shares in turn until none is left. */
+static void *share_run(void *arg)
+{
+	slack_pool *p = arg;
+	slack_ctx c;
+	ctx_init(&c, p->in, NULL);
+	for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
+		slack_share *sh = &p->shares[i];
+		result_init(&sh->r);
+		c.out = &sh->r;
+		c.budget = c.vol->length;
+		c.budget_spent = c.nomem = false;
+		carve_range(&c, sh->from, sh->to);
+		sh->spent = c.vol->length - c.budget;
+		sh->budget_spent = c.budget_spent;
+		sh->nomem = c.nomem;
+		sh->done = true;
+	}
+	ctx_free(&c);
+	return NULL;
+}
+
+/* Appends share result src to out (names, their text, anomalies, counts), emptying src; false without memory. */
+static bool merge_share(index_slack_result *out, index_slack_result *src)
+{
+	size_t base = out->text.len;
+	if (src->text.len && !arena_reserve(&out->text, src->text.len))
+		return false;
+	if (src->text.len)
+		memcpy(out->text.data + base, src->text.data, src->text.len);
+	size_t first = out->names.count;
+	if (vec_append(&out->names, &src->names) != 0)
+		return false;
+	for (size_t i = first; i < out->names.count; i++)
+		VEC_AT(&out->names, removed_name, i).name += base;
+	anomaly_list_move(&out->anomalies, &src->anomalies);
+	index_slack_stats *d = &out->stats;
+	const index_slack_stats *s = &src->stats;
+	d->directories += s->directories;
+	d->index_records += s->index_records;
+	d->unused_records += s->unused_records;
+	d->bad_records += s->bad_records;
+	d->carved += s->carved;
+	d->live += s->live;
+	d->duplicates += s->duplicates;
+	d->removed += s->removed;
+	for (int k = 0; k < 5; k++)
+		d->by_kind[k] += s->by_kind[k];
+	d->unreadable += s->unreadable;
+	index_slack_free(src);
+	return true;
+}
+
+/* Threads for the pass: the request, else one per online core, at most 16. */
+static int pass_threads(int requested)
+{
+	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+#define SHARE_MIN_RECORDS 64u /* a share of a parallel pass holds at least this many records */
+
+/*
+ * The pass on nt threads: 8 shares a thread (of at least SHARE_MIN_RECORDS records) taken in turn, their results appended in record
+ * order, so out is what one thread makes of the whole range. 1: done; 0: not done (out untouched), because
+ * a thread could not start, a share ran out of memory, or the shares together read more INDX bytes than the
+ * volume's budget (the one-thread pass then decides, in its order, where the budget ends); -1: no memory.
+ */
+static int collect_parallel(const index_slack_input *in, int nt, index_slack_result *out)
+{
+	const model *m = in->m;
+	uint64_t per = m->count / ((uint64_t)nt * 8);
+	per = per < SHARE_MIN_RECORDS ? SHARE_MIN_RECORDS : per;
+	slack_pool p = {.in = in, .count = (size_t)((m->count + per - 1) / per)};
+	if (p.count < 2 || !(p.shares = calloc(p.count, sizeof(*p.shares))))
+		return 0;
+	for (size_t i = 0; i < p.count; i++) {
+		p.shares[i].from = (uint64_t)i * per;
+		p.shares[i].to = i + 1 == p.count ? m->count : (uint64_t)(i + 1) * per;
+	}
+	atomic_init(&p.next, 0);
+	pthread_t tid[16];
+	int started = 0;
+	for (int t = 1; t < nt; t++)
+		if (pthread_create(&tid[started], NULL, share_run, &p) == 0)
+			started++;
+	share_run(&p);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	uint64_t spent = 0;
+	bool ok = true;
+	for (size_t i = 0; i < p.count; i++) {
+		const slack_share *sh = &p.shares[i];
+		ok = ok && sh->done && !sh->nomem && !sh->budget_spent;
+		spent += sh->spent;
+	}
+	ok = ok && spent <= m->vol->length;
+	int res = ok ? 1 : 0;
+	if (ok) {
+		result_init(out);
+		for (size_t i = 0; i < p.count && res == 1; i++)
+			if (!merge_share(out, &p.shares[i].r))
+				res = -1;
+		if (res != 1)
+			index_slack_free(out);
+	}
+	for (size_t i = 0; i < p.count; i++)
+		if (p.shares[i].done)
+			index_slack_free(&p.shares[i].r);
+	free(p.shares);
+	return res;
+}
+
+ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result *out, ntfs_error *err)
+{
+	int nt = pass_threads(in->threads);
+	int par = nt > 1 ? collect_parallel(in, nt, out) : 0;
+	if (par < 0) {
+		memset(out, 0, sizeof(*out));
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory carving directory index slack");
+	}
+	if (par == 0) {
+		slack_ctx c;
+		ctx_init(&c, in, out);
+		carve_range(&c, 0, in->m->count);
+		ctx_free(&c);
+		if (c.nomem) {
+			index_slack_free(out);
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory carving directory index slack");
+		}
 	}
 	finish(out, in->max_reported ? in->max_reported : INDEX_SLACK_MAX_REPORTED);
 	return NTFS_OK;

@@ -7,7 +7,9 @@
  *
  * Threads: index_slack_collect reads the model and the volume (positional reads; the volume is read-only
  * once open) and writes only its own result, so it may run beside other readers of the same model, and
- * several volumes may be carved at once. The result is read-only afterwards, from any thread.
+ * several volumes may be carved at once. It carves with in->threads threads of its own (shares of records
+ * taken in turn, appended in record order: the result is the same for any number). The result is read-only
+ * afterwards, from any thread.
  */
 #ifndef NTFSLINKS_INDEX_SLACK_H
 #define NTFSLINKS_INDEX_SLACK_H
@@ -89,6 +91,7 @@ typedef struct {
 	const name_index *ix;     /* the model's name index: names the live MFT still lists count as live */
 	int volume;               /* the volume's number in the report, for messages */
 	uint64_t max_reported;    /* 0: INDEX_SLACK_MAX_REPORTED */
+	int threads;              /* directories carved by this many threads (0: one per core); same result */
 } index_slack_input;
 
 typedef struct {

@@ -191,6 +191,12 @@ bool ntfs_index_slack_next(ntfs_index_slack *s, ntfs_index_slack_entry *out)
 	memset(out, 0, sizeof(*out));
 	while ((uint64_t)s->pos + NTFS_FILE_NAME_FIXED <= s->end) {
 		uint32_t q = s->pos;
+		uint64_t parent = le64(s->node + q); /* the key's first field: most positions fail here */
+		if (s->dir_record != NTFS_INDEX_ANY_DIRECTORY ? ntfs_ref_record(parent) != s->dir_record
+							       : ntfs_ref_record(parent) > UINT32_MAX || ntfs_ref_sequence(parent) == 0) {
+			s->pos += 8;
+			continue;
+		}
 		if (ntfs_file_name_decode(s->node + q, s->end - q, &out->name, NULL) != NTFS_OK ||
 		    !plausible_name(&out->name, s->dir_record)) {
 			s->pos += 8;
