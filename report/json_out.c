@@ -64,12 +64,11 @@ static inline bool plain_byte(unsigned c)
 	return c - 0x20u < 0x60u && c != '"' && c != '\\';
 }
 
-void json_out_strn(json_out *o, const char *str, size_t n)
+/* The escaped characters of a string, without its quotes; control characters as \u00XX with the digits of hex. */
+static void json_out_strn_body(json_out *o, const char *str, size_t n, const char *hex)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t run = 0;
-	json_out_raw(o, "\"", 1);
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
 		if (plain_byte(c)) {
@@ -119,6 +118,12 @@ void json_out_strn(json_out *o, const char *str, size_t n)
 		i++;
 	}
 	json_out_raw(o, (const char *)s + n - run, run);
+}
+
+void json_out_strn(json_out *o, const char *str, size_t n)
+{
+	json_out_raw(o, "\"", 1);
+	json_out_strn_body(o, str, n, "0123456789abcdef");
 	json_out_raw(o, "\"", 1);
 }
 
@@ -128,6 +133,60 @@ void json_out_str(json_out *o, const char *s)
 		json_out_raw(o, "null", 4);
 	else
 		json_out_strn(o, s, strlen(s));
+}
+
+#define JANSSON_HEX "0123456789ABCDEF"
+
+void json_out_jstr(json_out *o, const char *s)
+{
+	if (!s) {
+		json_out_raw(o, "null", 4);
+		return;
+	}
+	size_t n = strlen(s);
+	const unsigned char *u = (const unsigned char *)s;
+	bool valid = true;
+	for (size_t i = 0; i < n && valid;) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len = utf8_seq(u + i, n - i);
+		valid = len != 0;
+		i += len;
+	}
+	json_out_raw(o, "\"", 1);
+	if (valid) { /* jansson writes control characters as \u00XX in capitals */
+		json_out_strn_body(o, s, n, JANSSON_HEX);
+		json_out_raw(o, "\"", 1);
+		return;
+	}
+	/* jstr's fallback: each byte from 0x80 as the four characters \xNN, the rest escaped as usual */
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (u[i] >= 0x80) {
+			if (run)
+				json_out_strn_body(o, s + i - run, run, JANSSON_HEX);
+			run = 0;
+			char esc[5] = {'\\', '\\', 'x', "0123456789ABCDEF"[u[i] >> 4], "0123456789ABCDEF"[u[i] & 15]};
+			json_out_raw(o, esc, 5);
+		} else {
+			run++;
+		}
+	}
+	if (run)
+		json_out_strn_body(o, s + n - run, run, JANSSON_HEX);
+	json_out_raw(o, "\"", 1);
+}
+
+void json_out_i64(json_out *o, int64_t v)
+{
+	if (v < 0) {
+		json_out_raw(o, "-", 1);
+		json_out_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		json_out_u64(o, (uint64_t)v);
+	}
 }
 
 void json_out_u64(json_out *o, uint64_t v)

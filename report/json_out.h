@@ -68,6 +68,24 @@ void json_out_str(json_out *o, const char *s);
 /* Same for a string of known length. */
 void json_out_strn(json_out *o, const char *s, size_t n);
 
+/*
+ * Appends s as jansson's writers wrote it through report.c's jstr: valid UTF-8 as json_out_str; otherwise
+ * every byte from 0x80 up (valid sequences too) as the text \xNN. NULL writes null.
+ */
+void json_out_jstr(json_out *o, const char *s);
+
+/* Appends a signed integer. */
+void json_out_i64(json_out *o, int64_t v);
+
+/* Appends true or false. */
+static inline void json_out_bool(json_out *o, bool v)
+{
+	if (v)
+		json_out_raw(o, "true", 4);
+	else
+		json_out_raw(o, "false", 5);
+}
+
 /* Appends an unsigned integer. */
 void json_out_u64(json_out *o, uint64_t v);
 

@@ -135,8 +135,11 @@ static json_t *jpath(const analysis_volume *va, const name_info *n)
 	return j;
 }
 
+/* How a writer encodes strings: json_out_str (the streamed sets) or json_out_jstr (what jansson's items wrote). */
+typedef void (*str_fn)(json_out *o, const char *s);
+
 /* writable_by: each principal that may write, with the write rights it holds (analyzer/access.h). */
-static void writers_write(json_out *o, const access_table *t, const access_info *in)
+static void writers_write(json_out *o, const access_table *t, const access_info *in, str_fn str)
 {
 	json_out_lit(o, "[");
 	for (uint32_t k = 0; k < in->writer_count; k++) {
@@ -144,9 +147,9 @@ static void writers_write(json_out *o, const access_table *t, const access_info 
 		if (k)
 			json_out_lit(o, ",");
 		json_out_const(o, "{\"sid\":");
-		json_out_str(o, w.sid);
+		str(o, w.sid);
 		json_out_const(o, ",\"name\":");
-		json_out_str(o, w.name);
+		str(o, w.name);
 		json_out_const(o, ",\"rights\":[");
 		bool first = true;
 		for (int i = 0; i < ACCESS_RIGHT_NAMES; i++) {
@@ -155,7 +158,7 @@ static void writers_write(json_out *o, const access_table *t, const access_info 
 			if (!first)
 				json_out_lit(o, ",");
 			first = false;
-			json_out_str(o, access_right_name[i]);
+			str(o, access_right_name[i]);
 		}
 		json_out_lit(o, "]}");
 	}
@@ -163,40 +166,40 @@ static void writers_write(json_out *o, const access_table *t, const access_info 
 }
 
 /* ,"security":{...}: a descriptor as SDDL, its owner and group with names, writable_by. */
-static void security_write_info(json_out *o, const access_table *t, const access_info *in)
+static void security_write_info(json_out *o, const access_table *t, const access_info *in, str_fn str)
 {
 	json_out_const(o, ",\"security\":{\"source\":");
-	json_out_str(o, in->source);
+	str(o, in->source);
 	json_out_const(o, ",\"sddl\":");
-	json_out_str(o, in->sddl);
+	str(o, in->sddl);
 	json_out_const(o, ",\"owner_sid\":");
-	json_out_str(o, in->owner_sid);
+	str(o, in->owner_sid);
 	json_out_const(o, ",\"owner_name\":");
-	json_out_str(o, in->owner_name);
+	str(o, in->owner_name);
 	json_out_const(o, ",\"group_sid\":");
-	json_out_str(o, in->group_sid);
+	str(o, in->group_sid);
 	json_out_const(o, ",\"group_name\":");
-	json_out_str(o, in->group_name);
+	str(o, in->group_name);
 	json_out_const(o, ",\"writable_by\":");
 	if (in->known)
-		writers_write(o, t, in);
+		writers_write(o, t, in, str);
 	else
 		json_out_lit(o, "null");
 	if (in->error) {
 		json_out_const(o, ",\"error\":");
-		json_out_str(o, in->error);
+		str(o, in->error);
 	}
 	json_out_lit(o, "}");
 }
 
 /* ,"parent_sddl":...,"parent_writable_by":[...]: a folder's descriptor, as a name of a set shows it. */
-static void parent_security_write_info(json_out *o, const access_table *t, const access_info *in)
+static void parent_security_write_info(json_out *o, const access_table *t, const access_info *in, str_fn str)
 {
 	json_out_const(o, ",\"parent_sddl\":");
-	json_out_str(o, in->sddl);
+	str(o, in->sddl);
 	json_out_const(o, ",\"parent_writable_by\":");
 	if (in->known)
-		writers_write(o, t, in);
+		writers_write(o, t, in, str);
 	else
 		json_out_lit(o, "null");
 }
@@ -238,9 +241,9 @@ static sec_cache *sec_cache_make(const analysis_volume *va)
 	for (size_t d = 0; c->sec && c->parent && d < c->n && json_out_tell(o) < SEC_CACHE_BYTES; d++) {
 		access_info in = d + 1 < c->n ? access_desc_info(t, (uint32_t)d) : access_record(t, UINT32_MAX);
 		uint64_t at = json_out_tell(o);
-		security_write_info(o, t, &in);
+		security_write_info(o, t, &in, json_out_str);
 		uint64_t mid = json_out_tell(o);
-		parent_security_write_info(o, t, &in);
+		parent_security_write_info(o, t, &in, json_out_str);
 		c->sec[d] = (sec_frag){(size_t)at, (size_t)(mid - at)};
 		c->parent[d] = (sec_frag){(size_t)mid, (size_t)(json_out_tell(o) - mid)};
 	}
@@ -284,7 +287,7 @@ static void security_write(json_out *o, const analysis_volume *va, const sec_cac
 	if (fr)
 		json_out_raw(o, c->text + fr->off, fr->len);
 	else
-		security_write_info(o, va->access, &in);
+		security_write_info(o, va->access, &in, json_out_str);
 }
 
 /* ,"parent_sddl":...,"parent_writable_by":[...]: the descriptor of the folder holding name n. */
@@ -296,32 +299,7 @@ static void parent_security_write(json_out *o, const analysis_volume *va, const 
 	if (fr)
 		json_out_raw(o, c->text + fr->off, fr->len);
 	else
-		parent_security_write_info(o, va->access, &in);
-}
-
-/* The same security object for the tree-built writers (reparse points). */
-static json_t *security_json(const analysis_volume *va, uint32_t r)
-{
-	access_info in = access_record(va->access, r);
-	json_t *o = json_object(), *wb = in.known ? json_array() : json_null();
-	json_object_set_new(o, "source", jstr(in.source));
-	json_object_set_new(o, "sddl", jstr(in.sddl));
-	json_object_set_new(o, "owner_sid", jstr(in.owner_sid));
-	json_object_set_new(o, "owner_name", jstr(in.owner_name));
-	json_object_set_new(o, "group_sid", jstr(in.group_sid));
-	json_object_set_new(o, "group_name", jstr(in.group_name));
-	for (uint32_t k = 0; in.known && k < in.writer_count; k++) {
-		access_writer w = access_writer_at(va->access, &in, k);
-		json_t *rights = json_array();
-		for (int i = 0; i < ACCESS_RIGHT_NAMES; i++)
-			if (w.rights & access_right_bit[i])
-				json_array_append_new(rights, json_string(access_right_name[i]));
-		json_array_append_new(wb, json_pack("{s:o,s:o,s:o}", "sid", jstr(w.sid), "name", jstr(w.name), "rights", rights));
-	}
-	json_object_set_new(o, "writable_by", wb);
-	if (in.error)
-		json_object_set_new(o, "error", jstr(in.error));
-	return o;
+		parent_security_write_info(o, va->access, &in, json_out_str);
 }
 
 /* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
@@ -590,126 +568,239 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 	}
 }
 
+/*
+ * A streamed item as a jansson value, for the few trees still built around items (--vss-full's stores):
+ * written to memory and parsed back (jansson writes what it read byte for byte). NULL when it fails.
+ */
+static json_t *streamed_json(void (*fn)(json_out *o, const analysis_volume *va, const link_entry *le),
+			     const analysis_volume *va, const link_entry *le)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_out *o = f ? malloc(sizeof(*o)) : NULL;
+	bool ok = o != NULL;
+	if (o) {
+		json_out_init(o, f);
+		fn(o, va, le);
+		json_out_const(o, "}");
+		ok = json_out_flush(o) == 0;
+	}
+	free(o);
+	if (f && fclose(f))
+		ok = false;
+	json_t *j = ok ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
+	return j;
+}
+
+/* A number jansson's "i" format read as an int from a wider argument: its low 32 bits, signed. */
+static void json_out_pack_int(json_out *o, uint64_t v)
+{
+	json_out_i64(o, (int32_t)(uint32_t)v);
+}
+
 /* The decoded fields of reparse kinds that carry no target path. */
-static void reparse_details(json_t *o, const reparse_point *rp)
+static void reparse_details_write(json_out *o, const reparse_point *rp)
 {
 	switch (rp->kind) {
 	case REPARSE_KIND_LX_SYMLINK:
-		json_object_set_new(o, "lx_target", jstr(rp->lx_target));
+		json_out_const(o, ",\"lx_target\":");
+		json_out_jstr(o, rp->lx_target);
 		break;
 	case REPARSE_KIND_APP_EXEC_LINK:
-		json_object_set_new(o, "app_exec", json_pack("{s:i,s:o,s:o,s:o,s:o}", "version", (json_int_t)rp->appx_version,
-							     "package_id", jstr(rp->appx_package_id), "app_user_model_id",
-							     jstr(rp->appx_app_user_model_id), "target_path",
-							     jstr(rp->appx_target_path), "app_type", jstr(rp->appx_app_type)));
+		json_out_const(o, ",\"app_exec\":{\"version\":");
+		json_out_pack_int(o, rp->appx_version);
+		json_out_const(o, ",\"package_id\":");
+		json_out_jstr(o, rp->appx_package_id);
+		json_out_const(o, ",\"app_user_model_id\":");
+		json_out_jstr(o, rp->appx_app_user_model_id);
+		json_out_const(o, ",\"target_path\":");
+		json_out_jstr(o, rp->appx_target_path);
+		json_out_const(o, ",\"app_type\":");
+		json_out_jstr(o, rp->appx_app_type);
+		json_out_const(o, "}");
 		break;
 	case REPARSE_KIND_WOF:
-		json_object_set_new(o, "wof", json_pack("{s:i,s:i,s:i,s:i,s:o}", "version", (json_int_t)rp->wof_version,
-							"provider", (json_int_t)rp->wof_provider, "file_version",
-							(json_int_t)rp->wof_file_version, "algorithm",
-							(json_int_t)rp->wof_algorithm, "algorithm_name",
-							jstr(rp->wof_algorithm_name)));
+		json_out_const(o, ",\"wof\":{\"version\":");
+		json_out_pack_int(o, rp->wof_version);
+		json_out_const(o, ",\"provider\":");
+		json_out_pack_int(o, rp->wof_provider);
+		json_out_const(o, ",\"file_version\":");
+		json_out_pack_int(o, rp->wof_file_version);
+		json_out_const(o, ",\"algorithm\":");
+		json_out_pack_int(o, rp->wof_algorithm);
+		json_out_const(o, ",\"algorithm_name\":");
+		json_out_jstr(o, rp->wof_algorithm_name);
+		json_out_const(o, "}");
 		break;
 	case REPARSE_KIND_CLOUD:
-		json_object_set_new(o, "cloud", json_pack("{s:i,s:i}", "subtype", (json_int_t)rp->cloud_subtype, "flags",
-							  (json_int_t)rp->cloud_flags));
+		json_out_const(o, ",\"cloud\":{\"subtype\":");
+		json_out_pack_int(o, rp->cloud_subtype);
+		json_out_const(o, ",\"flags\":");
+		json_out_pack_int(o, rp->cloud_flags);
+		json_out_const(o, "}");
 		break;
 	case REPARSE_KIND_NFS:
-		json_object_set_new(o, "nfs", json_pack("{s:o,s:o,s:i,s:i}", "type", jstr(rp->nfs_type_name), "target",
-							jstr(rp->nfs_target), "major", (json_int_t)rp->nfs_major, "minor",
-							(json_int_t)rp->nfs_minor));
+		json_out_const(o, ",\"nfs\":{\"type\":");
+		json_out_jstr(o, rp->nfs_type_name);
+		json_out_const(o, ",\"target\":");
+		json_out_jstr(o, rp->nfs_target);
+		json_out_const(o, ",\"major\":");
+		json_out_pack_int(o, rp->nfs_major);
+		json_out_const(o, ",\"minor\":");
+		json_out_pack_int(o, rp->nfs_minor);
+		json_out_const(o, "}");
 		break;
 	default:
 		break;
 	}
-	if (rp->has_guid)
-		json_object_set_new(o, "guid", json_string(rp->guid_string));
-	if (rp->payload_length)
-		json_object_set_new(o, "payload_length", json_integer((json_int_t)rp->payload_length));
-}
-
-/* Where a link leads, as the report's "target" object. */
-static json_t *target_json(const link_target *t)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "path", jstr(t->path));
-	json_object_set_new(o, "record", t->has_record ? json_integer(t->record) : json_null());
-	if (t->has_record)
-		json_object_set_new(o, "sequence", json_integer(t->sequence));
-	json_object_set_new(o, "volume", t->volume >= 0 ? json_integer(t->volume) : json_null());
-	json_object_set_new(o, "status", json_string(link_status_name(t->status)));
-	json_object_set_new(o, "form", jstr(target_form_name(t->form)));
-	if (t->shadow_copy)
-		json_object_set_new(o, "shadow_copy", json_integer(t->shadow_copy));
-	if (t->has_deleted) {
-		json_object_set_new(o, "deleted_record", json_integer(t->deleted_record));
-		json_object_set_new(o, "deleted_sequence", json_integer(t->deleted_sequence));
-		json_object_set_new(o, "deleted_path", jstr(t->deleted_path));
+	if (rp->has_guid) {
+		json_out_const(o, ",\"guid\":");
+		json_out_jstr(o, rp->guid_string);
 	}
-	json_object_set_new(o, "reason", jstr(t->reason));
-	return o;
+	if (rp->payload_length) {
+		json_out_const(o, ",\"payload_length\":");
+		json_out_u64(o, rp->payload_length);
+	}
 }
 
-/* Four times as a JSON object (created, modified, mft_modified, accessed), or null when unknown. */
-static json_t *times_json(const uint64_t *t)
+/* Where a link leads, as the report's "target" object without its closing brace (a shortcut adds fields). */
+static void target_write_open(json_out *o, const link_target *t)
 {
-	if (!t)
-		return json_null();
-	json_t *o = json_object();
-	json_object_set_new(o, "created", history_time_json(t[0]));
-	json_object_set_new(o, "modified", history_time_json(t[1]));
-	json_object_set_new(o, "mft_modified", history_time_json(t[2]));
-	json_object_set_new(o, "accessed", history_time_json(t[3]));
-	return o;
+	json_out_const(o, "{\"path\":");
+	json_out_jstr(o, t->path);
+	json_out_const(o, ",\"record\":");
+	if (t->has_record) {
+		json_out_u64(o, t->record);
+		json_out_const(o, ",\"sequence\":");
+		json_out_u64(o, t->sequence);
+	} else {
+		json_out_const(o, "null");
+	}
+	json_out_const(o, ",\"volume\":");
+	if (t->volume >= 0)
+		json_out_u64(o, (uint64_t)t->volume);
+	else
+		json_out_const(o, "null");
+	json_out_const(o, ",\"status\":");
+	json_out_jstr(o, link_status_name(t->status));
+	json_out_const(o, ",\"form\":");
+	json_out_jstr(o, target_form_name(t->form));
+	if (t->shadow_copy) {
+		json_out_const(o, ",\"shadow_copy\":");
+		json_out_u64(o, t->shadow_copy);
+	}
+	if (t->has_deleted) {
+		json_out_const(o, ",\"deleted_record\":");
+		json_out_u64(o, t->deleted_record);
+		json_out_const(o, ",\"deleted_sequence\":");
+		json_out_u64(o, t->deleted_sequence);
+		json_out_const(o, ",\"deleted_path\":");
+		json_out_jstr(o, t->deleted_path);
+	}
+	json_out_const(o, ",\"reason\":");
+	json_out_jstr(o, t->reason);
 }
 
-/* One reparse point: where it is, what it is, what it says and where that leads. */
-static json_t *reparse_json(const analysis_volume *va, const link_entry *le)
+/* The path of name index ni of va (MODEL_NONE: null), as jstr wrote it. */
+static void name_path_write(json_out *o, const analysis_volume *va, uint32_t ni)
+{
+	if (ni == MODEL_NONE) {
+		json_out_const(o, "null");
+		return;
+	}
+	char *p = paths_name_alloc(va->p, model_name(va->m, ni));
+	json_out_jstr(o, p);
+	free(p);
+}
+
+/* One reparse point: where it is, what it is, what it says and where that leads (without the closing brace). */
+static void reparse_write(json_out *o, const analysis_volume *va, const link_entry *le)
 {
 	const reparse_point *rp = &le->rp;
 	char tag[16];
-	json_t *o = json_object();
 	snprintf(tag, sizeof(tag), "0x%08x", rp->tag);
-	json_object_set_new(o, "record", json_integer(le->record));
-	json_object_set_new(o, "sequence", json_integer(le->sequence));
-	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(va->m, le->name)) : json_null());
+	json_out_const(o, "{\"record\":");
+	json_out_u64(o, le->record);
+	json_out_const(o, ",\"sequence\":");
+	json_out_u64(o, le->sequence);
+	json_out_const(o, ",\"path\":");
+	name_path_write(o, va, le->name);
 	if (le->name != MODEL_NONE && paths_name_truncated(va->p, model_name(va->m, le->name)))
-		json_object_set_new(o, "path_truncated", json_true());
-	json_object_set_new(o, "allocated", json_boolean(le->allocated));
-	json_object_set_new(o, "is_directory", json_boolean(le->is_directory));
-	json_object_set_new(o, "standard_information", times_json(model_si_times(va->m, le->record)));
-	json_object_set_new(o, "file_name_times", times_json(le->name != MODEL_NONE ? model_name_times(va->m, model_name(va->m, le->name)) : NULL));
-	json_object_set_new(o, "tag", json_string(tag));
-	json_object_set_new(o, "tag_name", jstr(rp->info ? rp->info->name : NULL));
-	json_object_set_new(o, "kind", json_string(reparse_kind_name(rp->kind)));
-	json_object_set_new(o, "microsoft", json_boolean(reparse_tag_is_microsoft(rp->tag)));
-	json_object_set_new(o, "surrogate", json_boolean(reparse_tag_is_surrogate(rp->tag)));
+		json_out_const(o, ",\"path_truncated\":true");
+	json_out_const(o, ",\"allocated\":");
+	json_out_bool(o, le->allocated);
+	json_out_const(o, ",\"is_directory\":");
+	json_out_bool(o, le->is_directory);
+	json_out_const(o, ",\"standard_information\":");
+	times_write(o, model_si_times(va->m, le->record));
+	json_out_const(o, ",\"file_name_times\":");
+	times_write(o, le->name != MODEL_NONE ? model_name_times(va->m, model_name(va->m, le->name)) : NULL);
+	json_out_const(o, ",\"tag\":");
+	json_out_jstr(o, tag);
+	json_out_const(o, ",\"tag_name\":");
+	json_out_jstr(o, rp->info ? rp->info->name : NULL);
+	json_out_const(o, ",\"kind\":");
+	json_out_jstr(o, reparse_kind_name(rp->kind));
+	json_out_const(o, ",\"microsoft\":");
+	json_out_bool(o, reparse_tag_is_microsoft(rp->tag));
+	json_out_const(o, ",\"surrogate\":");
+	json_out_bool(o, reparse_tag_is_surrogate(rp->tag));
 	if (rp->kind == REPARSE_KIND_JUNCTION || rp->kind == REPARSE_KIND_VOLUME_MOUNT_POINT ||
 	    rp->kind == REPARSE_KIND_SYMLINK) {
-		json_object_set_new(o, "substitute_name", jstr(rp->substitute_name));
-		json_object_set_new(o, "print_name", jstr(rp->print_name));
-		json_object_set_new(o, "relative", json_boolean(rp->relative));
+		json_out_const(o, ",\"substitute_name\":");
+		json_out_jstr(o, rp->substitute_name);
+		json_out_const(o, ",\"print_name\":");
+		json_out_jstr(o, rp->print_name);
+		json_out_const(o, ",\"relative\":");
+		json_out_bool(o, rp->relative);
 	}
-	if (rp->kind == REPARSE_KIND_SYMLINK)
-		json_object_set_new(o, "symlink_flags", json_integer(rp->symlink_flags));
-	reparse_details(o, rp);
-	if (rp->malformed)
-		json_object_set_new(o, "malformed_reason", jstr(rp->malformed_reason));
-	json_object_set_new(o, "security", security_json(va, le->record));
-	if (le->has_target)
-		json_object_set_new(o, "target", target_json(&le->target));
-	return o;
+	if (rp->kind == REPARSE_KIND_SYMLINK) {
+		json_out_const(o, ",\"symlink_flags\":");
+		json_out_u64(o, rp->symlink_flags);
+	}
+	reparse_details_write(o, rp);
+	if (rp->malformed) {
+		json_out_const(o, ",\"malformed_reason\":");
+		json_out_jstr(o, rp->malformed_reason);
+	}
+	access_info in = access_record(va->access, le->record);
+	security_write_info(o, va->access, &in, json_out_jstr);
+	if (le->has_target) {
+		json_out_const(o, ",\"target\":");
+		target_write_open(o, &le->target);
+		json_out_const(o, "}");
+	}
 }
 
-/* One anomaly; volume-wide ones carry no record. */
-static json_t *anomaly_json(const anomaly_list *l, const anomaly *an)
+/* One anomaly (without the closing brace); volume-wide ones carry no record. NDJSON: "type" says what the
+ * line is and the anomaly's own type follows as anomaly_type. */
+static void anomaly_write(writer *w, const anomaly_list *l, const anomaly *an)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "type", json_string(an->type));
-	if (an->record != ANOMALY_NO_RECORD)
-		json_object_set_new(o, "record", json_integer((json_int_t)an->record));
-	json_object_set_new(o, "detail", jstr(anomaly_detail(l, an)));
-	return o;
+	json_out *o = w->out;
+	json_out_const(o, "{\"type\":");
+	if (w->ndjson)
+		json_out_const(o, "\"anomaly\"");
+	else
+		json_out_jstr(o, an->type);
+	if (an->record != ANOMALY_NO_RECORD) {
+		json_out_const(o, ",\"record\":");
+		json_out_i64(o, (int64_t)an->record);
+	}
+	json_out_const(o, ",\"detail\":");
+	json_out_jstr(o, anomaly_detail(l, an));
+	if (w->ndjson) {
+		json_out_const(o, ",\"anomaly_type\":");
+		json_out_jstr(o, an->type);
+		if (w->volume >= 0) {
+			json_out_const(o, ",\"volume\":");
+			json_out_u64(o, (uint64_t)w->volume);
+		}
+		json_out_const(o, "}\n");
+	} else {
+		json_out_const(o, "}");
+	}
 }
 
 /* The findings counts in a volume's stats. */
@@ -799,53 +890,90 @@ static json_t *volume_json(const analysis_volume *va)
 	return o;
 }
 
-/* One directory of --du: the three sizes that answer "how big is it, really". */
-static json_t *du_json(const du_entry *e)
+/* One directory of --du (without the closing brace): the three sizes that answer "how big is it, really". */
+static void du_write(json_out *o, const du_entry *e)
 {
-	json_t *o = json_pack("{s:o,s:i,s:i,s:I,s:I,s:I,s:I,s:I}", "path", jstr(e->path), "record", (json_int_t)e->record,
-			      "depth", (json_int_t)e->depth, "names", (json_int_t)e->names, "files", (json_int_t)e->files,
-			      "names_bytes", (json_int_t)e->names_bytes, "records_bytes", (json_int_t)e->records_bytes,
-			      "shared_bytes", (json_int_t)e->shared_bytes);
-	if (o && e->path_truncated)
-		json_object_set_new(o, "path_truncated", json_true());
-	if (o)
-		json_object_set_new(o, "disk_bytes", json_integer((json_int_t)e->disk_bytes));
-	return o;
+	json_out_const(o, "{\"path\":");
+	json_out_jstr(o, e->path);
+	json_out_const(o, ",\"record\":");
+	json_out_pack_int(o, e->record);
+	json_out_const(o, ",\"depth\":");
+	json_out_pack_int(o, (uint64_t)(int64_t)e->depth);
+	json_out_const(o, ",\"names\":");
+	json_out_i64(o, (int64_t)e->names);
+	json_out_const(o, ",\"files\":");
+	json_out_i64(o, (int64_t)e->files);
+	json_out_const(o, ",\"names_bytes\":");
+	json_out_i64(o, (int64_t)e->names_bytes);
+	json_out_const(o, ",\"records_bytes\":");
+	json_out_i64(o, (int64_t)e->records_bytes);
+	json_out_const(o, ",\"shared_bytes\":");
+	json_out_i64(o, (int64_t)e->shared_bytes);
+	if (e->path_truncated)
+		json_out_const(o, ",\"path_truncated\":true");
+	json_out_const(o, ",\"disk_bytes\":");
+	json_out_i64(o, (int64_t)e->disk_bytes);
 }
 
-/* One name recovered from directory index slack (issue 12 section 3): where, what it referenced, its times. */
-static json_t *removed_name_json(const analysis_volume *va, const removed_name *e)
+/* One name recovered from directory index slack (issue 12 section 3), without the closing brace: where, what
+ * it referenced, its times. */
+static void removed_name_write(json_out *o, const analysis_volume *va, const removed_name *e)
 {
-	char *dir = paths_dir_alloc(va->p, e->directory), tag[16], t[4][40];
+	static const char *const names[4] = {",\"created\":", ",\"modified\":", ",\"mft_modified\":", ",\"accessed\":"};
+	char *dir = paths_dir_alloc(va->p, e->directory), tag[16];
 	const reparse_tag_info *ti = e->reparse_tag ? reparse_tag_lookup(e->reparse_tag) : NULL;
-	for (int i = 0; i < 4; i++)
-		if (e->times[i])
-			json_out_format_filetime(e->times[i], t[i]);
-	snprintf(tag, sizeof(tag), "0x%08x", e->reparse_tag);
-	json_t *o = json_object();
-	json_object_set_new(o, "directory_record", json_integer(e->directory));
-	json_object_set_new(o, "directory_path", jstr(dir));
+	json_out_const(o, "{\"directory_record\":");
+	json_out_u64(o, e->directory);
+	json_out_const(o, ",\"directory_path\":");
+	json_out_jstr(o, dir);
 	free(dir);
-	json_object_set_new(o, "name", jstr(index_slack_name(va->slack, e)));
-	json_object_set_new(o, "namespace", json_string(ntfs_file_name_namespace_name(e->ns)));
-	json_object_set_new(o, "record", e->has_ref ? json_integer((json_int_t)ntfs_ref_record(e->file_ref)) : json_null());
-	json_object_set_new(o, "sequence", e->has_ref ? json_integer(ntfs_ref_sequence(e->file_ref)) : json_null());
-	json_object_set_new(o, "record_state", json_string(index_slack_state_name(e->state)));
-	json_object_set_new(o, "kind", json_string(index_slack_kind_name(e->kind)));
-	static const char *const names[4] = {"created", "modified", "mft_modified", "accessed"};
-	for (int i = 0; i < 4; i++)
-		json_object_set_new(o, names[i], e->times[i] ? json_string(t[i]) : json_null());
-	json_object_set_new(o, "reparse_tag", e->reparse_tag ? json_string(tag) : json_null());
-	json_object_set_new(o, "reparse_tag_name", ti ? json_string(ti->name) : json_null());
-	json_object_set_new(o, "is_directory", json_boolean(e->flags & 0x10000000u));
-	json_object_set_new(o, "data_size", json_integer((json_int_t)e->data_size));
-	json_object_set_new(o, "parent_sequence", json_integer(ntfs_ref_sequence(e->parent_ref)));
-	json_object_set_new(o, "found_in", json_string(index_slack_where_name(e->where)));
-	if (e->where != SLACK_IN_ROOT)
-		json_object_set_new(o, "index_vcn", json_integer((json_int_t)e->vcn));
-	json_object_set_new(o, "offset", json_integer(e->offset));
-	json_object_set_new(o, "copies", json_integer(e->copies));
-	return o;
+	json_out_const(o, ",\"name\":");
+	json_out_jstr(o, index_slack_name(va->slack, e));
+	json_out_const(o, ",\"namespace\":");
+	json_out_jstr(o, ntfs_file_name_namespace_name(e->ns));
+	json_out_const(o, ",\"record\":");
+	if (e->has_ref)
+		json_out_i64(o, (int64_t)ntfs_ref_record(e->file_ref));
+	else
+		json_out_const(o, "null");
+	json_out_const(o, ",\"sequence\":");
+	if (e->has_ref)
+		json_out_u64(o, ntfs_ref_sequence(e->file_ref));
+	else
+		json_out_const(o, "null");
+	json_out_const(o, ",\"record_state\":");
+	json_out_jstr(o, index_slack_state_name(e->state));
+	json_out_const(o, ",\"kind\":");
+	json_out_jstr(o, index_slack_kind_name(e->kind));
+	for (int i = 0; i < 4; i++) {
+		json_out_raw(o, names[i], strlen(names[i]));
+		json_out_filetime(o, e->times[i]);
+	}
+	json_out_const(o, ",\"reparse_tag\":");
+	if (e->reparse_tag) {
+		snprintf(tag, sizeof(tag), "0x%08x", e->reparse_tag);
+		json_out_jstr(o, tag);
+	} else {
+		json_out_const(o, "null");
+	}
+	json_out_const(o, ",\"reparse_tag_name\":");
+	json_out_jstr(o, ti ? ti->name : NULL);
+	json_out_const(o, ",\"is_directory\":");
+	json_out_bool(o, e->flags & 0x10000000u);
+	json_out_const(o, ",\"data_size\":");
+	json_out_i64(o, (int64_t)e->data_size);
+	json_out_const(o, ",\"parent_sequence\":");
+	json_out_u64(o, ntfs_ref_sequence(e->parent_ref));
+	json_out_const(o, ",\"found_in\":");
+	json_out_jstr(o, index_slack_where_name(e->where));
+	if (e->where != SLACK_IN_ROOT) {
+		json_out_const(o, ",\"index_vcn\":");
+		json_out_i64(o, (int64_t)e->vcn);
+	}
+	json_out_const(o, ",\"offset\":");
+	json_out_u64(o, e->offset);
+	json_out_const(o, ",\"copies\":");
+	json_out_u64(o, e->copies);
 }
 
 /* The volume's removed names and the counts of the carving (JSON: an array and an object; NDJSON: lines). */
@@ -870,8 +998,11 @@ static void removed_names_write(writer *w, const analysis_volume *va)
 		json_decref(st);
 	}
 	array_open(w, "removed_names");
-	for (size_t i = 0; report_filter_context(&w->filter) && i < va->slack->names.count; i++)
-		emit(w, "removed_name", removed_name_json(va, &VEC_AT(&va->slack->names, removed_name, i)));
+	for (size_t i = 0; report_filter_context(&w->filter) && i < va->slack->names.count; i++) {
+		item_begin(w);
+		removed_name_write(w->out, va, &VEC_AT(&va->slack->names, removed_name, i));
+		item_end(w, "removed_name");
+	}
 	array_close(w);
 }
 
@@ -885,65 +1016,110 @@ static json_t *jfiletime(uint64_t ft)
 	return json_string(buf);
 }
 
-/* One shell shortcut (analyzer/shortcuts.h): the .lnk, what its data says, and where its target stands. */
-static json_t *shortcut_json(const analysis_volume *va, const shortcut *s)
+/* One shell shortcut (analyzer/shortcuts.h), without the closing brace: the .lnk, what its data says, and
+ * where its target stands. */
+static void shortcut_write(json_out *o, const analysis_volume *va, const shortcut *s)
 {
 	char buf[32];
-	json_t *o = json_object();
-	json_object_set_new(o, "record", json_integer(s->record));
-	json_object_set_new(o, "sequence", json_integer(s->sequence));
-	json_object_set_new(o, "path", jpath(va, model_name(va->m, s->name)));
-	json_object_set_new(o, "allocated", json_boolean(s->allocated));
-	json_object_set_new(o, "deleted", json_boolean(!s->allocated));
-	json_object_set_new(o, "size", json_integer((json_int_t)s->data_size));
+	json_out_const(o, "{\"record\":");
+	json_out_u64(o, s->record);
+	json_out_const(o, ",\"sequence\":");
+	json_out_u64(o, s->sequence);
+	json_out_const(o, ",\"path\":");
+	char *p = paths_name_alloc(va->p, model_name(va->m, s->name));
+	json_out_jstr(o, p);
+	free(p);
+	json_out_const(o, ",\"allocated\":");
+	json_out_bool(o, s->allocated);
+	json_out_const(o, ",\"deleted\":");
+	json_out_bool(o, !s->allocated);
+	json_out_const(o, ",\"size\":");
+	json_out_i64(o, (int64_t)s->data_size);
 	if (s->read_truncated)
-		json_object_set_new(o, "read_truncated", json_true());
-	json_object_set_new(o, "decoded", json_boolean(s->decoded));
-	if (s->error)
-		json_object_set_new(o, "error", jstr(s->error));
+		json_out_const(o, ",\"read_truncated\":true");
+	json_out_const(o, ",\"decoded\":");
+	json_out_bool(o, s->decoded);
+	if (s->error) {
+		json_out_const(o, ",\"error\":");
+		json_out_jstr(o, s->error);
+	}
 	snprintf(buf, sizeof(buf), "0x%08x", s->link_flags);
-	json_object_set_new(o, "link_flags", json_string(buf));
-	json_object_set_new(o, "has_id_list", json_boolean(s->has_id_list));
-	json_object_set_new(o, "local_base_path", jstr(s->local_path));
-	json_object_set_new(o, "relative_path", jstr(s->relative_path));
-	json_object_set_new(o, "working_dir", jstr(s->working_dir));
-	json_object_set_new(o, "arguments", jstr(s->arguments));
-	json_object_set_new(o, "description", jstr(s->name_string));
-	json_object_set_new(o, "icon_location", jstr(s->icon_location));
+	json_out_const(o, ",\"link_flags\":");
+	json_out_jstr(o, buf);
+	json_out_const(o, ",\"has_id_list\":");
+	json_out_bool(o, s->has_id_list);
+	json_out_const(o, ",\"local_base_path\":");
+	json_out_jstr(o, s->local_path);
+	json_out_const(o, ",\"relative_path\":");
+	json_out_jstr(o, s->relative_path);
+	json_out_const(o, ",\"working_dir\":");
+	json_out_jstr(o, s->working_dir);
+	json_out_const(o, ",\"arguments\":");
+	json_out_jstr(o, s->arguments);
+	json_out_const(o, ",\"description\":");
+	json_out_jstr(o, s->name_string);
+	json_out_const(o, ",\"icon_location\":");
+	json_out_jstr(o, s->icon_location);
 	if (s->strings_truncated)
-		json_object_set_new(o, "strings_truncated", json_true());
+		json_out_const(o, ",\"strings_truncated\":true");
+	json_out_const(o, ",\"target_header\":{\"created\":");
+	json_out_filetime(o, s->target_times[0]);
+	json_out_const(o, ",\"accessed\":");
+	json_out_filetime(o, s->target_times[1]);
+	json_out_const(o, ",\"modified\":");
+	json_out_filetime(o, s->target_times[2]);
+	json_out_const(o, ",\"size\":");
+	json_out_i64(o, (int64_t)s->target_size);
 	snprintf(buf, sizeof(buf), "0x%08x", s->file_attributes);
-	json_object_set_new(o, "target_header",
-			    json_pack("{s:o,s:o,s:o,s:I,s:s}", "created", jfiletime(s->target_times[0]), "accessed",
-				      jfiletime(s->target_times[1]), "modified", jfiletime(s->target_times[2]), "size",
-				      (json_int_t)s->target_size, "attributes", buf));
-	json_t *t = target_json(&s->target);
-	snprintf(buf, sizeof(buf), "%08X", s->drive_serial);
-	json_object_set_new(t, "volume_serial", s->has_volume ? json_string(buf) : json_null());
-	json_object_set_new(t, "drive_type", s->has_volume ? json_string(ntfs_shell_link_drive_type_name(s->drive_type))
-							  : json_null());
-	json_object_set_new(t, "volume_label", s->has_volume ? jstr(s->volume_label ? s->volume_label : "") : json_null());
-	json_object_set_new(t, "share", jstr(s->share));
-	json_object_set_new(t, "device", jstr(s->device));
-	json_object_set_new(o, "target", t);
-	return o;
+	json_out_const(o, ",\"attributes\":");
+	json_out_jstr(o, buf);
+	json_out_const(o, "},\"target\":");
+	target_write_open(o, &s->target);
+	json_out_const(o, ",\"volume_serial\":");
+	if (s->has_volume) {
+		snprintf(buf, sizeof(buf), "%08X", s->drive_serial);
+		json_out_jstr(o, buf);
+	} else {
+		json_out_const(o, "null");
+	}
+	json_out_const(o, ",\"drive_type\":");
+	if (s->has_volume)
+		json_out_jstr(o, ntfs_shell_link_drive_type_name(s->drive_type));
+	else
+		json_out_const(o, "null");
+	json_out_const(o, ",\"volume_label\":");
+	if (s->has_volume)
+		json_out_jstr(o, s->volume_label ? s->volume_label : "");
+	else
+		json_out_const(o, "null");
+	json_out_const(o, ",\"share\":");
+	json_out_jstr(o, s->share);
+	json_out_const(o, ",\"device\":");
+	json_out_jstr(o, s->device);
+	json_out_const(o, "}");
 }
 
-/* One Interix or Cygwin link (analyzer/posix_links.h): where it is, its stored target and where that leads. */
-static json_t *posix_json(const analysis_volume *va, size_t i)
+/* One Interix or Cygwin link (analyzer/posix_links.h): where it is, its stored target and where that leads
+ * (without the closing brace). */
+static void posix_write(json_out *o, const analysis_volume *va, size_t i)
 {
 	const link_entry *le = &VEC_AT(va->posix, link_entry, i);
-	json_t *o = json_object();
-	json_object_set_new(o, "record", json_integer(le->record));
-	json_object_set_new(o, "sequence", json_integer(le->sequence));
-	json_object_set_new(o, "path", le->name != MODEL_NONE ? jpath(va, model_name(va->m, le->name)) : json_null());
-	json_object_set_new(o, "allocated", json_boolean(le->allocated));
-	json_object_set_new(o, "kind", jstr(ntfs_posix_kind_name((ntfs_posix_kind)VEC_AT(va->posix_kinds, uint8_t, i))));
-	json_object_set_new(o, "posix_target", jstr(le->rp.lx_target));
-	json_object_set_new(o, "target", target_json(&le->target));
-	return o;
+	json_out_const(o, "{\"record\":");
+	json_out_u64(o, le->record);
+	json_out_const(o, ",\"sequence\":");
+	json_out_u64(o, le->sequence);
+	json_out_const(o, ",\"path\":");
+	name_path_write(o, va, le->name);
+	json_out_const(o, ",\"allocated\":");
+	json_out_bool(o, le->allocated);
+	json_out_const(o, ",\"kind\":");
+	json_out_jstr(o, ntfs_posix_kind_name((ntfs_posix_kind)VEC_AT(va->posix_kinds, uint8_t, i)));
+	json_out_const(o, ",\"posix_target\":");
+	json_out_jstr(o, le->rp.lx_target);
+	json_out_const(o, ",\"target\":");
+	target_write_open(o, &le->target);
+	json_out_const(o, "}");
 }
-
 
 /* One change between a shadow copy store and the live volume (or the store before it). */
 static json_t *shadow_change_json(const shadow_change *c)
@@ -969,7 +1145,7 @@ static void shadow_full_json(json_t *o, const analysis_volume *sv)
 						      (int)sv->m->recs[r].sequence, "names", names));
 	}
 	for (size_t i = 0; i < sv->links->count; i++)
-		json_array_append_new(rps, reparse_json(sv, &VEC_AT(sv->links, link_entry, i)));
+		json_array_append_new(rps, streamed_json(reparse_write, sv, &VEC_AT(sv->links, link_entry, i)));
 	json_object_set_new(o, "hardlink_sets", sets);
 	json_object_set_new(o, "reparse_points", rps);
 }
@@ -1020,8 +1196,12 @@ static void shadow_copies_write(writer *w, const analysis_volume *va)
 static void findings_items(writer *w, const findings_list *l)
 {
 	array_open(w, "findings");
-	for (size_t i = 0; report_filter_findings(&w->filter) && i < l->items.count; i++)
-		emit(w, "finding", report_finding_json(&VEC_AT(&l->items, finding, i), jstr));
+	for (size_t i = 0; report_filter_findings(&w->filter) && i < l->items.count; i++) {
+		item_begin(w);
+		if (!report_finding_write(w->out, &VEC_AT(&l->items, finding, i)))
+			w->failed = true;
+		item_end(w, "finding");
+	}
 	array_close(w);
 }
 
@@ -1036,30 +1216,36 @@ static void volume_items(writer *w, const analysis_volume *va)
 	array_close(w);
 	array_open(w, "reparse_points");
 	for (size_t i = 0; i < va->links->count; i++)
-		if (report_filter_link(&w->filter, &VEC_AT(va->links, link_entry, i)))
-			emit(w, "reparse_point", reparse_json(va, &VEC_AT(va->links, link_entry, i)));
+		if (report_filter_link(&w->filter, &VEC_AT(va->links, link_entry, i))) {
+			item_begin(w);
+			reparse_write(w->out, va, &VEC_AT(va->links, link_entry, i));
+			item_end(w, "reparse_point");
+		}
 	array_close(w);
 	w->sec = NULL;
 	sec_cache_free(sc);
 	array_open(w, "posix_links");
 	for (size_t i = 0; va->posix && i < va->posix->count; i++)
-		if (report_filter_link(&w->filter, &VEC_AT(va->posix, link_entry, i)))
-			emit(w, "posix_link", posix_json(va, i));
+		if (report_filter_link(&w->filter, &VEC_AT(va->posix, link_entry, i))) {
+			item_begin(w);
+			posix_write(w->out, va, i);
+			item_end(w, "posix_link");
+		}
 	array_close(w);
 	array_open(w, "shortcuts");
 	for (size_t i = 0; va->shortcuts && i < va->shortcuts->items.count; i++)
-		if (report_filter_shortcut(&w->filter, &VEC_AT(&va->shortcuts->items, shortcut, i)))
-			emit(w, "shortcut", shortcut_json(va, &VEC_AT(&va->shortcuts->items, shortcut, i)));
+		if (report_filter_shortcut(&w->filter, &VEC_AT(&va->shortcuts->items, shortcut, i))) {
+			item_begin(w);
+			shortcut_write(w->out, va, &VEC_AT(&va->shortcuts->items, shortcut, i));
+			item_end(w, "shortcut");
+		}
 	array_close(w);
 	array_open(w, "anomalies");
 	const anomaly_list *lists[2] = {va->volume_anomalies, va->anomalies};
 	for (int l = 0; l < 2 && report_filter_context(&w->filter); l++)
 		for (size_t i = 0; i < lists[l]->items.count; i++) {
-			const anomaly *an = &VEC_AT(&lists[l]->items, anomaly, i);
-			json_t *o = anomaly_json(lists[l], an);
-			if (w->ndjson) /* the line's "type" says what the line is; the anomaly's own moves aside */
-				json_object_set_new(o, "anomaly_type", json_string(an->type));
-			emit(w, "anomaly", o);
+			item_begin(w);
+			anomaly_write(w, lists[l], &VEC_AT(&lists[l]->items, anomaly, i));
 		}
 	array_close(w);
 	removed_names_write(w, va);
@@ -1075,8 +1261,11 @@ static void volume_items(writer *w, const analysis_volume *va)
 		json_out_str(w->out, va->du_note);
 	}
 	array_open(w, "directory_sizes");
-	for (size_t i = 0; i < va->du->count; i++)
-		emit(w, "directory_size", du_json(&VEC_AT(va->du, du_entry, i)));
+	for (size_t i = 0; i < va->du->count; i++) {
+		item_begin(w);
+		du_write(w->out, &VEC_AT(va->du, du_entry, i));
+		item_end(w, "directory_size");
+	}
 	array_close(w);
 }
 

@@ -3,13 +3,16 @@
 #ifndef NTFSLINKS_REPORT_FINDINGS_H
 #define NTFSLINKS_REPORT_FINDINGS_H
 
-#include <jansson.h>
-#include <stdio.h>
+#include <stdbool.h>
 
 #include "findings.h"
+#include "json_out.h"
 
-/* One finding as the report's object: rule, severity, title, records, paths, evidence, reference; strings
- * (paths come from the image) through jstring, the writer's own UTF-8-safe encoder. */
-json_t *report_finding_json(const finding *f, json_t *(*jstring)(const char *));
+/*
+ * Writes finding f as the report's object without its closing brace (the caller ends the item): rule,
+ * severity, title, records, paths, evidence, reference; strings as json_out_jstr writes them. False when
+ * memory ran out (the object is then incomplete).
+ */
+bool report_finding_write(json_out *o, const finding *f);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "json_out.h"
 
 /* Runs one emitter call into memory and returns what it wrote (caller frees). */
@@ -87,5 +89,64 @@ Test(json_out, output_larger_than_the_buffer_arrives_whole)
 	char *s = emitted(big, NULL);
 	cr_assert_eq(strlen(s), 1000000);
 	cr_assert(strncmp(s + 999990, "0123456789", 10) == 0);
+	free(s);
+}
+
+/* Writes one string as the tree writers' jstr did. */
+static void jstr_out(json_out *o, const void *arg)
+{
+	json_out_jstr(o, arg);
+}
+
+/* What jansson wrote for s through report.c's old jstr: json_string, or its \xNN fallback for invalid UTF-8. */
+static char *jansson_jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (!j) {
+		char *buf = malloc(strlen(s) * 4 + 1), *w = buf;
+		for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+			w += *c < 0x80 ? (*w = (char)*c, 1) : sprintf(w, "\\x%02X", *c);
+		*w = '\0';
+		j = json_string(buf);
+		free(buf);
+	}
+	char *d = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	return d;
+}
+
+Test(json_out, jstr_writes_what_jansson_wrote)
+{
+	/* valid UTF-8 with every kind of escape (jansson's \u00XX in capitals), and invalid strings whose valid
+	 * sequences become \xNN text too, as the fallback made them */
+	const char *cases[] = {"plain", "a\"b\\c\n\r\t\b\f\x01\x1f\x7f/é😀", "bad\xff\xc3", "mixé\xff\x1e\"",
+			       "\xed\xa0\x80 surrogate", "\xc0\xaf overlong", "", "\xf4\x90\x80\x80 past U+10FFFF"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = emitted(jstr_out, cases[i]), *want = jansson_jstr(cases[i]);
+		cr_assert_str_eq(got, want, "case %zu", i);
+		free(got);
+		free(want);
+	}
+	char *s = emitted(jstr_out, NULL);
+	cr_assert_str_eq(s, "null");
+	free(s);
+}
+
+/* Writes the signed integers of a list ending in INT64_MAX, comma-separated. */
+static void ints(json_out *o, const void *arg)
+{
+	for (const int64_t *v = arg;; v++) {
+		json_out_i64(o, *v);
+		if (*v == INT64_MAX)
+			break;
+		json_out_const(o, ",");
+	}
+}
+
+Test(json_out, signed_integers)
+{
+	const int64_t v[] = {0, -1, 42, INT64_MIN, INT64_MAX};
+	char *s = emitted(ints, v);
+	cr_assert_str_eq(s, "0,-1,42,-9223372036854775808,9223372036854775807");
 	free(s);
 }
