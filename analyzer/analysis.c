@@ -640,6 +640,11 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 			partial = true;
 			continue;
 		}
+		/* the findings pass looks up one name (\Config.Msi) and the writers none: the name index (25 bytes
+		 * per record) is released before the descriptors are settled and the findings made, so it is
+		 * never held with them (name_index_free is idempotent; analysis_free calls it again) */
+		uint32_t config_msi = name_index_dir(&va->ix, "\\Config.Msi");
+		name_index_free(&va->ix);
 		links_settle_owners(&va->m);
 		profile_mark("finish: owners");
 		access_init(&va->access);
@@ -649,14 +654,11 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		profile_mark("finish: security");
 		if (volume_accounts(va, &a->accounts) != NTFS_OK)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
-		findings_input fin = {.m = &va->m, .p = &va->p, .ix = &va->ix, .links = &va->links, .access = &va->access,
-				      .volume = va->index, .baseline = baseline};
+		findings_input fin = {.m = &va->m, .p = &va->p, .config_msi = &config_msi, .links = &va->links,
+				      .access = &va->access, .volume = va->index, .baseline = baseline};
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
 			return NTFS_E_NOMEM;
 		profile_mark("finish: findings");
-		/* the last pass that looks names up: the writers never do, so its 25 bytes per record are not
-		 * held through the report (name_index_free is idempotent; analysis_free calls it again) */
-		name_index_free(&va->ix);
 		va->stats = links_stats(&va->m, &va->links);
 		anomaly_list_sort(&va->vol->anomalies);
 		anomaly_list_sort(&va->m.anomalies);

@@ -4,6 +4,7 @@
 #include "findings.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +152,11 @@ static void f_field(fctx *c, finding *f, const char *name, const char *fmt, ...)
 		c->nomem = true;
 }
 
-/* Frees the contents of one finding. */
+/* Frees the contents of one finding (a pooled one's belong to its list). */
 static void finding_free(finding *f)
 {
+	if (f->pooled)
+		return;
 	free(f->title);
 	free(f->target);
 	for (size_t i = 0; i < f->paths.count; i++)
@@ -165,6 +168,110 @@ static void finding_free(finding *f)
 	vec_free(&f->records);
 	vec_free(&f->paths);
 	vec_free(&f->evidence);
+}
+
+/* One block of a list's pool. */
+typedef struct pool_block {
+	struct pool_block *next;
+	size_t used, cap;
+	_Alignas(max_align_t) char data[];
+} pool_block;
+
+#define POOL_BLOCK (64u << 10)
+
+/* n bytes (aligned for any type) from l's pool, or NULL when memory runs out. */
+static void *pool_alloc(findings_list *l, size_t n)
+{
+	n = (n + _Alignof(max_align_t) - 1) & ~(size_t)(_Alignof(max_align_t) - 1);
+	pool_block *b = l->pool;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > POOL_BLOCK / 4 ? n : POOL_BLOCK - sizeof(pool_block);
+		pool_block *nb = malloc(sizeof(pool_block) + cap);
+		if (!nb)
+			return NULL;
+		nb->used = 0;
+		nb->cap = cap;
+		if (b && cap == n) { /* a large request gets a block of its own behind the current one */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			l->pool = nb;
+		}
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* The bytes f's strings and arrays take (each string with its NUL). */
+static size_t pooled_size(const finding *f)
+{
+	size_t n = (f->title ? strlen(f->title) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0);
+	n += f->records.count * sizeof(uint32_t) + f->paths.count * sizeof(char *) + f->evidence.count * sizeof(finding_field);
+	for (size_t i = 0; i < f->paths.count; i++)
+		n += strlen(VEC_AT(&f->paths, char *, i)) + 1;
+	for (size_t i = 0; i < f->evidence.count; i++)
+		n += strlen(VEC_AT(&f->evidence, finding_field, i).name) + 1 + strlen(VEC_AT(&f->evidence, finding_field, i).value) + 1;
+	return n;
+}
+
+/* Copies s to *at, advancing it; returns the copy (NULL for NULL). */
+static char *pool_str(char **at, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *d = memcpy(*at, s, n);
+	*at += n;
+	return d;
+}
+
+/* Copies vec v's elements to *at (advancing it) and makes v a view of them: data in the pool, cap its count. */
+static void pool_vec(char **at, vec *v)
+{
+	size_t n = v->count * v->elem;
+	void *d = v->count ? memcpy(*at, v->data, n) : NULL;
+	*at += n;
+	free(v->data);
+	v->data = d;
+	v->cap = v->count;
+}
+
+/* Moves finding f (its strings and arrays, all checked non-NULL by the caller) into l's pool; left as it is
+ * when memory runs out. */
+static void f_pool(findings_list *l, finding *f)
+{
+	char *at = pool_alloc(l, pooled_size(f));
+	if (!at)
+		return;
+	/* arrays first (they want the block's alignment), strings after */
+	pool_vec(&at, &f->evidence);
+	pool_vec(&at, &f->paths);
+	pool_vec(&at, &f->records);
+	char *old = f->title;
+	f->title = pool_str(&at, old);
+	free(old);
+	old = f->target;
+	f->target = pool_str(&at, old);
+	free(old);
+	for (size_t i = 0; i < f->paths.count; i++) {
+		char **p = &VEC_AT(&f->paths, char *, i);
+		old = *p;
+		*p = pool_str(&at, old);
+		free(old);
+	}
+	for (size_t i = 0; i < f->evidence.count; i++) {
+		finding_field *fl = &VEC_AT(&f->evidence, finding_field, i);
+		old = fl->name;
+		fl->name = pool_str(&at, old);
+		free(old);
+		old = fl->value;
+		fl->value = pool_str(&at, old);
+		free(old);
+	}
+	f->pooled = true;
 }
 
 /* Keeps f in the list, or counts it as suppressed when the baseline knows it. */
@@ -181,6 +288,7 @@ static void f_commit(fctx *c, finding *f)
 		finding_free(f);
 		return;
 	}
+	f_pool(c->out, f);
 	*slot = *f;
 }
 
@@ -915,7 +1023,7 @@ static void rule_rollback(fctx *c)
 	const model *m = in->m;
 	vec dirs;
 	vec_init(&dirs, sizeof(rollback_dir));
-	uint32_t cm = name_index_dir(in->ix, "\\Config.Msi");
+	uint32_t cm = in->config_msi ? *in->config_msi : in->ix ? name_index_dir(in->ix, "\\Config.Msi") : MODEL_NONE;
 	rollback_dir *rd;
 	if (cm != MODEL_NONE && (rd = vec_push(&dirs))) {
 		rd->dir = cm;
@@ -1044,6 +1152,13 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	}
 	vec_sort(&out->items, finding_cmp);
+	if (out->items.count && out->items.count < out->items.cap) { /* the list stays as long as the report: no slack */
+		void *fit = realloc(out->items.data, out->items.count * sizeof(finding));
+		if (fit) {
+			out->items.data = fit;
+			out->items.cap = out->items.count;
+		}
+	}
 	return NTFS_OK;
 }
 
@@ -1052,5 +1167,10 @@ void findings_list_free(findings_list *l)
 	for (size_t i = 0; i < l->items.count; i++)
 		finding_free(&VEC_AT(&l->items, finding, i));
 	vec_free(&l->items);
+	for (pool_block *b = l->pool, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	l->pool = NULL;
 	l->baseline_suppressed = 0;
 }

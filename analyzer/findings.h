@@ -54,12 +54,16 @@ typedef struct {
 	vec paths;                /* char *: their paths */
 	char *target;             /* the volume-relative target a link leads to, NULL for hard-link sets */
 	vec evidence;             /* finding_field */
+	bool pooled;              /* internal: its strings and arrays live in the list's pool (findings_list_free
+				   * releases them), not in allocations of their own */
 } finding;
 
 /* The findings of one volume, in rule order then record order, and what the baseline kept quiet. */
 typedef struct {
 	vec items;                /* finding */
 	uint64_t baseline_suppressed;
+	void *pool;               /* internal: blocks holding the committed findings' strings and arrays (tens
+				   * of thousands of findings cost a few large allocations, not a dozen small ones each) */
 } findings_list;
 
 /* One known-good pattern (see findings_baseline_add for how it matches). */
@@ -80,7 +84,9 @@ typedef struct {
 typedef struct {
 	const model *m;
 	const paths *p;
-	const name_index *ix;
+	const name_index *ix;     /* only for \Config.Msi; NULL when config_msi gives it */
+	const uint32_t *config_msi; /* the directory record of \Config.Msi (MODEL_NONE: none), looked up before
+				     * the name index was released; NULL: looked up in ix */
 	const vec *links;         /* link_entry, targets resolved */
 	const access_table *access; /* the settled security descriptors (who may write what); NULL: none known */
 	int volume;               /* the volume's index in the report */
