@@ -179,11 +179,15 @@ static void profile_tables(const vol_analysis *va)
 	profile_table("name order", n * sizeof(uint32_t), r);
 	profile_table("strings", m->strings.len, r);
 	profile_table("reparse raw", m->reparse.count * sizeof(reparse_raw), r);
-	profile_table("paths", r * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1), r);
-	profile_table("name index", (va->ix.mask + 1 + 2 * n) * sizeof(uint32_t), r);
+	profile_table("paths", paths_table_bytes(&va->p), r);
+	profile_table("name index", name_index_bytes(&va->ix), r);
 	profile_table("links", va->links.count * sizeof(link_entry), r);
 	profile_table("name times (link names)", m->fn_times.count * sizeof(name_fn_times), r);
 	profile_table("$SI times (link candidates)", m->link_si.count * sizeof(rec_si), r);
+	if (m->sizes)
+		profile_table("sizes (every record)", r * sizeof(rec_sizes), r);
+	else
+		profile_table("sizes (sets, system files)", m->sizes_kept.count * sizeof(rec_sizes_kept), r);
 	if (m->si_times)
 		profile_table("$SI times (bodyfile)", 4 * r * sizeof(uint64_t), r);
 	if (m->fn_times_all.count)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "le.h"
 #include "utf16.h"
 
 #define MAX_UNITS 1024
@@ -18,12 +19,15 @@ static uint32_t hash_units(const ntfs_upcase *uc, const uint16_t *u, size_t n)
 	return h;
 }
 
-/* Mixes a directory into a name hash so equal names in different directories spread out. */
-static size_t slot_of(uint32_t dir, uint32_t hash, size_t mask)
+/* Mixes a directory into a name hash so equal names in different directories spread out, and maps the
+ * mix onto [0, size) by multiplying (the table need not be a power of two). */
+static size_t slot_of(uint32_t dir, uint32_t hash, size_t size)
 {
 	uint64_t k = ((uint64_t)dir * 0x9E3779B97F4A7C15ULL) ^ hash;
 	k ^= k >> 29;
-	return (size_t)(k * 0xBF58476D1CE4E5B9ULL >> 17) & mask;
+	k *= 0xBF58476D1CE4E5B9ULL;
+	k ^= k >> 32;
+	return (size_t)(((unsigned __int128)k * size) >> 64);
 }
 
 /* The directory name i is listed under, as name_index_parent defines it. */
@@ -37,59 +41,61 @@ static uint32_t listed_dir(const model *m, const name_info *ni)
 	return d;
 }
 
-/* The slot holding the chain of key (dir, hash), or the empty slot where it would go. */
+/*
+ * The slot holding the chain of key (dir, hash), or the empty slot where it would go. A name in the index
+ * is listed under its parent record (listed_dir of an indexed name is never PATHS_ORPHAN), so a chain's head
+ * is compared by its parent reference without looking the record up.
+ */
 static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
 {
-	size_t s = slot_of(dir, hash, ix->mask);
+	size_t s = slot_of(dir, hash, ix->size);
 	while (ix->slots[s] != MODEL_NONE) {
-		uint32_t head = ix->slots[s];
-		if (ix->dir[head] == dir && model_name(ix->m, head)->hash == hash)
+		const name_info *head = model_name(ix->m, ix->slots[s]);
+		if (head->hash == hash && ntfs_ref_record(head->parent_ref) == dir)
 			break;
-		s = (s + 1) & ix->mask;
+		if (++s == ix->size)
+			s = 0;
 	}
 	return s;
 }
 
-/* Puts name i at the head of its key's chain. */
-static void insert(name_index *ix, uint32_t i)
+/* Puts name i, listed under dir, at the head of its key's chain. */
+static void insert(name_index *ix, uint32_t i, uint32_t dir)
 {
-	size_t s = find_slot(ix, ix->dir[i], model_name(ix->m, i)->hash);
+	size_t s = find_slot(ix, dir, model_name(ix->m, i)->hash);
 	ix->next[i] = ix->slots[s];
 	ix->slots[s] = i;
 }
 
 ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
 {
-	size_t n = m->names.count, size = 16;
+	size_t n = m->names.count, size = n + n / 2 + 16; /* keys (distinct directory and name) <= names: load <= 2/3 */
 	memset(ix, 0, sizeof(*ix));
 	ix->m = m;
-	while (size < 2 * n)
-		size *= 2;
 	ix->slots = malloc(size * sizeof(uint32_t));
-	ix->dir = malloc((n ? n : 1) * sizeof(uint32_t));
 	ix->next = malloc((n ? n : 1) * sizeof(uint32_t));
-	if (!ix->slots || !ix->dir || !ix->next) {
+	if (!ix->slots || !ix->next) {
 		name_index_free(ix);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory indexing %zu names", n);
 	}
 	memset(ix->slots, 0xFF, size * sizeof(uint32_t));
-	ix->mask = size - 1;
+	ix->size = size;
 	ix->count = n;
-	for (size_t i = 0; i < n; i++) {
-		ix->dir[i] = listed_dir(m, model_name(m, (uint32_t)i));
-		ix->next[i] = MODEL_NONE;
-	}
 	/* chains are built by pushing at the head: deleted names last to first, then allocated ones, so
 	 * each chain reads allocated names in name order, then deleted ones in name order */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = n; i-- > 0;) {
 			const name_info *ni = model_name(m, (uint32_t)i);
-			if (ix->dir[i] == PATHS_ORPHAN)
+			if (pass == 0)
+				ix->next[i] = MODEL_NONE;
+			if (ni->owner == MODEL_NONE || ni->owner >= m->count)
 				continue;
 			bool in_use = m->recs[ni->owner].flags & REC_IN_USE;
 			if (in_use == (pass == 0))
 				continue;
-			insert(ix, (uint32_t)i);
+			uint32_t dir = listed_dir(m, ni);
+			if (dir != PATHS_ORPHAN)
+				insert(ix, (uint32_t)i, dir);
 		}
 	return NTFS_OK;
 }
@@ -97,14 +103,18 @@ ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
 void name_index_free(name_index *ix)
 {
 	free(ix->slots);
-	free(ix->dir);
 	free(ix->next);
 	memset(ix, 0, sizeof(*ix));
 }
 
+size_t name_index_bytes(const name_index *ix)
+{
+	return (ix->size + ix->count) * sizeof(uint32_t);
+}
+
 uint32_t name_index_parent(const name_index *ix, uint32_t i)
 {
-	return i < ix->count ? ix->dir[i] : PATHS_ORPHAN;
+	return i < ix->count ? listed_dir(ix->m, model_name(ix->m, i)) : PATHS_ORPHAN;
 }
 
 uint32_t name_index_root(const name_index *ix)

@@ -22,10 +22,9 @@
  */
 typedef struct {
 	const model *m;
-	uint32_t *slots;          /* head of a key's chain (a name index), MODEL_NONE when empty */
+	uint32_t *slots;          /* head of a key's chain (a name index), MODEL_NONE when empty; 1.5 per name */
 	uint32_t *next;           /* per name: the next name with the same key, MODEL_NONE at the end */
-	uint32_t *dir;            /* per name: what name_index_parent returns */
-	size_t mask;
+	size_t size;              /* slots */
 	size_t count;             /* names in the model when built */
 } name_index;
 
@@ -36,6 +35,9 @@ ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err);
 
 /* Releases the index. */
 void name_index_free(name_index *ix);
+
+/* Bytes the index holds (NTFSLINKS_PROFILE). */
+size_t name_index_bytes(const name_index *ix);
 
 /*
  * Finds the names called `name` (UTF-8, compared case-insensitively) in directory dir: allocated

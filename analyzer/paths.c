@@ -9,6 +9,33 @@
 
 enum { ST_UNKNOWN = 0, ST_VISITING, ST_DONE };
 
+#define NO_SLOT UINT32_MAX
+
+/* True when record r gets an entry in the directory tables: a decoded base record with the directory flag. */
+static bool is_dir_record(const model *m, uint64_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	return ri->state == REC_OK && (ri->flags & REC_DIR) && ri->base == MODEL_NONE;
+}
+
+/* The entry of record r in the directory tables, or NO_SLOT when it is no directory (or past the table). */
+static inline uint32_t slot(const paths *p, uint32_t r)
+{
+	if (r >= p->m->count)
+		return NO_SLOT;
+	uint64_t w = p->dir_bits[r >> 6], bit = (uint64_t)1 << (r & 63);
+	if (!(w & bit))
+		return NO_SLOT;
+	return p->dir_rank[r >> 6] + (uint32_t)__builtin_popcountll(w & (bit - 1));
+}
+
+/* The state of record r's walk: ST_UNKNOWN for a record that is no directory. */
+static inline uint8_t state_of(const paths *p, uint32_t r)
+{
+	uint32_t s = slot(p, r);
+	return s == NO_SLOT ? ST_UNKNOWN : p->state[s];
+}
+
 parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *parent)
 {
 	uint64_t pr = ntfs_ref_record(n->parent_ref);
@@ -54,20 +81,21 @@ static void orphan_anomaly(paths *p, const name_info *n, parent_status st, uint3
 	}
 }
 
-/* Sets units[] and keep[] of directory r, whose parent (if any) is settled already. */
-static void path_length(paths *p, uint32_t r)
+/* Sets units and keep of directory r (entry rs), whose parent (if any) is settled already. */
+static void path_length(paths *p, uint32_t r, uint32_t rs)
 {
-	uint32_t dp = p->dir_parent[r], u = 0;
+	uint32_t dp = p->dir_parent[rs], u = 0;
+	bool top = dp == MODEL_NONE || dp == PATHS_ORPHAN;
 	if (r != NTFS_ROOT_RECORD) {
 		const name_info *n = model_primary_name(p->m, r);
-		uint32_t above = dp == MODEL_NONE ? 0 : dp == PATHS_ORPHAN ? PATHS_ORPHAN_UNITS : p->units[dp];
+		uint32_t above = dp == MODEL_NONE ? 0 : dp == PATHS_ORPHAN ? PATHS_ORPHAN_UNITS : p->units[slot(p, dp)];
 		u = above + 1 + (n ? n->units : 0);
 	}
-	p->units[r] = (uint16_t)(u > UINT16_MAX ? UINT16_MAX : u);
-	if (u <= PATHS_MAX_UNITS || dp == MODEL_NONE || dp == PATHS_ORPHAN)
-		p->keep[r] = r; /* a single component under the root or the orphan marker always fits */
+	p->units[rs] = (uint16_t)(u > UINT16_MAX ? UINT16_MAX : u);
+	if (u <= PATHS_MAX_UNITS || top)
+		p->keep[rs] = r; /* a single component under the root or the orphan marker always fits */
 	else
-		p->keep[r] = p->keep[dp];
+		p->keep[rs] = p->keep[slot(p, dp)];
 }
 
 /* Resolves the validated parent of directory d and of every directory above it, iteratively. */
@@ -75,54 +103,55 @@ static void resolve_dir(paths *p, uint32_t d)
 {
 	const model *m = p->m;
 	size_t top = 0;
-	uint32_t cur = d;
-	while (p->state[cur] != ST_DONE) {
+	uint32_t cur = d, cs;
+	/* every record on the chain is a directory: d is one, and a parent that checks out is one */
+	while (p->state[cs = slot(p, cur)] != ST_DONE) {
 		const name_info *n = model_primary_name(m, cur);
 		uint32_t parent;
-		p->state[cur] = ST_VISITING;
+		p->state[cs] = ST_VISITING;
 		p->stack[top++] = cur;
 		if (cur == NTFS_ROOT_RECORD) {
-			p->dir_parent[cur] = MODEL_NONE;
+			p->dir_parent[cs] = MODEL_NONE;
 			break;
 		}
 		if (!n) {
-			p->dir_parent[cur] = PATHS_ORPHAN;
+			p->dir_parent[cs] = PATHS_ORPHAN;
 			break;
 		}
 		parent_status st = paths_check_parent(m, n, &parent);
 		if (st != PARENT_OK) {
-			p->dir_parent[cur] = PATHS_ORPHAN;
+			p->dir_parent[cs] = PATHS_ORPHAN;
 			break;
 		}
-		if (p->state[parent] == ST_VISITING) {
+		if (state_of(p, parent) == ST_VISITING) {
 			if (m->recs[cur].flags & REC_IN_USE)
 				anomaly_add(&p->anomalies, "parent_cycle", cur,
 					    "directory '%s': its parent chain leads back to itself through record %u",
 					    model_name_str(m, n), parent);
-			p->dir_parent[cur] = PATHS_ORPHAN;
+			p->dir_parent[cs] = PATHS_ORPHAN;
 			break;
 		}
-		p->dir_parent[cur] = parent;
+		p->dir_parent[cs] = parent;
 		if (top > PATHS_MAX_DEPTH) { /* the unwind below cuts the chain where it grows too deep */
-			p->dir_parent[cur] = PATHS_ORPHAN;
+			p->dir_parent[cs] = PATHS_ORPHAN;
 			break;
 		}
 		cur = parent;
 	}
 	/* unwind: depths from the top of the chain down; a chain too deep is cut and re-rooted */
 	while (top > 0) {
-		uint32_t r = p->stack[--top];
-		uint32_t dp = p->dir_parent[r];
-		unsigned here = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : p->depth[dp] + 1u;
+		uint32_t r = p->stack[--top], rs = slot(p, r);
+		uint32_t dp = p->dir_parent[rs];
+		unsigned here = (dp == MODEL_NONE || dp == PATHS_ORPHAN) ? 1 : p->depth[slot(p, dp)] + 1u;
 		if (here > PATHS_MAX_DEPTH) {
 			anomaly_add(&p->anomalies, "path_too_deep", r,
 				    "parent chain deeper than %d directories; the path is cut here", PATHS_MAX_DEPTH);
-			p->dir_parent[r] = PATHS_ORPHAN;
+			p->dir_parent[rs] = PATHS_ORPHAN;
 			here = 1;
 		}
-		p->depth[r] = (uint16_t)here;
-		p->state[r] = ST_DONE;
-		path_length(p, r);
+		p->depth[rs] = (uint16_t)here;
+		p->state[rs] = ST_DONE;
+		path_length(p, r, rs);
 	}
 }
 
@@ -151,36 +180,69 @@ static void report_orphans(paths *p)
 			anomaly_add(&p->anomalies, "path_truncated", n->owner,
 				    "name in directory record %u at depth %u: its path is %u UTF-16 units, past Windows' limit "
 				    "of %d; it and every path beneath it are cut to the directories that fit",
-				    parent, p->depth[parent], above + 1 + n->units, PATHS_MAX_UNITS);
+				    parent, p->depth[slot(p, parent)], above + 1 + n->units, PATHS_MAX_UNITS);
 	}
+}
+
+/* Marks the directories in dir_bits and ranks them; returns false out of memory. */
+static bool index_dirs(paths *p)
+{
+	const model *m = p->m;
+	size_t words = (size_t)(m->count + 63) / 64 + 1;
+	p->dir_bits = calloc(words, sizeof(uint64_t));
+	p->dir_rank = malloc(words * sizeof(uint32_t));
+	if (!p->dir_bits || !p->dir_rank)
+		return false;
+	for (uint64_t r = 0; r < m->count; r++)
+		if (is_dir_record(m, r))
+			p->dir_bits[r >> 6] |= (uint64_t)1 << (r & 63);
+	size_t dirs = 0;
+	for (size_t w = 0; w < words; w++) {
+		p->dir_rank[w] = (uint32_t)dirs; /* at most m->count < 2^32 */
+		dirs += (size_t)__builtin_popcountll(p->dir_bits[w]);
+	}
+	p->dirs = dirs;
+	return true;
 }
 
 ntfs_status paths_build(paths *p, const model *m, ntfs_error *err)
 {
-	size_t n = m->count ? m->count : 1;
 	memset(p, 0, sizeof(*p));
 	p->m = m;
 	anomaly_list_init(&p->anomalies);
-	p->dir_parent = malloc(n * sizeof(uint32_t));
-	p->depth = calloc(n, sizeof(uint16_t));
-	p->units = calloc(n, sizeof(uint16_t));
-	p->keep = malloc(n * sizeof(uint32_t));
-	p->state = calloc(n, 1);
-	p->stack = malloc((PATHS_MAX_DEPTH + 2) * sizeof(uint32_t));
-	if (!p->dir_parent || !p->depth || !p->units || !p->keep || !p->state || !p->stack) {
+	bool ok = index_dirs(p);
+	size_t n = p->dirs ? p->dirs : 1;
+	if (ok) {
+		p->dir_parent = malloc(n * sizeof(uint32_t));
+		p->depth = calloc(n, sizeof(uint16_t));
+		p->units = calloc(n, sizeof(uint16_t));
+		p->keep = malloc(n * sizeof(uint32_t));
+		p->state = calloc(n, 1);
+		p->stack = malloc((PATHS_MAX_DEPTH + 2) * sizeof(uint32_t));
+	}
+	if (!ok || !p->dir_parent || !p->depth || !p->units || !p->keep || !p->state || !p->stack) {
 		paths_free(p);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the paths of %llu records",
 				      (unsigned long long)m->count);
 	}
 	for (uint64_t r = 0; r < m->count; r++)
-		if (m->recs[r].state == REC_OK && (m->recs[r].flags & REC_DIR) && m->recs[r].base == MODEL_NONE)
+		if (is_dir_record(m, r))
 			resolve_dir(p, (uint32_t)r);
 	report_orphans(p);
 	return NTFS_OK;
 }
 
+size_t paths_table_bytes(const paths *p)
+{
+	size_t words = p->m ? (size_t)(p->m->count + 63) / 64 + 1 : 0;
+	return words * (sizeof(uint64_t) + sizeof(uint32_t)) +
+	       p->dirs * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1);
+}
+
 void paths_free(paths *p)
 {
+	free(p->dir_bits);
+	free(p->dir_rank);
 	free(p->dir_parent);
 	free(p->depth);
 	free(p->units);
@@ -202,7 +264,8 @@ uint32_t paths_name_dir(const paths *p, const name_info *n)
 /* The next directory up from d in a composed path. */
 static uint32_t up(const paths *p, uint32_t d)
 {
-	return p->state[d] == ST_DONE ? p->dir_parent[d] : PATHS_ORPHAN;
+	uint32_t s = slot(p, d);
+	return s != NO_SLOT && p->state[s] == ST_DONE ? p->dir_parent[s] : PATHS_ORPHAN;
 }
 
 uint32_t paths_dir_parent(const paths *p, uint32_t d)
@@ -228,8 +291,9 @@ static uint32_t dir_units(const paths *p, uint32_t d)
 		return 0;
 	if (d == PATHS_ORPHAN)
 		return PATHS_ORPHAN_UNITS;
-	if (p->state[d] == ST_DONE)
-		return p->units[d];
+	uint32_t s = slot(p, d);
+	if (s != NO_SLOT && p->state[s] == ST_DONE)
+		return p->units[s];
 	const name_info *n = model_primary_name(p->m, d);
 	return PATHS_ORPHAN_UNITS + 1 + (n ? n->units : 0);
 }
@@ -237,9 +301,10 @@ static uint32_t dir_units(const paths *p, uint32_t d)
 /* Where the path of directory d ends once cut to PATHS_MAX_UNITS: d itself when it fits. */
 static uint32_t keep_of(const paths *p, uint32_t d)
 {
-	if (!in_chain(d) || p->state[d] != ST_DONE || p->units[d] <= PATHS_MAX_UNITS)
+	uint32_t s = in_chain(d) ? slot(p, d) : NO_SLOT;
+	if (s == NO_SLOT || p->state[s] != ST_DONE || p->units[s] <= PATHS_MAX_UNITS)
 		return d;
-	return p->keep[d];
+	return p->keep[s];
 }
 
 /* A path to compose: the directory it starts from (walking up) and the leaf name, if kept. */

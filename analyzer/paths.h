@@ -38,12 +38,16 @@ typedef enum {
  */
 typedef struct {
 	const model *m;
-	uint32_t *dir_parent;     /* per record: validated parent directory, PATHS_ORPHAN, or MODEL_NONE for the root */
+	uint64_t *dir_bits;       /* one bit per record: set for the directories (decoded base records with the
+				   * directory flag); the tables below have one entry per directory, in record order */
+	uint32_t *dir_rank;       /* per 64 records: the directories before them (a directory's entry is its rank) */
+	size_t dirs;              /* entries in the tables below */
+	uint32_t *dir_parent;     /* validated parent directory, PATHS_ORPHAN, or MODEL_NONE for the root */
 	uint16_t *depth;
-	uint16_t *units;          /* per directory: UTF-16 units of its full path (0 for the root),
+	uint16_t *units;          /* UTF-16 units of the directory's full path (0 for the root),
 				   * saturating: above PATHS_MAX_UNITS means cut */
-	uint32_t *keep;           /* per directory: the deepest directory on its chain (itself included)
-				   * whose path fits PATHS_MAX_UNITS: where a cut path ends */
+	uint32_t *keep;           /* the deepest directory on its chain (itself included) whose path fits
+				   * PATHS_MAX_UNITS: where a cut path ends */
 	uint8_t *state;
 	uint32_t *stack;          /* scratch for walks (PATHS_MAX_DEPTH + 1 entries) */
 	anomaly_list anomalies;   /* orphans, cycles, sequence mismatches, chains too deep, cut paths: found while building */
@@ -57,6 +61,9 @@ ntfs_status paths_build(paths *p, const model *m, ntfs_error *err);
 
 /* Releases the tables. */
 void paths_free(paths *p);
+
+/* Bytes the tables hold (NTFSLINKS_PROFILE). */
+size_t paths_table_bytes(const paths *p);
 
 /* The directory name n lives in, after validation: a record, or PATHS_ORPHAN. */
 uint32_t paths_name_dir(const paths *p, const name_info *n);
