@@ -59,7 +59,8 @@ void vec_sort_from(vec *v, size_t from, int (*cmp)(const void *, const void *));
 /* Releases the array's memory. */
 void vec_free(vec *v);
 
-/* Advises the kernel to back a large table with huge pages (no effect below a few MiB). */
+/* Advises the kernel to back a large block from malloc with huge pages (no effect below a few MiB, or on a block
+ * inside the heap): the whole mapping, so realloc can still move it with mremap instead of copying it. */
 void arena_advise_huge(void *p, size_t len);
 
 /* Element i of v as type T. */
