@@ -76,7 +76,7 @@ static bool print_name_agrees(const reparse_point *rp)
 static ntfs_status collect_one(model *m, vec *links, uint32_t r, ntfs_error *err)
 {
 	rec_info *ri = &m->recs[r];
-	reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, ri->reparse);
+	reparse_raw *raw = &VEC_AT(&m->reparse, reparse_raw, model_reparse_of(m, r));
 	link_entry *le = vec_push(links);
 	if (!le)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
@@ -144,7 +144,7 @@ ntfs_status links_collect(model *m, vec *links, ntfs_error *err)
 			continue;
 		if (ri->flags & REC_IN_USE)
 			record_anomalies(m, (uint32_t)r);
-		if (ri->reparse != MODEL_NONE) {
+		if (model_reparse_of(m, (uint32_t)r) != MODEL_NONE) {
 			ntfs_status st = collect_one(m, links, (uint32_t)r, err);
 			if (st != NTFS_OK)
 				return st;

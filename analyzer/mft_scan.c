@@ -338,7 +338,6 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_record_fixups fx;
 	ntfs_error e;
 	ri->base = MODEL_NONE;
-	ri->reparse = MODEL_NONE;
 	ri->owner_sid = MODEL_NONE;
 	if (!ntfs_record_has_signature(buf, rs))
 		return; /* never used, or not a record: nothing to report */
@@ -411,7 +410,7 @@ static void records_lost(worker *w, uint64_t first, size_t n, const ntfs_error *
 	w->lost += n;
 	for (size_t i = 0; i < n; i++) {
 		rec_info *ri = &w->m->recs[first + i];
-		ri->base = ri->reparse = ri->owner_sid = MODEL_NONE;
+		ri->base = ri->owner_sid = MODEL_NONE;
 	}
 }
 
@@ -610,7 +609,7 @@ static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void
 		    (unsigned long long)done, (unsigned long long)m->count);
 	m->partial = true;
 	for (uint64_t rec = done; rec < m->count; rec++)
-		m->recs[rec].base = m->recs[rec].reparse = m->recs[rec].owner_sid = MODEL_NONE;
+		m->recs[rec].base = m->recs[rec].owner_sid = MODEL_NONE;
 	return true;
 }
 

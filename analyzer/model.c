@@ -8,12 +8,15 @@
 #include "file_name.h"
 #include "std_info.h"
 
+_Static_assert(sizeof(rec_info) == 32, "rec_info: one per MFT record, 32 bytes (issue 15)");
+
 void model_init(model *m, volume *vol)
 {
 	memset(m, 0, sizeof(*m));
 	m->vol = vol;
 	vec_init(&m->names, sizeof(name_info));
 	vec_init(&m->reparse, sizeof(reparse_raw));
+	vec_init(&m->reparse_of, sizeof(rec_reparse));
 	vec_init(&m->link_si, sizeof(rec_si));
 	vec_init(&m->own_sd, sizeof(rec_sd));
 	vec_init(&m->sizes_kept, sizeof(rec_sizes_kept));
@@ -36,6 +39,7 @@ void model_free(model *m)
 	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
 	vec_free(&m->reparse);
+	vec_free(&m->reparse_of);
 	vec_free(&m->streams);
 	arena_free(&m->strings);
 	anomaly_list_free(&m->anomalies);
@@ -225,15 +229,51 @@ static ntfs_status group_names(model *m, ntfs_error *err)
 	return NTFS_OK;
 }
 
-/* Points each base record at its $REPARSE_POINT data (its own or an accepted extension's). */
-static void link_reparse(model *m)
+/* Orders rec_reparse by record, then index. */
+static int reparse_of_cmp(const void *x, const void *y)
 {
+	const rec_reparse *a = x, *b = y;
+	if (a->record != b->record)
+		return a->record < b->record ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Points each base record at its $REPARSE_POINT data (its own or an accepted extension's: the first in model.reparse). */
+static ntfs_status link_reparse(model *m, ntfs_error *err)
+{
+	vec_free(&m->reparse_of);
+	if (vec_reserve(&m->reparse_of, m->reparse.count))
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %zu reparse points", m->reparse.count);
 	for (size_t i = 0; i < m->reparse.count; i++) {
-		reparse_raw *rp = &VEC_AT(&m->reparse, reparse_raw, i);
-		uint32_t owner = owner_of(m, rp->record);
-		if (m->recs[owner].reparse == MODEL_NONE)
-			m->recs[owner].reparse = (uint32_t)i;
+		rec_reparse *e = vec_push(&m->reparse_of); /* reserved: cannot fail */
+		e->record = owner_of(m, VEC_AT(&m->reparse, reparse_raw, i).record);
+		e->index = (uint32_t)i;
 	}
+	vec_sort(&m->reparse_of, reparse_of_cmp);
+	size_t kept = 0;
+	for (size_t i = 0; i < m->reparse_of.count; i++) /* one per record: the first */
+		if (!kept || VEC_AT(&m->reparse_of, rec_reparse, kept - 1).record != VEC_AT(&m->reparse_of, rec_reparse, i).record)
+			VEC_AT(&m->reparse_of, rec_reparse, kept++) = VEC_AT(&m->reparse_of, rec_reparse, i);
+	m->reparse_of.count = kept;
+	return NTFS_OK;
+}
+
+uint32_t model_reparse_of(const model *m, uint32_t r)
+{
+	if (r >= m->count || !(m->recs[r].flags & REC_HAS_REPARSE))
+		return MODEL_NONE; /* a record a $REPARSE_POINT belongs to has the flag (merge_extensions gives it the base) */
+	size_t lo = 0, hi = m->reparse_of.count;
+	while (lo < hi) { /* binary search: reparse_of is in record order */
+		size_t mid = lo + (hi - lo) / 2;
+		const rec_reparse *e = &VEC_AT(&m->reparse_of, rec_reparse, mid);
+		if (e->record == r)
+			return e->index;
+		if (e->record < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return MODEL_NONE;
 }
 
 /* Orders named streams by base record, then name (qsort has no context: the strings, per thread). */
@@ -295,9 +335,11 @@ static ntfs_status keep_sizes(model *m, ntfs_error *err)
 ntfs_status model_merge(model *m, ntfs_error *err)
 {
 	merge_extensions(m);
-	link_reparse(m);
+	ntfs_status st = link_reparse(m, err);
+	if (st != NTFS_OK)
+		return st;
 	settle_streams(m);
-	ntfs_status st = group_names(m, err);
+	st = group_names(m, err);
 	if (st == NTFS_OK)
 		note_owners_not_in_mft(m);
 	if (st == NTFS_OK)

@@ -57,14 +57,15 @@ typedef struct {
 	uint32_t base;            /* base record of an extension record, else MODEL_NONE */
 	uint32_t security_id;
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
-	uint32_t name_first;      /* first slot in model.name_order of this record's names */
-	uint32_t reparse;         /* index in model.reparse, or MODEL_NONE */
+	union {
+		uint32_t name_first; /* after model_merge: first slot in model.name_order of this record's names */
+		uint16_t base_seq;   /* until model_merge, of an extension record: the sequence in its base reference */
+	};
 	uint32_t owner_sid;       /* owner SID from the record's own $SECURITY_DESCRIPTOR: offset in
 				   * model.strings, or MODEL_NONE (Windows keeps it in $Secure instead); a
 				   * non-resident one is read after the scan for hard-link sets only */
 	uint16_t sequence;
 	uint16_t link_count;      /* from the header */
-	uint16_t base_seq;        /* sequence in the base reference */
 	uint16_t name_count;      /* names owned after merging extension records */
 	uint16_t link_names;      /* of those, the ones that are links: all but DOS aliases */
 	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
@@ -81,6 +82,12 @@ typedef struct {
 	uint8_t ns;               /* NTFS_NS_* */
 	uint8_t units;            /* UTF-16 code units */
 } name_info;
+
+/* The $REPARSE_POINT of one record (model.reparse_of). */
+typedef struct {
+	uint32_t record;          /* the base record (or a rejected extension record) it belongs to */
+	uint32_t index;           /* in model.reparse */
+} rec_reparse;
 
 typedef struct {
 	uint64_t data;            /* offset of the raw $REPARSE_POINT value in model.strings */
@@ -127,6 +134,8 @@ typedef struct {
 	uint32_t *name_order;     /* name indexes grouped by owner record (CSR with rec_info.name_first) */
 	arena strings;            /* names and raw reparse buffers */
 	vec reparse;              /* reparse_raw */
+	vec reparse_of;           /* rec_reparse in record order, after model_merge: each record's own $REPARSE_POINT
+				   * or an accepted extension's (the first in model.reparse) */
 	vec streams;              /* stream_info: named $DATA streams (first piece), by base record after merging;
 				   * only with want_streams */
 	anomaly_list anomalies;
@@ -215,14 +224,21 @@ static inline bool model_in_use(const model *m, uint64_t r)
  * 0x20000000: junctions, symbolic links, mount points), or one whose tag is unknown. Other tags
  * (cloud placeholders, deduplication, WOF) leave the directory or file where it is.
  */
+/*
+ * The index in model.reparse of base record r's $REPARSE_POINT (its own or an accepted extension's), or MODEL_NONE
+ * (after model_merge; a record that holds one has REC_HAS_REPARSE).
+ */
+uint32_t model_reparse_of(const model *m, uint32_t r);
+
 static inline bool model_reparse_surrogate(const model *m, uint32_t r)
 {
 	const rec_info *ri = &m->recs[r];
-	if (!(ri->flags & REC_HAS_REPARSE) && ri->reparse == MODEL_NONE)
+	if (!(ri->flags & REC_HAS_REPARSE))
 		return false;
-	if (ri->reparse == MODEL_NONE || ri->reparse >= m->reparse.count)
+	uint32_t i = model_reparse_of(m, r);
+	if (i == MODEL_NONE || i >= m->reparse.count)
 		return true;
-	const reparse_raw *raw = &((const reparse_raw *)m->reparse.data)[ri->reparse];
+	const reparse_raw *raw = &((const reparse_raw *)m->reparse.data)[i];
 	return !raw->has_tag || (raw->tag & 0x20000000u);
 }
 

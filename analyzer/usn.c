@@ -91,7 +91,7 @@ static ntfs_status select_init(usn_select *s, const usn_input *in, ntfs_error *e
 		const rec_info *ri = &m->recs[r];
 		if (ri->state != REC_OK || ri->base != MODEL_NONE)
 			continue;
-		if ((ri->flags & REC_HAS_REPARSE) || ri->reparse != MODEL_NONE || links_name_count(m, (uint32_t)r) > 1)
+		if ((ri->flags & REC_HAS_REPARSE) || links_name_count(m, (uint32_t)r) > 1)
 			mark(s->now, m->count, r);
 	}
 	for (size_t v = 0; v < in->nlinks; v++)

@@ -44,7 +44,7 @@ void mb_init(model *m, uint64_t n)
 	if (!m->recs || !m->sizes)
 		abort();
 	for (uint64_t r = 0; r < n; r++)
-		m->recs[r].base = m->recs[r].reparse = m->recs[r].owner_sid = MODEL_NONE;
+		m->recs[r].base = m->recs[r].owner_sid = MODEL_NONE;
 }
 
 void mb_record(model *m, uint32_t r, bool dir, bool in_use, uint16_t seq)

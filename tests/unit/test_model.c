@@ -52,7 +52,7 @@ Test(model_merge, extension_names_data_and_reparse_go_to_the_base)
 	cr_assert_eq(model_sizes(&m, 30)->data_size, 5000);
 	cr_assert_eq(model_sizes(&m, 30)->allocated_size, 8192);
 	cr_assert(b->flags & REC_HAS_REPARSE);
-	cr_assert_eq(b->reparse, 0, "the base points at the extension's $REPARSE_POINT");
+	cr_assert_eq(model_reparse_of(&m, 30), 0, "the base points at the extension's $REPARSE_POINT");
 	cr_assert_eq(m.anomalies.items.count, 0);
 	mb_free(&m);
 }
