@@ -2,6 +2,7 @@
 #include "config.h"
 #include "json_out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define FILETIME_DAYS_TO_1970 134774 /* days from 1601-01-01 to 1970-01-01 */
@@ -9,15 +10,57 @@
 void json_out_init(json_out *o, FILE *f)
 {
 	o->f = f;
+	o->mem = NULL;
+	o->mem_len = o->mem_cap = 0;
 	o->len = 0;
 	o->flushed = 0;
 	o->failed = false;
 	o->time_head_len = 0;
 }
 
+void json_out_init_mem(json_out *o)
+{
+	json_out_init(o, NULL);
+}
+
+void json_out_mem_reset(json_out *o)
+{
+	o->mem_len = 0;
+}
+
+void json_out_mem_free(json_out *o)
+{
+	free(o->mem);
+	o->mem = NULL;
+	o->mem_len = o->mem_cap = 0;
+}
+
+/* Writes n bytes to the output (file or memory); false when it fails. */
+static bool sink(json_out *o, const char *s, size_t n)
+{
+	if (o->f)
+		return fwrite(s, 1, n, o->f) == n;
+	if (n > o->mem_cap - o->mem_len) {
+		size_t cap = o->mem_cap ? o->mem_cap : JSON_OUT_BUF;
+		while (cap - o->mem_len < n) {
+			if (cap > SIZE_MAX / 2)
+				return false;
+			cap *= 2;
+		}
+		char *m = realloc(o->mem, cap);
+		if (!m)
+			return false;
+		o->mem = m;
+		o->mem_cap = cap;
+	}
+	memcpy(o->mem + o->mem_len, s, n);
+	o->mem_len += n;
+	return true;
+}
+
 int json_out_flush(json_out *o)
 {
-	if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
+	if (o->len && !sink(o, o->buf, o->len))
 		o->failed = true;
 	o->flushed += o->len;
 	o->len = 0;
@@ -28,7 +71,7 @@ void json_out_raw_slow(json_out *o, const char *s, size_t n)
 {
 	json_out_flush(o);
 	if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
-		if (fwrite(s, 1, n, o->f) != n)
+		if (!sink(o, s, n))
 			o->failed = true;
 		o->flushed += n;
 		return;
@@ -143,8 +186,17 @@ void json_out_jstr(json_out *o, const char *s)
 		json_out_raw(o, "null", 4);
 		return;
 	}
-	size_t n = strlen(s);
 	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+	while (plain_byte(u[n])) /* most strings: printable ASCII only, written as they are (NUL ends the run) */
+		n++;
+	if (!u[n]) {
+		json_out_raw(o, "\"", 1);
+		json_out_raw(o, s, n);
+		json_out_raw(o, "\"", 1);
+		return;
+	}
+	n += strlen(s + n);
 	bool valid = true;
 	for (size_t i = 0; i < n && valid;) {
 		if (u[i] < 0x80) {

@@ -14,7 +14,9 @@
 #define JSON_OUT_BUF (64u << 10)
 
 typedef struct {
-	FILE *f;
+	FILE *f;                  /* NULL: the output collects in mem (json_out_init_mem) */
+	char *mem;                /* the memory output, mem_len bytes of it (its capacity kept by json_out_mem_reset) */
+	size_t mem_len, mem_cap;
 	size_t len;
 	uint64_t flushed;         /* bytes handed to f so far (json_out_tell) */
 	bool failed;              /* a write to f failed */
@@ -26,6 +28,15 @@ typedef struct {
 
 /* Starts writing to f. */
 void json_out_init(json_out *o, FILE *f);
+
+/* Starts writing to memory (o->mem, o->mem_len after json_out_flush); json_out_mem_free releases it. */
+void json_out_init_mem(json_out *o);
+
+/* Empties the memory output, keeping its allocation. */
+void json_out_mem_reset(json_out *o);
+
+/* Releases the memory output. */
+void json_out_mem_free(json_out *o);
 
 /* Writes the buffer to the file; returns -1 when writing failed at any point. */
 int json_out_flush(json_out *o);

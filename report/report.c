@@ -213,6 +213,7 @@ static void parent_security_write_info(json_out *o, const access_table *t, const
 
 typedef struct {
 	size_t off, len;          /* in the cache's text; len 0: not cached */
+	bool ascii;               /* its strings are printable ASCII: json_out_jstr writes the same bytes */
 } sec_frag;
 
 struct sec_cache {
@@ -221,6 +222,27 @@ struct sec_cache {
 	char *text;               /* every fragment, one after the other */
 	size_t text_len;
 };
+
+/* True when s (NULL too) holds printable ASCII only. */
+static bool str_ascii(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* True when every string of info in is printable ASCII (the two string encoders agree on it). */
+static bool info_ascii(const access_table *t, const access_info *in)
+{
+	bool ok = str_ascii(in->source) && str_ascii(in->sddl) && str_ascii(in->owner_sid) && str_ascii(in->owner_name) &&
+		  str_ascii(in->group_sid) && str_ascii(in->group_name) && str_ascii(in->error);
+	for (uint32_t k = 0; ok && in->known && k < in->writer_count; k++) {
+		access_writer w = access_writer_at(t, in, k);
+		ok = str_ascii(w.sid) && str_ascii(w.name);
+	}
+	return ok;
+}
 
 /* The cache of volume va's descriptors, or NULL (then every record is written directly). */
 static sec_cache *sec_cache_make(const analysis_volume *va)
@@ -244,8 +266,9 @@ static sec_cache *sec_cache_make(const analysis_volume *va)
 		security_write_info(o, t, &in, json_out_str);
 		uint64_t mid = json_out_tell(o);
 		parent_security_write_info(o, t, &in, json_out_str);
-		c->sec[d] = (sec_frag){(size_t)at, (size_t)(mid - at)};
-		c->parent[d] = (sec_frag){(size_t)mid, (size_t)(json_out_tell(o) - mid)};
+		bool ascii = info_ascii(t, &in);
+		c->sec[d] = (sec_frag){(size_t)at, (size_t)(mid - at), ascii};
+		c->parent[d] = (sec_frag){(size_t)mid, (size_t)(json_out_tell(o) - mid), ascii};
 	}
 	bool bad = json_out_flush(o) != 0;
 	free(o);
@@ -364,9 +387,14 @@ static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, 
 	uint32_t k = 0;
 	json_out_const(o, ",\"standard_information\":");
 	times_write(o, si);
-	for (const name_info *n; (n = model_link_next(m, r, &k));)
-		if (!oldest || model_name_times(m, n)[0] < model_name_times(m, oldest)[0])
+	uint64_t oldest_t = 0;
+	for (const name_info *n; (n = model_link_next(m, r, &k));) {
+		uint64_t t = model_name_times(m, n)[0];
+		if (!oldest || t < oldest_t) {
 			oldest = n;
+			oldest_t = t;
+		}
+	}
 	json_out_const(o, ",\"oldest_name\":");
 	if (oldest) {
 		size_t len = paths_name(va->p, oldest, path, cap);
@@ -379,14 +407,15 @@ static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, 
 	bool first = true;
 	k = 0;
 	for (const name_info *n; si && (n = model_link_next(m, r, &k));) {
-		if (model_name_times(m, n)[0] <= si[0])
+		uint64_t created = model_name_times(m, n)[0];
+		if (created <= si[0])
 			continue;
 		json_out_lit(o, first ? "{\"path\":" : ",{\"path\":");
 		first = false;
 		size_t len = paths_name(va->p, n, path, cap);
 		json_out_strn(o, path, len < cap ? len : cap - 1);
 		json_out_const(o, ",\"created\":");
-		json_out_filetime(o, model_name_times(m, n)[0]);
+		json_out_filetime(o, created);
 		json_out_lit(o, "}");
 	}
 	json_out_lit(o, "]");
@@ -445,10 +474,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 typedef struct {
 	writer w;
 	const analysis_volume *va;
-	uint64_t from, to;        /* records [from, to) */
-	char *text;               /* what it wrote (open_memstream) */
-	size_t len;
-	FILE *f;
+	uint64_t from, to;        /* records [from, to); what it wrote collects in w.out's memory */
 } set_share;
 
 /* Writes the hard-link sets of records [from, to) (thread body, or inline). */
@@ -510,16 +536,15 @@ static void sets_round(writer *w, set_share *sh, int nt)
 			sets_share_run(&sh[t]);
 	}
 	for (int t = 0; t < nt; t++) {
-		fflush(sh[t].f);
-		if (ferror(sh[t].f) || sh[t].w.failed)
+		json_out *so = sh[t].w.out;
+		if (so->failed || sh[t].w.failed)
 			w->failed = true;
-		size_t skip = (!w->ndjson && w->first_item && sh[t].len > 0) ? 1 : 0; /* the first item's comma */
-		if (sh[t].len > skip) {
-			json_out_raw(w->out, sh[t].text + skip, sh[t].len - skip);
+		size_t skip = (!w->ndjson && w->first_item && so->mem_len > 0) ? 1 : 0; /* the first item's comma */
+		if (so->mem_len > skip) {
+			json_out_raw(w->out, so->mem + skip, so->mem_len - skip);
 			w->first_item = false;
 		}
-		rewind(sh[t].f); /* the memory stream is reused, so memory stays one round's worth */
-		sh[t].len = 0;
+		json_out_mem_reset(so); /* the memory is reused, so it stays one round's worth */
 	}
 }
 
@@ -544,13 +569,11 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 		sh[ready].w = *w;
 		sh[ready].w.first_item = false; /* every item starts with its separator; the join drops the first */
 		sh[ready].w.out = malloc(sizeof(json_out));
-		sh[ready].f = sh[ready].w.out ? open_memstream(&sh[ready].text, &sh[ready].len) : NULL;
-		if (!sh[ready].f) {
-			free(sh[ready].w.out);
+		if (!sh[ready].w.out) {
 			w->failed = true;
 			break;
 		}
-		json_out_init(sh[ready].w.out, sh[ready].f);
+		json_out_init_mem(sh[ready].w.out);
 	}
 	for (uint64_t at = 0; ready > 0 && at < count;) {
 		int used = 0;
@@ -562,18 +585,18 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 		sets_round(w, sh, used);
 	}
 	for (int t = 0; t < ready; t++) {
-		fclose(sh[t].f);
-		free(sh[t].text);
+		json_out_mem_free(sh[t].w.out);
 		free(sh[t].w.out);
 	}
 }
 
 /*
- * A streamed item as a jansson value, for the few trees still built around items (--vss-full's stores):
+ * A streamed reparse point as a jansson value, for the trees still built around them (--vss-full's stores):
  * written to memory and parsed back (jansson writes what it read byte for byte). NULL when it fails.
  */
-static json_t *streamed_json(void (*fn)(json_out *o, const analysis_volume *va, const link_entry *le),
-			     const analysis_volume *va, const link_entry *le)
+static void reparse_write(json_out *o, const analysis_volume *va, const sec_cache *sc, const link_entry *le);
+
+static json_t *reparse_tree(const analysis_volume *va, const link_entry *le)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -582,7 +605,7 @@ static json_t *streamed_json(void (*fn)(json_out *o, const analysis_volume *va, 
 	bool ok = o != NULL;
 	if (o) {
 		json_out_init(o, f);
-		fn(o, va, le);
+		reparse_write(o, va, NULL, le);
 		json_out_const(o, "}");
 		ok = json_out_flush(o) == 0;
 	}
@@ -716,7 +739,7 @@ static void name_path_write(json_out *o, const analysis_volume *va, uint32_t ni)
 }
 
 /* One reparse point: where it is, what it is, what it says and where that leads (without the closing brace). */
-static void reparse_write(json_out *o, const analysis_volume *va, const link_entry *le)
+static void reparse_write(json_out *o, const analysis_volume *va, const sec_cache *sc, const link_entry *le)
 {
 	const reparse_point *rp = &le->rp;
 	char tag[16];
@@ -766,7 +789,11 @@ static void reparse_write(json_out *o, const analysis_volume *va, const link_ent
 		json_out_jstr(o, rp->malformed_reason);
 	}
 	access_info in = access_record(va->access, le->record);
-	security_write_info(o, va->access, &in, json_out_jstr);
+	const sec_frag *fr = sec_cached(sc, sc ? sc->sec : NULL, &in);
+	if (fr && fr->ascii)
+		json_out_raw(o, sc->text + fr->off, fr->len);
+	else
+		security_write_info(o, va->access, &in, json_out_jstr);
 	if (le->has_target) {
 		json_out_const(o, ",\"target\":");
 		target_write_open(o, &le->target);
@@ -1145,7 +1172,7 @@ static void shadow_full_json(json_t *o, const analysis_volume *sv)
 						      (int)sv->m->recs[r].sequence, "names", names));
 	}
 	for (size_t i = 0; i < sv->links->count; i++)
-		json_array_append_new(rps, streamed_json(reparse_write, sv, &VEC_AT(sv->links, link_entry, i)));
+		json_array_append_new(rps, reparse_tree(sv, &VEC_AT(sv->links, link_entry, i)));
 	json_object_set_new(o, "hardlink_sets", sets);
 	json_object_set_new(o, "reparse_points", rps);
 }
@@ -1218,7 +1245,7 @@ static void volume_items(writer *w, const analysis_volume *va)
 	for (size_t i = 0; i < va->links->count; i++)
 		if (report_filter_link(&w->filter, &VEC_AT(va->links, link_entry, i))) {
 			item_begin(w);
-			reparse_write(w->out, va, &VEC_AT(va->links, link_entry, i));
+			reparse_write(w->out, va, w->sec, &VEC_AT(va->links, link_entry, i));
 			item_end(w, "reparse_point");
 		}
 	array_close(w);
