@@ -2,9 +2,11 @@
 /* Security descriptors of the records the report shows: SDDL, names, writable_by (see access.h). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "accounts.h"
@@ -560,6 +562,161 @@ static ntfs_status settle_secure(access_table *t, const volume *vol)
 	}
 	free(ps);
 	return NTFS_OK;
+}
+
+/* True when access_settle reads record r's own $SECURITY_DESCRIPTOR from the volume (record_desc's last case). */
+static bool access_reads_sd(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	size_t len;
+	if (ri->state != REC_OK || (ri->security_id && volume_secure_index(m->vol, ri->security_id) != SIZE_MAX) ||
+	    (ri->flags & REC_SD_NOT_IN_MFT) || (ri->owner_sid == MODEL_NONE && !(ri->flags & REC_SD_ELSEWHERE)))
+		return false;
+	return !model_own_sd(m, r, &len);
+}
+
+/* True when links_settle_owners reads record r's own $SECURITY_DESCRIPTOR from the volume. */
+static bool owners_read_sd(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	size_t len;
+	return (ri->flags & REC_SD_ELSEWHERE) && ri->owner_sid == MODEL_NONE && !model_owner_sid(m, r) &&
+	       links_is_hardlink_set(m, r) && !model_own_sd(m, r, &len);
+}
+
+/* One thread's part of the preload: records recs[from, to) read into sd (rec_sd, offsets into bytes). */
+typedef struct {
+	volume *vol;
+	const uint32_t *recs;
+	size_t from, to;
+	vec sd;
+	arena bytes;
+	bool nomem;
+} preload_part;
+
+/* Thread body: reads each record's descriptor (a record that cannot be read is left to the passes, which read
+ * it again and report why); bytes equal to the last ones kept share their copy. */
+static void *preload_run(void *arg)
+{
+	preload_part *p = arg;
+	size_t last = SIZE_MAX, last_len = 0;
+	for (size_t i = p->from; i < p->to && !p->nomem; i++) {
+		uint8_t *data = NULL;
+		size_t len = 0;
+		ntfs_error e;
+		if (volume_load_attr(p->vol, p->recs[i], NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) !=
+		    NTFS_OK || len > UINT32_MAX) {
+			free(data);
+			continue;
+		}
+		if (last == SIZE_MAX || last_len != len || memcmp(p->bytes.data + last, data, len) != 0) {
+			last = arena_add(&p->bytes, data, len);
+			last_len = len;
+		}
+		rec_sd *e2 = last == SIZE_MAX ? NULL : vec_push(&p->sd);
+		free(data);
+		if (!e2) {
+			p->nomem = true;
+			break;
+		}
+		*e2 = (rec_sd){.off = last, .record = p->recs[i], .len = (uint32_t)len};
+	}
+	return NULL;
+}
+
+/* Adds the parts' descriptors to m->own_sd (their bytes to m->strings), keeping it in record order. */
+static ntfs_status preload_merge(model *m, preload_part *parts, int n)
+{
+	size_t add = 0;
+	for (int t = 0; t < n; t++)
+		add += parts[t].sd.count;
+	if (!add)
+		return NTFS_OK;
+	vec merged;
+	vec_init(&merged, sizeof(rec_sd));
+	if (vec_reserve(&merged, m->own_sd.count + add) != 0)
+		return NTFS_E_NOMEM;
+	for (int t = 0; t < n; t++) { /* the parts' bytes into the model's strings; their offsets with them */
+		size_t base = m->strings.len;
+		if (parts[t].bytes.len) {
+			if (!arena_reserve(&m->strings, parts[t].bytes.len)) {
+				vec_free(&merged);
+				return NTFS_E_NOMEM;
+			}
+			memcpy(m->strings.data + base, parts[t].bytes.data, parts[t].bytes.len);
+		}
+		for (size_t i = 0; i < parts[t].sd.count; i++)
+			VEC_AT(&parts[t].sd, rec_sd, i).off += base;
+	}
+	/* the parts hold ascending records after one another: one merge with the scan's */
+	const rec_sd *a = m->own_sd.data;
+	size_t na = m->own_sd.count, ia = 0;
+	for (int t = 0; t < n; t++) {
+		const rec_sd *b = parts[t].sd.data;
+		for (size_t ib = 0; ib < parts[t].sd.count; ib++) {
+			while (ia < na && a[ia].record < b[ib].record)
+				*(rec_sd *)vec_push(&merged) = a[ia++];
+			*(rec_sd *)vec_push(&merged) = b[ib];
+		}
+	}
+	while (ia < na)
+		*(rec_sd *)vec_push(&merged) = a[ia++];
+	vec_free(&m->own_sd);
+	m->own_sd = merged;
+	return NTFS_OK;
+}
+
+ntfs_status access_preload(model *m, const vec *links, int threads)
+{
+	if (!m->vol || m->vol->is_mft_file)
+		return NTFS_OK;
+	uint8_t *want = wanted_records(m, links);
+	vec recs;
+	vec_init(&recs, sizeof(uint32_t));
+	ntfs_status st = want ? NTFS_OK : NTFS_E_NOMEM;
+	for (uint64_t r = 0; st == NTFS_OK && r < m->count; r++) {
+		if (!((want[r] && access_reads_sd(m, (uint32_t)r)) || owners_read_sd(m, (uint32_t)r)))
+			continue;
+		uint32_t *x = vec_push(&recs);
+		if (!x)
+			st = NTFS_E_NOMEM;
+		else
+			*x = (uint32_t)r;
+	}
+	free(want);
+	long nt = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+	nt = nt < 1 ? 1 : nt > 8 ? 8 : nt;
+	if ((size_t)nt > recs.count / 64 + 1)
+		nt = (long)(recs.count / 64 + 1);
+	preload_part parts[8];
+	pthread_t tid[8];
+	bool started[8] = {false};
+	for (long t = 0; t < nt; t++) {
+		parts[t] = (preload_part){.vol = m->vol, .recs = recs.data, .from = recs.count * (size_t)t / (size_t)nt,
+					  .to = recs.count * (size_t)(t + 1) / (size_t)nt};
+		vec_init(&parts[t].sd, sizeof(rec_sd));
+	}
+	for (long t = 1; st == NTFS_OK && t < nt; t++)
+		started[t] = pthread_create(&tid[t], NULL, preload_run, &parts[t]) == 0;
+	if (st == NTFS_OK)
+		preload_run(&parts[0]);
+	for (long t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else if (st == NTFS_OK)
+			preload_run(&parts[t]);
+	}
+	for (long t = 0; t < nt; t++)
+		if (parts[t].nomem)
+			st = NTFS_E_NOMEM;
+	if (st == NTFS_OK)
+		st = preload_merge(m, parts, (int)nt);
+	for (long t = 0; t < nt; t++) {
+		vec_free(&parts[t].sd);
+		arena_free(&parts[t].bytes);
+	}
+	vec_free(&recs);
+	return st;
 }
 
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn fn, void *ctx)

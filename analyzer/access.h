@@ -91,6 +91,15 @@ void access_free(access_table *t);
  */
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn name, void *ctx);
 
+/*
+ * Before links_settle_owners and access_settle: reads, once each, in record order and on `threads` threads
+ * (0: one per core), the own $SECURITY_DESCRIPTOR of every record either of them would read from the volume
+ * (a non-resident one, one behind an attribute list), into m->own_sd, so that both take the bytes from there
+ * (a record that cannot be read is left to them: they read it again and say why). Runs alone; NTFS_E_NOMEM
+ * is its only failure (the passes then read the volume themselves).
+ */
+ntfs_status access_preload(model *m, const vec *links, int threads);
+
 /* The number of distinct SIDs seen in the volume's descriptors, and SID k of them (sorted by strcmp). */
 size_t access_sids_seen(const access_table *t);
 const char *access_sid_seen(const access_table *t, size_t k);

@@ -649,6 +649,9 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		 * never held with them (name_index_free is idempotent; analysis_free calls it again) */
 		uint32_t config_msi = name_index_dir(&va->ix, "\\Config.Msi");
 		name_index_free(&va->ix);
+		/* the descriptors both passes below read from the volume, read once (NTFS_E_NOMEM: they read them) */
+		(void)access_preload(&va->m, &va->links, a->config.threads);
+		profile_mark("finish: descriptors");
 		links_settle_owners(&va->m);
 		profile_mark("finish: owners");
 		access_init(&va->access);

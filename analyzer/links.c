@@ -161,7 +161,15 @@ void links_settle_owners(model *m)
 		if (!(ri->flags & REC_SD_ELSEWHERE) || ri->owner_sid != MODEL_NONE || model_owner_sid(m, (uint32_t)r) ||
 		    !links_is_hardlink_set(m, (uint32_t)r))
 			continue;
-		volume_record_owner_sid(m->vol, r, 0, sid, sizeof(sid));
+		size_t len = 0;
+		const uint8_t *kept = model_own_sd(m, (uint32_t)r, &len); /* read once by access_preload */
+		ntfs_security_descriptor sd;
+		ntfs_error e;
+		sid[0] = '\0';
+		if (!kept)
+			volume_record_owner_sid(m->vol, r, 0, sid, sizeof(sid));
+		else if (ntfs_sd_decode(kept, len, &sd, &e) == NTFS_OK && sd.has_owner)
+			snprintf(sid, sizeof(sid), "%s", sd.owner_sid);
 		if (!sid[0])
 			continue;
 		size_t off = arena_add(&m->strings, sid, strlen(sid));
