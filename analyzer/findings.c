@@ -307,23 +307,34 @@ static const char *const PROTECTED_PLACES[] = {
 	"\\Users\\*\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup",
 };
 
-/* The place of list (n entries) that path is (or lies under), or NULL. */
-static const char *place_of(const char *const *list, size_t n, const char *path)
+/* The same places with "\\**" after each: what lies under them. */
+static const char *const WRITABLE_UNDER[] = {
+	"\\Windows\\Temp\\**", "\\Users\\*\\AppData\\Local\\Temp\\**", "\\ProgramData\\*\\**", "\\Config.Msi\\**",
+};
+static const char *const PROTECTED_UNDER[] = {
+	"\\Windows\\**",
+	"\\Program Files*\\**",
+	"\\ProgramData\\Microsoft\\**",
+	"\\Users\\*\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\**",
+};
+
+_Static_assert(sizeof(WRITABLE_UNDER) == sizeof(WRITABLE_PLACES) && sizeof(PROTECTED_UNDER) == sizeof(PROTECTED_PLACES),
+	       "one pattern under each place");
+
+/* The place of list (n entries; under: each followed by "\\**") that path is (or lies under), or NULL. */
+static const char *place_of(const char *const *list, const char *const *under, size_t n, const char *path)
 {
-	char pat[160];
-	for (size_t i = 0; i < n; i++) {
-		snprintf(pat, sizeof(pat), "%s\\**", list[i]);
-		if (findings_glob(list[i], path) || findings_glob(pat, path))
+	for (size_t i = 0; i < n; i++)
+		if (findings_glob(list[i], path) || findings_glob(under[i], path))
 			return list[i];
-	}
 	return NULL;
 }
 
 /* The usual writable place path lies in (not the protected \ProgramData\Microsoft), or NULL. */
 static const char *writable_place(const char *path)
 {
-	const char *w = place_of(WRITABLE_PLACES, sizeof(WRITABLE_PLACES) / sizeof(WRITABLE_PLACES[0]), path);
-	if (w && !strcmp(w, "\\ProgramData\\*") && place_of(&PROTECTED_PLACES[2], 1, path))
+	const char *w = place_of(WRITABLE_PLACES, WRITABLE_UNDER, sizeof(WRITABLE_PLACES) / sizeof(WRITABLE_PLACES[0]), path);
+	if (w && !strcmp(w, "\\ProgramData\\*") && place_of(&PROTECTED_PLACES[2], &PROTECTED_UNDER[2], 1, path))
 		return NULL;
 	return w;
 }
@@ -333,7 +344,7 @@ static const char *protected_place(const char *path)
 {
 	if (writable_place(path))
 		return NULL;
-	return place_of(PROTECTED_PLACES, sizeof(PROTECTED_PLACES) / sizeof(PROTECTED_PLACES[0]), path);
+	return place_of(PROTECTED_PLACES, PROTECTED_UNDER, sizeof(PROTECTED_PLACES) / sizeof(PROTECTED_PLACES[0]), path);
 }
 
 typedef enum { TRI_NO = 0, TRI_YES, TRI_UNKNOWN } tri;
@@ -414,7 +425,11 @@ static void dir_of(const char *path, char *buf, size_t cap)
 {
 	const char *bs = strrchr(path, '\\');
 	size_t n = bs ? (size_t)(bs - path) : 0;
-	snprintf(buf, cap, "%.*s", n ? (int)n : 1, n ? path : "\\");
+	const char *src = n ? path : "\\";
+	n = n ? n : 1;
+	n = n < cap ? n : cap - 1;
+	memcpy(buf, src, n);
+	buf[n] = '\0';
 }
 
 /* The last component of a path. */
@@ -870,7 +885,9 @@ static const char *const EXEC_EXTENSIONS[] = {".exe", ".dll", ".sys", ".scr", ".
 static const char *exec_extension(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	for (size_t i = 0; dot && i < sizeof(EXEC_EXTENSIONS) / sizeof(EXEC_EXTENSIONS[0]); i++)
+	if (!dot || strlen(dot) != 4) /* every one of them is a dot and three letters */
+		return NULL;
+	for (size_t i = 0; i < sizeof(EXEC_EXTENSIONS) / sizeof(EXEC_EXTENSIONS[0]); i++)
 		if (!strcasecmp(dot, EXEC_EXTENSIONS[i]))
 			return EXEC_EXTENSIONS[i];
 	return NULL;

@@ -58,6 +58,8 @@ bool findings_glob(const char *pat, const char *s)
 	while (*pat) {
 		if (pat[0] == '*' && pat[1] == '*') {
 			pat += 2;
+			if (!*pat) /* a trailing ** takes whatever is left */
+				return true;
 			for (const char *t = s;; t++) {
 				if (findings_glob(pat, t))
 					return true;
