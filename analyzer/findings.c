@@ -881,6 +881,19 @@ static void rule_hardlink_protected(fctx *c, const link_set *s)
 
 static const char *const EXEC_EXTENSIONS[] = {".exe", ".dll", ".sys", ".scr", ".com", ".ps1", ".bat"};
 
+/* !strcasecmp(s, ext) for an ext of ASCII lower case, a dot and three characters (the C locale's folding). */
+static bool ext_is(const char *s, const char *ext)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		if (c != (unsigned char)ext[i])
+			return false;
+	}
+	return s[4] == '\0';
+}
+
 /* The extension of a name ("exe" ...) when it is an executable one, else NULL. */
 static const char *exec_extension(const char *name)
 {
@@ -888,7 +901,7 @@ static const char *exec_extension(const char *name)
 	if (!dot || strlen(dot) != 4) /* every one of them is a dot and three letters */
 		return NULL;
 	for (size_t i = 0; i < sizeof(EXEC_EXTENSIONS) / sizeof(EXEC_EXTENSIONS[0]); i++)
-		if (!strcasecmp(dot, EXEC_EXTENSIONS[i]))
+		if (ext_is(dot, EXEC_EXTENSIONS[i]))
 			return EXEC_EXTENSIONS[i];
 	return NULL;
 }
@@ -1001,7 +1014,7 @@ typedef struct {
 static bool is_rollback_name(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	return dot && (!strcasecmp(dot, ".rbs") || !strcasecmp(dot, ".rbf"));
+	return dot && (ext_is(dot, ".rbs") || ext_is(dot, ".rbf"));
 }
 
 /* The rollback folder a path lies in (\Config.Msi at any depth, others directly), or NULL. */

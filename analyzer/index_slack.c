@@ -339,10 +339,18 @@ static int key_cmp(const void *x, const void *y)
 static uint32_t key_hash(const slack_ctx *c, const slack_key *k)
 {
 	const uint8_t *p = (const uint8_t *)c->u16.data + k->u16;
-	uint32_t h = 2166136261u ^ k->units;
-	for (size_t i = 0; i < 2u * k->units; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	size_t n = 2u * k->units, i = 0;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ k->units;
+	for (; i + 8 <= n; i += 8) { /* eight bytes at a time */
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+		h ^= h >> 32;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 /* True when keys a and b hold the same name. */
