@@ -38,6 +38,7 @@ typedef struct {
 	vec lost_ranges;          /* lost_range, in record order */
 	vec *scan_lost;           /* the whole scan's lost_range (shared; only merges touch it) */
 	vec names;                /* name_info with str relative to strings */
+	vec hashes;               /* uint32_t per name: its hash (model.name_hashes) */
 	vec reparse;              /* reparse_raw with data relative to strings */
 	vec si;                   /* rec_si of the link candidates, in record order */
 	vec sd;                   /* rec_sd of the link candidates (off relative to strings), in record order */
@@ -77,8 +78,11 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 		return;
 	}
 	char *dst = arena_reserve(&w->strings, MAX_NAME_UTF8);
-	name_info *n = dst ? vec_push(&w->names) : NULL;
+	uint32_t *h = dst ? vec_push(&w->hashes) : NULL;
+	name_info *n = h ? vec_push(&w->names) : NULL;
 	if (!n) {
+		if (h)
+			w->hashes.count--;
 		w->nomem = true;
 		return;
 	}
@@ -92,7 +96,7 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 	n->owner = rec;
 	n->ns = fn.name_space;
 	n->units = fn.name_length;
-	n->hash = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
+	*h = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
 	name_fn_times *t = vec_push(&w->fn); /* kept or dropped with its record's others (keep_fn_times) */
 	if (!t) {
 		w->nomem = true;
@@ -532,7 +536,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		m->partial = true;
 		w->lost = 0;
 	}
-	if (vec_append(&m->names, &w->names) || vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
+	if (vec_append(&m->names, &w->names) || vec_append(&m->name_hashes, &w->hashes) ||
+	    vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
 	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
@@ -546,7 +551,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			w->nomem = true;
 	}
 	w->lost_ranges.count = 0;
-	w->names.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
+	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -761,6 +766,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	/* room for the usual names per record up front: untouched pages cost no memory, and the tables
 	 * never pass through a realloc that holds old and new copies at once */
 	vec_reserve(&m->names, (size_t)(count + count / 2));
+	vec_reserve(&m->name_hashes, (size_t)(count + count / 2));
 	arena_reserve_cap(&m->strings, (size_t)(count * 32));
 	if (m->want_si_times && !(m->si_times = calloc(count ? 4 * count : 1, sizeof(uint64_t))))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
@@ -786,6 +792,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 			goto out;
 		}
 		vec_init(&ws[t].names, sizeof(name_info));
+		vec_init(&ws[t].hashes, sizeof(uint32_t));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		vec_init(&ws[t].si, sizeof(rec_si));
 		vec_init(&ws[t].sd, sizeof(rec_sd));
@@ -812,6 +819,7 @@ out:
 	if (ws)
 		for (int t = 0; t < nt; t++) {
 			vec_free(&ws[t].names);
+			vec_free(&ws[t].hashes);
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
 			vec_free(&ws[t].sd);

@@ -9,12 +9,14 @@
 #include "std_info.h"
 
 _Static_assert(sizeof(rec_info) == 32, "rec_info: one per MFT record, 32 bytes (issue 15)");
+_Static_assert(sizeof(name_info) == 20, "name_info: one per name, 20 bytes (issue 15)");
 
 void model_init(model *m, volume *vol)
 {
 	memset(m, 0, sizeof(*m));
 	m->vol = vol;
 	vec_init(&m->names, sizeof(name_info));
+	vec_init(&m->name_hashes, sizeof(uint32_t));
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->reparse_of, sizeof(rec_reparse));
 	vec_init(&m->link_si, sizeof(rec_si));
@@ -38,6 +40,7 @@ void model_free(model *m)
 	vec_free(&m->fn_times);
 	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
+	vec_free(&m->name_hashes);
 	vec_free(&m->reparse);
 	vec_free(&m->reparse_of);
 	vec_free(&m->streams);

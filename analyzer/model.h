@@ -72,12 +72,12 @@ typedef struct {
 	uint16_t flags;           /* REC_* */
 } rec_info;
 
-typedef struct {
+/* One $FILE_NAME: 20 bytes (4-byte aligned: parent_ref is read unaligned), one per name of the volume. */
+typedef struct __attribute__((packed, aligned(4))) {
 	uint64_t parent_ref;      /* parent record (low 48 bits) and sequence (high 16) */
 	uint32_t str;             /* offset of the UTF-8 name in model.strings (the scan keeps them under 4 GiB) */
 	uint32_t owner;           /* base record the name belongs to; until model_merge, the record that holds the
 				   * attribute (the base or an extension) */
-	uint32_t hash;            /* hash of the upcased UTF-16 name, for case-insensitive lookups */
 	uint16_t len;             /* UTF-8 bytes */
 	uint8_t ns;               /* NTFS_NS_* */
 	uint8_t units;            /* UTF-16 code units */
@@ -131,6 +131,8 @@ typedef struct {
 	uint64_t count;           /* records in the table */
 	rec_info *recs;
 	vec names;                /* name_info */
+	vec name_hashes;          /* uint32_t per name (the scan's): the hash of its upcased UTF-16 name, for the name
+				   * index, which takes the table when it is built (empty after) */
 	uint32_t *name_order;     /* name indexes grouped by owner record (CSR with rec_info.name_first) */
 	arena strings;            /* names and raw reparse buffers */
 	vec reparse;              /* reparse_raw */

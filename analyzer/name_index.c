@@ -50,8 +50,8 @@ static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
 {
 	size_t s = slot_of(dir, hash, ix->size);
 	while (ix->slots[s] != MODEL_NONE) {
-		const name_info *head = model_name(ix->m, ix->slots[s]);
-		if (head->hash == hash && ntfs_ref_record(head->parent_ref) == dir)
+		uint32_t head = ix->slots[s];
+		if (ix->hash[head] == hash && ntfs_ref_record(model_name(ix->m, head)->parent_ref) == dir)
 			break;
 		if (++s == ix->size)
 			s = 0;
@@ -62,19 +62,45 @@ static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
 /* Puts name i, listed under dir, at the head of its key's chain. */
 static void insert(name_index *ix, uint32_t i, uint32_t dir)
 {
-	size_t s = find_slot(ix, dir, model_name(ix->m, i)->hash);
+	size_t s = find_slot(ix, dir, ix->hash[i]);
 	ix->next[i] = ix->slots[s];
 	ix->slots[s] = i;
 }
 
-ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err)
+/* The hashes of every name: the scan's, taken from the model, or computed from the UTF-8 names. */
+static uint32_t *take_hashes(model *m)
+{
+	size_t n = m->names.count;
+	if (m->name_hashes.count == n && n) {
+		uint32_t *h = m->name_hashes.data;
+		vec_init(&m->name_hashes, sizeof(uint32_t)); /* the index owns it now */
+		return h;
+	}
+	vec_free(&m->name_hashes);
+	uint32_t *h = malloc((n ? n : 1) * sizeof(uint32_t));
+	uint16_t *units = h ? malloc(MAX_UNITS * sizeof(uint16_t)) : NULL;
+	if (!units) {
+		free(h);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const name_info *ni = model_name(m, (uint32_t)i);
+		size_t u = ntfs_utf8_to_utf16(model_name_str(m, ni), ni->len, units, MAX_UNITS);
+		h[i] = hash_units(m->vol->upcase, units, u < MAX_UNITS ? u : MAX_UNITS);
+	}
+	free(units);
+	return h;
+}
+
+ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 {
 	size_t n = m->names.count, size = n + n / 2 + 16; /* keys (distinct directory and name) <= names: load <= 2/3 */
 	memset(ix, 0, sizeof(*ix));
 	ix->m = m;
 	ix->slots = malloc(size * sizeof(uint32_t));
 	ix->next = malloc((n ? n : 1) * sizeof(uint32_t));
-	if (!ix->slots || !ix->next) {
+	ix->hash = ix->slots && ix->next ? take_hashes(m) : NULL;
+	if (!ix->slots || !ix->next || !ix->hash) {
 		name_index_free(ix);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory indexing %zu names", n);
 	}
@@ -104,12 +130,13 @@ void name_index_free(name_index *ix)
 {
 	free(ix->slots);
 	free(ix->next);
+	free(ix->hash);
 	memset(ix, 0, sizeof(*ix));
 }
 
 size_t name_index_bytes(const name_index *ix)
 {
-	return (ix->size + ix->count) * sizeof(uint32_t);
+	return (ix->size + 2 * ix->count) * sizeof(uint32_t);
 }
 
 uint32_t name_index_parent(const name_index *ix, uint32_t i)

@@ -24,14 +24,17 @@ typedef struct {
 	const model *m;
 	uint32_t *slots;          /* head of a key's chain (a name index), MODEL_NONE when empty; 1.5 per name */
 	uint32_t *next;           /* per name: the next name with the same key, MODEL_NONE at the end */
+	uint32_t *hash;           /* per name: the hash of its upcased name (taken from model.name_hashes) */
 	size_t size;              /* slots */
 	size_t count;             /* names in the model when built */
 } name_index;
 
 /*
- * Indexes every name of every decoded record (allocated and deleted) under its validated parent.
+ * Indexes every name of every decoded record (allocated and deleted) under its validated parent. Takes the
+ * model's name_hashes (the only field it writes: paths_build may read the model meanwhile); when the model
+ * has none for every name (the index built again), hashes the names from their UTF-8.
  */
-ntfs_status name_index_build(name_index *ix, const model *m, ntfs_error *err);
+ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err);
 
 /* Releases the index. */
 void name_index_free(name_index *ix);

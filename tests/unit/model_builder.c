@@ -85,13 +85,14 @@ uint32_t mb_name(model *m, uint32_t src, const char *s, uint32_t parent, uint16_
 	for (size_t i = 0; i < nu && i < 256; i++)
 		h = model_name_hash_step(h, ntfs_upcase_char(m->vol->upcase, units[i]));
 	name_info *n = vec_push(&m->names);
-	if (!n)
+	uint32_t *hp = vec_push(&m->name_hashes); /* as the scan keeps it */
+	if (!n || !hp)
 		abort();
 	memset(n, 0, sizeof(*n));
+	*hp = h;
 	n->str = (uint32_t)arena_add(&m->strings, s, len);
 	n->len = (uint16_t)len;
 	n->units = (uint8_t)nu;
-	n->hash = h;
 	n->parent_ref = ((uint64_t)pseq << 48) | parent;
 	n->owner = src;
 	n->ns = ns;

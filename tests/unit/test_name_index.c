@@ -33,6 +33,30 @@ static void small_tree(model *m)
 	cr_assert(mb_merge(m));
 }
 
+/* The index takes the scan's hashes; built again, it hashes the names itself and finds the same. */
+Test(name_index, takes_the_models_hashes_and_rebuilds_without_them)
+{
+	model m;
+	name_index ix;
+	small_tree(&m);
+	size_t names = m.names.count;
+	cr_assert_eq(m.name_hashes.count, names);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	cr_assert_eq(m.name_hashes.count, 0, "the index owns the hashes now");
+	uint32_t out[4], first[4];
+	size_t a = name_index_find(&ix, 32, "alice.TXT", 9, first, 4);
+	name_index_free(&ix);
+	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
+	cr_assert_eq(name_index_find(&ix, 32, "alice.TXT", 9, out, 4), a);
+	cr_assert_eq(a, 2, "the allocated ALICE.TXT, then the deleted alice.txt");
+	cr_assert_eq(out[0], first[0]);
+	cr_assert_eq(out[1], first[1]);
+	cr_assert_eq(name_index_find(&ix, 33, "RÉSUMÉ FINAL.DOCX", strlen("RÉSUMÉ FINAL.DOCX"), out, 4), 1);
+	cr_assert_eq(model_name(&m, out[0])->owner, 40);
+	name_index_free(&ix);
+	mb_free(&m);
+}
+
 Test(name_index, finds_names_case_insensitively_in_their_directory)
 {
 	model m;
