@@ -222,16 +222,16 @@ static inline bool model_in_use(const model *m, uint64_t r)
 }
 
 /*
- * True when base record r holds a reparse point that may lead elsewhere: a name surrogate (tag bit
- * 0x20000000: junctions, symbolic links, mount points), or one whose tag is unknown. Other tags
- * (cloud placeholders, deduplication, WOF) leave the directory or file where it is.
- */
-/*
  * The index in model.reparse of base record r's $REPARSE_POINT (its own or an accepted extension's), or MODEL_NONE
  * (after model_merge; a record that holds one has REC_HAS_REPARSE).
  */
 uint32_t model_reparse_of(const model *m, uint32_t r);
 
+/*
+ * True when base record r holds a reparse point that may lead elsewhere: a name surrogate (tag bit
+ * 0x20000000: junctions, symbolic links, mount points), or one whose tag is unknown. Other tags
+ * (cloud placeholders, deduplication, WOF) leave the directory or file where it is.
+ */
 static inline bool model_reparse_surrogate(const model *m, uint32_t r)
 {
 	const rec_info *ri = &m->recs[r];
