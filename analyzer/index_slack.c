@@ -550,11 +550,17 @@ static void finish(index_slack_result *out, uint64_t max)
 }
 
 /* Carves the allocated directories among records [from, to) into c->out, in record order. */
+/* True when the pass carves record d: an allocated directory. */
+static bool carved_dir(const model *m, uint64_t d)
+{
+	return model_in_use(m, d) && (m->recs[d].flags & REC_DIR);
+}
+
 static void carve_range(slack_ctx *c, uint64_t from, uint64_t to)
 {
 	const model *m = c->m;
 	for (uint64_t d = from; d < to && !c->nomem; d++) {
-		if (!model_in_use(m, d) || !(m->recs[d].flags & REC_DIR))
+		if (!carved_dir(m, d))
 			continue;
 		ntfs_index_root root;
 		c->dir = (uint32_t)d;
@@ -672,10 +678,12 @@ static int pass_threads(int requested)
 	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
-#define SHARE_MIN_RECORDS 64u /* a share of a parallel pass holds at least this many records */
+#define SHARE_MIN_DIRS 4u /* a share of a parallel pass holds at least this many directories */
 
 /*
- * The pass on nt threads: 8 shares a thread (of at least SHARE_MIN_RECORDS records) taken in turn, their results appended in record
+ * The pass on nt threads: 8 shares a thread, each a range of records holding the same number of directories (at
+ * least SHARE_MIN_DIRS; directories cluster, e.g. a volume's first records when its tree was made before its
+ * files), taken in turn, their results appended in record
  * order, so out is what one thread makes of the whole range. 1: done; 0: not done (out untouched), because
  * a thread could not start, a share ran out of memory, or the shares together read more INDX bytes than the
  * volume's budget (the one-thread pass then decides, in its order, where the budget ends); -1: no memory.
@@ -683,15 +691,22 @@ static int pass_threads(int requested)
 static int collect_parallel(const index_slack_input *in, int nt, index_slack_result *out)
 {
 	const model *m = in->m;
-	uint64_t per = m->count / ((uint64_t)nt * 8);
-	per = per < SHARE_MIN_RECORDS ? SHARE_MIN_RECORDS : per;
-	slack_pool p = {.in = in, .count = (size_t)((m->count + per - 1) / per)};
+	uint64_t dirs = 0;
+	for (uint64_t d = 0; d < m->count; d++)
+		dirs += carved_dir(m, d);
+	uint64_t per = dirs / ((uint64_t)nt * 8);
+	per = per < SHARE_MIN_DIRS ? SHARE_MIN_DIRS : per;
+	slack_pool p = {.in = in, .count = (size_t)((dirs + per - 1) / per)};
 	if (p.count < 2 || !(p.shares = calloc(p.count, sizeof(*p.shares))))
 		return 0;
-	for (size_t i = 0; i < p.count; i++) {
-		p.shares[i].from = (uint64_t)i * per;
-		p.shares[i].to = i + 1 == p.count ? m->count : (uint64_t)(i + 1) * per;
-	}
+	size_t cut = 0; /* share cut ends after its per-th directory; the last one at the end of the table */
+	uint64_t seen = 0;
+	for (uint64_t d = 0; d < m->count && cut + 1 < p.count; d++)
+		if (carved_dir(m, d) && ++seen == per * (cut + 1)) {
+			p.shares[cut].to = d + 1;
+			p.shares[++cut].from = d + 1;
+		}
+	p.shares[p.count - 1].to = m->count;
 	atomic_init(&p.next, 0);
 	pthread_t tid[16];
 	int started = 0;
