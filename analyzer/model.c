@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "file_name.h"
@@ -49,24 +50,34 @@ void model_free(model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* The element of side table v, kept in the order of its uint32_t key at byte offset key_off (a record or a
+ * name number), whose key is key; NULL when none. */
+static inline const void *side_find(const vec *v, size_t key_off, uint32_t key)
+{
+	size_t lo = 0, hi = v->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = (const char *)v->data + mid * v->elem;
+		uint32_t k;
+		memcpy(&k, e + key_off, sizeof(k));
+		if (k == key)
+			return e;
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const uint64_t *model_si_times(const model *m, uint32_t r)
 {
 	if (r >= m->count || !(m->recs[r].flags & REC_HAS_SI))
 		return NULL;
 	if (m->si_times)
 		return &m->si_times[4 * (size_t)r];
-	size_t lo = 0, hi = m->link_si.count;
-	while (lo < hi) { /* binary search: link_si is in record order */
-		size_t mid = lo + (hi - lo) / 2;
-		const rec_si *e = &VEC_AT(&m->link_si, rec_si, mid);
-		if (e->record == r)
-			return e->times;
-		if (e->record < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	const rec_si *e = side_find(&m->link_si, offsetof(rec_si, record), r);
+	return e ? e->times : NULL;
 }
 
 const uint64_t *model_name_times(const model *m, const name_info *n)
@@ -75,18 +86,8 @@ const uint64_t *model_name_times(const model *m, const name_info *n)
 	size_t i = (size_t)(n - (const name_info *)m->names.data);
 	if (m->fn_times_all.count)
 		return i < m->fn_times_all.count ? &((const uint64_t *)m->fn_times_all.data)[4 * i] : unknown;
-	size_t lo = 0, hi = m->fn_times.count;
-	while (lo < hi) { /* binary search: fn_times is in name order */
-		size_t mid = lo + (hi - lo) / 2;
-		const name_fn_times *e = &VEC_AT(&m->fn_times, name_fn_times, mid);
-		if (e->name == i)
-			return e->times;
-		if (e->name < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return unknown;
+	const name_fn_times *e = i <= UINT32_MAX ? side_find(&m->fn_times, offsetof(name_fn_times, name), (uint32_t)i) : NULL;
+	return e ? e->times : unknown;
 }
 
 const rec_sizes *model_sizes(const model *m, uint32_t r)
@@ -96,36 +97,17 @@ const rec_sizes *model_sizes(const model *m, uint32_t r)
 		return &none;
 	if (m->sizes)
 		return &m->sizes[r];
-	size_t lo = 0, hi = m->sizes_kept.count;
-	while (lo < hi) { /* binary search: sizes_kept is in record order */
-		size_t mid = lo + (hi - lo) / 2;
-		const rec_sizes_kept *e = &VEC_AT(&m->sizes_kept, rec_sizes_kept, mid);
-		if (e->record == r)
-			return &e->s;
-		if (e->record < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return &none;
+	const rec_sizes_kept *e = side_find(&m->sizes_kept, offsetof(rec_sizes_kept, record), r);
+	return e ? &e->s : &none;
 }
 
 const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len)
 {
-	size_t lo = 0, hi = m->own_sd.count;
-	while (lo < hi) { /* binary search: own_sd is in record order */
-		size_t mid = lo + (hi - lo) / 2;
-		const rec_sd *e = &VEC_AT(&m->own_sd, rec_sd, mid);
-		if (e->record == r) {
-			*len = e->len;
-			return (const uint8_t *)m->strings.data + e->off;
-		}
-		if (e->record < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	const rec_sd *e = side_find(&m->own_sd, offsetof(rec_sd, record), r);
+	if (!e)
+		return NULL;
+	*len = e->len;
+	return (const uint8_t *)m->strings.data + e->off;
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */
@@ -265,18 +247,8 @@ uint32_t model_reparse_of(const model *m, uint32_t r)
 {
 	if (r >= m->count || !(m->recs[r].flags & REC_HAS_REPARSE))
 		return MODEL_NONE; /* a record a $REPARSE_POINT belongs to has the flag (merge_extensions gives it the base) */
-	size_t lo = 0, hi = m->reparse_of.count;
-	while (lo < hi) { /* binary search: reparse_of is in record order */
-		size_t mid = lo + (hi - lo) / 2;
-		const rec_reparse *e = &VEC_AT(&m->reparse_of, rec_reparse, mid);
-		if (e->record == r)
-			return e->index;
-		if (e->record < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return MODEL_NONE;
+	const rec_reparse *e = side_find(&m->reparse_of, offsetof(rec_reparse, record), r);
+	return e ? e->index : MODEL_NONE;
 }
 
 /* Orders named streams by base record, then name (qsort has no context: the strings, per thread). */
