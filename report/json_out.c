@@ -252,6 +252,46 @@ void json_out_u64(json_out *o, uint64_t v)
 	json_out_raw(o, tmp + i, sizeof(tmp) - i);
 }
 
+/* Appends v when has, else null. */
+void json_out_u64_or_null(json_out *o, bool has, uint64_t v)
+{
+	if (has)
+		json_out_u64(o, v);
+	else
+		json_out_const(o, "null");
+}
+
+/* Appends v when has, else null. */
+void json_out_i64_or_null(json_out *o, bool has, int64_t v)
+{
+	if (has)
+		json_out_i64(o, v);
+	else
+		json_out_const(o, "null");
+}
+
+/* Appends prefix and v as 8 hex digits (upper or lower case) as a JSON string. */
+void json_out_hex32(json_out *o, uint32_t v, const char *prefix, bool upper)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char buf[8];
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		buf[i] = digits[v & 15];
+	json_out_const(o, "\"");
+	json_out_lit(o, prefix);
+	json_out_raw(o, buf, sizeof(buf));
+	json_out_const(o, "\"");
+}
+
+/* json_out_hex32 when has, else null. */
+void json_out_hex32_or_null(json_out *o, bool has, uint32_t v, const char *prefix, bool upper)
+{
+	if (has)
+		json_out_hex32(o, v, prefix, upper);
+	else
+		json_out_const(o, "null");
+}
+
 /* Writes n as exactly `digits` decimal digits (zero-padded) at p. */
 static void put_digits(char *p, uint64_t n, int digits)
 {

@@ -100,6 +100,19 @@ static inline void json_out_bool(json_out *o, bool v)
 /* Appends an unsigned integer. */
 void json_out_u64(json_out *o, uint64_t v);
 
+/* Appends v when has, else null. */
+void json_out_u64_or_null(json_out *o, bool has, uint64_t v);
+
+/* Appends v when has, else null. */
+void json_out_i64_or_null(json_out *o, bool has, int64_t v);
+
+/* Appends prefix (plain ASCII) and v as 8 hex digits, upper or lower case, as a JSON string:
+ * ("0x", false) gives "0x0000a003", ("", true) gives "A3F0001B". */
+void json_out_hex32(json_out *o, uint32_t v, const char *prefix, bool upper);
+
+/* json_out_hex32 when has, else null. */
+void json_out_hex32_or_null(json_out *o, bool has, uint32_t v, const char *prefix, bool upper);
+
 /* Appends a FILETIME as an ISO 8601 string, or null when it is 0. */
 void json_out_filetime(json_out *o, uint64_t ft);
 

@@ -702,10 +702,7 @@ static void target_write_open(json_out *o, const link_target *t)
 		json_out_const(o, "null");
 	}
 	json_out_const(o, ",\"volume\":");
-	if (t->volume >= 0)
-		json_out_u64(o, (uint64_t)t->volume);
-	else
-		json_out_const(o, "null");
+	json_out_u64_or_null(o, t->volume >= 0, (uint64_t)t->volume);
 	json_out_const(o, ",\"status\":");
 	json_out_jstr(o, link_status_name(t->status));
 	json_out_const(o, ",\"form\":");
@@ -742,8 +739,6 @@ static void name_path_write(json_out *o, const analysis_volume *va, uint32_t ni)
 static void reparse_write(json_out *o, const analysis_volume *va, const sec_cache *sc, const link_entry *le)
 {
 	const reparse_point *rp = &le->rp;
-	char tag[16];
-	snprintf(tag, sizeof(tag), "0x%08x", rp->tag);
 	json_out_const(o, "{\"record\":");
 	json_out_u64(o, le->record);
 	json_out_const(o, ",\"sequence\":");
@@ -761,7 +756,7 @@ static void reparse_write(json_out *o, const analysis_volume *va, const sec_cach
 	json_out_const(o, ",\"file_name_times\":");
 	times_write(o, le->name != MODEL_NONE ? model_name_times(va->m, model_name(va->m, le->name)) : NULL);
 	json_out_const(o, ",\"tag\":");
-	json_out_jstr(o, tag);
+	json_out_hex32(o, rp->tag, "0x", false);
 	json_out_const(o, ",\"tag_name\":");
 	json_out_jstr(o, rp->info ? rp->info->name : NULL);
 	json_out_const(o, ",\"kind\":");
@@ -947,7 +942,7 @@ static void du_write(json_out *o, const du_entry *e)
 static void removed_name_write(json_out *o, const analysis_volume *va, const removed_name *e)
 {
 	static const char *const names[4] = {",\"created\":", ",\"modified\":", ",\"mft_modified\":", ",\"accessed\":"};
-	char *dir = paths_dir_alloc(va->p, e->directory), tag[16];
+	char *dir = paths_dir_alloc(va->p, e->directory);
 	const reparse_tag_info *ti = e->reparse_tag ? reparse_tag_lookup(e->reparse_tag) : NULL;
 	json_out_const(o, "{\"directory_record\":");
 	json_out_u64(o, e->directory);
@@ -959,15 +954,9 @@ static void removed_name_write(json_out *o, const analysis_volume *va, const rem
 	json_out_const(o, ",\"namespace\":");
 	json_out_jstr(o, ntfs_file_name_namespace_name(e->ns));
 	json_out_const(o, ",\"record\":");
-	if (e->has_ref)
-		json_out_i64(o, (int64_t)ntfs_ref_record(e->file_ref));
-	else
-		json_out_const(o, "null");
+	json_out_i64_or_null(o, e->has_ref, (int64_t)ntfs_ref_record(e->file_ref));
 	json_out_const(o, ",\"sequence\":");
-	if (e->has_ref)
-		json_out_u64(o, ntfs_ref_sequence(e->file_ref));
-	else
-		json_out_const(o, "null");
+	json_out_u64_or_null(o, e->has_ref, ntfs_ref_sequence(e->file_ref));
 	json_out_const(o, ",\"record_state\":");
 	json_out_jstr(o, index_slack_state_name(e->state));
 	json_out_const(o, ",\"kind\":");
@@ -977,12 +966,7 @@ static void removed_name_write(json_out *o, const analysis_volume *va, const rem
 		json_out_filetime(o, e->times[i]);
 	}
 	json_out_const(o, ",\"reparse_tag\":");
-	if (e->reparse_tag) {
-		snprintf(tag, sizeof(tag), "0x%08x", e->reparse_tag);
-		json_out_jstr(o, tag);
-	} else {
-		json_out_const(o, "null");
-	}
+	json_out_hex32_or_null(o, e->reparse_tag != 0, e->reparse_tag, "0x", false);
 	json_out_const(o, ",\"reparse_tag_name\":");
 	json_out_jstr(o, ti ? ti->name : NULL);
 	json_out_const(o, ",\"is_directory\":");
@@ -1047,7 +1031,6 @@ static json_t *jfiletime(uint64_t ft)
  * where its target stands. */
 static void shortcut_write(json_out *o, const analysis_volume *va, const shortcut *s)
 {
-	char buf[32];
 	json_out_const(o, "{\"record\":");
 	json_out_u64(o, s->record);
 	json_out_const(o, ",\"sequence\":");
@@ -1070,9 +1053,8 @@ static void shortcut_write(json_out *o, const analysis_volume *va, const shortcu
 		json_out_const(o, ",\"error\":");
 		json_out_jstr(o, s->error);
 	}
-	snprintf(buf, sizeof(buf), "0x%08x", s->link_flags);
 	json_out_const(o, ",\"link_flags\":");
-	json_out_jstr(o, buf);
+	json_out_hex32(o, s->link_flags, "0x", false);
 	json_out_const(o, ",\"has_id_list\":");
 	json_out_bool(o, s->has_id_list);
 	json_out_const(o, ",\"local_base_path\":");
@@ -1097,28 +1079,16 @@ static void shortcut_write(json_out *o, const analysis_volume *va, const shortcu
 	json_out_filetime(o, s->target_times[2]);
 	json_out_const(o, ",\"size\":");
 	json_out_i64(o, (int64_t)s->target_size);
-	snprintf(buf, sizeof(buf), "0x%08x", s->file_attributes);
 	json_out_const(o, ",\"attributes\":");
-	json_out_jstr(o, buf);
+	json_out_hex32(o, s->file_attributes, "0x", false);
 	json_out_const(o, "},\"target\":");
 	target_write_open(o, &s->target);
 	json_out_const(o, ",\"volume_serial\":");
-	if (s->has_volume) {
-		snprintf(buf, sizeof(buf), "%08X", s->drive_serial);
-		json_out_jstr(o, buf);
-	} else {
-		json_out_const(o, "null");
-	}
+	json_out_hex32_or_null(o, s->has_volume, s->drive_serial, "", true);
 	json_out_const(o, ",\"drive_type\":");
-	if (s->has_volume)
-		json_out_jstr(o, ntfs_shell_link_drive_type_name(s->drive_type));
-	else
-		json_out_const(o, "null");
+	json_out_jstr(o, s->has_volume ? ntfs_shell_link_drive_type_name(s->drive_type) : NULL);
 	json_out_const(o, ",\"volume_label\":");
-	if (s->has_volume)
-		json_out_jstr(o, s->volume_label ? s->volume_label : "");
-	else
-		json_out_const(o, "null");
+	json_out_jstr(o, s->has_volume ? (s->volume_label ? s->volume_label : "") : NULL);
 	json_out_const(o, ",\"share\":");
 	json_out_jstr(o, s->share);
 	json_out_const(o, ",\"device\":");

@@ -150,3 +150,32 @@ Test(json_out, signed_integers)
 	cr_assert_str_eq(s, "0,-1,42,-9223372036854775808,9223372036854775807");
 	free(s);
 }
+
+/* Writes the optional-value helpers' cases, comma-separated. */
+static void optionals(json_out *o, const void *arg)
+{
+	(void)arg;
+	json_out_hex32(o, 0xa000000cu, "0x", false);
+	json_out_const(o, ",");
+	json_out_hex32(o, 0x1bu, "", true);
+	json_out_const(o, ",");
+	json_out_hex32_or_null(o, false, 0x1bu, "0x", false);
+	json_out_const(o, ",");
+	json_out_hex32_or_null(o, true, 0xffffffffu, "", false);
+	json_out_const(o, ",");
+	json_out_u64_or_null(o, true, 18446744073709551615ULL);
+	json_out_const(o, ",");
+	json_out_u64_or_null(o, false, 5);
+	json_out_const(o, ",");
+	json_out_i64_or_null(o, true, -9223372036854775807LL - 1);
+	json_out_const(o, ",");
+	json_out_i64_or_null(o, false, -1);
+}
+
+Test(json_out, optional_values_and_hex)
+{
+	char *s = emitted(optionals, NULL);
+	cr_assert_str_eq(s, "\"0xa000000c\",\"0000001B\",null,\"ffffffff\",18446744073709551615,null,"
+			    "-9223372036854775808,null");
+	free(s);
+}
