@@ -10,6 +10,22 @@
 enum { ST_UNKNOWN = 0, ST_VISITING, ST_DONE };
 
 #define NO_SLOT UINT32_MAX
+#define WALK_ROOT UINT32_MAX          /* paths_walk.parent: the chain ends at the root */
+#define WALK_ORPHAN (UINT32_MAX - 1)  /* ... under the orphan marker */
+#define WALK_LONG UINT16_MAX          /* paths_walk.bytes: too long to say, measured by walking */
+
+/*
+ * What composing a path reads of one directory, built once (make_walk): its validated parent's entry, its
+ * name (copied into paths.walk_names) and the bytes of its path. 12 bytes per directory instead of the
+ * parent reference, the record's names and the string table of the whole model, so composing a path walks
+ * a few MiB instead of tables of gigabytes, and measures it without a walk.
+ */
+struct paths_walk {
+	uint32_t parent;          /* the parent's entry, WALK_ROOT or WALK_ORPHAN */
+	uint32_t name;            /* offset in paths.walk_names */
+	uint16_t len;             /* bytes of the name */
+	uint16_t bytes;           /* bytes of the directory's composed path, or WALK_LONG */
+};
 
 /* True when record r gets an entry in the directory tables: a decoded base record with the directory flag. */
 static bool is_dir_record(const model *m, uint64_t r)
@@ -205,6 +221,88 @@ static bool index_dirs(paths *p)
 	return true;
 }
 
+/* The directory records in order of depth, shallowest first (malloc'd, p->dirs entries), or NULL. */
+static uint32_t *dirs_by_depth(const paths *p)
+{
+	uint32_t *at = calloc(PATHS_MAX_DEPTH + 2, sizeof(uint32_t));
+	uint32_t *order = malloc((p->dirs ? p->dirs : 1) * sizeof(uint32_t));
+	if (!at || !order) {
+		free(at);
+		free(order);
+		return NULL;
+	}
+	size_t words = (size_t)(p->m->count + 63) / 64;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t s = 0;
+		for (size_t w = 0; w < words; w++)
+			for (uint64_t bits = p->dir_bits[w]; bits; bits &= bits - 1, s++) {
+				unsigned d = p->depth[s] <= PATHS_MAX_DEPTH ? p->depth[s] : PATHS_MAX_DEPTH;
+				if (pass == 0)
+					at[d + 1]++;
+				else
+					order[at[d]++] = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+			}
+		if (pass == 0)
+			for (size_t d = 1; d <= PATHS_MAX_DEPTH + 1; d++)
+				at[d] += at[d - 1];
+	}
+	free(at);
+	return order;
+}
+
+/*
+ * Builds paths.walk and walk_names from the resolved chains: per directory its parent's entry, its primary
+ * name and the bytes of its path (shallowest first, so a parent's are known before its children's). False
+ * out of memory.
+ */
+static bool make_walk(paths *p)
+{
+	size_t n = p->dirs ? p->dirs : 1, names = 0;
+	p->walk = malloc(n * sizeof(*p->walk));
+	if (!p->walk)
+		return false;
+	size_t words = (size_t)(p->m->count + 63) / 64;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t s = 0;
+		for (size_t w = 0; w < words; w++)
+			for (uint64_t bits = p->dir_bits[w]; bits; bits &= bits - 1, s++) {
+				uint32_t r = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+				const name_info *nm = r == NTFS_ROOT_RECORD ? NULL : model_primary_name(p->m, r);
+				size_t nl = nm ? nm->len : 0;
+				if (pass == 1) {
+					memcpy(p->walk_names + names, model_name_str(p->m, nm ? nm : model_name(p->m, 0)), nl);
+					uint32_t dp = p->state[s] == ST_DONE ? p->dir_parent[s] : PATHS_ORPHAN;
+					p->walk[s] = (struct paths_walk){
+						.parent = dp == MODEL_NONE || dp == NTFS_ROOT_RECORD ? WALK_ROOT
+							  : dp == PATHS_ORPHAN			 ? WALK_ORPHAN
+											 : slot(p, dp),
+						.name = (uint32_t)names,
+						.len = (uint16_t)nl,
+						.bytes = WALK_LONG};
+				}
+				names += nl;
+			}
+		if (pass == 0) {
+			p->walk_names = malloc(names ? names : 1);
+			if (!p->walk_names)
+				return false;
+			names = 0;
+		}
+	}
+	uint32_t *order = dirs_by_depth(p);
+	if (!order)
+		return false;
+	for (size_t i = 0; i < p->dirs; i++) {
+		struct paths_walk *w = &p->walk[slot(p, order[i])];
+		size_t above = w->parent == WALK_ROOT ? 0 : w->parent == WALK_ORPHAN ? strlen(PATHS_ORPHAN_DIR)
+				: p->walk[w->parent].bytes;
+		size_t b = above + 1 + w->len;
+		w->bytes = (uint16_t)(above == WALK_LONG || b >= WALK_LONG ? WALK_LONG : b);
+	}
+	free(order);
+	return true;
+}
+
 ntfs_status paths_build(paths *p, const model *m, ntfs_error *err)
 {
 	memset(p, 0, sizeof(*p));
@@ -229,14 +327,22 @@ ntfs_status paths_build(paths *p, const model *m, ntfs_error *err)
 		if (is_dir_record(m, r))
 			resolve_dir(p, (uint32_t)r);
 	report_orphans(p);
+	if (!make_walk(p)) {
+		paths_free(p);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the paths of %llu directories",
+				      (unsigned long long)n);
+	}
 	return NTFS_OK;
 }
 
 size_t paths_table_bytes(const paths *p)
 {
 	size_t words = p->m ? (size_t)(p->m->count + 63) / 64 + 1 : 0;
+	size_t names = 0;
+	for (size_t s = 0; p->walk && s < p->dirs; s++)
+		names += p->walk[s].len;
 	return words * (sizeof(uint64_t) + sizeof(uint32_t)) +
-	       p->dirs * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1);
+	       p->dirs * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1 + sizeof(struct paths_walk)) + names;
 }
 
 void paths_free(paths *p)
@@ -248,6 +354,8 @@ void paths_free(paths *p)
 	free(p->units);
 	free(p->keep);
 	free(p->state);
+	free(p->walk);
+	free(p->walk_names);
 	free(p->stack);
 	anomaly_list_free(&p->anomalies);
 	memset(p, 0, sizeof(*p));
@@ -340,6 +448,40 @@ static path_plan plan_name(const paths *p, const name_info *n)
 	return plan(p, paths_name_dir(p, n), n);
 }
 
+/*
+ * Where a composed path starts walking: the walk entry of directory d when it is a resolved directory
+ * (*lone NULL), else d's own name hangs under the orphan marker (*lone its name, WALK_ORPHAN returned).
+ * WALK_ROOT for the root, WALK_ORPHAN for PATHS_ORPHAN.
+ */
+static uint32_t walk_start(const paths *p, uint32_t d, const name_info **lone)
+{
+	*lone = NULL;
+	if (d == PATHS_ORPHAN)
+		return WALK_ORPHAN;
+	if (!in_chain(d))
+		return WALK_ROOT;
+	uint32_t s = slot(p, d);
+	if (s != NO_SLOT && p->state[s] == ST_DONE)
+		return s;
+	*lone = model_primary_name(p->m, d);
+	return WALK_ORPHAN;
+}
+
+/* The bytes of the directory part of a composed path from walk entry s (or a WALK_ top) on. */
+static size_t walk_bytes(const paths *p, uint32_t s)
+{
+	if (s == WALK_ROOT)
+		return 0;
+	if (s == WALK_ORPHAN)
+		return strlen(PATHS_ORPHAN_DIR);
+	if (p->walk[s].bytes != WALK_LONG)
+		return p->walk[s].bytes;
+	size_t len = 0;
+	for (int depth = 0; s != WALK_ROOT && s != WALK_ORPHAN && depth <= PATHS_MAX_DEPTH; depth++, s = p->walk[s].parent)
+		len += 1 + p->walk[s].len;
+	return len + (s == WALK_ORPHAN ? strlen(PATHS_ORPHAN_DIR) : 0);
+}
+
 /* Fills dst (exactly len bytes) from its end: the leaf, then each directory walking up. */
 static void fill_backwards(const paths *p, const path_plan *pl, char *dst, size_t len)
 {
@@ -349,35 +491,40 @@ static void fill_backwards(const paths *p, const path_plan *pl, char *dst, size_
 		memcpy(dst + pos, pl->leaf, pl->leaf_len);
 		dst[--pos] = '\\';
 	}
-	uint32_t cur = pl->dir;
-	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
-		const name_info *n = model_primary_name(p->m, cur);
-		size_t nl = n ? n->len : 0;
-		pos -= nl;
-		if (nl)
-			memcpy(dst + pos, model_name_str(p->m, n), nl);
+	const name_info *lone;
+	uint32_t s = walk_start(p, pl->dir, &lone);
+	if (lone || s == WALK_ORPHAN) {
+		size_t nl = lone ? lone->len : 0;
+		if (pl->dir != PATHS_ORPHAN) {
+			pos -= nl;
+			if (nl)
+				memcpy(dst + pos, model_name_str(p->m, lone), nl);
+			dst[--pos] = '\\';
+		}
+	}
+	for (int depth = 0; s != WALK_ROOT && s != WALK_ORPHAN && depth <= PATHS_MAX_DEPTH; depth++, s = p->walk[s].parent) {
+		const struct paths_walk *w = &p->walk[s];
+		pos -= w->len;
+		memcpy(dst + pos, p->walk_names + w->name, w->len);
 		dst[--pos] = '\\';
 	}
-	if (cur == PATHS_ORPHAN)
+	if (s == WALK_ORPHAN)
 		memcpy(dst, PATHS_ORPHAN_DIR, strlen(PATHS_ORPHAN_DIR));
 	else if (len == 1)
 		dst[0] = '\\';
 }
 
 /*
- * Writes a planned path like snprintf. It walks up twice (measure, then fill from the end) so it
- * needs no scratch memory and is safe from any thread; the plan bounds both walks by the cut.
+ * Writes a planned path like snprintf: measured from the walk table (no walk unless very long), then filled
+ * from the end walking up, so it needs no scratch memory and is safe from any thread.
  */
 static size_t compose(const paths *p, const path_plan *pl, char *buf, size_t cap)
 {
-	size_t len = 0;
-	uint32_t cur = pl->dir;
-	for (int depth = 0; in_chain(cur) && depth <= PATHS_MAX_DEPTH; depth++, cur = up(p, cur)) {
-		const name_info *n = model_primary_name(p->m, cur);
-		len += 1 + (n ? n->len : 0);
-	}
-	if (cur == PATHS_ORPHAN)
-		len += strlen(PATHS_ORPHAN_DIR);
+	const name_info *lone;
+	uint32_t s = walk_start(p, pl->dir, &lone);
+	size_t len = walk_bytes(p, s);
+	if (lone || (s == WALK_ORPHAN && pl->dir != PATHS_ORPHAN))
+		len += 1 + (lone ? lone->len : 0);
 	if (pl->leaf)
 		len += 1 + pl->leaf_len;
 	else if (len == 0)

@@ -49,6 +49,9 @@ typedef struct {
 	uint32_t *keep;           /* the deepest directory on its chain (itself included) whose path fits
 				   * PATHS_MAX_UNITS: where a cut path ends */
 	uint8_t *state;
+	struct paths_walk *walk;  /* per directory, what composing a path reads (see paths.c): the parent's entry,
+				   * the name, the path's length; a few MiB, so a walk up the chain stays in the cache */
+	char *walk_names;         /* the directories' names, in record order */
 	uint32_t *stack;          /* scratch for walks (PATHS_MAX_DEPTH + 1 entries) */
 	anomaly_list anomalies;   /* orphans, cycles, sequence mismatches, chains too deep, cut paths: found while building */
 } paths;
