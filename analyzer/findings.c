@@ -116,6 +116,7 @@ static void f_begin(fctx *c, finding *f, finding_rule rule, finding_severity sev
 	vec_init(&f->records, sizeof(uint32_t));
 	vec_init(&f->paths, sizeof(char *));
 	vec_init(&f->evidence, sizeof(finding_field));
+	vec_init(&f->path_names, sizeof(uint32_t));
 	va_list ap;
 	va_start(ap, fmt);
 	f->title = vstrf(fmt, ap);
@@ -123,15 +124,36 @@ static void f_begin(fctx *c, finding *f, finding_rule rule, finding_severity sev
 	va_end(ap);
 }
 
-/* Adds record r and its path (copied; NULL for none) to f. */
-static void f_record(fctx *c, finding *f, uint32_t r, const char *path)
+/* Adds a path (copied), the path of name (index in model.names, MODEL_NONE: none known), to f. */
+static void f_path(fctx *c, finding *f, const char *path, uint32_t name)
+{
+	char **p = vec_push(&f->paths);
+	uint32_t *pn = p ? vec_push(&f->path_names) : NULL;
+	if (!pn || !(*p = strdup(path))) {
+		c->nomem = true;
+		if (p && !pn)
+			f->paths.count--;
+		return;
+	}
+	*pn = name;
+}
+
+/* Adds record r and its path (copied; NULL for none), the path of name (MODEL_NONE: none known), to f. */
+static void f_record(fctx *c, finding *f, uint32_t r, const char *path, uint32_t name)
 {
 	uint32_t *slot = vec_push(&f->records);
 	if (slot)
 		*slot = r;
-	char **p = path ? vec_push(&f->paths) : NULL;
-	if ((path && !p) || !slot || (p && !(*p = strdup(path))))
+	else
 		c->nomem = true;
+	if (path)
+		f_path(c, f, path, name);
+}
+
+/* The index in model.names of name n. */
+static uint32_t name_ix(const model *m, const name_info *n)
+{
+	return (uint32_t)(n - model_name(m, 0));
 }
 
 /* Adds one evidence field to f, its value printf-style. */
@@ -155,8 +177,6 @@ static void f_field(fctx *c, finding *f, const char *name, const char *fmt, ...)
 /* Frees the contents of one finding (a pooled one's belong to its list). */
 static void finding_free(finding *f)
 {
-	if (f->pooled)
-		return;
 	free(f->title);
 	free(f->target);
 	for (size_t i = 0; i < f->paths.count; i++)
@@ -168,6 +188,7 @@ static void finding_free(finding *f)
 	vec_free(&f->records);
 	vec_free(&f->paths);
 	vec_free(&f->evidence);
+	vec_free(&f->path_names);
 }
 
 /* One block of a list's pool. */
@@ -205,91 +226,321 @@ static void *pool_alloc(findings_list *l, size_t n)
 	return p;
 }
 
-/* The bytes f's strings and arrays take (each string with its NUL). */
-static size_t pooled_size(const finding *f)
+/*
+ * A kept finding's text (finding_item.text): its strings in order (title, the target when it has one, each
+ * path, each evidence field's name and value), each a run of ops ended by ENC_END. A path in a string that
+ * is the path of one of the finding's names (or that path's folder, as dir_of cuts it) is kept as the name's
+ * number and composed again when rendered: the same function on the same tables gives the same bytes.
+ */
+enum {
+	ENC_END = 0,              /* end of a string */
+	ENC_TEXT,                 /* varint n, then n bytes */
+	ENC_PATH,                 /* varint name: paths_name of the name */
+	ENC_FOLDER,               /* varint name: dir_of of paths_name of the name */
+	ENC_NULL                  /* the string is NULL (alone) */
+};
+
+#define DIR_OF_CAP 4096           /* the buffer every rule gives dir_of */
+#define ENC_MIN_REF 5             /* shorter paths are kept as text (a reference costs up to 6 bytes) */
+
+/* A growable encoding buffer. */
+typedef struct {
+	uint8_t *d;
+	size_t len, cap;
+	bool nomem;
+} enc;
+
+/* Makes room for n more bytes; false when memory runs out. */
+static bool enc_room(enc *e, size_t n)
 {
-	size_t n = (f->title ? strlen(f->title) + 1 : 0) + (f->target ? strlen(f->target) + 1 : 0);
-	n += f->records.count * sizeof(uint32_t) + f->paths.count * sizeof(char *) + f->evidence.count * sizeof(finding_field);
-	for (size_t i = 0; i < f->paths.count; i++)
-		n += strlen(VEC_AT(&f->paths, char *, i)) + 1;
-	for (size_t i = 0; i < f->evidence.count; i++)
-		n += strlen(VEC_AT(&f->evidence, finding_field, i).name) + 1 + strlen(VEC_AT(&f->evidence, finding_field, i).value) + 1;
-	return n;
+	if (e->nomem)
+		return false;
+	if (e->len + n <= e->cap)
+		return true;
+	size_t cap = e->cap ? e->cap : 256;
+	while (cap < e->len + n)
+		cap *= 2;
+	uint8_t *d = realloc(e->d, cap);
+	if (!d) {
+		e->nomem = true;
+		return false;
+	}
+	e->d = d;
+	e->cap = cap;
+	return true;
 }
 
-/* Copies s to *at, advancing it; returns the copy (NULL for NULL). */
-static char *pool_str(char **at, const char *s)
+static void enc_byte(enc *e, uint8_t b)
 {
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	char *d = memcpy(*at, s, n);
-	*at += n;
-	return d;
+	if (enc_room(e, 1))
+		e->d[e->len++] = b;
 }
 
-/* Copies vec v's elements to *at (advancing it) and makes v a view of them: data in the pool, cap its count. */
-static void pool_vec(char **at, vec *v)
+static void enc_varint(enc *e, uint64_t v)
 {
-	size_t n = v->count * v->elem;
-	void *d = v->count ? memcpy(*at, v->data, n) : NULL;
-	*at += n;
-	free(v->data);
-	v->data = d;
-	v->cap = v->count;
+	do {
+		enc_byte(e, (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+		v >>= 7;
+	} while (v);
 }
 
-/* Moves finding f (its strings and arrays, all checked non-NULL by the caller) into l's pool; left as it is
- * when memory runs out. */
-static void f_pool(findings_list *l, finding *f)
+static void enc_text(enc *e, const char *s, size_t n)
 {
-	char *at = pool_alloc(l, pooled_size(f));
-	if (!at)
+	if (!n)
 		return;
-	/* arrays first (they want the block's alignment), strings after */
-	pool_vec(&at, &f->evidence);
-	pool_vec(&at, &f->paths);
-	pool_vec(&at, &f->records);
-	char *old = f->title;
-	f->title = pool_str(&at, old);
-	free(old);
-	old = f->target;
-	f->target = pool_str(&at, old);
-	free(old);
-	for (size_t i = 0; i < f->paths.count; i++) {
-		char **p = &VEC_AT(&f->paths, char *, i);
-		old = *p;
-		*p = pool_str(&at, old);
-		free(old);
+	enc_byte(e, ENC_TEXT);
+	enc_varint(e, n);
+	if (enc_room(e, n)) {
+		memcpy(e->d + e->len, s, n);
+		e->len += n;
 	}
-	for (size_t i = 0; i < f->evidence.count; i++) {
-		finding_field *fl = &VEC_AT(&f->evidence, finding_field, i);
-		old = fl->name;
-		fl->name = pool_str(&at, old);
-		free(old);
-		old = fl->value;
-		fl->value = pool_str(&at, old);
-		free(old);
-	}
-	f->pooled = true;
 }
 
-/* Keeps f in the list, or counts it as suppressed when the baseline knows it. */
+/* A path the finding's strings may hold: its bytes, what it is, and whose. */
+typedef struct {
+	const char *s;
+	size_t len;
+	uint8_t op;               /* ENC_PATH or ENC_FOLDER */
+	uint32_t name;
+} enc_ref;
+
+/* The bytes of dir_of(path) when it is path's own head (a folder of a path with a backslash past its start). */
+static size_t folder_len(const char *path)
+{
+	const char *bs = strrchr(path, '\\');
+	size_t n = bs ? (size_t)(bs - path) : 0;
+	return n < DIR_OF_CAP - 1 ? n : DIR_OF_CAP - 1;
+}
+
+/* Encodes string s (NULL: ENC_NULL), every longest run equal to one of refs[0..nref) as that reference. */
+static void enc_string(enc *e, const char *s, const enc_ref *refs, size_t nref)
+{
+	if (!s) {
+		enc_byte(e, ENC_NULL);
+		return;
+	}
+	size_t n = strlen(s), lit = 0;
+	for (size_t i = 0; i < n;) {
+		const enc_ref *best = NULL;
+		if (s[i] == '\\')
+			for (size_t k = 0; k < nref; k++)
+				if (refs[k].len <= n - i && (!best || refs[k].len > best->len) && !memcmp(s + i, refs[k].s, refs[k].len))
+					best = &refs[k];
+		if (!best) {
+			i++;
+			continue;
+		}
+		enc_text(e, s + lit, i - lit);
+		enc_byte(e, best->op);
+		enc_varint(e, best->name);
+		i += best->len;
+		lit = i;
+	}
+	enc_text(e, s + lit, n - lit);
+	enc_byte(e, ENC_END);
+}
+
+/* Encodes the strings of finding f (see ENC_*) into e. */
+static void enc_finding(enc *e, const finding *f)
+{
+	size_t np = f->paths.count, nref = 0;
+	enc_ref *refs = calloc(2 * np + 1, sizeof(*refs));
+	if (!refs) {
+		e->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < np; i++) {
+		const char *p = VEC_AT(&f->paths, char *, i);
+		uint32_t name = i < f->path_names.count ? VEC_AT(&f->path_names, uint32_t, i) : MODEL_NONE;
+		if (name == MODEL_NONE)
+			continue;
+		size_t pl = strlen(p), fl = folder_len(p);
+		if (pl >= ENC_MIN_REF)
+			refs[nref++] = (enc_ref){p, pl, ENC_PATH, name};
+		if (fl >= ENC_MIN_REF)
+			refs[nref++] = (enc_ref){p, fl, ENC_FOLDER, name};
+	}
+	enc_string(e, f->title, refs, nref);
+	if (f->target)
+		enc_string(e, f->target, refs, nref);
+	for (size_t i = 0; i < np; i++)
+		enc_string(e, VEC_AT(&f->paths, char *, i), refs, nref);
+	for (size_t i = 0; i < f->evidence.count; i++) {
+		const finding_field *fl = &VEC_AT(&f->evidence, finding_field, i);
+		enc_string(e, fl->name, NULL, 0);
+		enc_string(e, fl->value, refs, nref);
+	}
+	free(refs);
+}
+
+/* Keeps finding f (its strings all set) in l as an item: records and encoded text in l's pool. False out of memory. */
+static bool f_keep(findings_list *l, const finding *f)
+{
+	enc e = {0};
+	enc_finding(&e, f);
+	finding_item *it = e.nomem ? NULL : vec_push(&l->items);
+	size_t rb = f->records.count * sizeof(uint32_t);
+	char *at = it ? pool_alloc(l, rb + e.len) : NULL;
+	if (!at) {
+		if (it)
+			l->items.count--;
+		free(e.d);
+		return false;
+	}
+	*it = (finding_item){.rule = f->rule, .severity = f->severity, .nrecords = (uint32_t)f->records.count,
+			     .npaths = (uint32_t)f->paths.count, .nfields = (uint32_t)f->evidence.count,
+			     .has_target = f->target != NULL, .records = (const uint32_t *)at,
+			     .text = (const uint8_t *)at + rb};
+	if (rb)
+		memcpy(at, f->records.data, rb);
+	memcpy(at + rb, e.d, e.len);
+	free(e.d);
+	return true;
+}
+
+/* True when every string of f is set (a failed strdup or printf leaves NULL). */
+static bool f_complete(const finding *f)
+{
+	if (!f->title)
+		return false;
+	for (size_t i = 0; i < f->evidence.count; i++)
+		if (!VEC_AT(&f->evidence, finding_field, i).name || !VEC_AT(&f->evidence, finding_field, i).value)
+			return false;
+	return true;
+}
+
+/* Keeps f in the list, or counts it as suppressed when the baseline knows it; f is released either way. */
 static void f_commit(fctx *c, finding *f)
 {
-	if (!c->nomem && c->in->baseline && findings_baseline_matches(c->in->baseline, f)) {
+	c->nomem |= !f_complete(f);
+	if (!c->nomem && c->in->baseline && findings_baseline_matches(c->in->baseline, f))
 		c->out->baseline_suppressed++;
-		finding_free(f);
-		return;
-	}
-	finding *slot = c->nomem ? NULL : vec_push(&c->out->items);
-	if (!slot) {
+	else if (!c->nomem && !f_keep(c->out, f))
 		c->nomem = true;
-		finding_free(f);
-		return;
+	finding_free(f);
+}
+
+/* ---- rendering a kept finding ---- */
+
+/* Reads a varint at *at (bounded by the encoder, which wrote it). */
+static uint64_t dec_varint(const uint8_t **at)
+{
+	uint64_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		uint8_t b = *(*at)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
 	}
-	f_pool(c->out, f);
-	*slot = *f;
+}
+
+/* Makes room for n more bytes in v's buffer after used; false when memory runs out. */
+static bool view_room(finding_view *v, size_t used, size_t n)
+{
+	if (used + n <= v->cap)
+		return true;
+	size_t cap = v->cap ? v->cap : 1024;
+	while (cap < used + n)
+		cap *= 2;
+	char *b = realloc(v->buf, cap);
+	if (!b)
+		return false;
+	v->buf = b;
+	v->cap = cap;
+	return true;
+}
+
+/* Renders one encoded string from *at into v's buffer at *used (its offset pushed to v->offs, SIZE_MAX for NULL). */
+static bool view_string(const findings_list *l, finding_view *v, const uint8_t **at, size_t *used)
+{
+	size_t *off = vec_push(&v->offs);
+	if (!off)
+		return false;
+	if (**at == ENC_NULL) {
+		++*at;
+		*off = SIZE_MAX;
+		return true;
+	}
+	*off = *used;
+	for (uint8_t op; (op = *(*at)++) != ENC_END;) {
+		uint64_t x = dec_varint(at);
+		if (op == ENC_TEXT) {
+			if (!view_room(v, *used, x))
+				return false;
+			memcpy(v->buf + *used, *at, x);
+			*at += x;
+			*used += x;
+			continue;
+		}
+		const name_info *n = model_name(l->m, (uint32_t)x);
+		size_t len = paths_name(l->p, n, NULL, 0);
+		if (!view_room(v, *used, len + 1))
+			return false;
+		paths_name(l->p, n, v->buf + *used, len + 1);
+		if (op == ENC_FOLDER) {
+			size_t fl = folder_len(v->buf + *used);
+			if (!fl) { /* dir_of's "\" (never encoded: shorter than a reference) */
+				v->buf[*used] = '\\';
+				fl = 1;
+			}
+			len = fl;
+		}
+		*used += len;
+	}
+	if (!view_room(v, *used, 1))
+		return false;
+	v->buf[(*used)++] = '\0';
+	return true;
+}
+
+void finding_view_init(finding_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	vec_init(&v->f.paths, sizeof(char *));
+	vec_init(&v->f.evidence, sizeof(finding_field));
+	vec_init(&v->offs, sizeof(size_t));
+}
+
+/* String k of the finding rendered into v (NULL for a NULL one). */
+static char *view_str(const finding_view *v, size_t k)
+{
+	size_t off = VEC_AT(&v->offs, size_t, k);
+	return off == SIZE_MAX ? NULL : v->buf + off;
+}
+
+const finding *findings_view(const findings_list *l, size_t i, finding_view *v)
+{
+	const finding_item *it = findings_item(l, i);
+	const uint8_t *at = it->text;
+	size_t used = 0, nstr = 1 + (it->has_target ? 1 : 0) + it->npaths + 2 * (size_t)it->nfields;
+	v->offs.count = 0;
+	for (size_t k = 0; k < nstr; k++)
+		if (!view_string(l, v, &at, &used))
+			return NULL;
+	if (vec_reserve(&v->f.paths, it->npaths) || vec_reserve(&v->f.evidence, it->nfields))
+		return NULL;
+	size_t k = 0;
+	v->f.rule = it->rule;
+	v->f.severity = it->severity;
+	v->f.title = view_str(v, k++);
+	v->f.target = it->has_target ? view_str(v, k++) : NULL;
+	v->f.paths.count = it->npaths;
+	for (uint32_t p = 0; p < it->npaths; p++)
+		VEC_AT(&v->f.paths, char *, p) = view_str(v, k++);
+	v->f.evidence.count = it->nfields;
+	for (uint32_t e = 0; e < it->nfields; e++, k += 2)
+		VEC_AT(&v->f.evidence, finding_field, e) = (finding_field){view_str(v, k), view_str(v, k + 1)};
+	v->f.records = (vec){.data = (void *)it->records, .count = it->nrecords, .cap = it->nrecords, .elem = sizeof(uint32_t)};
+	return &v->f;
+}
+
+void finding_view_free(finding_view *v)
+{
+	free(v->buf);
+	vec_free(&v->f.paths);
+	vec_free(&v->f.evidence);
+	vec_free(&v->offs);
+	memset(v, 0, sizeof(*v));
 }
 
 /* ---- paths and places ---- */
@@ -515,14 +766,14 @@ static void rule_namespace(fctx *c, const link_entry *le, const char *path)
 	if (t->form == TARGET_FORM_SHADOW_COPY) {
 		f_begin(c, &f, FINDING_SHADOW_COPY, FINDING_HIGH, "%s %s leads into shadow copy %u",
 			reparse_kind_name(le->rp.kind), path, t->shadow_copy);
-		f_record(c, &f, le->record, path);
+		f_record(c, &f, le->record, path, le->name);
 		link_fields(c, &f, le);
 		f_field(c, &f, "target.form", "shadow_copy");
 		f_field(c, &f, "target.shadow_copy", "%u", t->shadow_copy);
 	} else if (t->form == TARGET_FORM_OBJECT_MANAGER || (t->form == TARGET_FORM_DEVICE && globalroot)) {
 		f_begin(c, &f, FINDING_OBJECT_MANAGER, FINDING_HIGH, "%s %s redirects into the object manager namespace (%s)",
 			reparse_kind_name(le->rp.kind), path, sub);
-		f_record(c, &f, le->record, path);
+		f_record(c, &f, le->record, path, le->name);
 		link_fields(c, &f, le);
 		f_field(c, &f, "target.form", "%s", target_form_name(t->form));
 	} else {
@@ -556,7 +807,7 @@ static void rule_writable_redirect(fctx *c, const link_entry *le, const char *pa
 	finding f;
 	f_begin(c, &f, FINDING_WRITABLE_REDIRECT, FINDING_HIGH, "%s %s in a writable folder leads into protected %s",
 		reparse_kind_name(le->rp.kind), path, t->path);
-	f_record(c, &f, le->record, path);
+	f_record(c, &f, le->record, path, le->name);
 	link_fields(c, &f, le);
 	f_field(c, &f, "folder", "%s", dir);
 	f_field(c, &f, "folder_writable", "%s", basis);
@@ -616,7 +867,7 @@ static void rule_print_name(fctx *c, const link_entry *le, const char *path)
 	finding f;
 	f_begin(c, &f, FINDING_PRINT_NAME, FINDING_MEDIUM, "%s %s shows %s but leads to %s", reparse_kind_name(rp->kind),
 		path, rp->print_name, rp->substitute_name);
-	f_record(c, &f, le->record, path);
+	f_record(c, &f, le->record, path, le->name);
 	link_fields(c, &f, le);
 	f.target = strdup(a);
 	f_commit(c, &f);
@@ -648,7 +899,7 @@ static void rule_app_alias(fctx *c, const link_entry *le, const char *path)
 	f_begin(c, &f, FINDING_APP_ALIAS, shadowed ? FINDING_HIGH : FINDING_MEDIUM, "app execution alias %s %s%s%s", path,
 		outside ? "runs " : "", outside ? le->rp.appx_target_path : "",
 		shadowed ? (outside ? " and shadows a system binary" : "shadows a system binary") : " outside \\Program Files\\WindowsApps");
-	f_record(c, &f, le->record, path);
+	f_record(c, &f, le->record, path, le->name);
 	f_field(c, &f, "kind", "app_exec_link");
 	f_field(c, &f, "target_path", "%s", le->rp.appx_target_path);
 	if (le->rp.appx_package_id)
@@ -719,7 +970,8 @@ static void loop_finding(fctx *c, const loop_hit *hits, size_t from, size_t to)
 		f_begin(c, &f, FINDING_JUNCTION_LOOP, FINDING_MEDIUM, "junction %s leads back to its own ancestor %s", h->path,
 			h->target);
 	for (size_t i = from; i < to; i++)
-		f_record(c, &f, VEC_AT(c->in->links, link_entry, hits[i].link).record, hits[i].path);
+		f_record(c, &f, VEC_AT(c->in->links, link_entry, hits[i].link).record, hits[i].path,
+			 VEC_AT(c->in->links, link_entry, hits[i].link).name);
 	const link_entry *le = &VEC_AT(c->in->links, link_entry, h->link);
 	link_fields(c, &f, le);
 	f_field(c, &f, "target.path", "%s", h->target);
@@ -821,12 +1073,9 @@ static void set_free(link_set *s)
 /* Adds the set's record and every name's path to f. */
 static void set_records(fctx *c, finding *f, const link_set *s)
 {
-	f_record(c, f, s->r, s->n ? s->paths[0] : NULL);
-	for (size_t i = 1; i < s->n; i++) {
-		char **p = vec_push(&f->paths);
-		if (!p || !(*p = strdup(s->paths[i])))
-			c->nomem = true;
-	}
+	f_record(c, f, s->r, s->n ? s->paths[0] : NULL, s->n ? name_ix(c->in->m, s->names[0]) : MODEL_NONE);
+	for (size_t i = 1; i < s->n; i++)
+		f_path(c, f, s->paths[i], name_ix(c->in->m, s->names[i]));
 }
 
 /*
@@ -1029,8 +1278,8 @@ static rollback_dir *rollback_of(vec *dirs, uint32_t d, const char *path)
 	return NULL;
 }
 
-/* Adds a link at path (record r, what it is in words) to the rollback folder it lies in. */
-static void rollback_link(fctx *c, vec *dirs, uint32_t d, uint32_t r, const char *path, const char *what)
+/* Adds a link at path (of name, record r, what it is in words) to the rollback folder it lies in. */
+static void rollback_link(fctx *c, vec *dirs, uint32_t d, uint32_t r, const char *path, uint32_t name, const char *what)
 {
 	rollback_dir *rd = rollback_of(dirs, d, path);
 	if (!rd)
@@ -1042,7 +1291,7 @@ static void rollback_link(fctx *c, vec *dirs, uint32_t d, uint32_t r, const char
 		if (rd->scripts.count)
 			f_field(c, &rd->f, "rollback_files", "%zu .rbs/.rbf file(s)", rd->scripts.count);
 	}
-	f_record(c, &rd->f, r, path);
+	f_record(c, &rd->f, r, path, name);
 	f_field(c, &rd->f, "link", "%s: %s", path, what);
 }
 
@@ -1088,7 +1337,8 @@ static void rule_rollback(fctx *c)
 		const name_info *n = model_name(m, le->name);
 		char *path = paths_name_alloc(in->p, n);
 		if (path) {
-			rollback_link(c, &dirs, paths_name_dir(in->p, n), le->record, path, reparse_kind_name(le->rp.kind));
+			rollback_link(c, &dirs, paths_name_dir(in->p, n), le->record, path, le->name,
+				      reparse_kind_name(le->rp.kind));
 		}
 		c->nomem |= !path;
 		free(path);
@@ -1100,7 +1350,7 @@ static void rule_rollback(fctx *c)
 		for (const name_info *n; (n = model_link_next(m, (uint32_t)r, &k));) {
 			char *path = paths_name_alloc(in->p, n);
 			if (path)
-				rollback_link(c, &dirs, paths_name_dir(in->p, n), (uint32_t)r, path, "hard-link name");
+				rollback_link(c, &dirs, paths_name_dir(in->p, n), (uint32_t)r, path, name_ix(m, n), "hard-link name");
 			c->nomem |= !path;
 			free(path);
 		}
@@ -1112,7 +1362,7 @@ static void rule_rollback(fctx *c)
 				uint32_t r = VEC_AT(&rd->scripts, uint32_t, j);
 				const name_info *pn = model_primary_name(m, r);
 				char *p = pn ? paths_name_alloc(in->p, pn) : NULL;
-				f_record(c, &rd->f, r, p);
+				f_record(c, &rd->f, r, p, pn ? name_ix(m, pn) : MODEL_NONE);
 				free(p);
 			}
 			f_commit(c, &rd->f);
@@ -1125,23 +1375,49 @@ static void rule_rollback(fctx *c)
 
 /* ---- the pass ---- */
 
+/* The list whose items finding_cmp orders (qsort gives a comparator no context; one list per thread at a time). */
+static _Thread_local const findings_list *sorting;
+
+/* The title of item x, rendered (malloc'd; NULL out of memory). */
+static char *item_title(const finding_item *x)
+{
+	finding_item one = *x;
+	one.npaths = 0; /* the title is the first string: render it alone */
+	one.nfields = 0;
+	one.has_target = false;
+	findings_list l = {.m = sorting->m, .p = sorting->p};
+	l.items = (vec){.data = &one, .count = 1, .cap = 1, .elem = sizeof(one)};
+	finding_view v;
+	finding_view_init(&v);
+	const finding *f = findings_view(&l, 0, &v);
+	char *t = f && f->title ? strdup(f->title) : NULL;
+	finding_view_free(&v);
+	return t;
+}
+
 /* Orders findings by rule, then first record, then title. */
 static int finding_cmp(const void *x, const void *y)
 {
-	const finding *a = x, *b = y;
+	const finding_item *a = x, *b = y;
 	if (a->rule != b->rule)
 		return a->rule < b->rule ? -1 : 1;
-	uint32_t ra = a->records.count ? VEC_AT(&a->records, uint32_t, 0) : 0;
-	uint32_t rb = b->records.count ? VEC_AT(&b->records, uint32_t, 0) : 0;
+	uint32_t ra = a->nrecords ? a->records[0] : 0;
+	uint32_t rb = b->nrecords ? b->records[0] : 0;
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
-	return strcmp(a->title ? a->title : "", b->title ? b->title : "");
+	char *ta = item_title(a), *tb = item_title(b); /* rare: one rule's findings on one record */
+	int c = strcmp(ta ? ta : "", tb ? tb : "");
+	free(ta);
+	free(tb);
+	return c;
 }
 
 ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	vec_init(&out->items, sizeof(finding));
+	vec_init(&out->items, sizeof(finding_item));
+	out->m = in->m;
+	out->p = in->p;
 	fctx c = {.in = in, .out = out};
 	for (size_t i = 0; i < in->links->count && !c.nomem; i++) {
 		const link_entry *le = &VEC_AT(in->links, link_entry, i);
@@ -1181,9 +1457,11 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 		findings_list_free(out);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	}
+	sorting = out;
 	vec_sort(&out->items, finding_cmp);
+	sorting = NULL;
 	if (out->items.count && out->items.count < out->items.cap) { /* the list stays as long as the report: no slack */
-		void *fit = realloc(out->items.data, out->items.count * sizeof(finding));
+		void *fit = realloc(out->items.data, out->items.count * sizeof(finding_item));
 		if (fit) {
 			out->items.data = fit;
 			out->items.cap = out->items.count;
@@ -1194,8 +1472,6 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 
 void findings_list_free(findings_list *l)
 {
-	for (size_t i = 0; i < l->items.count; i++)
-		finding_free(&VEC_AT(&l->items, finding, i));
 	vec_free(&l->items);
 	for (pool_block *b = l->pool, *next; b; b = next) {
 		next = b->next;

@@ -45,7 +45,10 @@ typedef struct {
 	char *value;
 } finding_field;
 
-/* One finding. */
+/*
+ * One finding with its text: what a rule builds, what the baseline matches and what the writers print
+ * (findings_view renders a kept finding_item into one).
+ */
 typedef struct {
 	finding_rule rule;
 	finding_severity severity;
@@ -54,17 +57,43 @@ typedef struct {
 	vec paths;                /* char *: their paths */
 	char *target;             /* the volume-relative target a link leads to, NULL for hard-link sets */
 	vec evidence;             /* finding_field */
-	bool pooled;              /* internal: its strings and arrays live in the list's pool (findings_list_free
-				   * releases them), not in allocations of their own */
+	vec path_names;           /* internal (the findings pass): uint32_t per path, the name in model.names it is
+				   * the path of (MODEL_NONE: none) */
 } finding;
+
+/*
+ * One finding as the list keeps it: its rule, severity and records, and its text with every path in it
+ * (the paths of its names, and their folders) kept as the name's number, composed again by findings_view
+ * when a writer prints it. A finding costs its numbers and the words of its rule, not copies of paths.
+ */
+typedef struct {
+	finding_rule rule;
+	finding_severity severity;
+	uint32_t nrecords;
+	uint32_t npaths;
+	uint32_t nfields;
+	bool has_target;
+	const uint32_t *records;  /* nrecords */
+	const uint8_t *text;      /* internal: title, target, paths and evidence, encoded (findings.c) */
+} finding_item;
 
 /* The findings of one volume, in rule order then record order, and what the baseline kept quiet. */
 typedef struct {
-	vec items;                /* finding */
+	vec items;                /* finding_item */
 	uint64_t baseline_suppressed;
-	void *pool;               /* internal: blocks holding the committed findings' strings and arrays (tens
-				   * of thousands of findings cost a few large allocations, not a dozen small ones each) */
+	const model *m;           /* what the paths of the findings are composed from (findings_view) */
+	const paths *p;
+	void *pool;               /* internal: blocks holding the items' records and text (tens of thousands of
+				   * findings cost a few large allocations, not a dozen small ones each) */
 } findings_list;
+
+/* A finding rendered for a writer: f holds the text, valid until the next findings_view into it. */
+typedef struct {
+	finding f;
+	char *buf;                /* internal: the strings */
+	size_t cap;
+	vec offs;                 /* internal: size_t per string, its offset in buf while rendering */
+} finding_view;
 
 /* One known-good pattern (see findings_baseline_add for how it matches). */
 typedef struct {
@@ -132,5 +161,23 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 
 /* Releases a list. */
 void findings_list_free(findings_list *l);
+
+/* Item i of l. */
+static inline const finding_item *findings_item(const findings_list *l, size_t i)
+{
+	return &((const finding_item *)l->items.data)[i];
+}
+
+/* Prepares an empty view. */
+void finding_view_init(finding_view *v);
+
+/*
+ * Renders item i of l into v: the same text the rules wrote, its paths composed again from l's model and paths.
+ * Returns &v->f (valid until the next call with v or finding_view_free), or NULL when memory runs out.
+ */
+const finding *findings_view(const findings_list *l, size_t i, finding_view *v);
+
+/* Releases a view. */
+void finding_view_free(finding_view *v);
 
 #endif

@@ -1193,12 +1193,16 @@ static void shadow_copies_write(writer *w, const analysis_volume *va)
 static void findings_items(writer *w, const findings_list *l)
 {
 	array_open(w, "findings");
+	finding_view v;
+	finding_view_init(&v);
 	for (size_t i = 0; report_filter_findings(&w->filter) && i < l->items.count; i++) {
 		item_begin(w);
-		if (!report_finding_write(w->out, &VEC_AT(&l->items, finding, i)))
+		const finding *f = findings_view(l, i, &v);
+		if (!f || !report_finding_write(w->out, f))
 			w->failed = true;
 		item_end(w, "finding");
 	}
+	finding_view_free(&v);
 	array_close(w);
 }
 

@@ -256,14 +256,14 @@ static bool dot_collect_flagged(const analysis_volume *va, dot_vol *dv)
 	const findings_list *fl = va->findings;
 	size_t n = 0;
 	for (size_t i = 0; fl && i < fl->items.count; i++)
-		n += VEC_AT(&fl->items, finding, i).records.count;
+		n += findings_item(fl, i)->nrecords;
 	dv->flagged = malloc((n ? n : 1) * sizeof(*dv->flagged));
 	if (!dv->flagged)
 		return false;
 	for (size_t i = 0; fl && i < fl->items.count; i++) {
-		const finding *f = &VEC_AT(&fl->items, finding, i);
-		for (size_t k = 0; k < f->records.count; k++)
-			dv->flagged[dv->nflagged++] = (dot_flagged){VEC_AT(&f->records, uint32_t, k), (int)f->rule};
+		const finding_item *f = findings_item(fl, i);
+		for (size_t k = 0; k < f->nrecords; k++)
+			dv->flagged[dv->nflagged++] = (dot_flagged){f->records[k], (int)f->rule};
 	}
 	if (dv->nflagged > 1) /* findings are in rule order, so the smallest rule of a record is its first */
 		qsort(dv->flagged, dv->nflagged, sizeof(*dv->flagged), dot_flagged_cmp);

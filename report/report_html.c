@@ -162,8 +162,12 @@ static void findings_section(const html_vol *h)
 	}
 	static const char *const cols[] = {"severity", "rule", "title", "records", "paths", "evidence", "reference", NULL};
 	table_open(h, "findings", cols);
+	finding_view v;
+	finding_view_init(&v);
 	for (size_t i = 0; i < l->items.count; i++) {
-		const finding *fd = &VEC_AT(&l->items, finding, i);
+		const finding *fd = findings_view(l, i, &v);
+		if (!fd)
+			continue;
 		const char *sev = findings_severity_name(fd->severity);
 		fprintf(f, "<tr><td class=\"sev-%s\" data-sort=\"%d\">%s</td><td>%s</td>", sev, (int)fd->severity, sev,
 			findings_rule_id(fd->rule));
@@ -193,6 +197,7 @@ static void findings_section(const html_vol *h)
 		td_text(f, "note", findings_rule_reference(fd->rule));
 		fputs("</tr>\n", f);
 	}
+	finding_view_free(&v);
 	table_close(f);
 }
 

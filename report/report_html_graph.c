@@ -31,7 +31,7 @@ typedef struct {
 	int row;
 	uint32_t record;          /* sources: the record */
 	const link_entry *link;   /* sources: the reparse point, NULL for another record */
-	const finding *fd;        /* findings */
+	const finding_item *fd;   /* findings */
 	char *key;                /* targets: what identifies them ("p<vol>:<path>" or "t:<text>") */
 	char *label, *sub;        /* first and second line (UTF-8, escaped when written) */
 	const char *cls;          /* colour class */
@@ -215,21 +215,25 @@ static void target_add(const html_vol *h, graph *g, int from)
 static void graph_build(const html_vol *h, graph *g)
 {
 	const findings_list *fl = h->va->findings;
+	finding_view v;
+	finding_view_init(&v);
 	for (size_t i = 0; report_filter_findings(&h->only) && i < fl->items.count && !g->failed; i++) {
-		const finding *fd = &VEC_AT(&fl->items, finding, i);
+		const finding_item *fd = findings_item(fl, i);
 		if (g->rows[NODE_FINDING] >= HTML_GRAPH_MAX_NODES / 6) {
 			g->left_out_findings++;
 			continue;
 		}
 		gnode n = {.layer = NODE_FINDING, .fd = fd,
 			   .cls = fd->severity == FINDING_HIGH ? "#fde2e4" : fd->severity == FINDING_MEDIUM ? "#fdebd3" : "#e8eef7"};
-		n.label = strdup(fd->title);
-		n.sub = fmt("%s: %zu record(s)", findings_rule_id(fd->rule), fd->records.count);
+		const finding *view = findings_view(fl, i, &v);
+		n.label = view ? strdup(view->title) : NULL;
+		n.sub = fmt("%s: %zu record(s)", findings_rule_id(fd->rule), (size_t)fd->nrecords);
 		int at = node_add(g, n);
-		for (size_t r = 0; r < fd->records.count; r++)
-			edge_add(g, at, source_add(h, g, VEC_AT(&fd->records, uint32_t, r)),
+		for (size_t r = 0; r < fd->nrecords; r++)
+			edge_add(g, at, source_add(h, g, fd->records[r]),
 				 fd->severity == FINDING_HIGH ? "#b00020" : "#a35a00", false);
 	}
+	finding_view_free(&v);
 	for (size_t i = 0; i < h->va->links->count; i++) {
 		const link_entry *le = &VEC_AT(h->va->links, link_entry, i);
 		if (link_needs_attention(le) && report_filter_link(&h->only, le))

@@ -54,16 +54,16 @@ bool report_filter_init(report_filter *f, unsigned only, bool findings_as_record
 		return true;
 	size_t n = 0;
 	for (size_t i = 0; i < va->findings->items.count; i++)
-		n += VEC_AT(&va->findings->items, finding, i).records.count;
+		n += findings_item(va->findings, i)->nrecords;
 	if (!n)
 		return true;
 	f->named = malloc(n * sizeof(*f->named));
 	if (!f->named)
 		return false;
 	for (size_t i = 0; i < va->findings->items.count; i++) {
-		const vec *r = &VEC_AT(&va->findings->items, finding, i).records;
-		for (size_t k = 0; k < r->count; k++)
-			f->named[f->nnamed++] = VEC_AT(r, uint32_t, k);
+		const finding_item *it = findings_item(va->findings, i);
+		for (size_t k = 0; k < it->nrecords; k++)
+			f->named[f->nnamed++] = it->records[k];
 	}
 	qsort(f->named, f->nnamed, sizeof(*f->named), cmp_u32);
 	return true;

@@ -61,6 +61,12 @@ void text_findings(text_out *t)
 			 (unsigned long long)l->baseline_suppressed);
 	fputc('\n', t->f);
 	text_paraf(t, 2, 4, "Findings (%zu%s):", l->items.count, quiet);
-	for (size_t i = 0; i < l->items.count; i++)
-		finding_print(t, &VEC_AT(&l->items, finding, i));
+	finding_view v;
+	finding_view_init(&v);
+	for (size_t i = 0; i < l->items.count; i++) {
+		const finding *f = findings_view(l, i, &v);
+		if (f)
+			finding_print(t, f);
+	}
+	finding_view_free(&v);
 }
