@@ -48,6 +48,8 @@ typedef struct {
 	size_t kept_sd;           /* offset in strings of the last descriptor sd kept; SIZE_MAX: none */
 	uint32_t kept_sd_len;
 	vec fn;                   /* name_fn_times of the names kept (name relative to names), in name order */
+	vec sizes;                /* rec_sizes_kept of the records whose sizes may be shown (without model.sizes) */
+	rec_sizes cur_sizes;      /* the sizes of the record being parsed */
 	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
 	vec streams;              /* stream_info with str relative to strings */
 	arena strings;
@@ -213,6 +215,20 @@ static bool is_wof_stream(const ntfs_attr *a)
 	return true;
 }
 
+/* Adds what $DATA attribute a says to sizes sz of its record, whose flags (REC_HAS_DATA) say whether its unnamed
+ * $DATA was already seen: the unnamed one's sizes (the first with VCN 0), a WofCompressedData stream's clusters. */
+static void take_sizes(rec_sizes *sz, uint16_t *flags, const ntfs_attr *a)
+{
+	if (a->name_length == 0 && (a->non_resident ? a->lowest_vcn == 0 : true) && !(*flags & REC_HAS_DATA)) {
+		*flags |= REC_HAS_DATA;
+		sz->data_size = a->non_resident ? a->data_size : a->value_length;
+		sz->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
+		sz->disk_size += disk_bytes(a);
+	} else if (a->name_length && is_wof_stream(a)) {
+		sz->disk_size += disk_bytes(a);
+	}
+}
+
 /* Takes the facts the model keeps from one attribute of record rec. */
 static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 {
@@ -235,18 +251,9 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 		take_file_name(w, rec, a);
 		break;
 	case NTFS_AT_DATA:
-		if (a->name_length == 0 && (a->non_resident ? a->lowest_vcn == 0 : true) && !(ri->flags & REC_HAS_DATA)) {
-			rec_sizes *sz = &w->m->sizes[rec];
-			ri->flags |= REC_HAS_DATA;
-			sz->data_size = a->non_resident ? a->data_size : a->value_length;
-			sz->allocated_size = a->non_resident ? a->allocated_size : ((a->value_length + 7u) & ~7u);
-			sz->disk_size += disk_bytes(a);
-		} else if (a->name_length) {
-			if (is_wof_stream(a))
-				w->m->sizes[rec].disk_size += disk_bytes(a);
-			if (w->m->want_streams)
-				take_stream(w, rec, a);
-		}
+		take_sizes(&w->cur_sizes, &ri->flags, a);
+		if (a->name_length && w->m->want_streams)
+			take_stream(w, rec, a);
 		break;
 	case NTFS_AT_REPARSE_POINT:
 		ri->flags |= REC_HAS_REPARSE;
@@ -302,6 +309,31 @@ static void keep_fn_times(worker *w, size_t fn0, bool maybe)
 {
 	if (!w->m->want_si_times && !maybe)
 		w->fn.count = fn0;
+}
+
+/*
+ * Keeps the sizes of record rec just parsed: every record's in model.sizes when it is there (want_sizes), else,
+ * when not all zero, those of the records whose sizes model_merge may keep (model_merge's sizes_shown): a record
+ * that may hold links (may_link: every hard-link set, and every extension record) or has the system flag. The
+ * base records that extension records name are read again after the scan (reread_extension_bases).
+ */
+static void keep_sizes(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
+{
+	const rec_sizes *s = &w->cur_sizes;
+	if (w->m->sizes) {
+		w->m->sizes[rec] = *s;
+		return;
+	}
+	if (!(s->data_size | s->allocated_size | s->disk_size) ||
+	    !(maybe || ((ri->flags & REC_HAS_SI) && (ri->std_flags & NTFS_FA_SYSTEM))))
+		return;
+	rec_sizes_kept *k = vec_push(&w->sizes);
+	if (!k) {
+		w->nomem = true;
+		return;
+	}
+	k->s = *s;
+	k->record = rec;
 }
 
 /* Keeps the bytes of base record rec's own $SECURITY_DESCRIPTOR when the record may be shown with its security
@@ -379,6 +411,7 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	size_t fn0 = w->fn.count, names0 = w->names.count;
 	w->cur_sd = NULL;
 	w->cur_sd_count = 0;
+	memset(&w->cur_sizes, 0, sizeof(w->cur_sizes));
 	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
 	while ((r = ntfs_attr_iter_next(&it, &a, &e)) == 1)
 		take_attr(w, rec, ri, &a);
@@ -387,6 +420,7 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	if (r < 0 && (ri->flags & REC_IN_USE))
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 	keep_link_si(w, rec, ri, maybe);
+	keep_sizes(w, rec, ri, maybe);
 	if (r == 0)
 		keep_own_sd(w, rec, ri);
 }
@@ -538,7 +572,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	}
 	if (vec_append(&m->names, &w->names) || vec_append(&m->name_hashes, &w->hashes) ||
 	    vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
-	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd))
+	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd) ||
+	    vec_append(&m->sizes_kept, &w->sizes))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -552,6 +587,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	}
 	w->lost_ranges.count = 0;
 	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
+	w->sizes.count = 0;
 	w->strings.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -745,6 +781,90 @@ static void lost_anomalies(model *m, const vec *ranges)
 	}
 }
 
+/* Orders rec_sizes_kept by record. */
+static int sizes_kept_cmp(const void *x, const void *y)
+{
+	const rec_sizes_kept *a = x, *b = y;
+	return a->record < b->record ? -1 : a->record > b->record;
+}
+
+/* The sizes base record b holds itself, read again from the volume: false when it cannot be read or decoded
+ * as the scan did (its sizes stay unknown, all zero). */
+static bool reread_sizes(model *m, uint8_t *buf, uint32_t b, rec_sizes *sz)
+{
+	volume *vol = m->vol;
+	size_t rs = vol->record_size;
+	uint64_t short_records = 0;
+	ntfs_record_header h;
+	ntfs_record_fixups fx;
+	ntfs_error e;
+	if (volume_read_records(vol, b, 1, buf, &short_records, &e) != NTFS_OK || short_records ||
+	    !ntfs_record_has_signature(buf, rs) || ntfs_record_decode_header(buf, rs, &h, &e) != NTFS_OK ||
+	    ntfs_record_apply_fixups(buf, rs, FIXUP_STRIDE, &fx, &e) != NTFS_OK)
+		return false;
+	ntfs_attr_iter it;
+	ntfs_attr a;
+	uint16_t flags = 0;
+	memset(sz, 0, sizeof(*sz));
+	ntfs_attr_iter_init(&it, buf, h.bytes_in_use < rs ? h.bytes_in_use : rs, h.attrs_offset);
+	while (ntfs_attr_iter_next(&it, &a, &e) == 1)
+		if (a.type == NTFS_AT_DATA)
+			take_sizes(sz, &flags, &a);
+	return true;
+}
+
+/*
+ * Without model.sizes: the workers kept the sizes of the records that may hold links, but a base record that
+ * looked like a plain file can still receive link names from an extension record that names it (model_merge
+ * accepts an extension without asking for an attribute list). The few bases that extension records name and
+ * the workers did not keep are read again here and their own sizes added to model.sizes_kept, which is left in
+ * record order with one entry per record. Only records the image holds (the extensions found) cause reads.
+ * Returns false out of memory.
+ */
+static bool reread_extension_bases(model *m)
+{
+	size_t sorted = m->sizes_kept.count;
+	uint8_t *buf = NULL;
+	bool ok = true;
+	for (uint64_t r = 0; r < m->count && ok; r++) {
+		const rec_info *e = &m->recs[r];
+		if (e->state != REC_OK || e->base >= m->count || e->base == r)
+			continue;
+		uint32_t b = e->base;
+		const rec_info *bi = &m->recs[b];
+		if (bi->state != REC_OK || bi->base != MODEL_NONE)
+			continue; /* no base to fold into */
+		if ((bi->flags & (REC_HAS_ATTR_LIST | REC_HAS_REPARSE)) ||
+		    ((bi->flags & REC_HAS_SI) && (bi->std_flags & NTFS_FA_SYSTEM)))
+			continue; /* one keep_sizes kept when its sizes were not all zero (the usual base: an attribute list) */
+		rec_sizes_kept key = {.record = b};
+		if (bsearch(&key, m->sizes_kept.data, sorted, sizeof(key), sizes_kept_cmp))
+			continue;
+		if (!buf && !(buf = malloc(m->vol->record_size))) {
+			ok = false;
+			break;
+		}
+		if (!reread_sizes(m, buf, b, &key.s) || !(key.s.data_size | key.s.allocated_size | key.s.disk_size))
+			continue;
+		rec_sizes_kept *k = vec_push(&m->sizes_kept);
+		if (!k)
+			ok = false;
+		else
+			*k = key;
+	}
+	free(buf);
+	if (m->sizes_kept.count > sorted) { /* a base named by several extensions was read once each: keep one */
+		vec_sort(&m->sizes_kept, sizes_kept_cmp);
+		size_t kept = 0;
+		for (size_t i = 0; i < m->sizes_kept.count; i++)
+			if (!kept || VEC_AT(&m->sizes_kept, rec_sizes_kept, kept - 1).record !=
+					     VEC_AT(&m->sizes_kept, rec_sizes_kept, i).record)
+				VEC_AT(&m->sizes_kept, rec_sizes_kept, kept++) = VEC_AT(&m->sizes_kept, rec_sizes_kept, i);
+		m->sizes_kept.count = kept;
+	}
+	return ok;
+}
+
 ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ctx, ntfs_error *err)
 {
 	volume *vol = m->vol;
@@ -760,8 +880,9 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	if (m->recs)
 		arena_advise_huge(m->recs, (count ? count : 1) * sizeof(rec_info));
 	free(m->sizes);
-	m->sizes = calloc(count ? count : 1, sizeof(rec_sizes)); /* model_merge keeps the few it may show */
-	if (m->sizes)
+	m->sizes = NULL; /* without want_sizes the workers keep only the sizes model_merge may keep (keep_sizes) */
+	vec_free(&m->sizes_kept);
+	if (m->want_sizes && (m->sizes = calloc(count ? count : 1, sizeof(rec_sizes))))
 		arena_advise_huge(m->sizes, (count ? count : 1) * sizeof(rec_sizes));
 	/* room for the usual names per record up front: untouched pages cost no memory, and the tables
 	 * never pass through a realloc that holds old and new copies at once */
@@ -777,7 +898,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	vec_init(&scan_lost, sizeof(lost_range));
 	worker *ws = calloc((size_t)nt, sizeof(worker));
 	ntfs_status st = NTFS_OK;
-	if (!m->recs || !m->sizes || !ws) {
+	if (!m->recs || (m->want_sizes && !m->sizes) || !ws) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
 		goto out;
 	}
@@ -798,6 +919,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].sd, sizeof(rec_sd));
 		vec_init(&ws[t].streams, sizeof(stream_info));
 		vec_init(&ws[t].fn, sizeof(name_fn_times));
+		vec_init(&ws[t].sizes, sizeof(rec_sizes_kept));
 		anomaly_list_init(&ws[t].anomalies);
 	}
 	if (!image_reads_parallel(vol->img))
@@ -811,6 +933,10 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		goto out;
 	}
 	lost_anomalies(m, &scan_lost);
+	if (!m->sizes && !reread_extension_bases(m)) {
+		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the sizes of extension records' bases");
+		goto out;
+	}
 	profile_count(m->count);
 	profile_mark("scan (read + parse)");
 	st = model_merge(m, err);
@@ -825,6 +951,7 @@ out:
 			vec_free(&ws[t].sd);
 			vec_free(&ws[t].streams);
 			vec_free(&ws[t].fn);
+			vec_free(&ws[t].sizes);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
 			vec_free(&ws[t].lost_ranges);

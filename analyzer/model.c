@@ -126,6 +126,51 @@ static bool extension_accepted(model *m, uint32_t r)
 	return e->base_seq == b->sequence || (!b_use && (uint16_t)(e->base_seq + 1) == b->sequence);
 }
 
+/* The sizes sizes_kept holds for record r, or NULL. */
+static const rec_sizes *model_sizes_kept_find(const model *m, uint32_t r)
+{
+	const rec_sizes_kept *e = side_find(&m->sizes_kept, offsetof(rec_sizes_kept, record), r);
+	return e ? &e->s : NULL;
+}
+
+/* Orders rec_sizes_kept by record. */
+static int sizes_kept_cmp(const void *x, const void *y)
+{
+	const rec_sizes_kept *a = x, *b = y;
+	return a->record < b->record ? -1 : a->record > b->record;
+}
+
+/* Without the table of every record's sizes: gives sizes_kept an entry (all zero) for each base record that an
+ * accepted extension with sizes folds into and that has none, so merge_extensions finds both. */
+static ntfs_status sizes_make_bases(model *m, ntfs_error *err)
+{
+	size_t sorted = m->sizes_kept.count;
+	for (uint64_t r = 0; r < m->count && !m->sizes; r++) {
+		const rec_info *e = &m->recs[r];
+		vec prefix = m->sizes_kept; /* the entries in record order (those pushed below come after) */
+		prefix.count = sorted;
+		if (e->state != REC_OK || e->base == MODEL_NONE ||
+		    !side_find(&prefix, offsetof(rec_sizes_kept, record), (uint32_t)r) ||
+		    !extension_accepted(m, (uint32_t)r) || side_find(&prefix, offsetof(rec_sizes_kept, record), e->base))
+			continue;
+		rec_sizes_kept *k = vec_push(&m->sizes_kept);
+		if (!k)
+			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the sizes of record %llu",
+					      (unsigned long long)e->base);
+		memset(k, 0, sizeof(*k));
+		k->record = e->base;
+	}
+	if (m->sizes_kept.count == sorted)
+		return NTFS_OK;
+	vec_sort(&m->sizes_kept, sizes_kept_cmp); /* a base with several extensions got one (zero) entry from each */
+	size_t kept = 0;
+	for (size_t i = 0; i < m->sizes_kept.count; i++)
+		if (!kept || VEC_AT(&m->sizes_kept, rec_sizes_kept, kept - 1).record != VEC_AT(&m->sizes_kept, rec_sizes_kept, i).record)
+			VEC_AT(&m->sizes_kept, rec_sizes_kept, kept++) = VEC_AT(&m->sizes_kept, rec_sizes_kept, i);
+	m->sizes_kept.count = kept;
+	return NTFS_OK;
+}
+
 /* Folds the facts of accepted extension records into their base; rejects the others as anomalies. */
 static void merge_extensions(model *m)
 {
@@ -143,8 +188,14 @@ static void merge_extensions(model *m)
 		}
 		e->flags |= REC_EXT_VALID;
 		rec_info *b = &m->recs[e->base];
+		rec_sizes *bs = NULL, *es = NULL;
 		if (m->sizes) {
-			rec_sizes *bs = &m->sizes[e->base], *es = &m->sizes[r];
+			bs = &m->sizes[e->base];
+			es = &m->sizes[r];
+		} else if ((es = (rec_sizes *)model_sizes_kept_find(m, (uint32_t)r))) {
+			bs = (rec_sizes *)model_sizes_kept_find(m, e->base); /* made by sizes_make_bases */
+		}
+		if (bs && es) {
 			if ((e->flags & REC_HAS_DATA) && !(b->flags & REC_HAS_DATA)) {
 				bs->data_size = es->data_size;
 				bs->allocated_size = es->allocated_size;
@@ -284,6 +335,17 @@ static bool sizes_shown(const model *m, uint64_t r)
  * cent of the records) and frees the table of every record's (24 bytes each). */
 static ntfs_status keep_sizes(model *m, ntfs_error *err)
 {
+	if (!m->sizes && !m->want_sizes) { /* the scan kept the candidates' only (mft_scan): keep those shown */
+		size_t kept = 0;
+		for (size_t i = 0; i < m->sizes_kept.count; i++) {
+			const rec_sizes_kept *k = &VEC_AT(&m->sizes_kept, rec_sizes_kept, i);
+			if ((k->s.data_size | k->s.allocated_size | k->s.disk_size) && k->record < m->count &&
+			    sizes_shown(m, k->record))
+				VEC_AT(&m->sizes_kept, rec_sizes_kept, kept++) = *k;
+		}
+		m->sizes_kept.count = kept;
+		return NTFS_OK;
+	}
 	if (!m->sizes || m->want_sizes)
 		return NTFS_OK;
 	size_t n = 0;
@@ -309,8 +371,11 @@ static ntfs_status keep_sizes(model *m, ntfs_error *err)
 
 ntfs_status model_merge(model *m, ntfs_error *err)
 {
+	ntfs_status st = sizes_make_bases(m, err);
+	if (st != NTFS_OK)
+		return st;
 	merge_extensions(m);
-	ntfs_status st = link_reparse(m, err);
+	st = link_reparse(m, err);
 	if (st != NTFS_OK)
 		return st;
 	settle_streams(m);

@@ -144,11 +144,13 @@ typedef struct {
 	bool want_si_times;       /* set before the scan to keep $STANDARD_INFORMATION times (bodyfile) */
 	bool want_streams;        /* set before the scan to keep the named $DATA streams (streams; bodyfile) */
 	bool want_sizes;          /* set before the scan to keep every record's sizes (bodyfile, csv, --du) */
-	rec_sizes *sizes;         /* one per record: filled by the scan; after model_merge only with want_sizes */
-	vec sizes_kept;           /* rec_sizes_kept in record order: without want_sizes, model_merge keeps the
-				   * non-zero sizes of the records that show them (more than one link name: the
-				   * hard-link sets; $STANDARD_INFORMATION's system flag: the POSIX link candidates)
-				   * and frees sizes */
+	rec_sizes *sizes;         /* one per record with want_sizes (filled by the scan); a model built otherwise may
+				   * fill it too, and model_merge then moves what it keeps into sizes_kept and frees it */
+	vec sizes_kept;           /* rec_sizes_kept in record order: without want_sizes the scan keeps the non-zero
+				   * sizes of the records that may hold links or have the system flag (and the bases
+				   * extension records name), and model_merge keeps those of the records that show
+				   * them (more than one link name: the hard-link sets; $STANDARD_INFORMATION's system
+				   * flag: the POSIX link candidates) */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
 	vec link_si;              /* rec_si in record order, always kept: the base records that hold two names
 				   * that are links, a reparse point or an attribute list (the candidates for

@@ -1727,6 +1727,26 @@ case("html_hostile_names", hostile_html, [0], args=["--drive", "C=0"], report_fo
      what="names that are markup, in the HTML report")
 
 
+# ---- issue 15 (session 6): the sizes of a base record that an extension record without an attribute list joins ----
+# The scan keeps the sizes only of the records that may hold links; \file.txt's header is rewritten to name
+# \blob.bin (one name, no attribute list: nothing to keep at first sight) as its base, so the merge gives
+# blob.bin file.txt's name and makes it a hard-link set: its size is blob.bin's own $DATA's, read again.
+v = reparse_vol()
+base = v.find("blob.bin", 5)
+ext = v.find("file.txt", 5)
+bd = base.attr(E.AT_DATA)
+assert bd.non_resident and base.attr(E.AT_ATTRIBUTE_LIST) is None
+struct.pack_into("<Q", ext.buf, 32, (base.sequence << 48) | base.number)
+ext.write()
+vol_case("extension_joins_plain_base", v, [0],
+         [COMPLETE,
+          'any(.volumes[0].hardlink_sets[]; .record == %d and .names_found == 2 and .size == %d and '
+          '.allocated_size == %d)' % (base.number, bd.data_size, bd.allocated_size),
+          'all(.volumes[0].hardlink_sets[]; .record != %d)' % ext.number],
+         what="\\file.txt's header names \\blob.bin (no attribute list) as its base: a hard-link set with "
+              "blob.bin's own sizes")
+
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
