@@ -662,7 +662,8 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		if (volume_accounts(va, &a->accounts) != NTFS_OK)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 		findings_input fin = {.m = &va->m, .p = &va->p, .config_msi = &config_msi, .links = &va->links,
-				      .access = &va->access, .volume = va->index, .baseline = baseline};
+				      .access = &va->access, .volume = va->index, .baseline = baseline,
+				      .threads = a->config.threads};
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
 			return NTFS_E_NOMEM;
 		profile_mark("finish: findings");

@@ -3,7 +3,9 @@
 #include "config.h"
 #include "findings.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <strings.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "links.h"
 #include "resolve.h"
@@ -1375,6 +1378,129 @@ static void rule_rollback(fctx *c)
 
 /* ---- the pass ---- */
 
+/* ---- rules 4, 5, 10 over the hard-link sets, on several threads ---- */
+
+/* Rules 4, 5 and 10 over the hard-link sets of records [from, to), into c's list in record order. */
+static void sets_range(fctx *c, uint64_t from, uint64_t to)
+{
+	const findings_input *in = c->in;
+	for (uint64_t r = from; r < to && !c->nomem; r++) {
+		if (!links_is_hardlink_set(in->m, (uint32_t)r))
+			continue;
+		link_set s;
+		if (!set_load(in, (uint32_t)r, &s)) {
+			c->nomem = true;
+		} else {
+			rule_hardlink_protected(c, &s);
+			rule_executable_renamed(c, &s);
+			rule_linked_later(c, &s);
+		}
+		set_free(&s);
+	}
+}
+
+/* One share of the sets: records [from, to) and the findings made of them, in a list of its own. */
+typedef struct {
+	uint64_t from, to;
+	findings_list out;
+	bool done, nomem;
+} set_share;
+
+/* The shares, taken in turn by every thread. */
+typedef struct {
+	const findings_input *in;
+	set_share *shares;
+	size_t count;
+	atomic_size_t next;
+} set_pool;
+
+/* A thread of the sets pass: takes shares until none is left. */
+static void *set_share_run(void *arg)
+{
+	set_pool *p = arg;
+	for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
+		set_share *sh = &p->shares[i];
+		vec_init(&sh->out.items, sizeof(finding_item));
+		sh->out.m = p->in->m;
+		sh->out.p = p->in->p;
+		fctx c = {.in = p->in, .out = &sh->out};
+		sets_range(&c, sh->from, sh->to);
+		sh->nomem = c.nomem;
+		sh->done = true;
+	}
+	return NULL;
+}
+
+/* Moves src's items (after dst's) and pool blocks into dst; false out of memory (src left as it is). */
+static bool list_append(findings_list *dst, findings_list *src)
+{
+	if (vec_append(&dst->items, &src->items))
+		return false;
+	dst->baseline_suppressed += src->baseline_suppressed;
+	pool_block *first = src->pool, *last = first;
+	while (last && last->next)
+		last = last->next;
+	if (first) { /* behind dst's current block, which goes on taking dst's allocations */
+		pool_block *head = dst->pool;
+		last->next = head ? head->next : NULL;
+		if (head)
+			head->next = first;
+		else
+			dst->pool = first;
+	}
+	src->pool = NULL;
+	vec_free(&src->items);
+	return true;
+}
+
+/* Threads for the sets: the request, else one per online core, at most 16. */
+static int set_threads(int requested)
+{
+	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+#define SET_SHARE_MIN 4096u       /* records a share holds at least */
+
+/*
+ * Rules 4, 5 and 10 over every hard-link set: 8 shares a thread of equal record ranges, taken in turn, their
+ * findings appended in record order, so c's list is what one thread makes of the whole table.
+ */
+static void sets_all(fctx *c)
+{
+	uint64_t count = c->in->m->count;
+	int nt = set_threads(c->in->threads);
+	size_t n = nt > 1 ? (size_t)nt * 8 : 1;
+	while (n > 1 && count / n < SET_SHARE_MIN)
+		n /= 2;
+	set_pool p = {.in = c->in, .count = n};
+	if (n < 2 || !(p.shares = calloc(n, sizeof(*p.shares)))) {
+		sets_range(c, 0, count);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		p.shares[i].from = count * i / n;
+		p.shares[i].to = count * (i + 1) / n;
+	}
+	atomic_init(&p.next, 0);
+	pthread_t tid[16];
+	int started = 0;
+	for (int t = 1; t < nt; t++)
+		if (pthread_create(&tid[started], NULL, set_share_run, &p) == 0)
+			started++;
+	set_share_run(&p);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t i = 0; i < n; i++) {
+		set_share *sh = &p.shares[i];
+		c->nomem |= !sh->done || sh->nomem;
+		if (!c->nomem && !list_append(c->out, &sh->out))
+			c->nomem = true;
+		findings_list_free(&sh->out);
+	}
+	free(p.shares);
+}
+
 /* The list whose items finding_cmp orders (qsort gives a comparator no context; one list per thread at a time). */
 static _Thread_local const findings_list *sorting;
 
@@ -1438,19 +1564,8 @@ ntfs_status findings_run(const findings_input *in, findings_list *out, ntfs_erro
 	}
 	if (!c.nomem)
 		rule_loops(&c);
-	for (uint64_t r = 0; r < in->m->count && !c.nomem; r++) {
-		if (!links_is_hardlink_set(in->m, (uint32_t)r))
-			continue;
-		link_set s;
-		if (!set_load(in, (uint32_t)r, &s)) {
-			c.nomem = true;
-		} else {
-			rule_hardlink_protected(&c, &s);
-			rule_executable_renamed(&c, &s);
-			rule_linked_later(&c, &s);
-		}
-		set_free(&s);
-	}
+	if (!c.nomem)
+		sets_all(&c);
 	if (!c.nomem)
 		rule_rollback(&c);
 	if (c.nomem) {

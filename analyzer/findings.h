@@ -7,7 +7,9 @@
  * Input: one scanned volume after resolution and after the owners and security descriptors of its
  * records are settled (findings_input: model, paths, name index, resolved links, access table). Output: a findings_list of the volume's own.
  * Threads: findings_run only reads its input and writes its own list, so the volumes' passes may run side
- * by side; a baseline is read-only once built and may be shared by any number of passes.
+ * by side; a baseline is read-only once built and may be shared by any number of passes. The rules over the
+ * hard-link sets run on in->threads threads (shares of records, their findings appended in record order:
+ * the same list for any number), joined before findings_run returns.
  */
 #ifndef NTFSLINKS_FINDINGS_H
 #define NTFSLINKS_FINDINGS_H
@@ -120,6 +122,7 @@ typedef struct {
 	const access_table *access; /* the settled security descriptors (who may write what); NULL: none known */
 	int volume;               /* the volume's index in the report */
 	const findings_baseline *baseline; /* NULL: report everything (--no-baseline) */
+	int threads;              /* for the hard-link sets' rules: 0 one per core, 1 the caller's alone */
 } findings_input;
 
 /* The stable id of a rule ("object_manager_redirect", ...). */
