@@ -176,7 +176,7 @@ static void profile_tables(const vol_analysis *va)
 	uint64_t r = m->count, n = m->names.count;
 	profile_table("records (rec_info)", r * sizeof(rec_info), r);
 	profile_table("names (name_info)", n * sizeof(name_info), r);
-	profile_table("name order", n * sizeof(uint32_t), r);
+	profile_table("name order (records an extension joins)", m->name_order_count * sizeof(uint32_t), r);
 	profile_table("strings", m->strings.len, r);
 	profile_table("reparse raw", m->reparse.count * sizeof(reparse_raw), r);
 	profile_table("paths", paths_table_bytes(&va->p), r);

@@ -230,37 +230,62 @@ static uint32_t owner_of(const model *m, uint32_t r)
 	return (ri->flags & REC_EXT_VALID) ? ri->base : r;
 }
 
-/* Groups name indexes by owner record with a counting sort (stable: record order within an owner). */
+/*
+ * Groups names by owner record, in name order within an owner. A record whose names follow one another in
+ * model.names (all but those an extension record's names joined) points at its first; the others get slots in
+ * model.name_order (a counting sort of their names only).
+ */
 static ntfs_status group_names(model *m, ntfs_error *err)
 {
+	enum { SEEN = 0x8000 }; /* a rec_info.flags bit used only here */
 	size_t n = m->names.count;
 	if (n >= MODEL_NONE)
 		return ntfs_error_set(err, NTFS_E_RANGE, "%zu names: more than this tool can index", n);
-	m->name_order = malloc((n ? n : 1) * sizeof(uint32_t));
-	if (!m->name_order)
-		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory grouping %zu names", n);
+	for (uint64_t r = 0; r < m->count; r++) {
+		m->recs[r].name_count = m->recs[r].link_names = 0;
+		m->recs[r].flags &= (uint16_t)~(REC_NAMES_APART | SEEN);
+	}
 	for (size_t i = 0; i < n; i++) {
 		name_info *ni = model_name(m, (uint32_t)i);
 		ni->owner = owner_of(m, ni->owner); /* the record holding it becomes its base */
-		if (m->recs[ni->owner].name_count < UINT16_MAX)
-			m->recs[ni->owner].name_count++;
-		else
+		rec_info *ri = &m->recs[ni->owner];
+		if (ri->name_count == UINT16_MAX) {
 			ni->owner = MODEL_NONE; /* hostile: more names than a header can count */
+			continue;
+		}
+		if (!(ri->flags & SEEN)) {
+			ri->flags |= SEEN;
+			ri->name_first = (uint32_t)i;
+		} else if (ri->name_first + ri->name_count != i) {
+			ri->flags |= REC_NAMES_APART;
+		}
+		ri->name_count++;
+		if (model_name_is_link(ni))
+			ri->link_names++;
 	}
-	uint32_t next = 0;
+	size_t apart = 0;
 	for (uint64_t r = 0; r < m->count; r++) {
-		m->recs[r].name_first = next;
-		next += m->recs[r].name_count;
-		m->recs[r].name_count = 0;
+		rec_info *ri = &m->recs[r];
+		if (!(ri->flags & SEEN))
+			ri->name_first = 0;
+		ri->flags &= (uint16_t)~SEEN;
+		if (ri->flags & REC_NAMES_APART) {
+			ri->name_first = (uint32_t)apart;
+			apart += ri->name_count;
+			ri->name_count = 0; /* counted again as the slots fill */
+		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		name_info *ni = model_name(m, (uint32_t)i);
-		if (ni->owner == MODEL_NONE)
+	free(m->name_order);
+	m->name_order = malloc((apart ? apart : 1) * sizeof(uint32_t));
+	if (!m->name_order)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory grouping %zu names", apart);
+	m->name_order_count = apart;
+	for (size_t i = 0; i < n && apart; i++) {
+		const name_info *ni = model_name(m, (uint32_t)i);
+		if (ni->owner == MODEL_NONE || !(m->recs[ni->owner].flags & REC_NAMES_APART))
 			continue;
 		rec_info *ri = &m->recs[ni->owner];
 		m->name_order[ri->name_first + ri->name_count++] = (uint32_t)i;
-		if (model_name_is_link(model_name(m, (uint32_t)i)))
-			ri->link_names++;
 	}
 	return NTFS_OK;
 }

@@ -34,8 +34,10 @@ enum {                            /* rec_info.flags */
 	REC_BAD_FIXUP = 0x40,
 	REC_EXT_VALID = 0x80,     /* an extension record whose base accepted it */
 	REC_SD_ELSEWHERE = 0x100, /* a $SECURITY_DESCRIPTOR the scan could not read (non-resident) */
-	REC_SD_NOT_IN_MFT = 0x200 /* a non-resident $SECURITY_DESCRIPTOR in an extracted $MFT: its data is
+	REC_SD_NOT_IN_MFT = 0x200, /* a non-resident $SECURITY_DESCRIPTOR in an extracted $MFT: its data is
 				   * not there, so it is never read (the owner is unknown) */
+	REC_NAMES_APART = 0x400   /* after model_merge: the record's names do not follow one another in model.names
+				   * (an extension's joined them): name_first is a slot in model.name_order */
 };
 
 /* The sizes of a record's data (model_sizes): out of rec_info, kept only for the records that print them. */
@@ -58,7 +60,8 @@ typedef struct {
 	uint32_t security_id;
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
 	union {
-		uint32_t name_first; /* after model_merge: first slot in model.name_order of this record's names */
+		uint32_t name_first; /* after model_merge: this record's first name in model.names (its names follow
+				      * it), or with REC_NAMES_APART its first slot in model.name_order */
 		uint16_t base_seq;   /* until model_merge, of an extension record: the sequence in its base reference */
 	};
 	uint32_t owner_sid;       /* owner SID from the record's own $SECURITY_DESCRIPTOR: offset in
@@ -133,7 +136,9 @@ typedef struct {
 	vec names;                /* name_info */
 	vec name_hashes;          /* uint32_t per name (the scan's): the hash of its upcased UTF-16 name, for the name
 				   * index, which takes the table when it is built (empty after) */
-	uint32_t *name_order;     /* name indexes grouped by owner record (CSR with rec_info.name_first) */
+	uint32_t *name_order;     /* the name indexes of the records with REC_NAMES_APART, grouped by record (CSR with
+				   * rec_info.name_first); the others' names follow one another in names */
+	size_t name_order_count;
 	arena strings;            /* names and raw reparse buffers */
 	vec reparse;              /* reparse_raw */
 	vec reparse_of;           /* rec_reparse in record order, after model_merge: each record's own $REPARSE_POINT
@@ -188,10 +193,17 @@ static inline name_info *model_name(const model *m, uint32_t i)
 	return &((name_info *)m->names.data)[i];
 }
 
+/* The index in model.names of the k-th name owned by record r (k < its name_count). */
+static inline uint32_t model_record_name_index(const model *m, uint32_t r, uint32_t k)
+{
+	const rec_info *ri = &m->recs[r];
+	return (ri->flags & REC_NAMES_APART) ? m->name_order[ri->name_first + k] : ri->name_first + k;
+}
+
 /* The k-th name owned by record r. */
 static inline name_info *model_record_name(const model *m, uint32_t r, uint32_t k)
 {
-	return model_name(m, m->name_order[m->recs[r].name_first + k]);
+	return model_name(m, model_record_name_index(m, r, k));
 }
 
 /* True when name n is a link of its record: every name but a DOS 8.3 alias (which shares its Win32 name's). */

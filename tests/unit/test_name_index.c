@@ -102,9 +102,8 @@ Test(name_index, a_name_whose_parent_was_reused_is_listed_nowhere)
 	cr_assert_eq(name_index_build(&ix, &m, NULL), NTFS_OK);
 	uint32_t out[4];
 	cr_assert_eq(name_index_find(&ix, 33, "old.txt", 7, out, 4), 0);
-	uint32_t old = m.recs[43].name_first;
-	cr_assert_eq(name_index_parent(&ix, m.name_order[old]), PATHS_ORPHAN);
-	cr_assert_eq(name_index_parent(&ix, m.name_order[m.recs[33].name_first]), 32);
+	cr_assert_eq(name_index_parent(&ix, model_record_name_index(&m, 43, 0)), PATHS_ORPHAN);
+	cr_assert_eq(name_index_parent(&ix, model_record_name_index(&m, 33, 0)), 32);
 	name_index_free(&ix);
 	mb_free(&m);
 }
