@@ -2,17 +2,16 @@
 /* Security descriptors of the records the report shows: SDDL, names, writable_by (see access.h). */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "access.h"
 #include "accounts.h"
 #include "acl.h"
 #include "attribute.h"
 #include "links.h"
+#include "par.h"
 #include "sddl.h"
 #include "security.h"
 
@@ -584,27 +583,36 @@ static bool owners_read_sd(const model *m, uint32_t r)
 	       links_is_hardlink_set(m, r) && !model_own_sd(m, r, &len);
 }
 
-/* One thread's part of the preload: records recs[from, to) read into sd (rec_sd, offsets into bytes). */
+#define PRELOAD_ITEM 32 /* records of the preload a thread takes at a time (neighbours share E01 chunks) */
+
+/* One item of the preload: records recs[from, to) read into sd (rec_sd, offsets into bytes). */
 typedef struct {
-	volume *vol;
-	const uint32_t *recs;
 	size_t from, to;
 	vec sd;
 	arena bytes;
 	bool nomem;
 } preload_part;
 
-/* Thread body: reads each record's descriptor (a record that cannot be read is left to the passes, which read
- * it again and report why); bytes equal to the last ones kept share their copy. */
-static void *preload_run(void *arg)
+/* What the preload's threads share. */
+typedef struct {
+	volume *vol;
+	const uint32_t *recs;
+	preload_part *parts;
+} preload_job;
+
+/* par_run body: reads each record of part i's descriptor (a record that cannot be read is left to the passes,
+ * which read it again and report why); bytes equal to the last ones kept share their copy. */
+static void preload_run(void *arg, size_t item, int thread)
 {
-	preload_part *p = arg;
+	(void)thread;
+	preload_job *j = arg;
+	preload_part *p = &j->parts[item];
 	size_t last = SIZE_MAX, last_len = 0;
 	for (size_t i = p->from; i < p->to && !p->nomem; i++) {
 		uint8_t *data = NULL;
 		size_t len = 0;
 		ntfs_error e;
-		if (volume_load_attr(p->vol, p->recs[i], NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) !=
+		if (volume_load_attr(j->vol, j->recs[i], NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) !=
 		    NTFS_OK || len > UINT32_MAX) {
 			free(data);
 			continue;
@@ -619,16 +627,15 @@ static void *preload_run(void *arg)
 			p->nomem = true;
 			break;
 		}
-		*e2 = (rec_sd){.off = last, .record = p->recs[i], .len = (uint32_t)len};
+		*e2 = (rec_sd){.off = last, .record = j->recs[i], .len = (uint32_t)len};
 	}
-	return NULL;
 }
 
 /* Adds the parts' descriptors to m->own_sd (their bytes to m->strings), keeping it in record order. */
-static ntfs_status preload_merge(model *m, preload_part *parts, int n)
+static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 {
 	size_t add = 0;
-	for (int t = 0; t < n; t++)
+	for (size_t t = 0; t < n; t++)
 		add += parts[t].sd.count;
 	if (!add)
 		return NTFS_OK;
@@ -636,7 +643,7 @@ static ntfs_status preload_merge(model *m, preload_part *parts, int n)
 	vec_init(&merged, sizeof(rec_sd));
 	if (vec_reserve(&merged, m->own_sd.count + add) != 0)
 		return NTFS_E_NOMEM;
-	for (int t = 0; t < n; t++) { /* the parts' bytes into the model's strings; their offsets with them */
+	for (size_t t = 0; t < n; t++) { /* the parts' bytes into the model's strings; their offsets with them */
 		size_t base = m->strings.len;
 		if (parts[t].bytes.len) {
 			if (!arena_reserve(&m->strings, parts[t].bytes.len)) {
@@ -651,7 +658,7 @@ static ntfs_status preload_merge(model *m, preload_part *parts, int n)
 	/* the parts hold ascending records after one another: one merge with the scan's */
 	const rec_sd *a = m->own_sd.data;
 	size_t na = m->own_sd.count, ia = 0;
-	for (int t = 0; t < n; t++) {
+	for (size_t t = 0; t < n; t++) {
 		const rec_sd *b = parts[t].sd.data;
 		for (size_t ib = 0; ib < parts[t].sd.count; ib++) {
 			while (ia < na && a[ia].record < b[ib].record)
@@ -666,8 +673,9 @@ static ntfs_status preload_merge(model *m, preload_part *parts, int n)
 	return NTFS_OK;
 }
 
-ntfs_status access_preload(model *m, const vec *links, int threads)
+ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wanted)
 {
+	*wanted = NULL;
 	if (!m->vol || m->vol->is_mft_file)
 		return NTFS_OK;
 	uint8_t *want = wanted_records(m, links);
@@ -683,49 +691,51 @@ ntfs_status access_preload(model *m, const vec *links, int threads)
 		else
 			*x = (uint32_t)r;
 	}
-	free(want);
-	long nt = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
-	nt = nt < 1 ? 1 : nt > 8 ? 8 : nt;
-	if ((size_t)nt > recs.count / 64 + 1)
-		nt = (long)(recs.count / 64 + 1);
-	preload_part parts[8];
-	pthread_t tid[8];
-	bool started[8] = {false};
-	for (long t = 0; t < nt; t++) {
-		parts[t] = (preload_part){.vol = m->vol, .recs = recs.data, .from = recs.count * (size_t)t / (size_t)nt,
-					  .to = recs.count * (size_t)(t + 1) / (size_t)nt};
-		vec_init(&parts[t].sd, sizeof(rec_sd));
+	*wanted = want; /* access_settle's records: the same bitmap */
+	size_t n = st == NTFS_OK ? (recs.count + PRELOAD_ITEM - 1) / PRELOAD_ITEM : 0;
+	preload_part *parts = n ? calloc(n, sizeof(*parts)) : NULL;
+	if (n && !parts)
+		st = NTFS_E_NOMEM;
+	for (size_t i = 0; st == NTFS_OK && i < n; i++) {
+		parts[i].from = i * PRELOAD_ITEM;
+		parts[i].to = i + 1 < n ? (i + 1) * PRELOAD_ITEM : recs.count;
+		vec_init(&parts[i].sd, sizeof(rec_sd));
 	}
-	for (long t = 1; st == NTFS_OK && t < nt; t++)
-		started[t] = pthread_create(&tid[t], NULL, preload_run, &parts[t]) == 0;
-	if (st == NTFS_OK)
-		preload_run(&parts[0]);
-	for (long t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else if (st == NTFS_OK)
-			preload_run(&parts[t]);
+	if (st == NTFS_OK && n) {
+		preload_job job = {.vol = m->vol, .recs = recs.data, .parts = parts};
+		par_run(par_threads(threads, 8), n, preload_run, &job);
 	}
-	for (long t = 0; t < nt; t++)
-		if (parts[t].nomem)
+	for (size_t i = 0; st == NTFS_OK && i < n; i++)
+		if (parts[i].nomem)
 			st = NTFS_E_NOMEM;
 	if (st == NTFS_OK)
-		st = preload_merge(m, parts, (int)nt);
-	for (long t = 0; t < nt; t++) {
-		vec_free(&parts[t].sd);
-		arena_free(&parts[t].bytes);
+		st = preload_merge(m, parts, n);
+	for (size_t i = 0; parts && i < n; i++) {
+		vec_free(&parts[i].sd);
+		arena_free(&parts[i].bytes);
 	}
+	free(parts);
 	vec_free(&recs);
 	return st;
 }
 
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn fn, void *ctx)
 {
-	if (!m->vol)
+	return access_settle_wanted(t, m, links, NULL, fn, ctx);
+}
+
+ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, uint8_t *wanted, access_name_fn fn,
+				 void *ctx)
+{
+	if (!m->vol) {
+		free(wanted);
 		return NTFS_OK;
-	if (settle_secure(t, m->vol) != NTFS_OK)
+	}
+	if (settle_secure(t, m->vol) != NTFS_OK) {
+		free(wanted);
 		return NTFS_E_NOMEM;
-	uint8_t *want = wanted_records(m, links);
+	}
+	uint8_t *want = wanted ? wanted : wanted_records(m, links);
 	uint32_t *secure_desc = malloc(2 * (t->nsecure ? t->nsecure : 1) * sizeof(uint32_t));
 	own_cache oc = {0};
 	vec_init(&oc.entries, sizeof(own_entry));

@@ -91,14 +91,21 @@ void access_free(access_table *t);
  */
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn name, void *ctx);
 
+/* access_settle with the records it reads marked in wanted (access_preload's bitmap, taken over and freed here;
+ * NULL: it marks them itself). */
+ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, uint8_t *wanted, access_name_fn name,
+				 void *ctx);
+
 /*
- * Before links_settle_owners and access_settle: reads, once each, in record order and on `threads` threads
- * (0: one per core), the own $SECURITY_DESCRIPTOR of every record either of them would read from the volume
- * (a non-resident one, one behind an attribute list), into m->own_sd, so that both take the bytes from there
- * (a record that cannot be read is left to them: they read it again and say why). Runs alone; NTFS_E_NOMEM
- * is its only failure (the passes then read the volume themselves).
+ * Before links_settle_owners and access_settle: reads, once each, on `threads` threads (0: one per core; items
+ * of 32 records in record order taken in turn), the own $SECURITY_DESCRIPTOR of every record either of them
+ * would read from the volume (a non-resident one, one behind an attribute list), into m->own_sd, so that both
+ * take the bytes from there (a record that cannot be read is left to them: they read it again and say why).
+ * *wanted gets the bitmap of the records access_settle reads (for access_settle_wanted; NULL when memory ran
+ * out or the volume has none to read: an extracted $MFT). Runs alone; NTFS_E_NOMEM is its only failure (the
+ * passes then read the volume themselves).
  */
-ntfs_status access_preload(model *m, const vec *links, int threads);
+ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wanted);
 
 /* The number of distinct SIDs seen in the volume's descriptors, and SID k of them (sorted by strcmp). */
 size_t access_sids_seen(const access_table *t);

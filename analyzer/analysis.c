@@ -650,12 +650,13 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		uint32_t config_msi = name_index_dir(&va->ix, "\\Config.Msi");
 		name_index_free(&va->ix);
 		/* the descriptors both passes below read from the volume, read once (NTFS_E_NOMEM: they read them) */
-		(void)access_preload(&va->m, &va->links, a->config.threads);
+		uint8_t *wanted = NULL; /* the records access_settle reads: marked once, by the preload */
+		(void)access_preload(&va->m, &va->links, a->config.threads, &wanted);
 		profile_mark("finish: descriptors");
 		links_settle_owners(&va->m);
 		profile_mark("finish: owners");
 		access_init(&va->access);
-		if (access_settle(&va->access, &va->m, &va->links, account_name_of, &a->accounts) != NTFS_OK)
+		if (access_settle_wanted(&va->access, &va->m, &va->links, wanted, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
 		profile_mark("finish: security");

@@ -2,17 +2,15 @@
 #include "config.h"
 #include "index_slack.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "attribute.h"
 #include "index_entry.h"
 #include "index_record.h"
 #include "le.h"
+#include "par.h"
 #include "record.h"
 #include "utf16.h"
 
@@ -610,34 +608,28 @@ typedef struct {
 	bool budget_spent, nomem, done;
 } slack_share;
 
-/* The shares and the next one to take. */
+/* The shares and each thread's scratch context. */
 typedef struct {
 	const index_slack_input *in;
 	slack_share *shares;
-	size_t count;
-	_Atomic size_t next;
+	slack_ctx *ctx;           /* one per thread */
 } slack_pool;
 
-/* Thread body: takes shares in turn until none is left. */
-static void *share_run(void *arg)
+/* par_run body: carves share i on thread t's context into the share's own result. */
+static void share_run(void *arg, size_t i, int t)
 {
 	slack_pool *p = arg;
-	slack_ctx c;
-	ctx_init(&c, p->in, NULL);
-	for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
-		slack_share *sh = &p->shares[i];
-		result_init(&sh->r);
-		c.out = &sh->r;
-		c.budget = c.vol->length;
-		c.budget_spent = c.nomem = false;
-		carve_range(&c, sh->from, sh->to);
-		sh->spent = c.vol->length - c.budget;
-		sh->budget_spent = c.budget_spent;
-		sh->nomem = c.nomem;
-		sh->done = true;
-	}
-	ctx_free(&c);
-	return NULL;
+	slack_ctx *c = &p->ctx[t];
+	slack_share *sh = &p->shares[i];
+	result_init(&sh->r);
+	c->out = &sh->r;
+	c->budget = c->vol->length;
+	c->budget_spent = c->nomem = false;
+	carve_range(c, sh->from, sh->to);
+	sh->spent = c->vol->length - c->budget;
+	sh->budget_spent = c->budget_spent;
+	sh->nomem = c->nomem;
+	sh->done = true;
 }
 
 /* Appends share result src to out (names, their text, anomalies, counts), emptying src; false without memory. */
@@ -671,21 +663,14 @@ static bool merge_share(index_slack_result *out, index_slack_result *src)
 	return true;
 }
 
-/* Threads for the pass: the request, else one per online core, at most 16. */
-static int pass_threads(int requested)
-{
-	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
 #define SHARE_MIN_DIRS 4u /* a share of a parallel pass holds at least this many directories */
 
 /*
  * The pass on nt threads: 8 shares a thread, each a range of records holding the same number of directories (at
  * least SHARE_MIN_DIRS; directories cluster, e.g. a volume's first records when its tree was made before its
- * files), taken in turn, their results appended in record
- * order, so out is what one thread makes of the whole range. 1: done; 0: not done (out untouched), because
- * a thread could not start, a share ran out of memory, or the shares together read more INDX bytes than the
+ * files), taken in turn (par_run), their results appended in record order, so out is what one thread makes of
+ * the whole range. 1: done; 0: not done (out untouched), because memory for the shares ran out, a share ran out
+ * of memory, or the shares together read more INDX bytes than the
  * volume's budget (the one-thread pass then decides, in its order, where the budget ends); -1: no memory.
  */
 static int collect_parallel(const index_slack_input *in, int nt, index_slack_result *out)
@@ -696,29 +681,31 @@ static int collect_parallel(const index_slack_input *in, int nt, index_slack_res
 		dirs += carved_dir(m, d);
 	uint64_t per = dirs / ((uint64_t)nt * 8);
 	per = per < SHARE_MIN_DIRS ? SHARE_MIN_DIRS : per;
-	slack_pool p = {.in = in, .count = (size_t)((dirs + per - 1) / per)};
-	if (p.count < 2 || !(p.shares = calloc(p.count, sizeof(*p.shares))))
+	size_t count = (size_t)((dirs + per - 1) / per);
+	slack_pool p = {.in = in};
+	if (count < 2 || !(p.shares = calloc(count, sizeof(*p.shares))))
 		return 0;
+	if (!(p.ctx = calloc((size_t)nt, sizeof(*p.ctx)))) {
+		free(p.shares);
+		return 0;
+	}
 	size_t cut = 0; /* share cut ends after its per-th directory; the last one at the end of the table */
 	uint64_t seen = 0;
-	for (uint64_t d = 0; d < m->count && cut + 1 < p.count; d++)
+	for (uint64_t d = 0; d < m->count && cut + 1 < count; d++)
 		if (carved_dir(m, d) && ++seen == per * (cut + 1)) {
 			p.shares[cut].to = d + 1;
 			p.shares[++cut].from = d + 1;
 		}
-	p.shares[p.count - 1].to = m->count;
-	atomic_init(&p.next, 0);
-	pthread_t tid[16];
-	int started = 0;
-	for (int t = 1; t < nt; t++)
-		if (pthread_create(&tid[started], NULL, share_run, &p) == 0)
-			started++;
-	share_run(&p);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	p.shares[count - 1].to = m->count;
+	for (int t = 0; t < nt; t++)
+		ctx_init(&p.ctx[t], in, NULL);
+	par_run(nt, count, share_run, &p);
+	for (int t = 0; t < nt; t++)
+		ctx_free(&p.ctx[t]);
+	free(p.ctx);
 	uint64_t spent = 0;
 	bool ok = true;
-	for (size_t i = 0; i < p.count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		const slack_share *sh = &p.shares[i];
 		ok = ok && sh->done && !sh->nomem && !sh->budget_spent;
 		spent += sh->spent;
@@ -727,13 +714,13 @@ static int collect_parallel(const index_slack_input *in, int nt, index_slack_res
 	int res = ok ? 1 : 0;
 	if (ok) {
 		result_init(out);
-		for (size_t i = 0; i < p.count && res == 1; i++)
+		for (size_t i = 0; i < count && res == 1; i++)
 			if (!merge_share(out, &p.shares[i].r))
 				res = -1;
 		if (res != 1)
 			index_slack_free(out);
 	}
-	for (size_t i = 0; i < p.count; i++)
+	for (size_t i = 0; i < count; i++)
 		if (p.shares[i].done)
 			index_slack_free(&p.shares[i].r);
 	free(p.shares);
@@ -742,7 +729,7 @@ static int collect_parallel(const index_slack_input *in, int nt, index_slack_res
 
 ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result *out, ntfs_error *err)
 {
-	int nt = pass_threads(in->threads);
+	int nt = par_threads(in->threads, 16);
 	int par = nt > 1 ? collect_parallel(in, nt, out) : 0;
 	if (par < 0) {
 		memset(out, 0, sizeof(*out));

@@ -10,6 +10,7 @@
 #include "attribute.h"
 #include "file_name.h"
 #include "le.h"
+#include "par.h"
 #include "profile.h"
 #include "record.h"
 #include "security.h"
@@ -597,13 +598,6 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	return NTFS_OK;
 }
 
-/* Number of worker threads: the request, else one per online core, at most 64. */
-static int thread_count(int requested)
-{
-	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 /* Where worker t of nt starts in a chunk of n records from first: on the block grid of absolute records. */
 static size_t share_start(uint64_t first, size_t n, int t, int nt, size_t per_block)
 {
@@ -612,11 +606,16 @@ static size_t share_start(uint64_t first, size_t n, int t, int nt, size_t per_bl
 	return at <= first ? 0 : (size_t)(at - first);
 }
 
+/* par_run body: worker i parses its share (whichever thread runs it: each share has its own worker). */
+static void worker_item(void *ctx, size_t i, int thread)
+{
+	(void)thread;
+	worker_run(&((worker *)ctx)[i]);
+}
+
 /* Parses one chunk of records with all workers and merges their findings in record order. */
 static ntfs_status parse_chunk(model *m, worker *ws, int nt, uint64_t first, size_t n, uint8_t *chunk, ntfs_error *err)
 {
-	pthread_t tid[64];
-	bool started[64] = {false};
 	size_t per_block = BLOCK_BYTES / m->vol->record_size;
 	for (int t = 0; t < nt; t++) {
 		ws[t].chunk = chunk;
@@ -624,15 +623,7 @@ static ntfs_status parse_chunk(model *m, worker *ws, int nt, uint64_t first, siz
 		ws[t].from = share_start(first, n, t, nt, per_block);
 		ws[t].to = t + 1 < nt ? share_start(first, n, t + 1, nt, per_block) : n;
 	}
-	for (int t = 1; t < nt; t++)
-		started[t] = pthread_create(&tid[t], NULL, worker_run, &ws[t]) == 0;
-	worker_run(&ws[0]);
-	for (int t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			worker_run(&ws[t]); /* could not start a thread: do its share here */
-	}
+	par_run(nt, (size_t)nt, worker_item, ws);
 	for (int t = 0; t < nt; t++) {
 		ntfs_status st = worker_merge(m, &ws[t], err);
 		if (st != NTFS_OK)
@@ -893,7 +884,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
 				      (unsigned long long)count);
 	size_t per_chunk = CHUNK_BYTES / vol->record_size;
-	int nt = thread_count(threads);
+	int nt = par_threads(threads, PAR_MAX_THREADS);
 	vec scan_lost;
 	vec_init(&scan_lost, sizeof(lost_range));
 	worker *ws = calloc((size_t)nt, sizeof(worker));
