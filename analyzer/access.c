@@ -631,7 +631,7 @@ static void preload_run(void *arg, size_t item, int thread)
 	}
 }
 
-/* Adds the parts' descriptors to m->own_sd (their bytes to m->strings), keeping it in record order. */
+/* Adds the parts' descriptors to m->own_sd (their bytes to m->late), keeping it in record order. */
 static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 {
 	size_t add = 0;
@@ -643,14 +643,13 @@ static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 	vec_init(&merged, sizeof(rec_sd));
 	if (vec_reserve(&merged, m->own_sd.count + add) != 0)
 		return NTFS_E_NOMEM;
-	for (size_t t = 0; t < n; t++) { /* the parts' bytes into the model's strings; their offsets with them */
-		size_t base = m->strings.len;
-		if (parts[t].bytes.len) {
-			if (!arena_reserve(&m->strings, parts[t].bytes.len)) {
-				vec_free(&merged);
-				return NTFS_E_NOMEM;
-			}
-			memcpy(m->strings.data + base, parts[t].bytes.data, parts[t].bytes.len);
+	for (size_t t = 0; t < n; t++) { /* the parts' bytes into the model's late bytes; their offsets with them */
+		if (!parts[t].bytes.len)
+			continue;
+		size_t base = model_add_late(m, parts[t].bytes.data, parts[t].bytes.len);
+		if (base == SIZE_MAX) {
+			vec_free(&merged);
+			return NTFS_E_NOMEM;
 		}
 		for (size_t i = 0; i < parts[t].sd.count; i++)
 			VEC_AT(&parts[t].sd, rec_sd, i).off += base;

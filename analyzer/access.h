@@ -19,8 +19,9 @@
  * Domain Guests (514); administrators, SYSTEM, services and TrustedInstaller are never listed. The
  * owner, being in its own token, holds WRITE_DAC unless an OWNER RIGHTS ACE says otherwise. Write
  * attributes and write extended attributes are not counted (they change metadata, not content or names).
- * Threads: access_settle runs alone (in analysis_finish, with I/O); afterwards every function here reads
- * memory only, from any thread.
+ * Threads: access_preload and access_settle run one at a time (in analysis_finish, with I/O), beside only
+ * passes that read names and records (index slack): the preload's bytes go to model.late; afterwards every
+ * function here reads memory only, from any thread.
  */
 #ifndef NTFSLINKS_ACCESS_H
 #define NTFSLINKS_ACCESS_H

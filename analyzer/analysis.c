@@ -3,6 +3,7 @@
 #include "analysis.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "drives.h"
 #include "mft_scan.h"
+#include "par.h"
 #include "registry.h"
 #include "profile.h"
 
@@ -32,6 +34,16 @@ typedef struct vol_analysis {
 	char du_error[NTFS_ERROR_REASON_MAX]; /* why --du found nothing to size on this volume */
 	char du_note[NTFS_ERROR_REASON_MAX];  /* the links --du followed to reach its directory ("" when none) */
 	index_slack_result slack; /* names left in directory index slack (removed_names) */
+	struct {                  /* the slack pass, beside the passes after it (slack_start, slack_join) */
+		par_task task;
+		index_slack_input in;
+		ntfs_status st;
+		ntfs_error err;
+		size_t at;        /* the model's anomalies when it started: where its own go */
+		double wall_ms;
+		bool pending;     /* started, not joined */
+	} slack_job;
+	_Atomic int ix_users;     /* passes still to read the name index: the last one frees it (ix_release) */
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
 	vec posix_kinds;          /* uint8_t ntfs_posix_kind of each */
@@ -194,6 +206,93 @@ static void profile_tables(const vol_analysis *va)
 		profile_table("name times (bodyfile)", m->fn_times_all.count * 4 * sizeof(uint64_t), r);
 }
 
+/* The name index is no longer needed by one of its readers (the passes of the main thread, at the finish, or the
+ * slack pass); the last one frees it (25 bytes per record, never held with the findings unless the slack pass
+ * still reads it). */
+static void ix_release(vol_analysis *va)
+{
+	if (atomic_fetch_sub(&va->ix_users, 1) == 1)
+		name_index_free(&va->ix);
+}
+
+/* Thread body: the index slack pass of one volume (index_slack.h: it reads the model, the name index and the
+ * volume, which the passes beside it only read; the model's bytes they add go to model.late). */
+static void slack_run(void *arg)
+{
+	vol_analysis *va = arg;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	va->slack_job.st = index_slack_collect(&va->slack_job.in, &va->slack, &va->slack_job.err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	va->slack_job.wall_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ix_release(va);
+}
+
+/* Puts the anomalies of src (emptied) into dst as if they had been added when dst held its first at items (the
+ * order anomaly_list_sort keeps among those of one record is the order they were added in). */
+static void anomalies_insert(anomaly_list *dst, size_t at, anomaly_list *src)
+{
+	if (at >= dst->items.count || !src->items.count) {
+		anomaly_list_move(dst, src);
+		return;
+	}
+	anomaly_list out;
+	anomaly_list_init(&out);
+	for (size_t i = 0; i < at; i++) {
+		const anomaly *an = &VEC_AT(&dst->items, anomaly, i);
+		anomaly_add(&out, an->type, an->record, "%s", anomaly_detail(dst, an));
+	}
+	anomaly_list_move(&out, src);
+	for (size_t i = at; i < dst->items.count; i++) {
+		const anomaly *an = &VEC_AT(&dst->items, anomaly, i);
+		anomaly_add(&out, an->type, an->record, "%s", anomaly_detail(dst, an));
+	}
+	anomaly_list_free(dst);
+	*dst = out;
+}
+
+/*
+ * Starts the index slack pass of a scanned volume: beside the passes after it (up to the findings: slack_join)
+ * when threads != 1, else here, alone. Either way its result and anomalies are the same (slack_join puts them
+ * where the pass running alone put them).
+ */
+static ntfs_status slack_start(vol_analysis *va, int threads, ntfs_error *err)
+{
+	va->slack_job.in = (index_slack_input){.m = &va->m, .ix = &va->ix, .volume = va->index, .threads = threads};
+	va->slack_job.at = va->m.anomalies.items.count;
+	if (threads != 1) {
+		/* one thread fewer than the passes get: they keep a core, the slack pass the rest (same result) */
+		int nt = par_threads(threads, PAR_MAX_THREADS);
+		va->slack_job.in.threads = nt > 1 ? nt - 1 : 1;
+		atomic_store(&va->ix_users, 2);
+		va->slack_job.pending = true;
+		par_task_start(&va->slack_job.task, slack_run, va);
+		return NTFS_OK;
+	}
+	atomic_store(&va->ix_users, 1);
+	ntfs_status st = index_slack_collect(&va->slack_job.in, &va->slack, err);
+	if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
+		anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
+	return st;
+}
+
+/* Waits for the volume's slack pass when it runs beside the others, and takes its anomalies into the model's.
+ * Returns the pass's status (NTFS_E_NOMEM: err says so). */
+static ntfs_status slack_join(vol_analysis *va, ntfs_error *err)
+{
+	if (!va->slack_job.pending)
+		return NTFS_OK;
+	par_task_join(&va->slack_job.task);
+	va->slack_job.pending = false;
+	profile_beside("index slack", va->slack_job.wall_ms);
+	if (va->slack_job.st != NTFS_OK) {
+		*err = va->slack_job.err;
+		return va->slack_job.st;
+	}
+	anomalies_insert(&va->m.anomalies, va->slack_job.at, &va->slack.anomalies);
+	return NTFS_OK;
+}
+
 /* Opens, scans and indexes one volume; failures are kept on the volume, not fatal to the run. */
 static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress progress, void *ctx)
 {
@@ -221,12 +320,8 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	if (st == NTFS_OK)
 		st = links_collect(&va->m, &va->links, &e);
 	profile_mark("links collect");
-	if (st == NTFS_OK) {
-		index_slack_input in = {.m = &va->m, .ix = &va->ix, .volume = va->index, .threads = a->config.threads};
-		st = index_slack_collect(&in, &va->slack, &e);
-		if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
-			anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
-	}
+	if (st == NTFS_OK)
+		st = slack_start(va, a->config.threads, &e);
 	profile_mark("index slack");
 	if (st == NTFS_OK)
 		st = posix_links_collect(&va->m, &va->posix, &va->posix_kinds, &e);
@@ -255,6 +350,10 @@ static void shadow_copies_free(vol_analysis *va);
 /* Frees everything volume va holds (shadow copies, every pass's results, model, volume), not its image. */
 static void vol_state_free(vol_analysis *va)
 {
+	if (va->slack_job.pending) { /* the run ended early (an error): the pass must be done before its inputs go */
+		par_task_join(&va->slack_job.task);
+		va->slack_job.pending = false;
+	}
 	shadow_copies_free(va);
 	for (size_t i = 0; i < va->links.count; i++) {
 		link_entry *le = &VEC_AT(&va->links, link_entry, i);
@@ -646,9 +745,10 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		}
 		/* the findings pass looks up one name (\Config.Msi) and the writers none: the name index (25 bytes
 		 * per record) is released before the descriptors are settled and the findings made, so it is
-		 * never held with them (name_index_free is idempotent; analysis_free calls it again) */
+		 * never held with them unless the slack pass beside them still reads it, which then frees it
+		 * (name_index_free is idempotent; analysis_free calls it again) */
 		uint32_t config_msi = name_index_dir(&va->ix, "\\Config.Msi");
-		name_index_free(&va->ix);
+		ix_release(va);
 		/* the descriptors both passes below read from the volume, read once (NTFS_E_NOMEM: they read them) */
 		uint8_t *wanted = NULL; /* the records access_settle reads: marked once, by the preload */
 		(void)access_preload(&va->m, &va->links, a->config.threads, &wanted);
@@ -668,6 +768,11 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		if (findings_run(&fin, &va->findings, err) != NTFS_OK)
 			return NTFS_E_NOMEM;
 		profile_mark("finish: findings");
+		ntfs_error se;
+		ntfs_status st = slack_join(va, &se);
+		profile_mark("index slack (join)");
+		if (st != NTFS_OK)
+			return ntfs_error_set(err, st, "volume %d: %s", va->index, se.reason);
 		va->stats = links_stats(&va->m, &va->links);
 		anomaly_list_sort(&va->vol->anomalies);
 		anomaly_list_sort(&va->m.anomalies);

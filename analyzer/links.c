@@ -172,7 +172,7 @@ void links_settle_owners(model *m)
 			snprintf(sid, sizeof(sid), "%s", sd.owner_sid);
 		if (!sid[0])
 			continue;
-		size_t off = arena_add(&m->strings, sid, strlen(sid));
+		size_t off = model_add_late(m, sid, strlen(sid)); /* not strings: index slack may read names beside this */
 		if (off != SIZE_MAX && off < MODEL_NONE)
 			ri->owner_sid = (uint32_t)off;
 	}

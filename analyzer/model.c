@@ -46,6 +46,7 @@ void model_free(model *m)
 	vec_free(&m->reparse_of);
 	vec_free(&m->streams);
 	arena_free(&m->strings);
+	arena_free(&m->late);
 	anomaly_list_free(&m->anomalies);
 	memset(m, 0, sizeof(*m));
 }
@@ -101,13 +102,25 @@ const rec_sizes *model_sizes(const model *m, uint32_t r)
 	return e ? &e->s : &none;
 }
 
+size_t model_add_late(model *m, const void *p, size_t n)
+{
+	size_t off = arena_add(&m->late, p, n);
+	return off == SIZE_MAX || off > SIZE_MAX - m->strings.len - 1 ? SIZE_MAX : m->strings.len + off;
+}
+
+/* The bytes at offset off: in strings, or in late past its end (model_add_late). */
+static const char *model_bytes(const model *m, uint64_t off)
+{
+	return off < m->strings.len ? m->strings.data + off : m->late.data + (off - m->strings.len);
+}
+
 const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len)
 {
 	const rec_sd *e = side_find(&m->own_sd, offsetof(rec_sd, record), r);
 	if (!e)
 		return NULL;
 	*len = e->len;
-	return (const uint8_t *)m->strings.data + e->off;
+	return (const uint8_t *)model_bytes(m, e->off);
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */
@@ -418,7 +431,7 @@ const char *model_owner_sid(const model *m, uint32_t r)
 	const char *sid = ri->security_id && m->vol ? volume_owner_sid(m->vol, ri->security_id) : NULL;
 	if (sid)
 		return sid;
-	return ri->owner_sid != MODEL_NONE ? m->strings.data + ri->owner_sid : NULL;
+	return ri->owner_sid != MODEL_NONE ? model_bytes(m, ri->owner_sid) : NULL;
 }
 
 const name_info *model_dos_alias(const model *m, uint32_t r, const name_info *n)

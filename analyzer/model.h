@@ -3,7 +3,9 @@
  * The scanned volume in compact tables: one rec_info per MFT record, one name_info per $FILE_NAME.
  * Threads: the scan's workers fill their own shares and one thread merges them (mft_scan); model_merge
  * runs alone. After it the tables are read-only for the passes, which may read them side by side; only
- * the owner step after the passes (links_settle_owners) writes to it again, alone.
+ * access_preload (own_sd) and the owner step (links_settle_owners: owner_sid) write to it again, one at a time,
+ * their bytes going to model.late (never to strings), so that a pass reading names and records beside them
+ * (index slack) needs no lock.
  */
 #ifndef NTFSLINKS_MODEL_H
 #define NTFSLINKS_MODEL_H
@@ -140,6 +142,7 @@ typedef struct {
 				   * rec_info.name_first); the others' names follow one another in names */
 	size_t name_order_count;
 	arena strings;            /* names and raw reparse buffers */
+	arena late;               /* bytes added after the scan (model_add_late): strings stays as model_merge left it */
 	vec reparse;              /* reparse_raw */
 	vec reparse_of;           /* rec_reparse in record order, after model_merge: each record's own $REPARSE_POINT
 				   * or an accepted extension's (the first in model.reparse) */
@@ -288,6 +291,13 @@ void model_init(model *m, volume *vol);
 
 /* Releases the model's tables (not the volume). */
 void model_free(model *m);
+
+/*
+ * After model_merge: keeps n bytes (and a NUL) in m->late, at an offset past the end of m->strings, which
+ * model_own_sd and model_owner_sid read back (rec_sd.off, rec_info.owner_sid); SIZE_MAX when memory runs out.
+ * strings must not grow once this has been called.
+ */
+size_t model_add_late(model *m, const void *p, size_t n);
 
 /*
  * After the scan: folds valid extension records into their base records (names, sizes, reparse

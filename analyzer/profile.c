@@ -24,6 +24,11 @@ static struct {
 	uint64_t count;
 	size_t n;
 	profile_phase ph[PROFILE_MAX];
+	size_t nbeside;
+	struct {
+		const char *name;
+		double wall_ms;
+	} beside[PROFILE_MAX];
 	size_t ntables;
 	struct {
 		const char *name;
@@ -73,6 +78,10 @@ static void profile_report(void)
 				p->hwm);
 	}
 	fprintf(stderr, "  %-22s %9.1f %9.1f\n", "total", wall * 1e3, cpu * 1e3);
+	if (prof.nbeside)
+		fprintf(stderr, "ntfslinks profile: beside the phases (own thread), wall ms\n");
+	for (size_t i = 0; i < prof.nbeside; i++)
+		fprintf(stderr, "  %-22s %9.1f\n", prof.beside[i].name, prof.beside[i].wall_ms);
 	if (prof.ntables)
 		fprintf(stderr, "ntfslinks profile: table, MiB, bytes per MFT record\n");
 	for (size_t i = 0; i < prof.ntables; i++)
@@ -108,6 +117,15 @@ void profile_table(const char *table, uint64_t bytes, uint64_t records)
 	prof.tables[prof.ntables].bytes = bytes;
 	prof.tables[prof.ntables].records = records;
 	prof.ntables++;
+}
+
+void profile_beside(const char *job, double wall_ms)
+{
+	if (!profile_on() || prof.nbeside >= PROFILE_MAX)
+		return;
+	prof.beside[prof.nbeside].name = job;
+	prof.beside[prof.nbeside].wall_ms = wall_ms;
+	prof.nbeside++;
 }
 
 void profile_mark(const char *phase)

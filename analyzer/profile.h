@@ -19,4 +19,7 @@ void profile_count(uint64_t n);
  * per_record = bytes / records at exit; no-op when profiling is off. */
 void profile_table(const char *table, uint64_t bytes, uint64_t records);
 
+/* Notes a job that ran beside the phases (on a thread of its own) and its wall time, shown after the phases. */
+void profile_beside(const char *job, double wall_ms);
+
 #endif
