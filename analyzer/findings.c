@@ -3,9 +3,7 @@
 #include "config.h"
 #include "findings.h"
 
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +11,9 @@
 #include <strings.h>
 #include <sys/types.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "links.h"
+#include "par.h"
 #include "resolve.h"
 
 /* The rule table: stable id, technique in words. */
@@ -1406,29 +1404,25 @@ typedef struct {
 	bool done, nomem;
 } set_share;
 
-/* The shares, taken in turn by every thread. */
+/* The sets pass's shares (par_run's items). */
 typedef struct {
 	const findings_input *in;
 	set_share *shares;
-	size_t count;
-	atomic_size_t next;
 } set_pool;
 
-/* A thread of the sets pass: takes shares until none is left. */
-static void *set_share_run(void *arg)
+/* par_run item: the findings of share i in a list of its own. */
+static void set_share_run(void *ctx, size_t i, int thread)
 {
-	set_pool *p = arg;
-	for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
-		set_share *sh = &p->shares[i];
-		vec_init(&sh->out.items, sizeof(finding_item));
-		sh->out.m = p->in->m;
-		sh->out.p = p->in->p;
-		fctx c = {.in = p->in, .out = &sh->out};
-		sets_range(&c, sh->from, sh->to);
-		sh->nomem = c.nomem;
-		sh->done = true;
-	}
-	return NULL;
+	(void)thread;
+	set_pool *p = ctx;
+	set_share *sh = &p->shares[i];
+	vec_init(&sh->out.items, sizeof(finding_item));
+	sh->out.m = p->in->m;
+	sh->out.p = p->in->p;
+	fctx c = {.in = p->in, .out = &sh->out};
+	sets_range(&c, sh->from, sh->to);
+	sh->nomem = c.nomem;
+	sh->done = true;
 }
 
 /* Moves src's items (after dst's) and pool blocks into dst; false out of memory (src left as it is). */
@@ -1453,13 +1447,6 @@ static bool list_append(findings_list *dst, findings_list *src)
 	return true;
 }
 
-/* Threads for the sets: the request, else one per online core, at most 16. */
-static int set_threads(int requested)
-{
-	long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
 #define SET_SHARE_MIN 4096u       /* records a share holds at least */
 
 /*
@@ -1469,11 +1456,11 @@ static int set_threads(int requested)
 static void sets_all(fctx *c)
 {
 	uint64_t count = c->in->m->count;
-	int nt = set_threads(c->in->threads);
+	int nt = par_threads(c->in->threads, 16);
 	size_t n = nt > 1 ? (size_t)nt * 8 : 1;
 	while (n > 1 && count / n < SET_SHARE_MIN)
 		n /= 2;
-	set_pool p = {.in = c->in, .count = n};
+	set_pool p = {.in = c->in};
 	if (n < 2 || !(p.shares = calloc(n, sizeof(*p.shares)))) {
 		sets_range(c, 0, count);
 		return;
@@ -1482,15 +1469,7 @@ static void sets_all(fctx *c)
 		p.shares[i].from = count * i / n;
 		p.shares[i].to = count * (i + 1) / n;
 	}
-	atomic_init(&p.next, 0);
-	pthread_t tid[16];
-	int started = 0;
-	for (int t = 1; t < nt; t++)
-		if (pthread_create(&tid[started], NULL, set_share_run, &p) == 0)
-			started++;
-	set_share_run(&p);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	par_run(nt, n, set_share_run, &p);
 	for (size_t i = 0; i < n; i++) {
 		set_share *sh = &p.shares[i];
 		c->nomem |= !sh->done || sh->nomem;
