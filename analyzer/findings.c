@@ -364,8 +364,19 @@ static void enc_finding(enc *e, const finding *f)
 	enc_string(e, f->title, refs, nref);
 	if (f->target)
 		enc_string(e, f->target, refs, nref);
-	for (size_t i = 0; i < np; i++)
-		enc_string(e, VEC_AT(&f->paths, char *, i), refs, nref);
+	for (size_t i = 0; i < np; i++) {
+		const char *p = VEC_AT(&f->paths, char *, i);
+		uint32_t name = i < f->path_names.count ? VEC_AT(&f->path_names, uint32_t, i) : MODEL_NONE;
+		if (name != MODEL_NONE && strlen(p) >= ENC_MIN_REF) {
+			/* path i is its name's path, whole: the reference the search would find (or one of the same
+			 * bytes), without searching every other path of the set for it (sets of thousands of names) */
+			enc_byte(e, ENC_PATH);
+			enc_varint(e, name);
+			enc_byte(e, ENC_END);
+		} else {
+			enc_string(e, p, refs, nref);
+		}
+	}
 	for (size_t i = 0; i < f->evidence.count; i++) {
 		const finding_field *fl = &VEC_AT(&f->evidence, finding_field, i);
 		enc_string(e, fl->name, NULL, 0);
