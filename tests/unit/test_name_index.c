@@ -189,3 +189,21 @@ Test(name_index, parent_and_root_of_the_public_api)
 	name_index_free(&ix);
 	mb_free(&m);
 }
+
+/* The name hash's step is FNV-1a over each unit's low byte then its high byte, for every unit: the
+ * one-multiplication shortcut for units below 0x100 gives the same value as the two steps. */
+Test(name_index, hash_step_is_bytewise_fnv1a_for_every_unit)
+{
+	const uint32_t seeds[] = {MODEL_NAME_HASH_SEED, 0, 1, 0x80000000u, 0xffffffffu, 0x12345678u};
+	for (size_t s = 0; s < sizeof(seeds) / sizeof(seeds[0]); s++) {
+		for (uint32_t u = 0; u <= 0xffff; u++) {
+			uint32_t h = (seeds[s] ^ (u & 0xff)) * 16777619u;
+			h = (h ^ (u >> 8)) * 16777619u;
+			uint32_t got = model_name_hash_step(seeds[s], (uint16_t)u);
+			if (got != h)
+				cr_assert_fail("unit 0x%x seed 0x%x: step 0x%x, FNV-1a 0x%x", u, seeds[s], got, h);
+		}
+	}
+	/* and a known value: "A" (0x0041) from the seed, FNV-1a of the bytes 41 00 */
+	cr_assert_eq(model_name_hash_step(MODEL_NAME_HASH_SEED, 0x41), 0x6ad58324u);
+}
