@@ -71,13 +71,79 @@ static inline const void *side_find(const vec *v, size_t key_off, uint32_t key)
 	return NULL;
 }
 
+/* The key of element i of side table v (side_find). */
+static inline uint32_t side_key(const vec *v, size_t key_off, size_t i)
+{
+	uint32_t k;
+	memcpy(&k, (const char *)v->data + i * v->elem + key_off, sizeof(k));
+	return k;
+}
+
+/*
+ * side_find, starting at *hint (where the calling thread's last search of this accessor ended; any value):
+ * from there it gallops toward key, then searches the bracket it found in halves, so the lookups of the
+ * writers and passes that ask in record or name order cost a probe or two, not a search of the whole table.
+ * *hint becomes where this search ended. The answer is side_find's whatever *hint holds.
+ */
+static inline const void *side_find_near(const vec *v, size_t key_off, uint32_t key, size_t *hint)
+{
+	size_t n = v->count, lo = 0, hi = n, h = *hint;
+	if (h < n) {
+		uint32_t k = side_key(v, key_off, h);
+		if (k == key)
+			return (const char *)v->data + h * v->elem;
+		if (k < key) { /* key lies in (h, n): widen the step until a key at or past it bounds the bracket */
+			lo = h + 1;
+			for (size_t step = 1;; step *= 2) {
+				if (step >= n - h)
+					break;
+				size_t p = h + step;
+				if (side_key(v, key_off, p) >= key) {
+					hi = p + 1;
+					break;
+				}
+				lo = p + 1;
+			}
+		} else { /* key lies in [0, h) */
+			hi = h;
+			for (size_t step = 1;; step *= 2) {
+				if (step > h)
+					break;
+				size_t p = h - step;
+				if (side_key(v, key_off, p) <= key) {
+					lo = p;
+					break;
+				}
+				hi = p;
+			}
+		}
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t k = side_key(v, key_off, mid);
+		if (k == key) {
+			*hint = mid;
+			return (const char *)v->data + mid * v->elem;
+		}
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*hint = lo;
+	return NULL;
+}
+
+/* Where each thread's last lookup of model_si_times, model_name_times and model_sizes ended (side_find_near). */
+static _Thread_local size_t si_hint, fn_hint, sizes_hint;
+
 const uint64_t *model_si_times(const model *m, uint32_t r)
 {
 	if (r >= m->count || !(m->recs[r].flags & REC_HAS_SI))
 		return NULL;
 	if (m->si_times)
 		return &m->si_times[4 * (size_t)r];
-	const rec_si *e = side_find(&m->link_si, offsetof(rec_si, record), r);
+	const rec_si *e = side_find_near(&m->link_si, offsetof(rec_si, record), r, &si_hint);
 	return e ? e->times : NULL;
 }
 
@@ -87,7 +153,9 @@ const uint64_t *model_name_times(const model *m, const name_info *n)
 	size_t i = (size_t)(n - (const name_info *)m->names.data);
 	if (m->fn_times_all.count)
 		return i < m->fn_times_all.count ? &((const uint64_t *)m->fn_times_all.data)[4 * i] : unknown;
-	const name_fn_times *e = i <= UINT32_MAX ? side_find(&m->fn_times, offsetof(name_fn_times, name), (uint32_t)i) : NULL;
+	if (i > UINT32_MAX)
+		return unknown;
+	const name_fn_times *e = side_find_near(&m->fn_times, offsetof(name_fn_times, name), (uint32_t)i, &fn_hint);
 	return e ? e->times : unknown;
 }
 
@@ -98,7 +166,7 @@ const rec_sizes *model_sizes(const model *m, uint32_t r)
 		return &none;
 	if (m->sizes)
 		return &m->sizes[r];
-	const rec_sizes_kept *e = side_find(&m->sizes_kept, offsetof(rec_sizes_kept, record), r);
+	const rec_sizes_kept *e = side_find_near(&m->sizes_kept, offsetof(rec_sizes_kept, record), r, &sizes_hint);
 	return e ? &e->s : &none;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The extension-record merge (model_merge) on hand-built models: which extensions a base accepts, what they bring. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model_builder.h"
@@ -143,6 +144,44 @@ Test(model_merge, sizes_kept_for_sets_and_system_files_only)
 	cr_assert_eq(model_sizes(&m, 34)->data_size, 0);
 	cr_assert_eq(model_sizes(&m, 39)->data_size, 0);
 	cr_assert_eq(model_sizes(&m, 4000)->data_size, 0, "past the table");
+	mb_free(&m);
+}
+
+/* model_sizes of a table of many kept sizes: the same answer in record order, backwards, jumping about, for
+ * records without an entry and past the table (each thread's lookups start where its last one ended). */
+Test(model_merge, kept_sizes_found_in_any_order)
+{
+	model m;
+	mb_init(&m, 700);
+	m.want_sizes = false;
+	mb_dir(&m, 5, 5);
+	for (uint32_t r = 30; r < 700; r += 3) {  /* system files: their sizes are kept */
+		char name[16];
+		snprintf(name, sizeof(name), "f%u", r);
+		mb_file(&m, r, 1);
+		mb_name(&m, r, name, 5, 5, NTFS_NS_POSIX);
+		m.recs[r].std_flags = NTFS_FA_SYSTEM;
+		mb_data(&m, r, 10u * r);
+	}
+	cr_assert(mb_merge(&m));
+	cr_assert_eq(m.sizes_kept.count, (700 - 30 + 2) / 3);
+	for (int pass = 0; pass < 3; pass++) {
+		for (uint32_t i = 0; i < 700; i++) {
+			/* forwards, backwards, then a stride that jumps far both ways (331 is prime to 700) */
+			uint32_t r = pass == 0 ? i : pass == 1 ? 699 - i : (uint32_t)((i * 331u) % 700u);
+			uint64_t want = r >= 30 && (r - 30) % 3 == 0 ? 10u * r : 0;
+			cr_assert_eq(model_sizes(&m, r)->data_size, want, "record %u (pass %d)", r, pass);
+		}
+		cr_assert_eq(model_sizes(&m, 4000)->data_size, 0, "past the table");
+	}
+	/* kept records only, 1, 2, 4, ... 64 entries apart, forwards then backwards: a probe lands on the key */
+	for (uint32_t step = 1; step <= 64; step *= 2) {
+		for (uint32_t r = 30; r < 700; r += 3 * step)
+			cr_assert_eq(model_sizes(&m, r)->data_size, 10u * r, "record %u (every %u-th kept)", r, step);
+		for (int64_t r = 30 + 3 * step * ((699 - 30) / (3 * step)); r >= 30; r -= 3 * step)
+			cr_assert_eq(model_sizes(&m, (uint32_t)r)->data_size, 10u * (uint64_t)r,
+				     "record %lld (every %u-th kept, back)", (long long)r, step);
+	}
 	mb_free(&m);
 }
 
