@@ -3,7 +3,6 @@
 #include "config.h"
 #include "findings.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +46,11 @@ static const builtin_pattern BUILTIN[] = {
 	 {"\\Program Files\\WindowsApps\\Microsoft.WindowsNotepad_*\\**"}, "the Store Notepad's alias"},
 };
 
-/* Folds one ASCII letter to lower case (other bytes, UTF-8 included, compare as they are). */
-static int fold(unsigned char c)
+/* Folds one ASCII letter to lower case (other bytes, UTF-8 included, compare as they are): the C locale's
+ * tolower, which ntfslinks runs in (it never calls setlocale), without a call through the locale per byte. */
+static inline int fold(unsigned char c)
 {
-	return c < 0x80 ? tolower(c) : c;
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
 bool findings_glob(const char *pat, const char *s)
