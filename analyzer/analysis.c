@@ -3,7 +3,6 @@
 #include "analysis.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +42,6 @@ typedef struct vol_analysis {
 		double wall_ms;
 		bool pending;     /* started, not joined */
 	} slack_job;
-	_Atomic int ix_users;     /* passes still to read the name index: the last one frees it (ix_release) */
 	access_table access;      /* security of the sets, links and the sets' parent folders (access.h) */
 	vec posix;                /* link_entry: Interix and Cygwin links (posix_links.h) */
 	vec posix_kinds;          /* uint8_t ntfs_posix_kind of each */
@@ -206,17 +204,8 @@ static void profile_tables(const vol_analysis *va)
 		profile_table("name times (bodyfile)", m->fn_times_all.count * 4 * sizeof(uint64_t), r);
 }
 
-/* The name index is no longer needed by one of its readers (the passes of the main thread, at the finish, or the
- * slack pass); the last one frees it (25 bytes per record, never held with the findings unless the slack pass
- * still reads it). */
-static void ix_release(vol_analysis *va)
-{
-	if (atomic_fetch_sub(&va->ix_users, 1) == 1)
-		name_index_free(&va->ix);
-}
-
-/* Thread body: the index slack pass of one volume (index_slack.h: it reads the model, the name index and the
- * volume, which the passes beside it only read; the model's bytes they add go to model.late). */
+/* Thread body: the index slack pass of one volume (index_slack.h: it reads the model and the volume, which the
+ * passes beside it only read; the model's bytes they add go to model.late). */
 static void slack_run(void *arg)
 {
 	vol_analysis *va = arg;
@@ -225,7 +214,6 @@ static void slack_run(void *arg)
 	va->slack_job.st = index_slack_collect(&va->slack_job.in, &va->slack, &va->slack_job.err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	va->slack_job.wall_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	ix_release(va);
 }
 
 /* Puts the anomalies of src (emptied) into dst as if they had been added when dst held its first at items (the
@@ -258,18 +246,16 @@ static void anomalies_insert(anomaly_list *dst, size_t at, anomaly_list *src)
  */
 static ntfs_status slack_start(vol_analysis *va, int threads, ntfs_error *err)
 {
-	va->slack_job.in = (index_slack_input){.m = &va->m, .ix = &va->ix, .volume = va->index, .threads = threads};
+	va->slack_job.in = (index_slack_input){.m = &va->m, .volume = va->index, .threads = threads};
 	va->slack_job.at = va->m.anomalies.items.count;
 	if (threads != 1) {
 		/* one thread fewer than the passes get: they keep a core, the slack pass the rest (same result) */
 		int nt = par_threads(threads, PAR_MAX_THREADS);
 		va->slack_job.in.threads = nt > 1 ? nt - 1 : 1;
-		atomic_store(&va->ix_users, 2);
 		va->slack_job.pending = true;
 		par_task_start(&va->slack_job.task, slack_run, va);
 		return NTFS_OK;
 	}
-	atomic_store(&va->ix_users, 1);
 	ntfs_status st = index_slack_collect(&va->slack_job.in, &va->slack, err);
 	if (st == NTFS_OK) /* the pass ran alone: its anomalies join the model's */
 		anomaly_list_move(&va->m.anomalies, &va->slack.anomalies);
@@ -743,12 +729,12 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 			partial = true;
 			continue;
 		}
-		/* the findings pass looks up one name (\Config.Msi) and the writers none: the name index (25 bytes
-		 * per record) is released before the descriptors are settled and the findings made, so it is
-		 * never held with them unless the slack pass beside them still reads it, which then frees it
-		 * (name_index_free is idempotent; analysis_free calls it again) */
+		/* the findings pass looks up one name (\Config.Msi) and the writers none: the name index (15 bytes
+		 * per record) is freed before the descriptors are settled and the findings made, with any --threads
+		 * (the slack pass that may still run beside them reads names from the model, not the index;
+		 * name_index_free is idempotent: analysis_free calls it again) */
 		uint32_t config_msi = name_index_dir(&va->ix, "\\Config.Msi");
-		ix_release(va);
+		name_index_free(&va->ix);
 		/* the descriptors both passes below read from the volume, read once (NTFS_E_NOMEM: they read them) */
 		uint8_t *wanted = NULL; /* the records access_settle reads: marked once, by the preload */
 		(void)access_preload(&va->m, &va->links, a->config.threads, &wanted);

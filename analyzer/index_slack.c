@@ -31,7 +31,6 @@ typedef struct {
 /* The pass over one volume: its input, its output, and one directory's scratch. */
 typedef struct {
 	const model *m;
-	const name_index *ix;     /* NULL: only the index's own entries say what is live */
 	volume *vol;
 	index_slack_result *out;
 	uint8_t *rec;             /* INDX records read together (INDX_READ_BYTES, or one record when larger) */
@@ -394,23 +393,40 @@ static bool is_live(const slack_ctx *c, const slack_key *k)
 	return false;
 }
 
+/* UTF-16 units of UTF-8 name utf8 as the name index counts them (a name of more than 255 matches none). */
+static size_t name_units(const char *utf8, size_t len)
+{
+	uint16_t units[256];
+	return ntfs_utf8_to_utf16(utf8, len, units, 256);
+}
+
+/* True when live name ni is the name utf8 (len bytes, units UTF-16 units) listed in directory dir. */
+static bool live_name_is(const model *m, const name_info *ni, uint32_t dir, const char *utf8, size_t len,
+			 size_t units)
+{
+	return ni->units == units && ni->len == len && memcmp(model_name_str(m, ni), utf8, len) == 0 &&
+	       name_index_listed_dir(m, ni) == dir;
+}
+
 /*
- * True when the live MFT still lists the name utf8 in directory dir: under an allocated record, the one of
- * ref (same sequence) when ref is known (has_ref), any when not. Catches names whose index node could not be
- * read (a cut image, a damaged INDX record), whose slack copies elsewhere would otherwise look removed.
+ * True when the live MFT still lists the name utf8 in directory c->dir under the allocated record of ref (same
+ * sequence). Catches names whose index node could not be read (a cut image, a damaged INDX record), whose slack
+ * copies elsewhere would otherwise look removed. Reads the record's own names (no name index: the pass runs
+ * beside the passes after the index is freed); a key without a reference is looked up later, with the others
+ * of the volume (settle_unreferenced).
  */
-static bool mft_has_name(const slack_ctx *c, bool has_ref, uint64_t ref, const char *utf8, size_t len)
+static bool mft_has_name(const slack_ctx *c, uint64_t ref, const char *utf8, size_t len)
 {
 	const model *m = c->m;
-	uint32_t found[64];
-	size_t n = c->ix ? name_index_find(c->ix, c->dir, utf8, len, found, 64) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const name_info *ni = model_name(m, found[i]);
-		if (!model_in_use(m, ni->owner) || ni->len != len || memcmp(model_name_str(m, ni), utf8, len) != 0)
-			continue;
-		if (!has_ref || (ni->owner == ntfs_ref_record(ref) && m->recs[ni->owner].sequence == ntfs_ref_sequence(ref)))
+	uint64_t r = ntfs_ref_record(ref);
+	if (!model_in_use(m, r) || m->recs[r].sequence != ntfs_ref_sequence(ref))
+		return false;
+	size_t units = name_units(utf8, len);
+	if (units > 255)
+		return false;
+	for (uint32_t k = 0; k < m->recs[r].name_count; k++)
+		if (live_name_is(m, model_record_name(m, (uint32_t)r, k), c->dir, utf8, len, units))
 			return true;
-	}
 	return false;
 }
 
@@ -492,7 +508,7 @@ static void settle_directory(slack_ctx *c)
 			j++;
 		size_t need = ntfs_utf16_to_utf8((const uint8_t *)c->u16.data + cs[i].u16, cs[i].units, c->utf8,
 						 sizeof(c->utf8));
-		if (is_live(c, &cs[i]) || mft_has_name(c, cs[i].has_ref, cs[i].ref, c->utf8, need)) {
+		if (is_live(c, &cs[i]) || (cs[i].has_ref && mft_has_name(c, cs[i].ref, c->utf8, need))) {
 			c->out->stats.live += j - i;
 		} else {
 			removed_name best = rns[cs[i].rn];
@@ -579,7 +595,7 @@ static void result_init(index_slack_result *out)
 /* A context for in's volume writing into out (initialised here unless NULL), with the whole read budget. */
 static void ctx_init(slack_ctx *c, const index_slack_input *in, index_slack_result *out)
 {
-	*c = (slack_ctx){.m = in->m, .ix = in->ix, .vol = in->m->vol, .out = out};
+	*c = (slack_ctx){.m = in->m, .vol = in->m->vol, .out = out};
 	if (out)
 		result_init(out);
 	vec_init(&c->live, sizeof(slack_key));
@@ -727,6 +743,104 @@ static int collect_parallel(const index_slack_input *in, int nt, index_slack_res
 	return res;
 }
 
+/* A removed name without a reference, looked up in the live MFT by settle_unreferenced. */
+typedef struct {
+	uint32_t dir;
+	uint32_t len;             /* UTF-8 bytes */
+	size_t units;             /* UTF-16 units (over 255: matches no name) */
+	const char *utf8;
+	size_t at;                /* in the result's names */
+} unref_key;
+
+/* Order of unref_keys: directory, length, bytes. */
+static int unref_cmp(const void *x, const void *y)
+{
+	const unref_key *a = x, *b = y;
+	if (a->dir != b->dir)
+		return a->dir < b->dir ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->utf8, b->utf8, a->len);
+}
+
+/* The first of keys[0..n) (sorted) with directory dir and name (utf8, len), or n. */
+static size_t unref_find(const unref_key *keys, size_t n, uint32_t dir, const char *utf8, uint32_t len)
+{
+	unref_key want = {.dir = dir, .len = len, .utf8 = utf8};
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (unref_cmp(&keys[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && unref_cmp(&keys[lo], &want) == 0 ? lo : n;
+}
+
+/*
+ * Drops from out the removed names without a reference (a torn entry header: settle_directory keeps them
+ * unchecked) that an allocated record still lists under the same name in their directory, counting them live
+ * as settle_directory counts the others. One walk over the model's names for all of them: no name index, so
+ * the pass may end after it is freed. False without memory (out untouched).
+ */
+static bool settle_unreferenced(const model *m, index_slack_result *out)
+{
+	removed_name *rn = out->names.data;
+	size_t n = 0;
+	for (size_t i = 0; i < out->names.count; i++)
+		n += !rn[i].has_ref;
+	if (!n)
+		return true;
+	unref_key *keys = malloc(n * sizeof(*keys));
+	uint64_t *dirs = calloc((size_t)(m->count / 64 + 1), sizeof(uint64_t)); /* directories with a key */
+	bool *live = calloc(out->names.count, sizeof(bool));
+	if (!keys || !dirs || !live) {
+		free(keys);
+		free(dirs);
+		free(live);
+		return false;
+	}
+	n = 0;
+	for (size_t i = 0; i < out->names.count; i++) {
+		if (rn[i].has_ref)
+			continue;
+		const char *utf8 = index_slack_name(out, &rn[i]);
+		keys[n++] = (unref_key){.dir = rn[i].directory, .len = rn[i].name_len, .utf8 = utf8,
+					.units = name_units(utf8, rn[i].name_len), .at = i};
+		dirs[rn[i].directory / 64] |= 1ull << (rn[i].directory % 64);
+	}
+	qsort(keys, n, sizeof(*keys), unref_cmp);
+	for (size_t i = 0; i < m->names.count; i++) {
+		const name_info *ni = model_name(m, (uint32_t)i);
+		uint64_t d = ntfs_ref_record(ni->parent_ref);
+		if (d >= m->count || !((dirs[d / 64] >> (d % 64)) & 1) || !model_in_use(m, ni->owner))
+			continue;
+		const char *s = model_name_str(m, ni);
+		for (size_t k = unref_find(keys, n, (uint32_t)d, s, ni->len); k < n && keys[k].dir == d &&
+		     keys[k].len == ni->len && memcmp(keys[k].utf8, s, ni->len) == 0; k++)
+			if (keys[k].units <= 255 && live_name_is(m, ni, (uint32_t)d, s, ni->len, keys[k].units))
+				live[keys[k].at] = true;
+	}
+	size_t kept = 0;
+	index_slack_stats *st = &out->stats;
+	for (size_t i = 0; i < out->names.count; i++) {
+		if (!live[i]) {
+			rn[kept++] = rn[i];
+			continue;
+		}
+		st->live += rn[i].copies;
+		st->duplicates -= rn[i].copies - 1;
+		st->removed--;
+		st->by_kind[rn[i].kind]--;
+	}
+	out->names.count = kept;
+	free(keys);
+	free(dirs);
+	free(live);
+	return true;
+}
+
 ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result *out, ntfs_error *err)
 {
 	int nt = par_threads(in->threads, 16);
@@ -744,6 +858,10 @@ ntfs_status index_slack_collect(const index_slack_input *in, index_slack_result 
 			index_slack_free(out);
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory carving directory index slack");
 		}
+	}
+	if (!settle_unreferenced(in->m, out)) {
+		index_slack_free(out);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory carving directory index slack");
 	}
 	finish(out, in->max_reported ? in->max_reported : INDEX_SLACK_MAX_REPORTED);
 	return NTFS_OK;

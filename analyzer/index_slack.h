@@ -86,10 +86,14 @@ typedef struct {
 	uint64_t unreadable;      /* directories whose index could not be read (an anomaly each) */
 } index_slack_stats;
 
-/* What the pass reads, all built and never written again during it: the scanned model (and its volume), its name index. */
+/*
+ * What the pass reads, all built and never written again during it: the scanned model (and its volume). Names
+ * the live MFT still lists count as live: it looks them up in the model itself (the record a key references, or
+ * one walk over the names for the keys without a reference), not in the name index, so the index may be freed
+ * while the pass still runs.
+ */
 typedef struct {
 	const model *m;
-	const name_index *ix;     /* the model's name index: names the live MFT still lists count as live */
 	int volume;               /* the volume's number in the report, for messages */
 	uint64_t max_reported;    /* 0: INDEX_SLACK_MAX_REPORTED */
 	int threads;              /* directories carved by this many threads (0: one per core); same result */

@@ -30,8 +30,7 @@ static size_t slot_of(uint32_t dir, uint32_t hash, size_t size)
 	return (size_t)(((unsigned __int128)k * size) >> 64);
 }
 
-/* The directory name i is listed under, as name_index_parent defines it. */
-static uint32_t listed_dir(const model *m, const name_info *ni)
+uint32_t name_index_listed_dir(const model *m, const name_info *ni)
 {
 	uint32_t d;
 	if (ni->owner == MODEL_NONE || ni->owner >= m->count || m->recs[ni->owner].state != REC_OK)
@@ -43,8 +42,8 @@ static uint32_t listed_dir(const model *m, const name_info *ni)
 
 /*
  * The slot holding the chain of key (dir, hash), or the empty slot where it would go. A name in the index
- * is listed under its parent record (listed_dir of an indexed name is never PATHS_ORPHAN), so a chain's head
- * is compared by its parent reference without looking the record up.
+ * is listed under its parent record (name_index_listed_dir of an indexed name is never PATHS_ORPHAN), so a
+ * chain's head is compared by its parent reference without looking the record up.
  */
 static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
 {
@@ -119,7 +118,7 @@ ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 			bool in_use = m->recs[ni->owner].flags & REC_IN_USE;
 			if (in_use == (pass == 0))
 				continue;
-			uint32_t dir = listed_dir(m, ni);
+			uint32_t dir = name_index_listed_dir(m, ni);
 			if (dir != PATHS_ORPHAN)
 				insert(ix, (uint32_t)i, dir);
 		}
@@ -141,7 +140,7 @@ size_t name_index_bytes(const name_index *ix)
 
 uint32_t name_index_parent(const name_index *ix, uint32_t i)
 {
-	return i < ix->count ? listed_dir(ix->m, model_name(ix->m, i)) : PATHS_ORPHAN;
+	return i < ix->count ? name_index_listed_dir(ix->m, model_name(ix->m, i)) : PATHS_ORPHAN;
 }
 
 uint32_t name_index_root(const name_index *ix)

@@ -55,6 +55,12 @@ size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, siz
  */
 uint32_t name_index_parent(const name_index *ix, uint32_t i);
 
+/*
+ * The directory name ni is listed under (what name_index_parent gives for it), computed from the model alone:
+ * its validated parent record, or PATHS_ORPHAN.
+ */
+uint32_t name_index_listed_dir(const model *m, const name_info *ni);
+
 /* The root directory (record 5) when it exists, is decoded, in use and a directory; else MODEL_NONE. */
 uint32_t name_index_root(const name_index *ix);
 

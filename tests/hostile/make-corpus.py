@@ -1083,6 +1083,41 @@ vol_case("slack_lying_lengths", v, [0],
           'any(.volumes[0].removed_names[]; .name == "zz-sym" and .record == 132)'],
          timeout=30, what="slack.raw: removed names in \\big's slack with lying lengths (a name past the record, "
                           "entry and key lengths of 0xFFF8/0xFFF0)")
+# ---- issue 15 session 7 (slim): removed names the live MFT still lists, looked up without the name index ----
+v = slack_vol()
+big = v.find("big", parent=5)
+plain_ref = None
+for pos, b in indx_records(v, big):
+    if b.find("zz-plain.txt".encode("utf-16-le")) >= 0:
+        plain_ref = struct.unpack_from("<Q", b, slack_key(b, "zz-plain.txt") - 16)[0]  # its entry header
+assert plain_ref and plain_ref >> 48, "zz-plain.txt's slack key has no reference"
+
+
+def deleted_record_named(vol, name, parent):
+    """The record, not in use, whose $FILE_NAME is `name` under record `parent`."""
+    for r in vol.records():
+        if not r.in_use and any(p == parent and n == name for p, n, _ in r.names()):
+            return r
+    raise KeyError(name)
+
+
+# zz-plain.txt's record allocated again with the sequence its slack key names (a key with a reference: the
+# record's own names are read), zz-c-first.txt's record allocated again (its key has no reference: every
+# name of the volume is walked): both names are live in \big by the MFT, though \big's index lacks them
+for nm, seq in (("zz-plain.txt", plain_ref >> 48), ("zz-c-first.txt", None)):
+    r = deleted_record_named(v, nm, big.number)
+    struct.pack_into("<H", r.buf, 22, r.flags | 1)
+    if seq is not None:
+        struct.pack_into("<H", r.buf, 16, seq)
+    r.write()
+vol_case("slack_names_live_in_mft", v, [0],
+         [COMPLETE,
+          'all(.volumes[0].removed_names[]; .name != "zz-plain.txt" and .name != "zz-c-first.txt")',
+          'any(.volumes[0].removed_names[]; .name == "zz-sym" and .record == 132)',
+          '.volumes[0].removed_names_stats.removed == (.volumes[0].removed_names | length)',
+          '.volumes[0].removed_names_stats.by_kind.removed_name == 0'],
+         timeout=30, what="slack.raw: the records of \\big's removed zz-plain.txt (its slack key's sequence) and "
+                          "zz-c-first.txt (key without a reference) allocated again: neither is a removed name")
 # ---- issue 12 item 4: shadow copy catalogs that lie (the real Windows Server 2003 disk, six stores) ----
 # vss_2003.tgz (../shared/realdata, GPL-3.0 test data, not copied into the repo) is a 128 GiB sparse disk
 # holding ~80 MB: extracted sparse once (well under a second), each case a sparse copy with a few bytes of
