@@ -596,12 +596,15 @@ typedef struct {
 /* What the preload's threads share. */
 typedef struct {
 	volume *vol;
+	const model *m;           /* its sd_attrs: the records' descriptor attributes the scan kept */
 	const uint32_t *recs;
 	preload_part *parts;
 } preload_job;
 
 /* par_run body: reads each record of part i's descriptor (a record that cannot be read is left to the passes,
- * which read it again and report why); bytes equal to the last ones kept share their copy. */
+ * which read it again and report why); bytes equal to the last ones kept share their copy. A record whose
+ * descriptor attributes the scan kept (model_sd_attrs) is not read again: volume_load_attr_kept gives what
+ * volume_load_attr gives from them. */
 static void preload_run(void *arg, size_t item, int thread)
 {
 	(void)thread;
@@ -612,8 +615,14 @@ static void preload_run(void *arg, size_t item, int thread)
 		uint8_t *data = NULL;
 		size_t len = 0;
 		ntfs_error e;
-		if (volume_load_attr(j->vol, j->recs[i], NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data, &len, &e) !=
-		    NTFS_OK || len > UINT32_MAX) {
+		size_t alen = 0;
+		const uint8_t *attrs = model_sd_attrs(j->m, j->recs[i], &alen);
+		ntfs_status st =
+			attrs ? volume_load_attr_kept(j->vol, j->recs[i], attrs, alen, NTFS_AT_SECURITY_DESCRIPTOR, NULL,
+						      MAX_OWN_SD, &data, &len, &e)
+			      : volume_load_attr(j->vol, j->recs[i], NTFS_AT_SECURITY_DESCRIPTOR, NULL, MAX_OWN_SD, &data,
+						 &len, &e);
+		if (st != NTFS_OK || len > UINT32_MAX) {
 			free(data);
 			continue;
 		}
@@ -701,7 +710,7 @@ ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wa
 		vec_init(&parts[i].sd, sizeof(rec_sd));
 	}
 	if (st == NTFS_OK && n) {
-		preload_job job = {.vol = m->vol, .recs = recs.data, .parts = parts};
+		preload_job job = {.vol = m->vol, .m = m, .recs = recs.data, .parts = parts};
 		par_run(par_threads(threads, 8), n, preload_run, &job);
 	}
 	for (size_t i = 0; st == NTFS_OK && i < n; i++)
@@ -715,6 +724,7 @@ ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wa
 	}
 	free(parts);
 	vec_free(&recs);
+	model_sd_attrs_free(m); /* read: the passes after read the volume for what the preload could not */
 	return st;
 }
 

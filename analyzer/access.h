@@ -102,6 +102,8 @@ ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, ui
  * of 32 records in record order taken in turn), the own $SECURITY_DESCRIPTOR of every record either of them
  * would read from the volume (a non-resident one, one behind an attribute list), into m->own_sd, so that both
  * take the bytes from there (a record that cannot be read is left to them: they read it again and say why).
+ * A record whose descriptor and attribute list attributes the scan kept (model_sd_attrs) is not read again:
+ * the list and what it names are followed from them (volume_load_attr_kept); the preload frees them after.
  * *wanted gets the bitmap of the records access_settle reads (for access_settle_wanted; NULL when memory ran
  * out or the volume has none to read: an extracted $MFT). Runs alone; NTFS_E_NOMEM is its only failure (the
  * passes then read the volume themselves).

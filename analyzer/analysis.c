@@ -194,6 +194,8 @@ static void profile_tables(const vol_analysis *va)
 	profile_table("links", va->links.count * sizeof(link_entry), r);
 	profile_table("name times (link names)", m->fn_times.count * sizeof(name_fn_times), r);
 	profile_table("$SI times (link candidates)", m->link_si.count * sizeof(rec_si), r);
+	profile_table("own descriptors (own_sd)", m->own_sd.count * sizeof(rec_sd), r);
+	profile_table("descriptor attributes (to preload)", m->sd_attrs_of.count * sizeof(rec_sd) + m->sd_attrs.len, r);
 	if (m->sizes)
 		profile_table("sizes (every record)", r * sizeof(rec_sizes), r);
 	else
@@ -453,6 +455,7 @@ static ntfs_status store_scan_run(analysis *a, size_t v, size_t i, shadow_store 
 		model_init(&sv->m, sv->vol);
 		sv->m.volume_index = va->index;
 		s = mft_scan(&sv->m, a->config.threads, progress, ctx, &e);
+		model_sd_attrs_free(&sv->m); /* a store's descriptors are never read (no access_preload) */
 		if (s == NTFS_OK)
 			s = index_and_paths(sv, a->config.threads != 1, &e);
 		if (s == NTFS_OK)

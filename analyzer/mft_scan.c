@@ -46,6 +46,8 @@ typedef struct {
 	const uint8_t *cur_sd;    /* the record being parsed: its $SECURITY_DESCRIPTOR's value (resident, unnamed) */
 	uint32_t cur_sd_len;
 	unsigned cur_sd_count;    /* $SECURITY_DESCRIPTORs it holds */
+	vec sd_attrs_of;          /* rec_sd (off relative to sd_attrs) of the candidates own_sd could not keep */
+	arena sd_attrs;           /* their $SECURITY_DESCRIPTOR and $ATTRIBUTE_LIST attribute records (keep_sd_attrs) */
 	size_t kept_sd;           /* offset in strings of the last descriptor sd kept; SIZE_MAX: none */
 	uint32_t kept_sd_len;
 	vec fn;                   /* name_fn_times of the names kept (name relative to names), in name order */
@@ -339,17 +341,18 @@ static void keep_sizes(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
 
 /* Keeps the bytes of base record rec's own $SECURITY_DESCRIPTOR when the record may be shown with its security
  * (more than one link, a directory, a reparse point) and they are all it holds: one resident unnamed descriptor,
- * no attribute list, no bad fixup. Bytes equal to the last ones kept share their copy. */
-static void keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
+ * no attribute list, no bad fixup. Bytes equal to the last ones kept share their copy. True when kept (or
+ * memory ran out: the scan fails). */
+static bool keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
 {
 	if (!w->cur_sd || w->cur_sd_count != 1 || ri->base != MODEL_NONE ||
 	    (ri->flags & (REC_HAS_ATTR_LIST | REC_BAD_FIXUP)) ||
 	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))))
-		return;
+		return false;
 	rec_sd *e = vec_push(&w->sd);
 	if (!e) {
 		w->nomem = true;
-		return;
+		return true;
 	}
 	if (w->kept_sd == SIZE_MAX || w->kept_sd_len != w->cur_sd_len ||
 	    memcmp(w->strings.data + w->kept_sd, w->cur_sd, w->cur_sd_len)) {
@@ -357,13 +360,52 @@ static void keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
 		if (off == SIZE_MAX) {
 			w->nomem = true;
 			w->sd.count--;
-			return;
+			return true;
 		}
 		w->kept_sd = off;
 		w->kept_sd_len = w->cur_sd_len;
 	}
 	e->off = w->kept_sd;
 	e->len = w->kept_sd_len;
+	e->record = rec;
+	return true;
+}
+
+/*
+ * For base record rec (its fixed-up bytes buf, header h, whose attribute walk ended cleanly), which own_sd did
+ * not keep but access_preload may read (a candidate as keep_own_sd's, without a bad fixup, whose descriptor the
+ * passes read from the volume: a resident one with an owner, or a non-resident one; not an extracted $MFT,
+ * whose descriptors the preload never reads): copies its $SECURITY_DESCRIPTOR and $ATTRIBUTE_LIST attribute
+ * records whole, in their order, for volume_load_attr_kept (which looks at no other attribute of the record).
+ */
+static void keep_sd_attrs(worker *w, uint32_t rec, const rec_info *ri, const uint8_t *buf, size_t rs,
+			  const ntfs_record_header *h)
+{
+	if (!w->cur_sd_count || ri->base != MODEL_NONE || (ri->flags & REC_BAD_FIXUP) || w->m->vol->is_mft_file ||
+	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))) ||
+	    !(ri->owner_sid != MODEL_NONE || (ri->flags & REC_SD_ELSEWHERE)))
+		return;
+	uint8_t *dst = arena_reserve(&w->sd_attrs, rs); /* the attributes lie in the record: at most rs bytes */
+	rec_sd *e = dst ? vec_push(&w->sd_attrs_of) : NULL;
+	if (!e) {
+		if (dst)
+			w->sd_attrs.len -= rs;
+		w->nomem = true;
+		return;
+	}
+	size_t used = 0;
+	ntfs_attr_iter it;
+	ntfs_attr a;
+	ntfs_error err;
+	ntfs_attr_iter_init(&it, buf, h->bytes_in_use < rs ? h->bytes_in_use : rs, h->attrs_offset);
+	while (ntfs_attr_iter_next(&it, &a, &err) == 1)
+		if (a.type == NTFS_AT_SECURITY_DESCRIPTOR || a.type == NTFS_AT_ATTRIBUTE_LIST) {
+			memcpy(dst + used, a.raw, a.length);
+			used += a.length;
+		}
+	w->sd_attrs.len -= rs - used;
+	e->off = (uint64_t)(dst - (uint8_t *)w->sd_attrs.data);
+	e->len = (uint32_t)used;
 	e->record = rec;
 }
 
@@ -422,8 +464,8 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 		anomaly_add(&w->anomalies, "bad_attribute", rec, "attribute walk stopped: %s", e.reason);
 	keep_link_si(w, rec, ri, maybe);
 	keep_sizes(w, rec, ri, maybe);
-	if (r == 0)
-		keep_own_sd(w, rec, ri);
+	if (r == 0 && !keep_own_sd(w, rec, ri))
+		keep_sd_attrs(w, rec, ri, buf, rs, &h);
 }
 
 /* Appends records first..first+n-1 lost for reason e to ranges, extending the last range when it continues it. */
@@ -549,6 +591,13 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		VEC_AT(&w->reparse, reparse_raw, i).data += base;
 	for (size_t i = 0; i < w->sd.count; i++)
 		VEC_AT(&w->sd, rec_sd, i).off += base;
+	size_t abase = m->sd_attrs.len;
+	if (w->sd_attrs.len && !arena_reserve(&m->sd_attrs, w->sd_attrs.len))
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %zu bytes of descriptors", w->sd_attrs.len);
+	if (w->sd_attrs.len)
+		memcpy(m->sd_attrs.data + abase, w->sd_attrs.data, w->sd_attrs.len);
+	for (size_t i = 0; i < w->sd_attrs_of.count; i++)
+		VEC_AT(&w->sd_attrs_of, rec_sd, i).off += abase;
 	for (size_t i = 0; i < w->streams.count; i++)
 		VEC_AT(&w->streams, stream_info, i).str += base;
 	for (size_t i = w->from; i < w->to; i++) {
@@ -574,7 +623,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	if (vec_append(&m->names, &w->names) || vec_append(&m->name_hashes, &w->hashes) ||
 	    vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
 	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd) ||
-	    vec_append(&m->sizes_kept, &w->sizes))
+	    vec_append(&m->sizes_kept, &w->sizes) || vec_append(&m->sd_attrs_of, &w->sd_attrs_of))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -588,8 +637,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	}
 	w->lost_ranges.count = 0;
 	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
-	w->sizes.count = 0;
-	w->strings.len = 0;
+	w->sizes.count = w->sd_attrs_of.count = 0;
+	w->strings.len = w->sd_attrs.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
 	if (w->nomem)
@@ -908,6 +957,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
 		vec_init(&ws[t].si, sizeof(rec_si));
 		vec_init(&ws[t].sd, sizeof(rec_sd));
+		vec_init(&ws[t].sd_attrs_of, sizeof(rec_sd));
 		vec_init(&ws[t].streams, sizeof(stream_info));
 		vec_init(&ws[t].fn, sizeof(name_fn_times));
 		vec_init(&ws[t].sizes, sizeof(rec_sizes_kept));
@@ -940,6 +990,8 @@ out:
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
 			vec_free(&ws[t].sd);
+			vec_free(&ws[t].sd_attrs_of);
+			arena_free(&ws[t].sd_attrs);
 			vec_free(&ws[t].streams);
 			vec_free(&ws[t].fn);
 			vec_free(&ws[t].sizes);

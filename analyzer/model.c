@@ -22,6 +22,7 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->reparse_of, sizeof(rec_reparse));
 	vec_init(&m->link_si, sizeof(rec_si));
 	vec_init(&m->own_sd, sizeof(rec_sd));
+	vec_init(&m->sd_attrs_of, sizeof(rec_sd));
 	vec_init(&m->sizes_kept, sizeof(rec_sizes_kept));
 	vec_init(&m->streams, sizeof(stream_info));
 	vec_init(&m->fn_times, sizeof(name_fn_times));
@@ -38,6 +39,7 @@ void model_free(model *m)
 	vec_free(&m->sizes_kept);
 	vec_free(&m->link_si);
 	vec_free(&m->own_sd);
+	model_sd_attrs_free(m);
 	vec_free(&m->fn_times);
 	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
@@ -189,6 +191,21 @@ const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len)
 		return NULL;
 	*len = e->len;
 	return (const uint8_t *)model_bytes(m, e->off);
+}
+
+const uint8_t *model_sd_attrs(const model *m, uint32_t r, size_t *len)
+{
+	const rec_sd *e = side_find(&m->sd_attrs_of, offsetof(rec_sd, record), r);
+	if (!e)
+		return NULL;
+	*len = e->len;
+	return (const uint8_t *)m->sd_attrs.data + e->off;
+}
+
+void model_sd_attrs_free(model *m)
+{
+	vec_free(&m->sd_attrs_of);
+	arena_free(&m->sd_attrs);
 }
 
 /* Decides whether extension record r really belongs to the base record it names. */

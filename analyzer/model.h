@@ -171,6 +171,13 @@ typedef struct {
 				   * records without an attribute list or a bad fixup that count more than one link,
 				   * are directories or hold a reparse point (access.c evaluates them without
 				   * reading the records again) */
+	vec sd_attrs_of;          /* rec_sd in record order (off into sd_attrs): the same candidates whose descriptor
+				   * own_sd could not keep (non-resident, or behind an attribute list it cannot
+				   * prove harmless) but access_preload may read: their $SECURITY_DESCRIPTOR and
+				   * $ATTRIBUTE_LIST attribute records, copied whole in their order, so that it reads
+				   * the descriptor without reading the record again (volume_load_attr_kept);
+				   * access_preload frees both (model_sd_attrs_free) */
+	arena sd_attrs;
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
 } model;
@@ -283,6 +290,13 @@ const uint64_t *model_name_times(const model *m, const name_info *n);
  * own_sd kept them; NULL otherwise (the descriptor must be read from the volume, if it has one).
  */
 const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len);
+
+/* The $SECURITY_DESCRIPTOR and $ATTRIBUTE_LIST attribute records of base record r the scan kept (sd_attrs_of),
+ * len bytes; NULL when it kept none. */
+const uint8_t *model_sd_attrs(const model *m, uint32_t r, size_t *len);
+
+/* Frees sd_attrs_of and sd_attrs (their one reader, access_preload, is done). */
+void model_sd_attrs_free(model *m);
 
 /*
  * The sizes of record r: every record's with want_sizes (or before model_merge), else those model_merge kept

@@ -473,19 +473,13 @@ static ntfs_status load_mft(volume *vol, ntfs_error *err)
 	return NTFS_OK;
 }
 
-ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, size_t max,
-				   uint8_t **out, size_t *len, ntfs_error *err)
+/* volume_load_attr once base record rec_no's attributes are at buf (hdr: where they start and end). */
+static ntfs_status load_attr_from(volume *vol, uint64_t rec_no, const uint8_t *buf, const ntfs_record_header *hdr,
+				  uint32_t type, const char *name, size_t max, uint8_t **out, size_t *len,
+				  ntfs_error *err)
 {
-	uint8_t *buf = malloc(vol->record_size);
-	ntfs_record_header hdr;
 	attr_data ad = {0};
-	ntfs_status st;
-	*out = NULL;
-	if (!buf)
-		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
-	st = volume_read_record(vol, rec_no, buf, &hdr, err);
-	if (st == NTFS_OK)
-		st = collect_attr(vol, rec_no, buf, &hdr, type, name, &ad, err);
+	ntfs_status st = collect_attr(vol, rec_no, buf, hdr, type, name, &ad, err);
 	if (st == NTFS_OK && !ad.found)
 		st = ntfs_error_set(err, NTFS_E_INVALID, "record %llu has no such attribute", (unsigned long long)rec_no);
 	if (st == NTFS_OK && ad.data_size > max)
@@ -506,8 +500,36 @@ ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const 
 		}
 	}
 	attr_data_free(&ad);
+	return st;
+}
+
+ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, size_t max,
+				   uint8_t **out, size_t *len, ntfs_error *err)
+{
+	uint8_t *buf = malloc(vol->record_size);
+	ntfs_record_header hdr;
+	ntfs_status st;
+	*out = NULL;
+	if (!buf)
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	st = volume_read_record(vol, rec_no, buf, &hdr, err);
+	if (st == NTFS_OK)
+		st = load_attr_from(vol, rec_no, buf, &hdr, type, name, max, out, len, err);
 	free(buf);
 	return st;
+}
+
+ntfs_status volume_load_attr_kept(volume *vol, uint64_t rec_no, const uint8_t *attrs, size_t attrs_len, uint32_t type,
+				  const char *name, size_t max, uint8_t **out, size_t *len, ntfs_error *err)
+{
+	/* the attributes alone, as a record whose attributes start at 0 and end at attrs_len (collect_attr walks
+	 * min(bytes_in_use, record size): the copies are a part of one record, so never longer) */
+	ntfs_record_header hdr = {.attrs_offset = 0, .bytes_in_use = (uint32_t)attrs_len};
+	*out = NULL;
+	if (attrs_len > vol->record_size)
+		return ntfs_error_set(err, NTFS_E_RANGE, "record %llu: %zu bytes of attributes exceed a record",
+				      (unsigned long long)rec_no, attrs_len);
+	return load_attr_from(vol, rec_no, attrs, &hdr, type, name, max, out, len, err);
 }
 
 ntfs_status volume_find_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, volume_attr *out,

@@ -82,6 +82,16 @@ ntfs_status volume_read_runs(volume *vol, const ntfs_runlist *rl, uint64_t off, 
 ntfs_status volume_load_attr(volume *vol, uint64_t rec_no, uint32_t type, const char *name, size_t max,
 			     uint8_t **out, size_t *len, ntfs_error *err);
 
+/*
+ * volume_load_attr for base record rec_no without reading the record: attrs (attrs_len bytes) are the
+ * attribute records of type `type` and of $ATTRIBUTE_LIST (any name) it holds, each copied whole, in their
+ * order, from the record's fixed-up bytes, and the caller vouches that the walk of its attributes ends cleanly
+ * and that the record reads as it did. The result (value or error) is volume_load_attr's: collect_attr acts on
+ * no other attribute of the base record, and an attribute decodes from its own bytes only.
+ */
+ntfs_status volume_load_attr_kept(volume *vol, uint64_t rec_no, const uint8_t *attrs, size_t attrs_len, uint32_t type,
+				  const char *name, size_t max, uint8_t **out, size_t *len, ntfs_error *err);
+
 /* Where one attribute's value is: a resident copy, or the runs and sizes of non-resident data. */
 typedef struct {
 	bool found;               /* false: the record has no such attribute (nothing else is set) */

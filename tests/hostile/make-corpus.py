@@ -1782,6 +1782,90 @@ vol_case("extension_joins_plain_base", v, [0],
               "blob.bin's own sizes")
 
 
+# ---- issue 15 session 7: descriptors behind attribute lists ----
+# hardlinks.raw's file of 300 names holds its own resident $SECURITY_DESCRIPTOR (owner S-1-5-32-544) and a
+# non-resident $ATTRIBUTE_LIST whose $SECURITY_DESCRIPTOR entry names the base record itself. The scan keeps
+# the base's descriptor and list attributes, and the descriptors pass follows the list from them without
+# reading the record again: what it shows must stay what reading the record gives (volume_load_attr), which
+# reads every record the list names for an unnamed $SECURITY_DESCRIPTOR other than the base, fails when one
+# claims another base, and otherwise keeps the first resident one found: the base's own.
+def list_entries(vol, rec):
+    """(type, record, sequence, image offset) of each entry of rec's non-resident $ATTRIBUTE_LIST."""
+    al = rec.attr(E.AT_ATTRIBUTE_LIST)
+    runs = al.runlist()
+    out, pos = [], 0
+    while pos < al.data_size:
+        at = vol.vcn_pos(runs, pos)
+        t, ln = struct.unpack_from("<IH", vol.data, at)
+        assert ln >= 26
+        ref = struct.unpack_from("<Q", vol.data, vol.vcn_pos(runs, pos + 16))[0]
+        assert vol.vcn_pos(runs, pos + 23) == vol.vcn_pos(runs, pos + 16) + 7  # the reference in one cluster
+        out.append((t, ref & 0xFFFFFFFFFFFF, ref >> 48, at, vol.vcn_pos(runs, pos + 16)))
+        pos += ln
+    return out
+
+
+AT_SD = 0x50
+
+
+def many_sd_vol():
+    """hardlinks.raw, its 300-name base record, the list entries, and that record's own descriptor value."""
+    vol = E.Volume(load("hardlinks.raw"))
+    base = [x for x in vol.records() if x.in_use and x.attr(E.AT_ATTRIBUTE_LIST)][0]
+    assert base.attr(E.AT_ATTRIBUTE_LIST).non_resident and len(base.names()) <= 8
+    sd = base.attr(AT_SD)
+    assert sd is not None and not sd.non_resident
+    ents = list_entries(vol, base)
+    assert [(t, r) for t, r, _, _, _ in ents if t == AT_SD] == [(AT_SD, base.number)]
+    return vol, base, ents, sd.value()
+
+
+def many_set(rec):
+    return '.volumes[0].hardlink_sets[] | select(.record == %d)' % rec
+
+
+OWN_SD = '(%s | .names_found == 300 and .owner_sid == "S-1-5-32-544" and .security.source == "record" and ' \
+         '.security.sddl == "O:BAG:BAD:(A;OICI;FA;;;WD)" and .security.owner_sid == "S-1-5-32-544")'
+
+# the list's descriptor entry names another file's record (in use, its own descriptor, base reference 0):
+# reading the record fails there, so the base shows no security (not its own descriptor, not the other's)
+v, base, ents, own = many_sd_vol()
+other = [x for x in v.records() if x.in_use and x.base_ref == 0 and x.number > 16 and x.number != base.number
+         and x.attr(AT_SD) is not None and not x.attr(AT_SD).non_resident and x.attr(E.AT_ATTRIBUTE_LIST) is None][0]
+ref_at = [e for e in ents if e[0] == AT_SD][0][4]
+struct.pack_into("<Q", v.data, ref_at, (other.sequence << 48) | other.number)
+vol_case("sd_list_names_other_base", v, [0],
+         [COMPLETE,
+          '(%s | .names_found == 300 and .owner_sid == "S-1-5-32-544" and .security.source == "record" and '
+          '.security.sddl == null and .security.error == "$SECURITY_DESCRIPTOR unreadable: attribute list of record %d '
+          'names record %d, whose base is 0")' % (many_set(base.number), base.number, other.number)],
+         what="the $SECURITY_DESCRIPTOR entry of a base's attribute list names another file's record (its own "
+              "descriptor, base 0): security unreadable, as reading the record says; the owner stays the base's")
+
+# a second descriptor entry (a $FILE_NAME entry of an extension retyped), naming an extension that claims the base,
+# with another sequence (not checked): it is read, holds none, and the base's own descriptor stays
+v, base, ents, own = many_sd_vol()
+ext = [e for e in ents if e[0] == E.AT_FILE_NAME and e[1] != base.number][0]
+assert v.record(ext[1]).base_ref & 0xFFFFFFFFFFFF == base.number and v.record(ext[1]).attr(AT_SD) is None
+struct.pack_into("<I", v.data, ext[3], AT_SD)
+struct.pack_into("<Q", v.data, ext[4], ((ext[2] + 5) << 48) | ext[1])
+vol_case("sd_list_two_entries", v, [0], [COMPLETE, OWN_SD % many_set(base.number)],
+         what="two $SECURITY_DESCRIPTOR entries in a base's attribute list, one naming an extension of the "
+              "base (wrong sequence) that holds none: the base's own descriptor")
+
+# the descriptor entry named, pointing at another file's record: named entries are not the descriptor, skipped
+v, base, ents, own = many_sd_vol()
+sd_ent = [e for e in ents if e[0] == AT_SD][0]
+assert v.data[sd_ent[3] + 6] == 0 and v.data[sd_ent[3] + 7] >= 26
+name_len = (struct.unpack_from("<H", v.data, sd_ent[3] + 4)[0] - v.data[sd_ent[3] + 7]) // 2
+assert name_len >= 1  # the entry's padding after its fixed part holds a one-unit name
+v.data[sd_ent[3] + 6] = 1
+struct.pack_into("<H", v.data, sd_ent[3] + v.data[sd_ent[3] + 7], ord("X"))
+struct.pack_into("<Q", v.data, sd_ent[4], (other.sequence << 48) | other.number)
+vol_case("sd_list_named_entry", v, [0], [COMPLETE, OWN_SD % many_set(base.number)],
+         what="the base's $SECURITY_DESCRIPTOR list entry is named and names another file's record: skipped, "
+              "the base's own descriptor")
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")
