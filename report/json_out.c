@@ -12,6 +12,8 @@ void json_out_init(json_out *o, FILE *f)
 	o->f = f;
 	o->mem = NULL;
 	o->mem_len = o->mem_cap = 0;
+	o->out = f ? o->own : NULL; /* in memory, the first append allocates mem */
+	o->cap = f ? sizeof(o->own) : 0;
 	o->len = 0;
 	o->flushed = 0;
 	o->failed = false;
@@ -25,6 +27,10 @@ void json_out_init_mem(json_out *o)
 
 void json_out_mem_reset(json_out *o)
 {
+	if (!o->f) {
+		o->flushed += o->len;
+		o->len = 0;
+	}
 	o->mem_len = 0;
 }
 
@@ -33,50 +39,62 @@ void json_out_mem_free(json_out *o)
 	free(o->mem);
 	o->mem = NULL;
 	o->mem_len = o->mem_cap = 0;
-}
-
-/* Writes n bytes to the output (file or memory); false when it fails. */
-static bool sink(json_out *o, const char *s, size_t n)
-{
-	if (o->f)
-		return fwrite(s, 1, n, o->f) == n;
-	if (n > o->mem_cap - o->mem_len) {
-		size_t cap = o->mem_cap ? o->mem_cap : JSON_OUT_BUF;
-		while (cap - o->mem_len < n) {
-			if (cap > SIZE_MAX / 2)
-				return false;
-			cap *= 2;
-		}
-		char *m = realloc(o->mem, cap);
-		if (!m)
-			return false;
-		o->mem = m;
-		o->mem_cap = cap;
+	if (!o->f) {
+		o->flushed += o->len;
+		o->out = NULL;
+		o->cap = o->len = 0;
 	}
-	memcpy(o->mem + o->mem_len, s, n);
-	o->mem_len += n;
-	return true;
 }
 
 int json_out_flush(json_out *o)
 {
-	if (o->len && !sink(o, o->buf, o->len))
+	if (!o->f) { /* the bytes are in mem already */
+		o->mem_len = o->len;
+		return o->failed ? -1 : 0;
+	}
+	if (o->len && fwrite(o->own, 1, o->len, o->f) != o->len)
 		o->failed = true;
 	o->flushed += o->len;
 	o->len = 0;
 	return o->failed ? -1 : 0;
 }
 
+/* In memory: grows mem (doubling from JSON_OUT_BUF) to hold n more bytes; false when it cannot. */
+static bool mem_room(json_out *o, size_t n)
+{
+	size_t cap = o->mem_cap ? o->mem_cap : JSON_OUT_BUF;
+	while (cap - o->len < n) {
+		if (cap > SIZE_MAX / 2)
+			return false;
+		cap *= 2;
+	}
+	char *m = realloc(o->mem, cap);
+	if (!m)
+		return false;
+	o->mem = o->out = m;
+	o->mem_cap = o->cap = cap;
+	return true;
+}
+
 void json_out_raw_slow(json_out *o, const char *s, size_t n)
 {
+	if (!o->f) {
+		if (!mem_room(o, n)) { /* out of memory: the bytes are lost and the output says it failed */
+			o->failed = true;
+			return;
+		}
+		memcpy(o->out + o->len, s, n);
+		o->len += n;
+		return;
+	}
 	json_out_flush(o);
 	if (n > JSON_OUT_BUF) { /* larger than the buffer: straight through */
-		if (!sink(o, s, n))
+		if (fwrite(s, 1, n, o->f) != n)
 			o->failed = true;
 		o->flushed += n;
 		return;
 	}
-	memcpy(o->buf, s, n);
+	memcpy(o->own, s, n);
 	o->len = n;
 }
 

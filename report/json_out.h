@@ -17,13 +17,15 @@ typedef struct {
 	FILE *f;                  /* NULL: the output collects in mem (json_out_init_mem) */
 	char *mem;                /* the memory output, mem_len bytes of it (its capacity kept by json_out_mem_reset) */
 	size_t mem_len, mem_cap;
-	size_t len;
-	uint64_t flushed;         /* bytes handed to f so far (json_out_tell) */
+	char *out;                /* where appends go: own (to f) or, in memory, mem itself (no second copy) */
+	size_t cap;               /* out's size */
+	size_t len;               /* bytes in out */
+	uint64_t flushed;         /* bytes handed to f, or dropped from mem by json_out_mem_reset (json_out_tell) */
 	bool failed;              /* a write to f failed */
 	uint64_t time_secs;       /* the last FILETIME second formatted, and its text up to the fraction: */
 	char time_head[32];       /* names of one set often share their second */
 	size_t time_head_len;
-	char buf[JSON_OUT_BUF];
+	char own[JSON_OUT_BUF];   /* the buffer in front of f */
 } json_out;
 
 /* Starts writing to f. */
@@ -47,18 +49,18 @@ static inline uint64_t json_out_tell(const json_out *o)
 	return o->flushed + o->len;
 }
 
-/* Appends raw bytes that do not fit the buffer's free space (flushes first). */
+/* Appends raw bytes that do not fit the buffer's free space (flushes first; in memory: makes room). */
 void json_out_raw_slow(json_out *o, const char *s, size_t n);
 
 /* Appends raw bytes (already JSON); inline because it runs a dozen times per name. */
 static inline void json_out_raw(json_out *o, const char *s, size_t n)
 {
-	if (n <= JSON_OUT_BUF - o->len) {
+	if (n <= o->cap - o->len) {
 		if (n > 16) {
-			memcpy(o->buf + o->len, s, n);
+			memcpy(o->out + o->len, s, n);
 		} else {
 			for (size_t i = 0; i < n; i++) /* short runs: a loop beats a memcpy call */
-				o->buf[o->len + i] = s[i];
+				o->out[o->len + i] = s[i];
 		}
 		o->len += n;
 	} else {
