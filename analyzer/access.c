@@ -782,15 +782,48 @@ static const char *text_at(const access_table *t, uint32_t off)
 	return off == ACCESS_NONE ? NULL : t->text.data + off;
 }
 
-/* The entry of record r in t->recs, or NULL. */
+#define FIND_REC_MEMO 1024 /* records remembered per thread (a direct-mapped table: 8 KiB) */
+
+/* What the calling thread's find_rec calls found, for table find_rec_table: the furthest entry (the writers and
+ * passes ask for the records of the sets in order, so the next one is mostly at or just after it) and, by record
+ * number modulo FIND_REC_MEMO, the entries of the records asked for (the folders of a set's names: names of
+ * nearby records mostly lie in the same few folders). Both are only where to look first. */
+static _Thread_local const access_table *find_rec_table;
+static _Thread_local size_t find_rec_hint;
+static _Thread_local uint32_t find_rec_memo[FIND_REC_MEMO];
+
+/* The entry of record r in t->recs, or NULL: the remembered entries are tried first, then the whole table is
+ * searched in halves (the same answer whatever they hold). */
 static const access_rec *find_rec(const access_table *t, uint32_t r)
 {
 	size_t lo = 0, hi = t->recs.count;
+	if (find_rec_table != t) {
+		find_rec_table = t;
+		find_rec_hint = 0;
+		memset(find_rec_memo, 0, sizeof(find_rec_memo));
+	}
+	size_t m = find_rec_memo[r % FIND_REC_MEMO];
+	if (m < hi && VEC_AT(&t->recs, access_rec, m).record == r)
+		return &VEC_AT(&t->recs, access_rec, m);
+	for (size_t i = find_rec_hint; i < hi && i < find_rec_hint + 3; i++) {
+		const access_rec *a = &VEC_AT(&t->recs, access_rec, i);
+		if (a->record == r) {
+			find_rec_hint = i;
+			find_rec_memo[r % FIND_REC_MEMO] = (uint32_t)i;
+			return a;
+		}
+		if (a->record > r)
+			break;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const access_rec *a = &VEC_AT(&t->recs, access_rec, mid);
-		if (a->record == r)
+		if (a->record == r) {
+			if (mid > find_rec_hint)
+				find_rec_hint = mid;
+			find_rec_memo[r % FIND_REC_MEMO] = (uint32_t)mid;
 			return a;
+		}
 		if (a->record < r)
 			lo = mid + 1;
 		else
