@@ -92,6 +92,42 @@ Test(json_out, output_larger_than_the_buffer_arrives_whole)
 	free(s);
 }
 
+/* In memory: short and long appends (past the buffer's size and the memory's, which doubles) arrive whole and in
+ * order; json_out_mem_reset empties it for the next round while json_out_tell keeps counting. */
+Test(json_out, memory_output_arrives_whole_and_resets)
+{
+	static char chunk[200000];
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (char)('a' + i % 26);
+	json_out *o = malloc(sizeof(*o));
+	json_out_init_mem(o);
+	uint64_t told = 0;
+	for (int round = 0; round < 3; round++) {
+		size_t want = 0;
+		for (int k = 0; k < 2000; k++) { /* 10 bytes at a time: through the inline path */
+			json_out_const(o, "0123456789");
+			want += 10;
+		}
+		json_out_raw(o, chunk, sizeof(chunk)); /* larger than JSON_OUT_BUF and than the memory so far */
+		want += sizeof(chunk);
+		json_out_u64(o, 42);
+		want += 2;
+		cr_assert_eq(json_out_flush(o), 0);
+		cr_assert_eq(o->mem_len, want, "round %d", round);
+		cr_assert(strncmp(o->mem, "0123456789", 10) == 0);
+		cr_assert(strncmp(o->mem + 19990, "0123456789", 10) == 0);
+		cr_assert(memcmp(o->mem + 20000, chunk, sizeof(chunk)) == 0);
+		cr_assert(strncmp(o->mem + want - 2, "42", 2) == 0);
+		told += want;
+		cr_assert_eq(json_out_tell(o), told);
+		json_out_mem_reset(o);
+		cr_assert_eq(o->mem_len, 0);
+		cr_assert_eq(json_out_tell(o), told, "a reset drops the bytes, not the count");
+	}
+	json_out_mem_free(o);
+	free(o);
+}
+
 /* Writes one string as the tree writers' jstr did. */
 static void jstr_out(json_out *o, const void *arg)
 {
