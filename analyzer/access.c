@@ -640,7 +640,8 @@ static void preload_run(void *arg, size_t item, int thread)
 	}
 }
 
-/* Adds the parts' descriptors to m->own_sd (their bytes to m->late), keeping it in record order. */
+/* Adds the parts' descriptors to m->own_sd (their bytes to m->late), keeping it in record order: merged in place
+ * from the end (no second table held beside it). */
 static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 {
 	size_t add = 0;
@@ -648,37 +649,63 @@ static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 		add += parts[t].sd.count;
 	if (!add)
 		return NTFS_OK;
-	vec merged;
-	vec_init(&merged, sizeof(rec_sd));
-	if (vec_reserve(&merged, m->own_sd.count + add) != 0)
+	size_t na = m->own_sd.count;
+	if (vec_reserve(&m->own_sd, na + add) != 0)
 		return NTFS_E_NOMEM;
 	for (size_t t = 0; t < n; t++) { /* the parts' bytes into the model's late bytes; their offsets with them */
 		if (!parts[t].bytes.len)
 			continue;
 		size_t base = model_add_late(m, parts[t].bytes.data, parts[t].bytes.len);
-		if (base == SIZE_MAX) {
-			vec_free(&merged);
+		if (base == SIZE_MAX)
 			return NTFS_E_NOMEM;
-		}
 		for (size_t i = 0; i < parts[t].sd.count; i++)
 			VEC_AT(&parts[t].sd, rec_sd, i).off += base;
 	}
-	/* the parts hold ascending records after one another: one merge with the scan's */
-	const rec_sd *a = m->own_sd.data;
-	size_t na = m->own_sd.count, ia = 0;
-	for (size_t t = 0; t < n; t++) {
+	/* the parts hold ascending records after one another, none of them in own_sd (the preload reads only
+	 * records it has not): one merge with the scan's, from the last slot down */
+	rec_sd *a = m->own_sd.data;
+	size_t out = na + add, ia = na;
+	for (size_t t = n; t-- > 0;) {
 		const rec_sd *b = parts[t].sd.data;
-		for (size_t ib = 0; ib < parts[t].sd.count; ib++) {
-			while (ia < na && a[ia].record < b[ib].record)
-				*(rec_sd *)vec_push(&merged) = a[ia++];
-			*(rec_sd *)vec_push(&merged) = b[ib];
+		for (size_t ib = parts[t].sd.count; ib-- > 0;) {
+			while (ia > 0 && a[ia - 1].record >= b[ib].record)
+				a[--out] = a[--ia];
+			a[--out] = b[ib];
 		}
 	}
-	while (ia < na)
-		*(rec_sd *)vec_push(&merged) = a[ia++];
-	vec_free(&m->own_sd);
-	m->own_sd = merged;
+	m->own_sd.count = na + add;
 	return NTFS_OK;
+}
+
+/* Reads the descriptors of records recs (ascending) on `threads` threads, in items of PRELOAD_ITEM records
+ * taken in turn, into m->own_sd (their bytes to m->late). */
+static ntfs_status preload_read(model *m, const vec *recs, int threads)
+{
+	ntfs_status st = NTFS_OK;
+	size_t n = (recs->count + PRELOAD_ITEM - 1) / PRELOAD_ITEM;
+	preload_part *parts = n ? calloc(n, sizeof(*parts)) : NULL;
+	if (n && !parts)
+		st = NTFS_E_NOMEM;
+	for (size_t i = 0; st == NTFS_OK && i < n; i++) {
+		parts[i].from = i * PRELOAD_ITEM;
+		parts[i].to = i + 1 < n ? (i + 1) * PRELOAD_ITEM : recs->count;
+		vec_init(&parts[i].sd, sizeof(rec_sd));
+	}
+	if (st == NTFS_OK && n) {
+		preload_job job = {.vol = m->vol, .m = m, .recs = recs->data, .parts = parts};
+		par_run(par_threads(threads, 8), n, preload_run, &job);
+	}
+	for (size_t i = 0; st == NTFS_OK && i < n; i++)
+		if (parts[i].nomem)
+			st = NTFS_E_NOMEM;
+	if (st == NTFS_OK)
+		st = preload_merge(m, parts, n);
+	for (size_t i = 0; parts && i < n; i++) {
+		vec_free(&parts[i].sd);
+		arena_free(&parts[i].bytes);
+	}
+	free(parts);
+	return st;
 }
 
 ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wanted)
@@ -700,31 +727,31 @@ ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wa
 			*x = (uint32_t)r;
 	}
 	*wanted = want; /* access_settle's records: the same bitmap */
-	size_t n = st == NTFS_OK ? (recs.count + PRELOAD_ITEM - 1) / PRELOAD_ITEM : 0;
-	preload_part *parts = n ? calloc(n, sizeof(*parts)) : NULL;
-	if (n && !parts)
-		st = NTFS_E_NOMEM;
-	for (size_t i = 0; st == NTFS_OK && i < n; i++) {
-		parts[i].from = i * PRELOAD_ITEM;
-		parts[i].to = i + 1 < n ? (i + 1) * PRELOAD_ITEM : recs.count;
-		vec_init(&parts[i].sd, sizeof(rec_sd));
-	}
-	if (st == NTFS_OK && n) {
-		preload_job job = {.vol = m->vol, .m = m, .recs = recs.data, .parts = parts};
-		par_run(par_threads(threads, 8), n, preload_run, &job);
-	}
-	for (size_t i = 0; st == NTFS_OK && i < n; i++)
-		if (parts[i].nomem)
-			st = NTFS_E_NOMEM;
 	if (st == NTFS_OK)
-		st = preload_merge(m, parts, n);
-	for (size_t i = 0; parts && i < n; i++) {
-		vec_free(&parts[i].sd);
-		arena_free(&parts[i].bytes);
-	}
-	free(parts);
+		st = preload_read(m, &recs, threads);
 	vec_free(&recs);
-	model_sd_attrs_free(m); /* read: the passes after read the volume for what the preload could not */
+	model_sd_attrs_free(m); /* none left after access_preload_kept; what could not be read the passes read */
+	return st;
+}
+
+ntfs_status access_preload_kept(model *m, int threads)
+{
+	vec recs;
+	vec_init(&recs, sizeof(uint32_t));
+	ntfs_status st = NTFS_OK;
+	if (m->vol && !m->vol->is_mft_file) {
+		for (size_t i = 0; st == NTFS_OK && i < m->sd_attrs_of.count; i++) { /* in record order */
+			uint32_t *x = vec_push(&recs);
+			if (!x)
+				st = NTFS_E_NOMEM;
+			else
+				*x = VEC_AT(&m->sd_attrs_of, rec_sd, i).record;
+		}
+		if (st == NTFS_OK)
+			st = preload_read(m, &recs, threads);
+	}
+	vec_free(&recs);
+	model_sd_attrs_free(m);
 	return st;
 }
 

@@ -195,7 +195,6 @@ static void profile_tables(const vol_analysis *va)
 	profile_table("name times (link names)", m->fn_times.count * sizeof(name_fn_times), r);
 	profile_table("$SI times (link candidates)", m->link_si.count * sizeof(rec_si), r);
 	profile_table("own descriptors (own_sd)", m->own_sd.count * sizeof(rec_sd), r);
-	profile_table("descriptor attributes (to preload)", m->sd_attrs_of.count * sizeof(rec_sd) + m->sd_attrs.len, r);
 	if (m->sizes)
 		profile_table("sizes (every record)", r * sizeof(rec_sizes), r);
 	else
@@ -302,6 +301,12 @@ static ntfs_status scan_volume(analysis *a, vol_analysis *va, mft_scan_progress 
 	va->m.want_sizes = a->config.want_si_times || a->config.du;
 	va->m.volume_index = va->index;
 	st = mft_scan(&va->m, a->config.threads, progress, ctx, &e);
+	if (st == NTFS_OK) {
+		profile_table("descriptor attributes (freed here)", va->m.sd_attrs_of.count * sizeof(rec_sd) + va->m.sd_attrs.len,
+			      va->m.count);
+		(void)access_preload_kept(&va->m, a->config.threads); /* NTFS_E_NOMEM: the passes read them */
+		profile_mark("descriptors (kept attributes)");
+	}
 	if (st == NTFS_OK)
 		st = index_and_paths(va, a->config.threads != 1, &e);
 	profile_mark("name index + paths");

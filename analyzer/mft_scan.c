@@ -929,6 +929,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	vec_reserve(&m->names, (size_t)(count + count / 2));
 	vec_reserve(&m->name_hashes, (size_t)(count + count / 2));
 	arena_reserve_cap(&m->strings, (size_t)(count * 32));
+	arena_reserve_cap(&m->sd_attrs, (size_t)(count * 8)); /* the same: about 1.5 bytes a record are used */
 	if (m->want_si_times && !(m->si_times = calloc(count ? 4 * count : 1, sizeof(uint64_t))))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the times of %llu records",
 				      (unsigned long long)count);

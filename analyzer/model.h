@@ -2,7 +2,8 @@
 /*
  * The scanned volume in compact tables: one rec_info per MFT record, one name_info per $FILE_NAME.
  * Threads: the scan's workers fill their own shares and one thread merges them (mft_scan); model_merge
- * runs alone. After it the tables are read-only for the passes, which may read them side by side; only
+ * runs alone (then access_preload_kept, alone too, adds to own_sd and frees sd_attrs). After it the tables are
+ * read-only for the passes, which may read them side by side; only
  * access_preload (own_sd) and the owner step (links_settle_owners: owner_sid) write to it again, one at a time,
  * their bytes going to model.late (never to strings), so that a pass reading names and records beside them
  * (index slack) needs no lock.
@@ -176,7 +177,7 @@ typedef struct {
 				   * prove harmless) but access_preload may read: their $SECURITY_DESCRIPTOR and
 				   * $ATTRIBUTE_LIST attribute records, copied whole in their order, so that it reads
 				   * the descriptor without reading the record again (volume_load_attr_kept);
-				   * access_preload frees both (model_sd_attrs_free) */
+				   * access_preload_kept reads them right after the scan and frees both */
 	arena sd_attrs;
 	uint64_t unreadable_records; /* records lost to read errors or a short image */
 	bool partial;             /* the scan could not read everything */
@@ -295,7 +296,7 @@ const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len);
  * len bytes; NULL when it kept none. */
 const uint8_t *model_sd_attrs(const model *m, uint32_t r, size_t *len);
 
-/* Frees sd_attrs_of and sd_attrs (their one reader, access_preload, is done). */
+/* Frees sd_attrs_of and sd_attrs (their reader, access_preload_kept, is done). */
 void model_sd_attrs_free(model *m);
 
 /*
