@@ -104,9 +104,9 @@ int vec_reserve(vec *v, size_t n)
 	return grow(&v->data, &v->cap, n, v->elem);
 }
 
-void *vec_push(vec *v)
+void *vec_push_grow(vec *v)
 {
-	if (v->count == v->cap && grow(&v->data, &v->cap, v->count + 1, v->elem))
+	if (grow(&v->data, &v->cap, v->count + 1, v->elem))
 		return NULL;
 	char *p = (char *)v->data + v->count * v->elem;
 	memset(p, 0, v->elem);

@@ -8,6 +8,7 @@
 #define NTFSLINKS_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 /* A growable byte buffer; offsets into it stay valid when it grows (pointers do not). */
@@ -40,8 +41,20 @@ typedef struct {
 /* Prepares an empty array of elements of elem_size bytes. */
 void vec_init(vec *v, size_t elem_size);
 
-/* Appends one zeroed element and returns it (valid until the next push), or NULL when memory runs out. */
-void *vec_push(vec *v);
+/* vec_push when the array is full: grows it first. */
+void *vec_push_grow(vec *v);
+
+/* Appends one zeroed element and returns it (valid until the next push), or NULL when memory runs out.
+ * Inline: the scan pushes several per record. */
+static inline void *vec_push(vec *v)
+{
+	if (v->count == v->cap)
+		return vec_push_grow(v);
+	char *p = (char *)v->data + v->count * v->elem;
+	memset(p, 0, v->elem);
+	v->count++;
+	return p;
+}
 
 /* Makes room for at least n elements in total; returns 0 or -1. */
 int vec_reserve(vec *v, size_t n);
