@@ -506,7 +506,7 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 	}
 	if (ri->flags & REC_SD_NOT_IN_MFT)
 		return add_missing(t, SRC_RECORD, "non-resident $SECURITY_DESCRIPTOR: an extracted $MFT holds no data clusters");
-	if (ri->owner_sid == MODEL_NONE && !(ri->flags & REC_SD_ELSEWHERE)) {
+	if (!(ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE) {
 		if (ri->security_id)
 			snprintf(why, sizeof(why), "security id %u is not in $Secure:$SDS", ri->security_id);
 		else
@@ -569,7 +569,7 @@ static bool access_reads_sd(const model *m, uint32_t r)
 	const rec_info *ri = &m->recs[r];
 	size_t len;
 	if (ri->state != REC_OK || (ri->security_id && volume_secure_index(m->vol, ri->security_id) != SIZE_MAX) ||
-	    (ri->flags & REC_SD_NOT_IN_MFT) || (ri->owner_sid == MODEL_NONE && !(ri->flags & REC_SD_ELSEWHERE)))
+	    (ri->flags & REC_SD_NOT_IN_MFT) || (!(ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE))
 		return false;
 	return !model_own_sd(m, r, &len);
 }
@@ -579,7 +579,7 @@ static bool owners_read_sd(const model *m, uint32_t r)
 {
 	const rec_info *ri = &m->recs[r];
 	size_t len;
-	return (ri->flags & REC_SD_ELSEWHERE) && ri->owner_sid == MODEL_NONE && !model_owner_sid(m, r) &&
+	return (ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE && !model_owner_sid(m, r) &&
 	       links_is_hardlink_set(m, r) && !model_own_sd(m, r, &len);
 }
 

@@ -436,7 +436,7 @@ static uint8_t record_state(const model *m, const removed_name *r)
 	if (!r->has_ref)
 		return SLACK_UNKNOWN;
 	uint64_t rec = ntfs_ref_record(r->file_ref);
-	if (rec >= m->count || m->recs[rec].state != REC_OK || m->recs[rec].base != MODEL_NONE)
+	if (rec >= m->count || m->recs[rec].state != REC_OK || (m->recs[rec].flags & REC_EXTENSION))
 		return SLACK_ABSENT;
 	if (!(m->recs[rec].flags & REC_IN_USE))
 		return SLACK_DELETED;

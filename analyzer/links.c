@@ -35,7 +35,7 @@ static uint8_t *reparse_bytes(const model *m, const reparse_raw *raw, size_t *le
 		return (uint8_t *)m->strings.data + raw->data;
 	}
 	uint8_t *buf = NULL;
-	uint32_t base = m->recs[raw->record].base == MODEL_NONE ? raw->record : m->recs[raw->record].base;
+	uint32_t base = (m->recs[raw->record].flags & REC_EXTENSION) ? model_rec_base(m, raw->record) : raw->record;
 	if (m->vol->is_mft_file) {
 		ntfs_error_set(e, NTFS_E_UNSUPPORTED, "non-resident and the image is an extracted $MFT (no data to read)");
 		return NULL;
@@ -140,7 +140,7 @@ ntfs_status links_collect(model *m, vec *links, ntfs_error *err)
 	vec_init(links, sizeof(link_entry));
 	for (uint64_t r = 0; r < m->count; r++) {
 		const rec_info *ri = &m->recs[r];
-		if (ri->state != REC_OK || ri->base != MODEL_NONE)
+		if (ri->state != REC_OK || (ri->flags & REC_EXTENSION))
 			continue;
 		if (ri->flags & REC_IN_USE)
 			record_anomalies(m, (uint32_t)r);
@@ -157,8 +157,9 @@ void links_settle_owners(model *m)
 {
 	char sid[NTFS_SID_STRING_MAX];
 	for (uint64_t r = 0; r < m->count; r++) {
-		rec_info *ri = &m->recs[r];
-		if (!(ri->flags & REC_SD_ELSEWHERE) || ri->owner_sid != MODEL_NONE || model_owner_sid(m, (uint32_t)r) ||
+		const rec_info *ri = &m->recs[r];
+		if (!(ri->flags & REC_SD_ELSEWHERE) || model_own_owner(m, (uint32_t)r) != MODEL_NONE ||
+		    model_owner_sid(m, (uint32_t)r) ||
 		    !links_is_hardlink_set(m, (uint32_t)r))
 			continue;
 		size_t len = 0;
@@ -174,7 +175,7 @@ void links_settle_owners(model *m)
 			continue;
 		size_t off = model_add_late(m, sid, strlen(sid)); /* not strings: index slack may read names beside this */
 		if (off != SIZE_MAX && off < MODEL_NONE)
-			ri->owner_sid = (uint32_t)off;
+			(void)model_set_owner_late(m, (uint32_t)r, (uint32_t)off); /* out of memory: the owner stays unknown */
 	}
 }
 

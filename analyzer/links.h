@@ -4,7 +4,7 @@
  * show there. Input: a merged model (and its volume, for reparse data and descriptors the scan could not
  * read). Output: the decoded reparse points (link_entry, targets not yet resolved), the volume's counts,
  * and the owners of the hard-link sets settled into the model.
- * Threads: links_collect writes the model (anomalies) and runs alone; links_settle_owners writes owner_sid
+ * Threads: links_collect writes the model (anomalies) and runs alone; links_settle_owners writes owner_late
  * and model.late only, beside at most passes that read names and records (index slack); the rest only read
  * and may run from any thread.
  */

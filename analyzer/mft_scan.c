@@ -43,6 +43,8 @@ typedef struct {
 	vec reparse;              /* reparse_raw with data relative to strings */
 	vec si;                   /* rec_si of the link candidates, in record order */
 	vec sd;                   /* rec_sd of the link candidates (off relative to strings), in record order */
+	vec bases;                /* rec_base of the extension records, in record order (model.ext_base) */
+	vec owners;               /* owner_run (off relative to strings), in record order (model.owner_runs) */
 	const uint8_t *cur_sd;    /* the record being parsed: its $SECURITY_DESCRIPTOR's value (resident, unnamed) */
 	uint32_t cur_sd_len;
 	unsigned cur_sd_count;    /* $SECURITY_DESCRIPTORs it holds */
@@ -160,8 +162,41 @@ static void take_stream(worker *w, uint32_t rec, const ntfs_attr *a)
 	s->data_size = a->non_resident ? a->data_size : a->value_length;
 }
 
+/* Record rec's own descriptor names the owner SID at off (in the worker's strings): extends the run of the record
+ * before it when that names the same, else starts one; a record's later descriptor replaces its earlier one's. */
+static void set_owner(worker *w, uint32_t rec, size_t off)
+{
+	owner_run *last = w->owners.count ? &VEC_AT(&w->owners, owner_run, w->owners.count - 1) : NULL;
+	if (last && last->last == rec) { /* a second descriptor in the record */
+		if (last->off == off)
+			return;
+		if (last->first == rec) {
+			last->off = (uint32_t)off;
+			return;
+		}
+		last->last = rec - 1;
+		last = NULL;
+	}
+	if (last && last->last + 1 == rec && last->off == off) {
+		last->last = rec;
+		return;
+	}
+	owner_run *e = vec_push(&w->owners);
+	if (!e) {
+		w->nomem = true;
+		return;
+	}
+	*e = (owner_run){.first = rec, .last = rec, .off = (uint32_t)off};
+}
+
+/* True when record rec, the one being parsed, has an owner SID from its own descriptor (set_owner). */
+static bool has_owner(const worker *w, uint32_t rec)
+{
+	return w->owners.count && VEC_AT(&w->owners, owner_run, w->owners.count - 1).last == rec;
+}
+
 /* Keeps the owner SID of a record's own security descriptor (NTFS 1.x style, as ntfs-3g writes). */
-static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
+static void take_security(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 {
 	ntfs_security_descriptor sd;
 	w->cur_sd_count++;
@@ -178,7 +213,7 @@ static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 	/* only a descriptor byte-identical to the cached one shows the same owner; an empty one never does */
 	if (w->last_sid != SIZE_MAX && w->last_sd_len != 0 && a->value_length == w->last_sd_len &&
 	    !memcmp(a->value, w->last_sd, a->value_length)) {
-		ri->owner_sid = (uint32_t)w->last_sid;
+		set_owner(w, rec, w->last_sid);
 		return;
 	}
 	if (ntfs_sd_decode(a->value, a->value_length, &sd, NULL) != NTFS_OK || !sd.has_owner)
@@ -192,7 +227,7 @@ static void take_security(worker *w, rec_info *ri, const ntfs_attr *a)
 		}
 		w->last_sid = off;
 	}
-	ri->owner_sid = (uint32_t)off;
+	set_owner(w, rec, off);
 	w->last_sd_len = a->value_length <= sizeof(w->last_sd) ? a->value_length : 0;
 	memcpy(w->last_sd, a->value, w->last_sd_len);
 }
@@ -266,7 +301,7 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 		ri->flags |= REC_HAS_ATTR_LIST;
 		break;
 	case NTFS_AT_SECURITY_DESCRIPTOR:
-		take_security(w, ri, a);
+		take_security(w, rec, ri, a);
 		break;
 	default:
 		break;
@@ -281,7 +316,7 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
  */
 static bool may_link(const worker *w, const rec_info *ri, size_t names0)
 {
-	if (ri->base != MODEL_NONE || (ri->flags & (REC_HAS_REPARSE | REC_HAS_ATTR_LIST)))
+	if (ri->flags & (REC_EXTENSION | REC_HAS_REPARSE | REC_HAS_ATTR_LIST))
 		return true;
 	unsigned links = 0;
 	for (size_t i = names0; i < w->names.count && links < 2; i++)
@@ -292,7 +327,7 @@ static bool may_link(const worker *w, const rec_info *ri, size_t names0)
 /* Keeps the $STANDARD_INFORMATION times of base record rec when it may be a link (may_link). */
 static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
 {
-	if (!(ri->flags & REC_HAS_SI) || ri->base != MODEL_NONE || !maybe)
+	if (!(ri->flags & REC_HAS_SI) || (ri->flags & REC_EXTENSION) || !maybe)
 		return;
 	rec_si *e = vec_push(&w->si);
 	if (!e) {
@@ -345,8 +380,7 @@ static void keep_sizes(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
  * memory ran out: the scan fails). */
 static bool keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
 {
-	if (!w->cur_sd || w->cur_sd_count != 1 || ri->base != MODEL_NONE ||
-	    (ri->flags & (REC_HAS_ATTR_LIST | REC_BAD_FIXUP)) ||
+	if (!w->cur_sd || w->cur_sd_count != 1 || (ri->flags & (REC_EXTENSION | REC_HAS_ATTR_LIST | REC_BAD_FIXUP)) ||
 	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))))
 		return false;
 	rec_sd *e = vec_push(&w->sd);
@@ -381,9 +415,9 @@ static bool keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
 static void keep_sd_attrs(worker *w, uint32_t rec, const rec_info *ri, const uint8_t *buf, size_t rs,
 			  const ntfs_record_header *h)
 {
-	if (!w->cur_sd_count || ri->base != MODEL_NONE || (ri->flags & REC_BAD_FIXUP) || w->m->vol->is_mft_file ||
+	if (!w->cur_sd_count || (ri->flags & (REC_EXTENSION | REC_BAD_FIXUP)) || w->m->vol->is_mft_file ||
 	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))) ||
-	    !(ri->owner_sid != MODEL_NONE || (ri->flags & REC_SD_ELSEWHERE)))
+	    !(has_owner(w, rec) || (ri->flags & REC_SD_ELSEWHERE)))
 		return;
 	uint8_t *dst = arena_reserve(&w->sd_attrs, rs); /* the attributes lie in the record: at most rs bytes */
 	rec_sd *e = dst ? vec_push(&w->sd_attrs_of) : NULL;
@@ -416,8 +450,6 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ntfs_record_header h;
 	ntfs_record_fixups fx;
 	ntfs_error e;
-	ri->base = MODEL_NONE;
-	ri->owner_sid = MODEL_NONE;
 	if (!ntfs_record_has_signature(buf, rs))
 		return; /* never used, or not a record: nothing to report */
 	if (ntfs_record_decode_header(buf, rs, &h, &e) != NTFS_OK ||
@@ -432,7 +464,13 @@ static void parse_record(worker *w, uint32_t rec, uint8_t *buf, size_t rs)
 	ri->flags = (h.flags & NTFS_RECORD_FLAG_IN_USE ? REC_IN_USE : 0) | (h.flags & NTFS_RECORD_FLAG_DIRECTORY ? REC_DIR : 0);
 	if (h.base_ref) {
 		uint64_t b = ntfs_ref_record(h.base_ref);
-		ri->base = b < w->m->count ? (uint32_t)b : MODEL_NONE - 1; /* MODEL_NONE - 1: past the table */
+		rec_base *eb = vec_push(&w->bases);
+		if (!eb) {
+			w->nomem = true;
+			return;
+		}
+		*eb = (rec_base){.record = rec, .base = b < w->m->count ? (uint32_t)b : MODEL_NONE - 1}; /* - 1: past the table */
+		ri->flags |= REC_EXTENSION;
 		ri->base_seq = ntfs_ref_sequence(h.base_ref);
 		if (b >= w->m->count && (ri->flags & REC_IN_USE))
 			anomaly_add(&w->anomalies, "orphan_extension", rec,
@@ -488,11 +526,7 @@ static void records_lost(worker *w, uint64_t first, size_t n, const ntfs_error *
 {
 	if (!lost_range_add(&w->lost_ranges, first, n, e))
 		w->nomem = true;
-	w->lost += n;
-	for (size_t i = 0; i < n; i++) {
-		rec_info *ri = &w->m->recs[first + i];
-		ri->base = ri->owner_sid = MODEL_NONE;
-	}
+	w->lost += n; /* their rec_info stay zero: no base, no owner */
 }
 
 /*
@@ -600,14 +634,12 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 		VEC_AT(&w->sd_attrs_of, rec_sd, i).off += abase;
 	for (size_t i = 0; i < w->streams.count; i++)
 		VEC_AT(&w->streams, stream_info, i).str += base;
-	for (size_t i = w->from; i < w->to; i++) {
-		rec_info *ri = &m->recs[w->first + i];
-		if (ri->owner_sid != MODEL_NONE) {
-			if (base + ri->owner_sid >= MODEL_NONE)
-				return ntfs_error_set(err, NTFS_E_RANGE, "over 4 GiB of names at record %llu: beyond what the table indexes",
-						      (unsigned long long)(w->first + i));
-			ri->owner_sid += (uint32_t)base;
-		}
+	for (size_t i = 0; i < w->owners.count; i++) {
+		owner_run *o = &VEC_AT(&w->owners, owner_run, i);
+		if (base + o->off >= MODEL_NONE)
+			return ntfs_error_set(err, NTFS_E_RANGE, "over 4 GiB of names at record %llu: beyond what the table indexes",
+					      (unsigned long long)o->first);
+		o->off += (uint32_t)base;
 	}
 	if (merge_fn_times(m, w) != NTFS_OK)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the name times of records %llu-%llu",
@@ -623,7 +655,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	if (vec_append(&m->names, &w->names) || vec_append(&m->name_hashes, &w->hashes) ||
 	    vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
 	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd) ||
-	    vec_append(&m->sizes_kept, &w->sizes) || vec_append(&m->sd_attrs_of, &w->sd_attrs_of))
+	    vec_append(&m->sizes_kept, &w->sizes) || vec_append(&m->sd_attrs_of, &w->sd_attrs_of) ||
+	    vec_append(&m->ext_base, &w->bases) || vec_append(&m->owner_runs, &w->owners))
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the names of records %llu-%llu",
 				      (unsigned long long)(w->first + w->from), (unsigned long long)(w->first + w->to));
 	for (size_t i = 0; i < w->anomalies.items.count; i++) {
@@ -637,7 +670,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	}
 	w->lost_ranges.count = 0;
 	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
-	w->sizes.count = w->sd_attrs_of.count = 0;
+	w->sizes.count = w->sd_attrs_of.count = w->bases.count = w->owners.count = 0;
 	w->strings.len = w->sd_attrs.len = 0;
 	w->anomalies.items.count = 0;
 	w->anomalies.text.len = 0;
@@ -688,9 +721,7 @@ static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void
 		return false;
 	anomaly_add(&m->anomalies, "scan_interrupted", done, "scan stopped after %llu of %llu records",
 		    (unsigned long long)done, (unsigned long long)m->count);
-	m->partial = true;
-	for (uint64_t rec = done; rec < m->count; rec++)
-		m->recs[rec].base = m->recs[rec].owner_sid = MODEL_NONE;
+	m->partial = true; /* the records not scanned stay zero: no base, no owner */
 	return true;
 }
 
@@ -868,11 +899,13 @@ static bool reread_extension_bases(model *m)
 	bool ok = true;
 	for (uint64_t r = 0; r < m->count && ok; r++) {
 		const rec_info *e = &m->recs[r];
-		if (e->state != REC_OK || e->base >= m->count || e->base == r)
+		if (e->state != REC_OK || !(e->flags & REC_EXTENSION))
 			continue;
-		uint32_t b = e->base;
+		uint32_t b = model_rec_base(m, (uint32_t)r);
+		if (b >= m->count || b == r)
+			continue;
 		const rec_info *bi = &m->recs[b];
-		if (bi->state != REC_OK || bi->base != MODEL_NONE)
+		if (bi->state != REC_OK || (bi->flags & REC_EXTENSION))
 			continue; /* no base to fold into */
 		if ((bi->flags & (REC_HAS_ATTR_LIST | REC_HAS_REPARSE)) ||
 		    ((bi->flags & REC_HAS_SI) && (bi->std_flags & NTFS_FA_SYSTEM)))
@@ -962,6 +995,8 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].streams, sizeof(stream_info));
 		vec_init(&ws[t].fn, sizeof(name_fn_times));
 		vec_init(&ws[t].sizes, sizeof(rec_sizes_kept));
+		vec_init(&ws[t].bases, sizeof(rec_base));
+		vec_init(&ws[t].owners, sizeof(owner_run));
 		anomaly_list_init(&ws[t].anomalies);
 	}
 	if (!image_reads_parallel(vol->img))
@@ -996,6 +1031,8 @@ out:
 			vec_free(&ws[t].streams);
 			vec_free(&ws[t].fn);
 			vec_free(&ws[t].sizes);
+			vec_free(&ws[t].bases);
+			vec_free(&ws[t].owners);
 			arena_free(&ws[t].strings);
 			anomaly_list_free(&ws[t].anomalies);
 			vec_free(&ws[t].lost_ranges);

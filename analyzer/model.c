@@ -9,7 +9,7 @@
 #include "file_name.h"
 #include "std_info.h"
 
-_Static_assert(sizeof(rec_info) == 32, "rec_info: one per MFT record, 32 bytes (issue 15)");
+_Static_assert(sizeof(rec_info) == 24, "rec_info: one per MFT record, 24 bytes (issue 15)");
 _Static_assert(sizeof(name_info) == 20, "name_info: one per name, 20 bytes (issue 15)");
 
 void model_init(model *m, volume *vol)
@@ -20,6 +20,9 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->name_hashes, sizeof(uint32_t));
 	vec_init(&m->reparse, sizeof(reparse_raw));
 	vec_init(&m->reparse_of, sizeof(rec_reparse));
+	vec_init(&m->ext_base, sizeof(rec_base));
+	vec_init(&m->owner_runs, sizeof(owner_run));
+	vec_init(&m->owner_late, sizeof(owner_run));
 	vec_init(&m->link_si, sizeof(rec_si));
 	vec_init(&m->own_sd, sizeof(rec_sd));
 	vec_init(&m->sd_attrs_of, sizeof(rec_sd));
@@ -46,6 +49,9 @@ void model_free(model *m)
 	vec_free(&m->name_hashes);
 	vec_free(&m->reparse);
 	vec_free(&m->reparse_of);
+	vec_free(&m->ext_base);
+	vec_free(&m->owner_runs);
+	vec_free(&m->owner_late);
 	vec_free(&m->streams);
 	arena_free(&m->strings);
 	arena_free(&m->late);
@@ -139,6 +145,62 @@ static inline const void *side_find_near(const vec *v, size_t key_off, uint32_t 
 /* Where each thread's last lookup of model_si_times, model_name_times and model_sizes ended (side_find_near). */
 static _Thread_local size_t si_hint, fn_hint, sizes_hint;
 
+uint32_t model_rec_base(const model *m, uint32_t r)
+{
+	if (r >= m->count || !(m->recs[r].flags & REC_EXTENSION))
+		return MODEL_NONE;
+	const rec_base *e = side_find(&m->ext_base, offsetof(rec_base, record), r);
+	return e ? e->base : MODEL_NONE;
+}
+
+bool model_set_base(model *m, uint32_t r, uint32_t base)
+{
+	size_t at = m->ext_base.count; /* where r goes in record order */
+	while (at && VEC_AT(&m->ext_base, rec_base, at - 1).record >= r)
+		at--;
+	if (at < m->ext_base.count && VEC_AT(&m->ext_base, rec_base, at).record == r) {
+		VEC_AT(&m->ext_base, rec_base, at).base = base;
+	} else {
+		if (!vec_push(&m->ext_base))
+			return false;
+		rec_base *e = m->ext_base.data;
+		memmove(&e[at + 1], &e[at], (m->ext_base.count - 1 - at) * sizeof(*e));
+		e[at] = (rec_base){.record = r, .base = base};
+	}
+	m->recs[r].flags |= REC_EXTENSION;
+	return true;
+}
+
+/* The owner offset of the run in runs (owner_run, in record order) that holds record r, or MODEL_NONE. */
+static uint32_t owner_in(const vec *runs, uint32_t r)
+{
+	const owner_run *e = runs->data;
+	size_t lo = 0, hi = runs->count; /* the first run that ends at or after r */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].last < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < runs->count && e[lo].first <= r ? e[lo].off : MODEL_NONE;
+}
+
+uint32_t model_own_owner(const model *m, uint32_t r)
+{
+	uint32_t off = owner_in(&m->owner_runs, r);
+	return off != MODEL_NONE || !m->owner_late.count ? off : owner_in(&m->owner_late, r);
+}
+
+bool model_set_owner_late(model *m, uint32_t r, uint32_t off)
+{
+	owner_run *e = vec_push(&m->owner_late);
+	if (!e)
+		return false;
+	*e = (owner_run){.first = r, .last = r, .off = off};
+	return true;
+}
+
 const uint64_t *model_si_times(const model *m, uint32_t r)
 {
 	if (r >= m->count || !(m->recs[r].flags & REC_HAS_SI))
@@ -212,10 +274,11 @@ void model_sd_attrs_free(model *m)
 static bool extension_accepted(model *m, uint32_t r)
 {
 	rec_info *e = &m->recs[r];
-	if (e->base >= m->count || e->base == r)
+	uint32_t base = model_rec_base(m, r);
+	if (base >= m->count || base == r)
 		return false;
-	rec_info *b = &m->recs[e->base];
-	if (b->state != REC_OK || b->base != MODEL_NONE)
+	rec_info *b = &m->recs[base];
+	if (b->state != REC_OK || (b->flags & REC_EXTENSION))
 		return false;
 	bool e_use = e->flags & REC_IN_USE, b_use = b->flags & REC_IN_USE;
 	if (e_use != b_use)
@@ -247,16 +310,18 @@ static ntfs_status sizes_make_bases(model *m, ntfs_error *err)
 		const rec_info *e = &m->recs[r];
 		vec prefix = m->sizes_kept; /* the entries in record order (those pushed below come after) */
 		prefix.count = sorted;
-		if (e->state != REC_OK || e->base == MODEL_NONE ||
-		    !side_find(&prefix, offsetof(rec_sizes_kept, record), (uint32_t)r) ||
-		    !extension_accepted(m, (uint32_t)r) || side_find(&prefix, offsetof(rec_sizes_kept, record), e->base))
+		if (e->state != REC_OK || !(e->flags & REC_EXTENSION) ||
+		    !side_find(&prefix, offsetof(rec_sizes_kept, record), (uint32_t)r) || !extension_accepted(m, (uint32_t)r))
+			continue;
+		uint32_t base = model_rec_base(m, (uint32_t)r);
+		if (side_find(&prefix, offsetof(rec_sizes_kept, record), base))
 			continue;
 		rec_sizes_kept *k = vec_push(&m->sizes_kept);
 		if (!k)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for the sizes of record %llu",
-					      (unsigned long long)e->base);
+					      (unsigned long long)base);
 		memset(k, 0, sizeof(*k));
-		k->record = e->base;
+		k->record = base;
 	}
 	if (m->sizes_kept.count == sorted)
 		return NTFS_OK;
@@ -274,24 +339,25 @@ static void merge_extensions(model *m)
 {
 	for (uint64_t r = 0; r < m->count; r++) {
 		rec_info *e = &m->recs[r];
-		if (e->state != REC_OK || e->base == MODEL_NONE)
+		if (e->state != REC_OK || !(e->flags & REC_EXTENSION))
 			continue;
+		uint32_t base = model_rec_base(m, (uint32_t)r);
 		if (!extension_accepted(m, (uint32_t)r)) {
 			/* a base past the table was reported by the scan, with the reference as stored */
-			if ((e->flags & REC_IN_USE) && e->base < m->count)
+			if ((e->flags & REC_IN_USE) && base < m->count)
 				anomaly_add(&m->anomalies, "orphan_extension", r,
 					    "extension record names base record %llu (sequence %u), which does not claim it",
-					    (unsigned long long)e->base, e->base_seq);
+					    (unsigned long long)base, e->base_seq);
 			continue;
 		}
 		e->flags |= REC_EXT_VALID;
-		rec_info *b = &m->recs[e->base];
+		rec_info *b = &m->recs[base];
 		rec_sizes *bs = NULL, *es = NULL;
 		if (m->sizes) {
-			bs = &m->sizes[e->base];
+			bs = &m->sizes[base];
 			es = &m->sizes[r];
 		} else if ((es = (rec_sizes *)model_sizes_kept_find(m, (uint32_t)r))) {
-			bs = (rec_sizes *)model_sizes_kept_find(m, e->base); /* made by sizes_make_bases */
+			bs = (rec_sizes *)model_sizes_kept_find(m, base); /* made by sizes_make_bases */
 		}
 		if (bs && es) {
 			if ((e->flags & REC_HAS_DATA) && !(b->flags & REC_HAS_DATA)) {
@@ -324,8 +390,7 @@ static void note_owners_not_in_mft(model *m)
 /* The record that owns names held by record r: its base when r is an accepted extension. */
 static uint32_t owner_of(const model *m, uint32_t r)
 {
-	const rec_info *ri = &m->recs[r];
-	return (ri->flags & REC_EXT_VALID) ? ri->base : r;
+	return (m->recs[r].flags & REC_EXT_VALID) ? model_rec_base(m, r) : r;
 }
 
 /*
@@ -516,7 +581,8 @@ const char *model_owner_sid(const model *m, uint32_t r)
 	const char *sid = ri->security_id && m->vol ? volume_owner_sid(m->vol, ri->security_id) : NULL;
 	if (sid)
 		return sid;
-	return ri->owner_sid != MODEL_NONE ? model_bytes(m, ri->owner_sid) : NULL;
+	uint32_t off = model_own_owner(m, r);
+	return off != MODEL_NONE ? model_bytes(m, off) : NULL;
 }
 
 const name_info *model_dos_alias(const model *m, uint32_t r, const name_info *n)

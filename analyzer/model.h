@@ -4,7 +4,7 @@
  * Threads: the scan's workers fill their own shares and one thread merges them (mft_scan); model_merge
  * runs alone (then access_preload_kept, alone too, adds to own_sd and frees sd_attrs). After it the tables are
  * read-only for the passes, which may read them side by side; only
- * access_preload (own_sd) and the owner step (links_settle_owners: owner_sid) write to it again, one at a time,
+ * access_preload (own_sd) and the owner step (links_settle_owners: owner_late) write to it again, one at a time,
  * their bytes going to model.late (never to strings), so that a pass reading names and records beside them
  * (index slack) needs no lock.
  */
@@ -39,8 +39,9 @@ enum {                            /* rec_info.flags */
 	REC_SD_ELSEWHERE = 0x100, /* a $SECURITY_DESCRIPTOR the scan could not read (non-resident) */
 	REC_SD_NOT_IN_MFT = 0x200, /* a non-resident $SECURITY_DESCRIPTOR in an extracted $MFT: its data is
 				   * not there, so it is never read (the owner is unknown) */
-	REC_NAMES_APART = 0x400   /* after model_merge: the record's names do not follow one another in model.names
+	REC_NAMES_APART = 0x400,  /* after model_merge: the record's names do not follow one another in model.names
 				   * (an extension's joined them): name_first is a slot in model.name_order */
+	REC_EXTENSION = 0x800     /* an extension record: its header names a base record (model_rec_base) */
 };
 
 /* The sizes of a record's data (model_sizes): out of rec_info, kept only for the records that print them. */
@@ -58,8 +59,10 @@ typedef struct {
 	uint32_t record;
 } rec_sizes_kept;
 
+/* One MFT record: 24 bytes. An extension record's base (REC_EXTENSION: model_rec_base) and the owner SID of a
+ * record's own descriptor (model_own_owner) live in side tables: few records have either (Windows keeps
+ * descriptors in $Secure; ntfs-3g's own ones name a few owners, kept as runs of records). */
 typedef struct {
-	uint32_t base;            /* base record of an extension record, else MODEL_NONE */
 	uint32_t security_id;
 	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
 	union {
@@ -67,9 +70,6 @@ typedef struct {
 				      * it), or with REC_NAMES_APART its first slot in model.name_order */
 		uint16_t base_seq;   /* until model_merge, of an extension record: the sequence in its base reference */
 	};
-	uint32_t owner_sid;       /* owner SID from the record's own $SECURITY_DESCRIPTOR: offset in
-				   * model.strings, or MODEL_NONE (Windows keeps it in $Secure instead); a
-				   * non-resident one is read after the scan for hard-link sets only */
 	uint16_t sequence;
 	uint16_t link_count;      /* from the header */
 	uint16_t name_count;      /* names owned after merging extension records */
@@ -88,6 +88,19 @@ typedef struct __attribute__((packed, aligned(4))) {
 	uint8_t ns;               /* NTFS_NS_* */
 	uint8_t units;            /* UTF-16 code units */
 } name_info;
+
+/* The base record an extension record's header names (model.ext_base). */
+typedef struct {
+	uint32_t record;
+	uint32_t base;            /* MODEL_NONE - 1 when past the table */
+} rec_base;
+
+/* Records first..last (consecutive) whose own $SECURITY_DESCRIPTOR names the owner SID at offset off (model_bytes:
+ * in model.strings, or model.late past its end) (model.owner_runs, model.owner_late). */
+typedef struct {
+	uint32_t first, last;
+	uint32_t off;
+} owner_run;
 
 /* The $REPARSE_POINT of one record (model.reparse_of). */
 typedef struct {
@@ -145,6 +158,11 @@ typedef struct {
 	arena strings;            /* names and raw reparse buffers */
 	arena late;               /* bytes added after the scan (model_add_late): strings stays as model_merge left it */
 	vec reparse;              /* reparse_raw */
+	vec ext_base;             /* rec_base in record order: one per record with REC_EXTENSION */
+	vec owner_runs;           /* owner_run in record order: the owner SIDs the scan read from records' own resident
+				   * descriptors (MODEL_NONE, no entry, for most Windows records: $Secure holds theirs) */
+	vec owner_late;           /* owner_run in record order, one record each: the owners of non-resident descriptors
+				   * read after the scan (links_settle_owners: hard-link sets only) */
 	vec reparse_of;           /* rec_reparse in record order, after model_merge: each record's own $REPARSE_POINT
 				   * or an accepted extension's (the first in model.reparse) */
 	vec streams;              /* stream_info: named $DATA streams (first piece), by base record after merging;
@@ -246,9 +264,28 @@ static inline const name_info *model_link_next(const model *m, uint32_t r, uint3
 /* True when record r is a decoded base record that is in use. */
 static inline bool model_in_use(const model *m, uint64_t r)
 {
-	return r < m->count && m->recs[r].state == REC_OK && (m->recs[r].flags & REC_IN_USE) &&
-	       m->recs[r].base == MODEL_NONE;
+	return r < m->count && m->recs[r].state == REC_OK &&
+	       (m->recs[r].flags & (REC_IN_USE | REC_EXTENSION)) == REC_IN_USE;
 }
+
+/* The base record extension record r names (MODEL_NONE - 1 when past the table), or MODEL_NONE when r is none. */
+uint32_t model_rec_base(const model *m, uint32_t r);
+
+/*
+ * Makes record r (of a model built record by record, as tests do) an extension record of base; false when memory
+ * runs out. The scan fills model.ext_base itself.
+ */
+bool model_set_base(model *m, uint32_t r, uint32_t base);
+
+/*
+ * The offset (model_bytes, as model_add_late gives) of the owner SID record r's own $SECURITY_DESCRIPTOR names,
+ * as the scan (or, when non-resident, links_settle_owners) read it; MODEL_NONE when none was read.
+ */
+uint32_t model_own_owner(const model *m, uint32_t r);
+
+/* After model_merge: record r's own descriptor, read late, names the owner at off (model_add_late); records are
+ * given in increasing order. False when memory runs out. */
+bool model_set_owner_late(model *m, uint32_t r, uint32_t off);
 
 /*
  * The index in model.reparse of base record r's $REPARSE_POINT (its own or an accepted extension's), or MODEL_NONE
@@ -313,7 +350,7 @@ void model_free(model *m);
 
 /*
  * After model_merge: keeps n bytes (and a NUL) in m->late, at an offset past the end of m->strings, which
- * model_own_sd and model_owner_sid read back (rec_sd.off, rec_info.owner_sid); SIZE_MAX when memory runs out.
+ * model_own_sd and model_owner_sid read back (rec_sd.off, owner_run.off); SIZE_MAX when memory runs out.
  * strings must not grow once this has been called.
  */
 size_t model_add_late(model *m, const void *p, size_t n);

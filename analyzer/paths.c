@@ -31,7 +31,7 @@ struct paths_walk {
 static bool is_dir_record(const model *m, uint64_t r)
 {
 	const rec_info *ri = &m->recs[r];
-	return ri->state == REC_OK && (ri->flags & REC_DIR) && ri->base == MODEL_NONE;
+	return ri->state == REC_OK && (ri->flags & REC_DIR) && !(ri->flags & REC_EXTENSION);
 }
 
 /* The entry of record r in the directory tables, or NO_SLOT when it is no directory (or past the table). */
@@ -57,7 +57,7 @@ parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *p
 	uint64_t pr = ntfs_ref_record(n->parent_ref);
 	uint16_t ps = ntfs_ref_sequence(n->parent_ref);
 	*parent = MODEL_NONE;
-	if (pr >= m->count || m->recs[pr].state != REC_OK || m->recs[pr].base != MODEL_NONE)
+	if (pr >= m->count || m->recs[pr].state != REC_OK || (m->recs[pr].flags & REC_EXTENSION))
 		return PARENT_MISSING;
 	const rec_info *p = &m->recs[pr];
 	*parent = (uint32_t)pr;

@@ -506,7 +506,7 @@ static uint32_t lookup(const resolve_volume *va, uint32_t dir, const comp *c, ui
 			*stored = ni;
 			return ni->owner;
 		}
-		if (*deleted == MODEL_NONE && ni->owner < va->m->count && va->m->recs[ni->owner].base == MODEL_NONE)
+		if (*deleted == MODEL_NONE && ni->owner < va->m->count && !(va->m->recs[ni->owner].flags & REC_EXTENSION))
 			*deleted = ni->owner;
 	}
 	return MODEL_NONE;
@@ -547,7 +547,7 @@ static void stale(link_target *t, const resolve_volume *va, const walk_state *ws
 			size_t n = name_index_find(va->ix, d, ws->c[k].s, ws->c[k].len, found, MAX_MATCHES);
 			for (size_t j = 0; j < n && j < MAX_MATCHES && next == MODEL_NONE; j++) {
 				uint32_t o = model_name(va->m, found[j])->owner;
-				if (o < va->m->count && !(va->m->recs[o].flags & REC_IN_USE) && va->m->recs[o].base == MODEL_NONE)
+				if (o < va->m->count && !(va->m->recs[o].flags & REC_IN_USE) && !(va->m->recs[o].flags & REC_EXTENSION))
 					next = o;
 			}
 			if (next == MODEL_NONE)

@@ -164,7 +164,7 @@ ntfs_status shortcuts_collect(model *m, shortcut_list *out, ntfs_error *err)
 	ntfs_status st = NTFS_OK;
 	for (uint64_t r = FIRST_USER_RECORD; r < m->count && st == NTFS_OK; r++) {
 		const rec_info *ri = &m->recs[r];
-		if (ri->state != REC_OK || ri->base != MODEL_NONE || (ri->flags & REC_DIR) || !(ri->flags & REC_HAS_DATA))
+		if (ri->state != REC_OK || (ri->flags & REC_EXTENSION) || (ri->flags & REC_DIR) || !(ri->flags & REC_HAS_DATA))
 			continue;
 		const name_info *n = lnk_name(m, (uint32_t)r);
 		if (n)

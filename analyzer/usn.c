@@ -89,7 +89,7 @@ static ntfs_status select_init(usn_select *s, const usn_input *in, ntfs_error *e
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
 	for (uint64_t r = 0; r < m->count; r++) {
 		const rec_info *ri = &m->recs[r];
-		if (ri->state != REC_OK || ri->base != MODEL_NONE)
+		if (ri->state != REC_OK || (ri->flags & REC_EXTENSION))
 			continue;
 		if ((ri->flags & REC_HAS_REPARSE) || links_name_count(m, (uint32_t)r) > 1)
 			mark(s->now, m->count, r);

@@ -402,7 +402,7 @@ ntfs_status report_bodyfile(const analysis *a, const report_config *rc, FILE *f,
 		}
 		for (uint64_t r = 0; r < va->m->count && !w.failed; r++) {
 			const rec_info *ri = &va->m->recs[r];
-			if (ri->state == REC_OK && ri->base == MODEL_NONE && body_wanted(&w, (uint32_t)r))
+			if (ri->state == REC_OK && !(ri->flags & REC_EXTENSION) && body_wanted(&w, (uint32_t)r))
 				body_record(&w, (uint32_t)r);
 		}
 		if (report_filter_context(&w.only)) {

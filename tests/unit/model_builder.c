@@ -43,8 +43,6 @@ void mb_init(model *m, uint64_t n)
 	m->want_sizes = true; /* every record's sizes stay readable after mb_merge, as with --du */
 	if (!m->recs || !m->sizes)
 		abort();
-	for (uint64_t r = 0; r < n; r++)
-		m->recs[r].base = m->recs[r].owner_sid = MODEL_NONE;
 }
 
 void mb_record(model *m, uint32_t r, bool dir, bool in_use, uint16_t seq)
@@ -73,7 +71,8 @@ void mb_extension(model *m, uint32_t r, uint32_t base, uint16_t base_seq, bool i
 	ri->state = REC_OK;
 	ri->flags = in_use ? REC_IN_USE : 0;
 	ri->sequence = seq;
-	ri->base = base;
+	if (!model_set_base(m, r, base))
+		abort();
 	ri->base_seq = base_seq;
 }
 
