@@ -40,28 +40,10 @@ uint32_t name_index_listed_dir(const model *m, const name_info *ni)
 	return d;
 }
 
-/*
- * The slot holding the chain of key (dir, hash), or the empty slot where it would go. A name in the index
- * is listed under its parent record (name_index_listed_dir of an indexed name is never PATHS_ORPHAN), so a
- * chain's head is compared by its parent reference without looking the record up.
- */
-static size_t find_slot(const name_index *ix, uint32_t dir, uint32_t hash)
+/* Puts name i, listed under dir with hash, at the head of its bucket's chain. */
+static void insert(name_index *ix, uint32_t i, uint32_t dir, uint32_t hash)
 {
 	size_t s = slot_of(dir, hash, ix->size);
-	while (ix->slots[s] != MODEL_NONE) {
-		uint32_t head = ix->slots[s];
-		if (ix->hash[head] == hash && ntfs_ref_record(model_name(ix->m, head)->parent_ref) == dir)
-			break;
-		if (++s == ix->size)
-			s = 0;
-	}
-	return s;
-}
-
-/* Puts name i, listed under dir, at the head of its key's chain. */
-static void insert(name_index *ix, uint32_t i, uint32_t dir)
-{
-	size_t s = find_slot(ix, dir, ix->hash[i]);
 	ix->next[i] = ix->slots[s];
 	ix->slots[s] = i;
 }
@@ -93,13 +75,13 @@ static uint32_t *take_hashes(model *m)
 
 ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 {
-	size_t n = m->names.count, size = n + n / 2 + 16; /* keys (distinct directory and name) <= names: load <= 2/3 */
+	size_t n = m->names.count, size = n + 16; /* one bucket per name: chains of one or two names */
 	memset(ix, 0, sizeof(*ix));
 	ix->m = m;
 	ix->slots = malloc(size * sizeof(uint32_t));
 	ix->next = malloc((n ? n : 1) * sizeof(uint32_t));
-	ix->hash = ix->slots && ix->next ? take_hashes(m) : NULL;
-	if (!ix->slots || !ix->next || !ix->hash) {
+	uint32_t *hash = ix->slots && ix->next ? take_hashes(m) : NULL;
+	if (!hash) {
 		name_index_free(ix);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory indexing %zu names", n);
 	}
@@ -107,7 +89,8 @@ ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 	ix->size = size;
 	ix->count = n;
 	/* chains are built by pushing at the head: deleted names last to first, then allocated ones, so
-	 * each chain reads allocated names in name order, then deleted ones in name order */
+	 * each chain (and the names of one directory and name in it) reads allocated names in name order, then
+	 * deleted ones in name order */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = n; i-- > 0;) {
 			const name_info *ni = model_name(m, (uint32_t)i);
@@ -120,8 +103,9 @@ ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 				continue;
 			uint32_t dir = name_index_listed_dir(m, ni);
 			if (dir != PATHS_ORPHAN)
-				insert(ix, (uint32_t)i, dir);
+				insert(ix, (uint32_t)i, dir, hash[i]);
 		}
+	free(hash); /* a lookup compares names, not hashes: 4 bytes per name the index no longer holds */
 	return NTFS_OK;
 }
 
@@ -129,13 +113,12 @@ void name_index_free(name_index *ix)
 {
 	free(ix->slots);
 	free(ix->next);
-	free(ix->hash);
 	memset(ix, 0, sizeof(*ix));
 }
 
 size_t name_index_bytes(const name_index *ix)
 {
-	return (ix->size + 2 * ix->count) * sizeof(uint32_t);
+	return (ix->size + ix->count) * sizeof(uint32_t);
 }
 
 uint32_t name_index_parent(const name_index *ix, uint32_t i)
@@ -174,15 +157,19 @@ static bool wanted_init(const name_index *ix, const char *name, size_t len, want
 	return true;
 }
 
-/* The first name at or after chain position i that is called w, or MODEL_NONE. */
-static uint32_t chain_match(const name_index *ix, uint32_t i, const wanted *w)
+/*
+ * The first name at or after chain position i that is called w in directory dir, or MODEL_NONE. A name in the
+ * index is listed under its parent record (name_index_listed_dir of an indexed name is never PATHS_ORPHAN), so
+ * its directory is compared by its parent reference without looking the record up.
+ */
+static uint32_t chain_match(const name_index *ix, uint32_t i, uint32_t dir, const wanted *w)
 {
 	const model *m = ix->m;
 	const ntfs_upcase *uc = m->vol->upcase;
 	uint16_t have[MAX_UNITS];
 	for (; i != MODEL_NONE; i = ix->next[i]) {
 		const name_info *ni = model_name(m, i);
-		if (ni->units != w->n)
+		if (ni->units != w->n || ntfs_ref_record(ni->parent_ref) != dir)
 			continue;
 		size_t hn = ntfs_utf8_to_utf16(model_name_str(m, ni), ni->len, have, MAX_UNITS);
 		if (hn <= MAX_UNITS && same_name(uc, w->units, w->n, have, hn))
@@ -191,10 +178,10 @@ static uint32_t chain_match(const name_index *ix, uint32_t i, const wanted *w)
 	return MODEL_NONE;
 }
 
-/* The head of the chain of names with w's hash under dir, or MODEL_NONE. */
+/* The head of the chain of the bucket of w under dir, or MODEL_NONE. */
 static uint32_t chain_head(const name_index *ix, uint32_t dir, const wanted *w)
 {
-	return ix->slots[find_slot(ix, dir, w->hash)];
+	return ix->slots[slot_of(dir, w->hash, ix->size)];
 }
 
 size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, size_t len, uint32_t *out, size_t cap)
@@ -203,8 +190,8 @@ size_t name_index_find(const name_index *ix, uint32_t dir, const char *name, siz
 	size_t found = 0;
 	if (!wanted_init(ix, name, len, &w))
 		return 0;
-	for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), &w); i != MODEL_NONE && found < cap;
-	     i = chain_match(ix, ix->next[i], &w))
+	for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), dir, &w); i != MODEL_NONE && found < cap;
+	     i = chain_match(ix, ix->next[i], dir, &w))
 		out[found++] = i;
 	return found;
 }
@@ -223,8 +210,8 @@ uint32_t name_index_dir(const name_index *ix, const char *path)
 			return dir;
 		uint32_t next = MODEL_NONE;
 		if (wanted_init(ix, s, n, &w))
-			for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), &w); i != MODEL_NONE;
-			     i = chain_match(ix, ix->next[i], &w)) {
+			for (uint32_t i = chain_match(ix, chain_head(ix, dir, &w), dir, &w); i != MODEL_NONE;
+			     i = chain_match(ix, ix->next[i], dir, &w)) {
 				uint32_t owner = model_name(m, i)->owner;
 				if (model_in_use(m, owner) && (m->recs[owner].flags & REC_DIR)) {
 					next = owner;

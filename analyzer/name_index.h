@@ -16,23 +16,23 @@
 #include "paths.h"
 
 /*
- * Open addressing over distinct (directory, name hash) keys; names sharing a key (the same name
- * under one directory, or a hash collision) are chained, so identical keys never cluster.
- * The fields are the index's own: use the functions below.
+ * Buckets chosen by (directory, name hash), one per name; the names of a bucket are chained (8 bytes per
+ * name in all). A lookup walks its bucket's chain and compares only the names listed under its directory
+ * with as many UTF-16 units. The fields are the index's own: use the functions below.
  */
 typedef struct {
 	const model *m;
-	uint32_t *slots;          /* head of a key's chain (a name index), MODEL_NONE when empty; 1.5 per name */
-	uint32_t *next;           /* per name: the next name with the same key, MODEL_NONE at the end */
-	uint32_t *hash;           /* per name: the hash of its upcased name (taken from model.name_hashes) */
-	size_t size;              /* slots */
+	uint32_t *slots;          /* per bucket: the first name of its chain, MODEL_NONE when empty */
+	uint32_t *next;           /* per name: the next name of its bucket, MODEL_NONE at the end */
+	size_t size;              /* buckets */
 	size_t count;             /* names in the model when built */
 } name_index;
 
 /*
  * Indexes every name of every decoded record (allocated and deleted) under its validated parent. Takes the
- * model's name_hashes (the only field it writes: paths_build may read the model meanwhile); when the model
- * has none for every name (the index built again), hashes the names from their UTF-8.
+ * model's name_hashes and frees them once the names are placed (the only field it writes: paths_build may read
+ * the model meanwhile); when the model has none for every name (the index built again), hashes the names from
+ * their UTF-8.
  */
 ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err);
 
