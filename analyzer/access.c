@@ -708,6 +708,16 @@ static ntfs_status preload_read(model *m, const vec *recs, int threads)
 	return st;
 }
 
+/* Appends record r to recs (uint32_t); NTFS_E_NOMEM when it cannot grow. */
+static ntfs_status push_record(vec *recs, uint32_t r)
+{
+	uint32_t *x = vec_push(recs);
+	if (!x)
+		return NTFS_E_NOMEM;
+	*x = r;
+	return NTFS_OK;
+}
+
 ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wanted)
 {
 	*wanted = NULL;
@@ -717,15 +727,9 @@ ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wa
 	vec recs;
 	vec_init(&recs, sizeof(uint32_t));
 	ntfs_status st = want ? NTFS_OK : NTFS_E_NOMEM;
-	for (uint64_t r = 0; st == NTFS_OK && r < m->count; r++) {
-		if (!((want[r] && access_reads_sd(m, (uint32_t)r)) || owners_read_sd(m, (uint32_t)r)))
-			continue;
-		uint32_t *x = vec_push(&recs);
-		if (!x)
-			st = NTFS_E_NOMEM;
-		else
-			*x = (uint32_t)r;
-	}
+	for (uint64_t r = 0; st == NTFS_OK && r < m->count; r++)
+		if ((want[r] && access_reads_sd(m, (uint32_t)r)) || owners_read_sd(m, (uint32_t)r))
+			st = push_record(&recs, (uint32_t)r);
 	*wanted = want; /* access_settle's records: the same bitmap */
 	if (st == NTFS_OK)
 		st = preload_read(m, &recs, threads);
@@ -740,13 +744,8 @@ ntfs_status access_preload_kept(model *m, int threads)
 	vec_init(&recs, sizeof(uint32_t));
 	ntfs_status st = NTFS_OK;
 	if (m->vol && !m->vol->is_mft_file) {
-		for (size_t i = 0; st == NTFS_OK && i < m->sd_attrs_of.count; i++) { /* in record order */
-			uint32_t *x = vec_push(&recs);
-			if (!x)
-				st = NTFS_E_NOMEM;
-			else
-				*x = VEC_AT(&m->sd_attrs_of, rec_sd, i).record;
-		}
+		for (size_t i = 0; st == NTFS_OK && i < m->sd_attrs_of.count; i++) /* in record order */
+			st = push_record(&recs, VEC_AT(&m->sd_attrs_of, rec_sd, i).record);
 		if (st == NTFS_OK)
 			st = preload_read(m, &recs, threads);
 	}
