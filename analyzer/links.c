@@ -126,7 +126,7 @@ static void record_anomalies(model *m, uint32_t r)
 	if (ri->name_count && ri->name_count != ri->link_count)
 		anomaly_add(&m->anomalies, "link_count_mismatch", r, "header link count %u, but %u $FILE_NAME(s) found",
 			    ri->link_count, ri->name_count);
-	bool flag = ri->std_flags & NTFS_FA_REPARSE_POINT, attr = ri->flags & REC_HAS_REPARSE;
+	bool flag = ri->std_attrs & REC_FA_REPARSE_POINT, attr = ri->flags & REC_HAS_REPARSE;
 	if ((ri->flags & REC_HAS_SI) && flag && !attr)
 		anomaly_add(&m->anomalies, "reparse_flag_without_attribute", r,
 			    "$STANDARD_INFORMATION has the reparse-point flag but the record has no $REPARSE_POINT");

@@ -275,7 +275,7 @@ static void take_attr(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 	case NTFS_AT_STANDARD_INFORMATION:
 		if (!a->non_resident && ntfs_std_info_decode(a->value, a->value_length, &si, NULL) == NTFS_OK) {
 			ri->flags |= REC_HAS_SI;
-			ri->std_flags = si.flags;
+			ri->std_attrs = model_std_attrs(si.flags);
 			ri->security_id = si.has_v3_fields ? si.security_id : 0;
 			w->cur_si[0] = si.created;
 			w->cur_si[1] = si.modified;
@@ -363,7 +363,7 @@ static void keep_sizes(worker *w, uint32_t rec, const rec_info *ri, bool maybe)
 		return;
 	}
 	if (!(s->data_size | s->allocated_size | s->disk_size) ||
-	    !(maybe || ((ri->flags & REC_HAS_SI) && (ri->std_flags & NTFS_FA_SYSTEM))))
+	    !(maybe || ((ri->flags & REC_HAS_SI) && (ri->std_attrs & REC_FA_SYSTEM))))
 		return;
 	rec_sizes_kept *k = vec_push(&w->sizes);
 	if (!k) {
@@ -908,7 +908,7 @@ static bool reread_extension_bases(model *m)
 		if (bi->state != REC_OK || (bi->flags & REC_EXTENSION))
 			continue; /* no base to fold into */
 		if ((bi->flags & (REC_HAS_ATTR_LIST | REC_HAS_REPARSE)) ||
-		    ((bi->flags & REC_HAS_SI) && (bi->std_flags & NTFS_FA_SYSTEM)))
+		    ((bi->flags & REC_HAS_SI) && (bi->std_attrs & REC_FA_SYSTEM)))
 			continue; /* one keep_sizes kept when its sizes were not all zero (the usual base: an attribute list) */
 		rec_sizes_kept key = {.record = b};
 		if (bsearch(&key, m->sizes_kept.data, sorted, sizeof(key), sizes_kept_cmp))

@@ -9,7 +9,7 @@
 #include "file_name.h"
 #include "std_info.h"
 
-_Static_assert(sizeof(rec_info) == 24, "rec_info: one per MFT record, 24 bytes (issue 15)");
+_Static_assert(sizeof(rec_info) == 20, "rec_info: one per MFT record, 20 bytes (issue 15)");
 _Static_assert(sizeof(name_info) == 20, "name_info: one per name, 20 bytes (issue 15)");
 
 void model_init(model *m, volume *vol)
@@ -516,7 +516,7 @@ static void settle_streams(model *m)
 static bool sizes_shown(const model *m, uint64_t r)
 {
 	const rec_info *ri = &m->recs[r];
-	return ri->link_names > 1 || ((ri->flags & REC_HAS_SI) && (ri->std_flags & NTFS_FA_SYSTEM));
+	return ri->link_names > 1 || ((ri->flags & REC_HAS_SI) && (ri->std_attrs & REC_FA_SYSTEM));
 }
 
 /* Without want_sizes: moves the non-zero sizes of the records that may show them into sizes_kept (a few per

@@ -59,12 +59,24 @@ typedef struct {
 	uint32_t record;
 } rec_sizes_kept;
 
-/* One MFT record: 24 bytes. An extension record's base (REC_EXTENSION: model_rec_base) and the owner SID of a
+enum {                            /* rec_info.std_attrs: the $STANDARD_INFORMATION flags ntfslinks reads */
+	REC_FA_READONLY = 0x01,   /* NTFS_FA_READONLY */
+	REC_FA_HIDDEN = 0x02,     /* NTFS_FA_HIDDEN */
+	REC_FA_SYSTEM = 0x04,     /* NTFS_FA_SYSTEM */
+	REC_FA_REPARSE_POINT = 0x08 /* NTFS_FA_REPARSE_POINT */
+};
+
+/* The REC_FA_* bits of $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags fa (the others are not kept). */
+static inline uint8_t model_std_attrs(uint32_t fa)
+{
+	return (uint8_t)((fa & 0x7u) | ((fa & 0x400u) ? REC_FA_REPARSE_POINT : 0));
+}
+
+/* One MFT record: 20 bytes. An extension record's base (REC_EXTENSION: model_rec_base) and the owner SID of a
  * record's own descriptor (model_own_owner) live in side tables: few records have either (Windows keeps
  * descriptors in $Secure; ntfs-3g's own ones name a few owners, kept as runs of records). */
 typedef struct {
 	uint32_t security_id;
-	uint32_t std_flags;       /* $STANDARD_INFORMATION's FILE_ATTRIBUTE_* flags */
 	union {
 		uint32_t name_first; /* after model_merge: this record's first name in model.names (its names follow
 				      * it), or with REC_NAMES_APART its first slot in model.name_order */
@@ -74,8 +86,9 @@ typedef struct {
 	uint16_t link_count;      /* from the header */
 	uint16_t name_count;      /* names owned after merging extension records */
 	uint16_t link_names;      /* of those, the ones that are links: all but DOS aliases */
-	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
 	uint16_t flags;           /* REC_* */
+	uint8_t state;            /* REC_EMPTY, REC_OK, REC_BAD */
+	uint8_t std_attrs;        /* REC_FA_*: the $STANDARD_INFORMATION flags read (model_std_attrs) */
 } rec_info;
 
 /* One $FILE_NAME: 20 bytes (4-byte aligned: parent_ref is read unaligned), one per name of the volume. */

@@ -18,7 +18,7 @@ static bool candidate(const model *m, uint64_t r)
 {
 	const rec_info *ri = &m->recs[r];
 	return r >= FIRST_USER_RECORD && ri->state == REC_OK && !(ri->flags & REC_EXTENSION) && !(ri->flags & REC_DIR) &&
-	       (ri->flags & REC_HAS_DATA) && (ri->flags & REC_HAS_SI) && (ri->std_flags & NTFS_FA_SYSTEM) &&
+	       (ri->flags & REC_HAS_DATA) && (ri->flags & REC_HAS_SI) && (ri->std_attrs & REC_FA_SYSTEM) &&
 	       model_reparse_of(m, (uint32_t)r) == MODEL_NONE && model_sizes(m, (uint32_t)r)->data_size >= MIN_DATA &&
 	       model_sizes(m, (uint32_t)r)->data_size <= NTFS_POSIX_LINK_MAX_DATA;
 }

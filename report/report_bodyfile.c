@@ -158,8 +158,8 @@ static bool body_is_symlink(const link_entry *le)
 static void body_mode(const rec_info *ri, bool deleted, bool link, char mode[13])
 {
 	char t = link ? 'l' : (ri->flags & REC_DIR) ? 'd' : 'r';
-	const char *r = (ri->std_flags & NTFS_FA_READONLY) ? "-" : "r";
-	const char *w = (ri->std_flags & NTFS_FA_HIDDEN) ? "-" : "w";
+	const char *r = (ri->std_attrs & REC_FA_READONLY) ? "-" : "r";
+	const char *w = (ri->std_attrs & REC_FA_HIDDEN) ? "-" : "w";
 	snprintf(mode, 13, "%c/%c%s%sx%s%sx%s%sx", deleted ? '-' : t, t, r, w, r, w, r, w);
 }
 

@@ -42,7 +42,7 @@ static void volume_of_links(model *m)
 	mb_dir(m, 41, 1);
 	mb_name(m, 41, "j", 5, 5, NTFS_NS_POSIX);
 	mb_junction(m, 41, "\\??\\C:\\Windows", "C:\\Windows");
-	m->recs[41].std_flags = NTFS_FA_REPARSE_POINT;
+	m->recs[41].std_attrs = REC_FA_REPARSE_POINT;
 	mb_file(m, 42, 3);
 	mb_name(m, 42, "s", 5, 5, NTFS_NS_POSIX);
 	mb_symlink(m, 42, "..\\x", "..\\x", true);

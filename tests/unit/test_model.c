@@ -128,7 +128,7 @@ Test(model_merge, sizes_kept_for_sets_and_system_files_only)
 	mb_data(&m, 32, 777);
 	mb_file(&m, 33, 1);                     /* the system flag: a POSIX link candidate */
 	mb_name(&m, 33, "link", 5, 5, NTFS_NS_POSIX);
-	m.recs[33].std_flags = NTFS_FA_SYSTEM;
+	m.recs[33].std_attrs = REC_FA_SYSTEM;
 	mb_data(&m, 33, 20);
 	mb_file(&m, 34, 1);                     /* a set of two names with no data */
 	mb_name(&m, 34, "x", 5, 5, NTFS_NS_POSIX);
@@ -160,7 +160,7 @@ Test(model_merge, kept_sizes_found_in_any_order)
 		snprintf(name, sizeof(name), "f%u", r);
 		mb_file(&m, r, 1);
 		mb_name(&m, r, name, 5, 5, NTFS_NS_POSIX);
-		m.recs[r].std_flags = NTFS_FA_SYSTEM;
+		m.recs[r].std_attrs = REC_FA_SYSTEM;
 		mb_data(&m, r, 10u * r);
 	}
 	cr_assert(mb_merge(&m));
