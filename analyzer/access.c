@@ -474,6 +474,37 @@ static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_
 	return d;
 }
 
+/*
+ * The entry that says why record r has no descriptor (add_missing): records with the same source and reason share
+ * one (an extracted $MFT gives a million records a few reasons), found in c by the reason's bytes (own_cache, its
+ * flag the source). ACCESS_NONE when memory runs out.
+ */
+static uint32_t missing_desc(access_table *t, own_cache *c, uint8_t source, const char *why)
+{
+	size_t len = strlen(why);
+	bool rec = source == SRC_RECORD; /* the two sources add_missing is given */
+	if (c->nomem || ((c->entries.count + 1) * 2 > c->mask + 1 && !own_grow(c))) {
+		c->nomem = true;
+		return add_missing(t, source, why);
+	}
+	uint32_t h = own_hash((const uint8_t *)why, len, rec);
+	uint64_t *slot = own_slot(c, (const uint8_t *)why, len, rec, h);
+	if (*slot)
+		return VEC_AT(&c->entries, own_entry, (uint32_t)*slot - 1).desc;
+	uint32_t d = add_missing(t, source, why);
+	if (d == ACCESS_NONE)
+		return d;
+	size_t off = arena_add(&c->bytes, why, len);
+	own_entry *oe = off == SIZE_MAX || c->entries.count >= UINT32_MAX - 1 ? NULL : vec_push(&c->entries);
+	if (!oe) {
+		c->nomem = true;
+		return d;
+	}
+	*oe = (own_entry){.off = off, .len = len, .desc = d, .is_dir = rec};
+	*slot = (uint64_t)h << 32 | (uint64_t)c->entries.count;
+	return d;
+}
+
 /* Releases what the cache holds. */
 static void own_cache_free(own_cache *c)
 {
@@ -483,9 +514,9 @@ static void own_cache_free(own_cache *c)
 }
 
 /* The descriptor entry of record r: shared by $Secure id, or read from the record itself (entries shared by
- * identical bytes through oc). */
+ * identical bytes through oc), or why there is none (shared by identical reasons through mc). */
 static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *secure_desc, own_cache *oc,
-			    access_name_fn fn, void *ctx)
+			    own_cache *mc, access_name_fn fn, void *ctx)
 {
 	const rec_info *ri = &m->recs[r];
 	bool is_dir = ri->flags & REC_DIR;
@@ -505,13 +536,13 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 		return *slot;
 	}
 	if (ri->flags & REC_SD_NOT_IN_MFT)
-		return add_missing(t, SRC_RECORD, "non-resident $SECURITY_DESCRIPTOR: an extracted $MFT holds no data clusters");
+		return missing_desc(t, mc, SRC_RECORD, "non-resident $SECURITY_DESCRIPTOR: an extracted $MFT holds no data clusters");
 	if (!(ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE) {
 		if (ri->security_id)
 			snprintf(why, sizeof(why), "security id %u is not in $Secure:$SDS", ri->security_id);
 		else
 			snprintf(why, sizeof(why), "no $SECURITY_DESCRIPTOR and no security id");
-		return add_missing(t, SRC_NONE, why);
+		return missing_desc(t, mc, SRC_NONE, why);
 	}
 	size_t len = 0;
 	const uint8_t *kept = model_own_sd(m, r, &len); /* the bytes the scan read, when it kept them */
@@ -527,7 +558,7 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 		if (e.status == NTFS_E_NOMEM)
 			return ACCESS_NONE;
 		ntfs_error_prefix(&e, "$SECURITY_DESCRIPTOR unreadable: ");
-		return add_missing(t, SRC_RECORD, e.reason);
+		return missing_desc(t, mc, SRC_RECORD, e.reason);
 	}
 	uint32_t d = own_desc(t, oc, data, len, is_dir, fn, ctx, &e);
 	free(data);
@@ -772,8 +803,9 @@ ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, ui
 	}
 	uint8_t *want = wanted ? wanted : wanted_records(m, links);
 	uint32_t *secure_desc = malloc(2 * (t->nsecure ? t->nsecure : 1) * sizeof(uint32_t));
-	own_cache oc = {0};
+	own_cache oc = {0}, mc = {0};
 	vec_init(&oc.entries, sizeof(own_entry));
+	vec_init(&mc.entries, sizeof(own_entry));
 	ntfs_status st = NTFS_OK;
 	if (!want || !secure_desc) {
 		st = NTFS_E_NOMEM;
@@ -784,7 +816,7 @@ ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, ui
 	for (uint64_t r = 0; r < m->count; r++) {
 		if (!want[r] || m->recs[r].state != REC_OK)
 			continue;
-		uint32_t d = record_desc(t, m, (uint32_t)r, secure_desc, &oc, fn, ctx);
+		uint32_t d = record_desc(t, m, (uint32_t)r, secure_desc, &oc, &mc, fn, ctx);
 		access_rec *ar = d == ACCESS_NONE ? NULL : vec_push(&t->recs);
 		if (!ar) {
 			st = NTFS_E_NOMEM;
@@ -799,6 +831,7 @@ out:
 	free(want);
 	free(secure_desc);
 	own_cache_free(&oc);
+	own_cache_free(&mc);
 	return st;
 }
 
