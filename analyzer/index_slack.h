@@ -7,8 +7,9 @@
  *
  * Threads: index_slack_collect reads the model and the volume (positional reads; the volume is read-only
  * once open) and writes only its own result, so it may run beside other readers of the same model, and
- * several volumes may be carved at once; analysis.c runs it beside the passes after it, whose writes to the
- * model (owners, descriptors) touch no field or byte it reads (their bytes go to model.late). It carves with in->threads threads of its own (shares of records
+ * several volumes may be carved at once; analysis.c runs it right after the scan, beside the passes after it, whose
+ * writes to the model touch no field or byte it reads: the descriptors (own_sd; their bytes go to model.late), the
+ * name index (takes name_hashes), the links (the reparse table's tags), the owners. It carves with in->threads threads of its own (shares of records
  * taken in turn, appended in record order: the result is the same for any number). The result is read-only
  * afterwards, from any thread.
  */
