@@ -192,8 +192,8 @@ static void profile_tables(const vol_analysis *va)
 	profile_table("paths", paths_table_bytes(&va->p), r);
 	profile_table("name index", name_index_bytes(&va->ix), r);
 	profile_table("links", va->links.count * sizeof(link_entry), r);
-	profile_table("name times (link names)", m->fn_times.count * sizeof(name_fn_times), r);
-	profile_table("$SI times (link candidates)", m->link_si.count * sizeof(rec_si), r);
+	profile_table("name times (link names)", m->fn_times.count * (4 * sizeof(uint64_t) + sizeof(uint32_t)), r);
+	profile_table("$SI times (link candidates)", m->link_si.count * (4 * sizeof(uint64_t) + sizeof(uint32_t)), r);
 	profile_table("own descriptors (own_sd)", m->own_sd.count * sizeof(rec_sd), r);
 	if (m->sizes)
 		profile_table("sizes (every record)", r * sizeof(rec_sizes), r);

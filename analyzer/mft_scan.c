@@ -41,7 +41,8 @@ typedef struct {
 	vec names;                /* name_info with str relative to strings */
 	vec hashes;               /* uint32_t per name: its hash (model.name_hashes) */
 	vec reparse;              /* reparse_raw with data relative to strings */
-	vec si;                   /* rec_si of the link candidates, in record order */
+	vec si;                   /* uint64_t[4]: the $SI times of the link candidates of si_recs */
+	vec si_recs;              /* uint32_t: those candidates, in record order */
 	vec sd;                   /* rec_sd of the link candidates (off relative to strings), in record order */
 	vec bases;                /* rec_base of the extension records, in record order (model.ext_base) */
 	vec owners;               /* owner_run (off relative to strings), in record order (model.owner_runs) */
@@ -52,7 +53,8 @@ typedef struct {
 	arena sd_attrs;           /* their $SECURITY_DESCRIPTOR and $ATTRIBUTE_LIST attribute records (keep_sd_attrs) */
 	size_t kept_sd;           /* offset in strings of the last descriptor sd kept; SIZE_MAX: none */
 	uint32_t kept_sd_len;
-	vec fn;                   /* name_fn_times of the names kept (name relative to names), in name order */
+	vec fn;                   /* uint64_t[4]: the $FILE_NAME times of the names of fn_names */
+	vec fn_names;             /* uint32_t: the names kept (relative to names), in name order */
 	vec sizes;                /* rec_sizes_kept of the records whose sizes may be shown (without model.sizes) */
 	rec_sizes cur_sizes;      /* the sizes of the record being parsed */
 	uint64_t cur_si[4];       /* the $STANDARD_INFORMATION times of the record being parsed */
@@ -104,16 +106,19 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 	n->ns = fn.name_space;
 	n->units = fn.name_length;
 	*h = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
-	name_fn_times *t = vec_push(&w->fn); /* kept or dropped with its record's others (keep_fn_times) */
-	if (!t) {
+	uint64_t *t = vec_push(&w->fn); /* kept or dropped with its record's others (keep_fn_times) */
+	uint32_t *tn = t ? vec_push(&w->fn_names) : NULL;
+	if (!tn) {
+		if (t)
+			w->fn.count--;
 		w->nomem = true;
 		return;
 	}
-	t->times[0] = fn.created;
-	t->times[1] = fn.modified;
-	t->times[2] = fn.mft_modified;
-	t->times[3] = fn.accessed;
-	t->name = (uint32_t)(w->names.count - 1);
+	t[0] = fn.created;
+	t[1] = fn.modified;
+	t[2] = fn.mft_modified;
+	t[3] = fn.accessed;
+	*tn = (uint32_t)(w->names.count - 1);
 }
 
 /* Records the raw $REPARSE_POINT of record rec for decoding after the scan. */
@@ -329,13 +334,16 @@ static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri, bool maybe
 {
 	if (!(ri->flags & REC_HAS_SI) || (ri->flags & REC_EXTENSION) || !maybe)
 		return;
-	rec_si *e = vec_push(&w->si);
-	if (!e) {
+	uint64_t *e = vec_push(&w->si);
+	uint32_t *er = e ? vec_push(&w->si_recs) : NULL;
+	if (!er) {
+		if (e)
+			w->si.count--;
 		w->nomem = true;
 		return;
 	}
-	memcpy(e->times, w->cur_si, sizeof(e->times));
-	e->record = rec;
+	memcpy(e, w->cur_si, sizeof(w->cur_si));
+	*er = rec;
 }
 
 /*
@@ -346,7 +354,7 @@ static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri, bool maybe
 static void keep_fn_times(worker *w, size_t fn0, bool maybe)
 {
 	if (!w->m->want_si_times && !maybe)
-		w->fn.count = fn0;
+		w->fn.count = w->fn_names.count = fn0;
 }
 
 /*
@@ -594,17 +602,15 @@ static ntfs_status merge_fn_times(model *m, worker *w)
 	if (nbase + w->names.count >= MODEL_NONE)
 		return NTFS_E_RANGE;
 	if (m->want_si_times) { /* every name's, one per name in name order: indexed directly */
-		if (vec_reserve(&m->fn_times_all, m->fn_times_all.count + w->fn.count))
+		if (vec_append(&m->fn_times_all, &w->fn))
 			return NTFS_E_NOMEM;
-		for (size_t i = 0; i < w->fn.count; i++)
-			memcpy(vec_push(&m->fn_times_all), VEC_AT(&w->fn, name_fn_times, i).times, 4 * sizeof(uint64_t));
 	} else {
-		for (size_t i = 0; i < w->fn.count; i++)
-			VEC_AT(&w->fn, name_fn_times, i).name += (uint32_t)nbase;
-		if (vec_append(&m->fn_times, &w->fn))
+		for (size_t i = 0; i < w->fn_names.count; i++)
+			VEC_AT(&w->fn_names, uint32_t, i) += (uint32_t)nbase;
+		if (vec_append(&m->fn_times, &w->fn) || vec_append(&m->fn_names, &w->fn_names))
 			return NTFS_E_NOMEM;
 	}
-	w->fn.count = 0;
+	w->fn.count = w->fn_names.count = 0;
 	return NTFS_OK;
 }
 
@@ -654,6 +660,7 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 	}
 	if (vec_append(&m->names, &w->names) || vec_append(&m->name_hashes, &w->hashes) ||
 	    vec_append(&m->reparse, &w->reparse) || vec_append(&m->link_si, &w->si) ||
+	    vec_append(&m->link_si_recs, &w->si_recs) ||
 	    vec_append(&m->streams, &w->streams) || vec_append(&m->own_sd, &w->sd) ||
 	    vec_append(&m->sizes_kept, &w->sizes) || vec_append(&m->sd_attrs_of, &w->sd_attrs_of) ||
 	    vec_append(&m->ext_base, &w->bases) || vec_append(&m->owner_runs, &w->owners))
@@ -669,7 +676,8 @@ static ntfs_status worker_merge(model *m, worker *w, ntfs_error *err)
 			w->nomem = true;
 	}
 	w->lost_ranges.count = 0;
-	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->streams.count = w->sd.count = 0;
+	w->names.count = w->hashes.count = w->reparse.count = w->si.count = w->si_recs.count = w->streams.count = 0;
+	w->sd.count = 0;
 	w->sizes.count = w->sd_attrs_of.count = w->bases.count = w->owners.count = 0;
 	w->strings.len = w->sd_attrs.len = 0;
 	w->anomalies.items.count = 0;
@@ -989,11 +997,13 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 		vec_init(&ws[t].names, sizeof(name_info));
 		vec_init(&ws[t].hashes, sizeof(uint32_t));
 		vec_init(&ws[t].reparse, sizeof(reparse_raw));
-		vec_init(&ws[t].si, sizeof(rec_si));
+		vec_init(&ws[t].si, 4 * sizeof(uint64_t));
+		vec_init(&ws[t].si_recs, sizeof(uint32_t));
 		vec_init(&ws[t].sd, sizeof(rec_sd));
 		vec_init(&ws[t].sd_attrs_of, sizeof(rec_sd));
 		vec_init(&ws[t].streams, sizeof(stream_info));
-		vec_init(&ws[t].fn, sizeof(name_fn_times));
+		vec_init(&ws[t].fn, 4 * sizeof(uint64_t));
+		vec_init(&ws[t].fn_names, sizeof(uint32_t));
 		vec_init(&ws[t].sizes, sizeof(rec_sizes_kept));
 		vec_init(&ws[t].bases, sizeof(rec_base));
 		vec_init(&ws[t].owners, sizeof(owner_run));
@@ -1025,11 +1035,13 @@ out:
 			vec_free(&ws[t].hashes);
 			vec_free(&ws[t].reparse);
 			vec_free(&ws[t].si);
+			vec_free(&ws[t].si_recs);
 			vec_free(&ws[t].sd);
 			vec_free(&ws[t].sd_attrs_of);
 			arena_free(&ws[t].sd_attrs);
 			vec_free(&ws[t].streams);
 			vec_free(&ws[t].fn);
+			vec_free(&ws[t].fn_names);
 			vec_free(&ws[t].sizes);
 			vec_free(&ws[t].bases);
 			vec_free(&ws[t].owners);

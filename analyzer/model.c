@@ -23,12 +23,14 @@ void model_init(model *m, volume *vol)
 	vec_init(&m->ext_base, sizeof(rec_base));
 	vec_init(&m->owner_runs, sizeof(owner_run));
 	vec_init(&m->owner_late, sizeof(owner_run));
-	vec_init(&m->link_si, sizeof(rec_si));
+	vec_init(&m->link_si, 4 * sizeof(uint64_t));
+	vec_init(&m->link_si_recs, sizeof(uint32_t));
 	vec_init(&m->own_sd, sizeof(rec_sd));
 	vec_init(&m->sd_attrs_of, sizeof(rec_sd));
 	vec_init(&m->sizes_kept, sizeof(rec_sizes_kept));
 	vec_init(&m->streams, sizeof(stream_info));
-	vec_init(&m->fn_times, sizeof(name_fn_times));
+	vec_init(&m->fn_times, 4 * sizeof(uint64_t));
+	vec_init(&m->fn_names, sizeof(uint32_t));
 	vec_init(&m->fn_times_all, 4 * sizeof(uint64_t));
 	anomaly_list_init(&m->anomalies);
 }
@@ -41,9 +43,11 @@ void model_free(model *m)
 	free(m->sizes);
 	vec_free(&m->sizes_kept);
 	vec_free(&m->link_si);
+	vec_free(&m->link_si_recs);
 	vec_free(&m->own_sd);
 	model_sd_attrs_free(m);
 	vec_free(&m->fn_times);
+	vec_free(&m->fn_names);
 	vec_free(&m->fn_times_all);
 	vec_free(&m->names);
 	vec_free(&m->name_hashes);
@@ -207,8 +211,8 @@ const uint64_t *model_si_times(const model *m, uint32_t r)
 		return NULL;
 	if (m->si_times)
 		return &m->si_times[4 * (size_t)r];
-	const rec_si *e = side_find_near(&m->link_si, offsetof(rec_si, record), r, &si_hint);
-	return e ? e->times : NULL;
+	const uint32_t *e = side_find_near(&m->link_si_recs, 0, r, &si_hint);
+	return e ? &((const uint64_t *)m->link_si.data)[4 * (size_t)(e - (const uint32_t *)m->link_si_recs.data)] : NULL;
 }
 
 const uint64_t *model_name_times(const model *m, const name_info *n)
@@ -219,8 +223,8 @@ const uint64_t *model_name_times(const model *m, const name_info *n)
 		return i < m->fn_times_all.count ? &((const uint64_t *)m->fn_times_all.data)[4 * i] : unknown;
 	if (i > UINT32_MAX)
 		return unknown;
-	const name_fn_times *e = side_find_near(&m->fn_times, offsetof(name_fn_times, name), (uint32_t)i, &fn_hint);
-	return e ? e->times : unknown;
+	const uint32_t *e = side_find_near(&m->fn_names, 0, (uint32_t)i, &fn_hint);
+	return e ? &((const uint64_t *)m->fn_times.data)[4 * (size_t)(e - (const uint32_t *)m->fn_names.data)] : unknown;
 }
 
 const rec_sizes *model_sizes(const model *m, uint32_t r)

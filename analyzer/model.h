@@ -130,18 +130,6 @@ typedef struct {
 	bool nonresident;
 } reparse_raw;
 
-/* The $FILE_NAME times of one name that may be a link (model.fn_times). */
-typedef struct {
-	uint64_t times[4];        /* created, modified, MFT modified, accessed (FILETIME) */
-	uint32_t name;            /* index in model.names */
-} name_fn_times;
-
-/* The $STANDARD_INFORMATION times of one record that may be a link (model.link_si). */
-typedef struct {
-	uint64_t times[4];        /* created, modified, MFT modified, accessed (FILETIME) */
-	uint32_t record;
-} rec_si;
-
 typedef struct {
 	uint64_t str;             /* offset of the UTF-8 stream name in model.strings */
 	uint64_t data_size;       /* the stream's logical size */
@@ -192,12 +180,15 @@ typedef struct {
 				   * them (more than one link name: the hard-link sets; $STANDARD_INFORMATION's system
 				   * flag: the POSIX link candidates) */
 	uint64_t *si_times;       /* 4 per record when wanted: created, modified, MFT modified, accessed */
-	vec link_si;              /* rec_si in record order, always kept: the base records that hold two names
+	vec link_si;              /* uint64_t[4] (created, modified, MFT modified, accessed) per record of link_si_recs,
+				   * always kept (two arrays: 36 bytes an entry, not a padded struct's 40): the base records that hold two names
 				   * that are links, a reparse point or an attribute list (the candidates for
 				   * hard-link sets and reparse points; a few per cent of records) */
-	vec fn_times;             /* name_fn_times in name order: the $FILE_NAME times of the names of records
+	vec link_si_recs;         /* uint32_t in record order: the records whose link_si entry has the same index */
+	vec fn_times;             /* uint64_t[4] per name of fn_names (as link_si): the $FILE_NAME times of the names of records
 				   * that may hold links (link_si's candidates and extension records); empty with
 				   * want_si_times, which keeps fn_times_all */
+	vec fn_names;             /* uint32_t in name order (index in names): the names whose fn_times entry has the same index */
 	vec fn_times_all;         /* uint64_t[4] per name (with want_si_times: the bodyfile prints every name's) */
 	vec own_sd;               /* rec_sd in record order: the one resident, unnamed $SECURITY_DESCRIPTOR of base
 				   * records without an attribute list or a bad fixup that count more than one link,
