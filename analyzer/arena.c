@@ -36,6 +36,29 @@ void arena_advise_huge(void *p, size_t len)
 #endif
 }
 
+void arena_release_tail(void *p, size_t used)
+{
+#ifdef MADV_DONTNEED
+	if (!p)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)p & ~(page - 1);
+	uintptr_t end = (uintptr_t)p + malloc_usable_size(p);
+	uintptr_t from = ((uintptr_t)p + used + page - 1) & ~(page - 1);
+	if (end % page || (uintptr_t)p - start > 64 || from >= end)
+		return; /* inside malloc's heap, or nothing past the used bytes */
+	madvise((void *)from, end - from, MADV_DONTNEED);
+#else
+	(void)p;
+	(void)used;
+#endif
+}
+
+void vec_release_tail(vec *v)
+{
+	arena_release_tail(v->data, v->count * v->elem);
+}
+
 /* Grows a buffer geometrically so appends stay amortised O(1); a first allocation is small (64 bytes, at least
  * 4 elements): tens of thousands of findings and link objects hold a few short vecs each. */
 static int grow(void **data, size_t *cap, size_t need, size_t elem)

@@ -76,6 +76,16 @@ void vec_free(vec *v);
  * inside the heap): the whole mapping, so realloc can still move it with mremap instead of copying it. */
 void arena_advise_huge(void *p, size_t len);
 
+/*
+ * Gives back to the system the pages of block p (a mapping of its own, as arena_advise_huge advises; any other
+ * block is left alone) past its first `used` bytes: a table that is done growing keeps the last huge page it
+ * touched whole, up to 2 MiB past its end. The block stays the caller's; bytes past `used` read as zero after.
+ */
+void arena_release_tail(void *p, size_t used);
+
+/* arena_release_tail of the bytes past v's elements. */
+void vec_release_tail(vec *v);
+
 /* Element i of v as type T. */
 #define VEC_AT(v, T, i) (((T *)(v)->data)[(i)])
 

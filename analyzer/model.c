@@ -561,6 +561,27 @@ static ntfs_status keep_sizes(model *m, ntfs_error *err)
 	return NTFS_OK;
 }
 
+/* The tables the scan filled are done growing (own_sd grows again only with access_preload's entries, and those
+ * pages come back as it writes them): the tails of their last huge pages are given back (arena_release_tail). */
+static void release_tails(model *m)
+{
+	vec_release_tail(&m->names);
+	vec_release_tail(&m->name_hashes);
+	arena_release_tail(m->strings.data, m->strings.len + 1);
+	vec_release_tail(&m->reparse);
+	vec_release_tail(&m->fn_times);
+	vec_release_tail(&m->fn_names);
+	vec_release_tail(&m->fn_times_all);
+	vec_release_tail(&m->link_si);
+	vec_release_tail(&m->link_si_recs);
+	vec_release_tail(&m->sizes_kept);
+	vec_release_tail(&m->own_sd);
+	vec_release_tail(&m->ext_base);
+	vec_release_tail(&m->owner_runs);
+	vec_release_tail(&m->reparse_of);
+	vec_release_tail(&m->streams);
+}
+
 ntfs_status model_merge(model *m, ntfs_error *err)
 {
 	ntfs_status st = sizes_make_bases(m, err);
@@ -576,6 +597,8 @@ ntfs_status model_merge(model *m, ntfs_error *err)
 		note_owners_not_in_mft(m);
 	if (st == NTFS_OK)
 		st = keep_sizes(m, err);
+	if (st == NTFS_OK)
+		release_tails(m);
 	return st;
 }
 
