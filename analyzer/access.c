@@ -513,6 +513,39 @@ static void own_cache_free(own_cache *c)
 	arena_free(&c->bytes);
 }
 
+/* True when the only $SECURITY_DESCRIPTOR the scan saw for base record r lies in an accepted extension record
+ * (REC_SD_IN_EXT; none of its own). */
+static bool sd_only_in_ext(const model *m, uint32_t r)
+{
+	const rec_info *ri = &m->recs[r];
+	return (ri->flags & REC_SD_TO_READ) == REC_SD_IN_EXT && model_own_owner(m, r) == MODEL_NONE;
+}
+
+/* The entry that says record ri has no descriptor: none of its own, and its security id (if any) not in $Secure
+ * (shared by identical reasons through mc, missing_desc). */
+static uint32_t add_no_sd(access_table *t, own_cache *mc, const rec_info *ri)
+{
+	char why[160];
+	if (ri->security_id)
+		snprintf(why, sizeof(why), "security id %u is not in $Secure:$SDS", ri->security_id);
+	else
+		snprintf(why, sizeof(why), "no $SECURITY_DESCRIPTOR and no security id");
+	return missing_desc(t, mc, SRC_NONE, why);
+}
+
+/* True unless reading record r finds no unnamed $SECURITY_DESCRIPTOR at all, in the record or in a record its
+ * attribute list names for one (a read that fails otherwise says true: its own reason is the one to report). */
+static bool sd_listed(volume *vol, uint32_t r)
+{
+	volume_attr va;
+	ntfs_error e;
+	ntfs_status st = volume_find_attr(vol, r, NTFS_AT_SECURITY_DESCRIPTOR, NULL, &va, &e);
+	bool found = st != NTFS_OK || va.found;
+	if (st == NTFS_OK)
+		volume_attr_free(&va);
+	return found;
+}
+
 /* The descriptor entry of record r: shared by $Secure id, or read from the record itself (entries shared by
  * identical bytes through oc), or why there is none (shared by identical reasons through mc). */
 static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *secure_desc, own_cache *oc,
@@ -521,7 +554,6 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 	const rec_info *ri = &m->recs[r];
 	bool is_dir = ri->flags & REC_DIR;
 	ntfs_error e;
-	char why[160];
 	size_t i = ri->security_id ? volume_secure_index(m->vol, ri->security_id) : SIZE_MAX;
 	if (i != SIZE_MAX) {
 		uint32_t *slot = &secure_desc[2 * i + is_dir];
@@ -537,13 +569,8 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 	}
 	if (ri->flags & REC_SD_NOT_IN_MFT)
 		return missing_desc(t, mc, SRC_RECORD, "non-resident $SECURITY_DESCRIPTOR: an extracted $MFT holds no data clusters");
-	if (!(ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE) {
-		if (ri->security_id)
-			snprintf(why, sizeof(why), "security id %u is not in $Secure:$SDS", ri->security_id);
-		else
-			snprintf(why, sizeof(why), "no $SECURITY_DESCRIPTOR and no security id");
-		return missing_desc(t, mc, SRC_NONE, why);
-	}
+	if (!(ri->flags & REC_SD_TO_READ) && model_own_owner(m, r) == MODEL_NONE)
+		return add_no_sd(t, mc, ri);
 	size_t len = 0;
 	const uint8_t *kept = model_own_sd(m, r, &len); /* the bytes the scan read, when it kept them */
 	if (kept) {
@@ -557,6 +584,8 @@ static uint32_t record_desc(access_table *t, model *m, uint32_t r, uint32_t *sec
 		free(data);
 		if (e.status == NTFS_E_NOMEM)
 			return ACCESS_NONE;
+		if (sd_only_in_ext(m, r) && !sd_listed(m->vol, r))
+			return add_no_sd(t, mc, ri);
 		ntfs_error_prefix(&e, "$SECURITY_DESCRIPTOR unreadable: ");
 		return missing_desc(t, mc, SRC_RECORD, e.reason);
 	}
@@ -600,7 +629,7 @@ static bool access_reads_sd(const model *m, uint32_t r)
 	const rec_info *ri = &m->recs[r];
 	size_t len;
 	if (ri->state != REC_OK || (ri->security_id && volume_secure_index(m->vol, ri->security_id) != SIZE_MAX) ||
-	    (ri->flags & REC_SD_NOT_IN_MFT) || (!(ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE))
+	    (ri->flags & REC_SD_NOT_IN_MFT) || (!(ri->flags & REC_SD_TO_READ) && model_own_owner(m, r) == MODEL_NONE))
 		return false;
 	return !model_own_sd(m, r, &len);
 }
@@ -610,7 +639,7 @@ static bool owners_read_sd(const model *m, uint32_t r)
 {
 	const rec_info *ri = &m->recs[r];
 	size_t len;
-	return (ri->flags & REC_SD_ELSEWHERE) && model_own_owner(m, r) == MODEL_NONE && !model_owner_sid(m, r) &&
+	return (ri->flags & REC_SD_TO_READ) && model_own_owner(m, r) == MODEL_NONE && !model_owner_sid(m, r) &&
 	       links_is_hardlink_set(m, r) && !model_own_sd(m, r, &len);
 }
 

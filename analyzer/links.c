@@ -158,7 +158,7 @@ void links_settle_owners(model *m)
 	char sid[NTFS_SID_STRING_MAX];
 	for (uint64_t r = 0; r < m->count; r++) {
 		const rec_info *ri = &m->recs[r];
-		if (!(ri->flags & REC_SD_ELSEWHERE) || model_own_owner(m, (uint32_t)r) != MODEL_NONE ||
+		if (!(ri->flags & REC_SD_TO_READ) || model_own_owner(m, (uint32_t)r) != MODEL_NONE ||
 		    model_owner_sid(m, (uint32_t)r) ||
 		    !links_is_hardlink_set(m, (uint32_t)r))
 			continue;

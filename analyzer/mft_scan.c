@@ -204,6 +204,8 @@ static bool has_owner(const worker *w, uint32_t rec)
 static void take_security(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr *a)
 {
 	ntfs_security_descriptor sd;
+	if ((ri->flags & REC_EXTENSION) && a->name_length == 0)
+		ri->flags |= REC_SD_IN_EXT; /* model_merge hands it to the base that accepts this record */
 	w->cur_sd_count++;
 	w->cur_sd = !a->non_resident && a->name_length == 0 ? a->value : NULL;
 	w->cur_sd_len = a->value_length;

@@ -346,6 +346,8 @@ static void merge_extensions(model *m)
 		if (e->state != REC_OK || !(e->flags & REC_EXTENSION))
 			continue;
 		uint32_t base = model_rec_base(m, (uint32_t)r);
+		uint16_t sd_in_ext = e->flags & REC_SD_IN_EXT; /* the extension's own: from here on a base's flag */
+		e->flags &= (uint16_t)~REC_SD_IN_EXT;
 		if (!extension_accepted(m, (uint32_t)r)) {
 			/* a base past the table was reported by the scan, with the reference as stored */
 			if ((e->flags & REC_IN_USE) && base < m->count)
@@ -372,7 +374,7 @@ static void merge_extensions(model *m)
 		}
 		if (e->flags & REC_HAS_DATA)
 			b->flags |= REC_HAS_DATA;
-		b->flags |= e->flags & (REC_HAS_REPARSE | REC_SD_NOT_IN_MFT);
+		b->flags |= (e->flags & (REC_HAS_REPARSE | REC_SD_NOT_IN_MFT)) | sd_in_ext;
 	}
 }
 

@@ -1866,6 +1866,133 @@ vol_case("sd_list_named_entry", v, [0], [COMPLETE, OWN_SD % many_set(base.number
          what="the base's $SECURITY_DESCRIPTOR list entry is named and names another file's record: skipped, "
               "the base's own descriptor")
 
+# ---- issue 15 session 8 (sdext): a base's only $SECURITY_DESCRIPTOR in an extension record ----
+# hardlinks.raw is an NTFS 1.x-style volume (ntfs-3g: 48-byte $STANDARD_INFORMATION, no security ids): each record
+# holds its own descriptor. Its 300-name file's descriptor is taken out of the base record and a new one (owner
+# S-1-5-21-7-8-9-1001, DACL Everyone full control) put into the extension record with room for it, with the list's
+# $SECURITY_DESCRIPTOR entry retargeted there: the owner and ACL must be that descriptor's, as reading the record
+# through its list gives. The descriptor in an extension the list does not name, or in one the merge rejects (its
+# base reference's sequence is wrong), is not the file's.
+SDX_OWNER = "S-1-5-21-7-8-9-1001"
+SDX_SDDL = "O:%sD:(A;;FA;;;WD)" % SDX_OWNER
+
+
+def sdx_sid(text):
+    parts = [int(x) for x in text.split("-")[1:]]
+    return struct.pack("<BB", parts[0], len(parts) - 2) + parts[1].to_bytes(6, "big") + \
+        b"".join(struct.pack("<I", x) for x in parts[2:])
+
+
+def sdx_descriptor():
+    """Self-relative: owner SDX_OWNER, no group, a DACL of one ACE allowing Everyone full control (0x1F01FF)."""
+    owner, everyone = sdx_sid(SDX_OWNER), sdx_sid("S-1-1-0")
+    ace = struct.pack("<BBHI", 0, 0, 8 + len(everyone), 0x1F01FF) + everyone
+    acl = struct.pack("<BBHHH", 2, 0, 8 + len(ace), 1, 0) + ace
+    return struct.pack("<BBHIIII", 1, 0, 0x8004, 20, 0, 0, 20 + len(owner)) + owner + acl
+
+
+def sdx_remove_attr(rec, a):
+    """Takes attribute a out of rec (the attributes after it move up)."""
+    end, n = a.off + a.length, a.length
+    tail = bytes(rec.buf[end:rec.bytes_in_use])
+    rec.buf[a.off:a.off + len(tail)] = tail
+    rec.buf[rec.bytes_in_use - n:rec.bytes_in_use] = bytes(n)
+    rec.bytes_in_use -= n
+    struct.pack_into("<I", rec.buf, 24, rec.bytes_in_use)
+
+
+def sdx_insert_resident(rec, atype, value):
+    """Adds a resident unnamed attribute before the first attribute of a higher type; returns its attribute id."""
+    at = rec.attrs_offset
+    for a in rec.attrs():
+        if a.type > atype:
+            break
+        at = a.off + a.length
+    length = (24 + len(value) + 7) & ~7
+    assert rec.bytes_in_use + length <= rec.bytes_allocated, "no room in the record"
+    attr_id = struct.unpack_from("<H", rec.buf, 40)[0]
+    struct.pack_into("<H", rec.buf, 40, attr_id + 1)
+    attr = bytearray(length)
+    struct.pack_into("<IIBBHHHIHBB", attr, 0, atype, length, 0, 0, 24, 0, attr_id, len(value), 24, 0, 0)
+    attr[24:24 + len(value)] = value
+    tail = bytes(rec.buf[at:rec.bytes_in_use])
+    rec.buf[at:at + length] = attr
+    rec.buf[at + length:at + length + len(tail)] = tail
+    rec.bytes_in_use += length
+    struct.pack_into("<I", rec.buf, 24, rec.bytes_in_use)
+    return attr_id
+
+
+def sdx_list_value(vol, rec):
+    al = rec.attr(E.AT_ATTRIBUTE_LIST)
+    return al, al.runlist(), bytearray(vol.data[vol.vcn_pos(al.runlist(), i)] for i in range(al.data_size))
+
+
+def sdx_build(retarget=True, drop_entry=False):
+    """hardlinks.raw with the 300-name file's descriptor moved: (volume, base, extension that holds the new one)."""
+    vol = E.Volume(load("hardlinks.raw"))
+    base = [x for x in vol.records() if x.in_use and x.attr(E.AT_ATTRIBUTE_LIST)][0]
+    si = base.attr(E.AT_STANDARD_INFORMATION)
+    assert si.value_length == 48, "no security id: the record's own descriptor is its security"
+    al, runs, lv = sdx_list_value(vol, base)
+    entries, pos = [], 0
+    while pos < len(lv):
+        t, ln = struct.unpack_from("<IH", lv, pos)
+        entries.append((pos, t, struct.unpack_from("<Q", lv, pos + 16)[0] & 0xFFFFFFFFFFFF, ln))
+        pos += ln
+    sd_ents = [e for e in entries if e[1] == AT_SD]
+    assert [e[2] for e in sd_ents] == [base.number]
+    value = sdx_descriptor()
+    need = (24 + len(value) + 7) & ~7
+    named = sorted({e[2] for e in entries if e[2] != base.number})
+    ext = [vol.record(n) for n in named if vol.record(n).bytes_allocated - vol.record(n).bytes_in_use >= need][0]
+    assert ext.base_ref & 0xFFFFFFFFFFFF == base.number and ext.attr(AT_SD) is None
+    sdx_remove_attr(base, base.attr(AT_SD))
+    attr_id = sdx_insert_resident(ext, AT_SD, value)
+    ext.write()
+    epos = sd_ents[0][0]
+    if retarget:
+        struct.pack_into("<QH", lv, epos + 16, (ext.sequence << 48) | ext.number, attr_id)
+    if drop_entry:
+        ln = sd_ents[0][3]
+        lv = lv[:epos] + lv[epos + ln:]
+        al = base.attr(E.AT_ATTRIBUTE_LIST)
+        struct.pack_into("<QQ", base.buf, al.off + 48, len(lv), len(lv))  # data and initialized size
+    lv += bytes(al.data_size - len(lv))  # a dropped entry's bytes: zeros past the new end
+    for i, b in enumerate(lv):
+        vol.data[vol.vcn_pos(runs, i)] = b
+    base.write()
+    return vol, base, ext
+
+
+SDX_NONE = '(%s | .names_found == %d and .owner_sid == null and .security.sddl == null and ' \
+           '.security.error == "no $SECURITY_DESCRIPTOR and no security id")'
+
+v, base, ext = sdx_build()
+vol_case("sd_in_extension", v, [0],
+         [COMPLETE,
+          '(%s | .names_found == 300 and .owner_sid == "%s" and .security.source == "record" and .security.sddl == "%s" '
+          'and .security.owner_sid == "%s" and .security.group_sid == null and '
+          '([.security.writable_by[].sid] | index("S-1-1-0")) != null)'
+          % (many_set(base.number), SDX_OWNER, SDX_SDDL, SDX_OWNER),
+          'all(.volumes[0].anomalies[]; .record != %d and .record != %d)' % (base.number, ext.number)],
+         what="the 300-name file's only $SECURITY_DESCRIPTOR lies in extension record %d, which its attribute list "
+              "names: that descriptor's owner and ACL" % ext.number)
+
+v, base, ext = sdx_build(retarget=False, drop_entry=True)
+vol_case("sd_in_unlisted_extension", v, [0], [COMPLETE, SDX_NONE % (many_set(base.number), 300)],
+         what="the only $SECURITY_DESCRIPTOR lies in extension record %d of the base, which its attribute list does "
+              "not name for one (no descriptor entry): not the file's" % ext.number)
+
+v, base, ext = sdx_build()
+struct.pack_into("<Q", ext.buf, 32, ((base.sequence + 1) << 48) | base.number)
+ext.write()
+vol_case("sd_in_orphan_extension", v, [0],
+         [COMPLETE, anomaly("orphan_extension", ext.number), SDX_NONE % (many_set(base.number), 300 - len([n for n in ext.names() if n[2].value()[65] != 2]))],
+         what="the list names extension record %d for the descriptor, but its base reference has the wrong sequence: "
+              "the merge rejects it (names and descriptor alike)" % ext.number)
+
+
 with open(os.path.join(OUT, "manifest.jsonl"), "w") as f:
     for m in manifest:
         f.write(json.dumps(m) + "\n")

@@ -58,6 +58,24 @@ Test(model_merge, extension_names_data_and_reparse_go_to_the_base)
 	mb_free(&m);
 }
 
+Test(model_merge, a_descriptor_in_an_accepted_extension_is_the_base_s_to_read)
+{
+	model m;
+	mb_init(&m, 40);
+	mb_file(&m, 30, 3);
+	mb_extension(&m, 31, 30, 3, true, 1);
+	m.recs[31].flags |= REC_SD_IN_EXT; /* as the scan marks an extension holding an unnamed $SECURITY_DESCRIPTOR */
+	mb_file(&m, 33, 4);
+	mb_extension(&m, 34, 33, 2, true, 1); /* stale sequence: rejected */
+	m.recs[34].flags |= REC_SD_IN_EXT;
+	cr_assert(mb_merge(&m));
+	cr_assert(m.recs[30].flags & REC_SD_IN_EXT, "the accepted extension's descriptor is read for its base");
+	cr_assert_not(m.recs[33].flags & REC_SD_IN_EXT, "a rejected extension's descriptor is not its claimed base's");
+	cr_assert_not(m.recs[31].flags & REC_SD_IN_EXT);
+	cr_assert_not(m.recs[34].flags & REC_SD_IN_EXT, "after the merge the flag is a base record's only");
+	mb_free(&m);
+}
+
 Test(model_merge, base_data_wins_over_an_extension_s)
 {
 	model m;
