@@ -79,8 +79,10 @@ ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 	memset(ix, 0, sizeof(*ix));
 	ix->m = m;
 	ix->slots = malloc(size * sizeof(uint32_t));
-	ix->next = malloc((n ? n : 1) * sizeof(uint32_t));
-	uint32_t *hash = ix->slots && ix->next ? take_hashes(m) : NULL;
+	/* the chains are written over the hashes: name i's hash is read once, just before its next is written (a
+	 * lookup compares names, not hashes), so the index holds 4 bytes per name beside its buckets, not 8 */
+	uint32_t *hash = ix->slots ? take_hashes(m) : NULL;
+	ix->next = hash;
 	if (!hash) {
 		name_index_free(ix);
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory indexing %zu names", n);
@@ -90,22 +92,23 @@ ntfs_status name_index_build(name_index *ix, model *m, ntfs_error *err)
 	ix->count = n;
 	/* chains are built by pushing at the head: deleted names last to first, then allocated ones, so
 	 * each chain (and the names of one directory and name in it) reads allocated names in name order, then
-	 * deleted ones in name order */
+	 * deleted ones in name order; a name's hash stays until the pass that places it (or leaves it out) */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = n; i-- > 0;) {
 			const name_info *ni = model_name(m, (uint32_t)i);
-			if (pass == 0)
+			if (ni->owner == MODEL_NONE || ni->owner >= m->count) {
 				ix->next[i] = MODEL_NONE;
-			if (ni->owner == MODEL_NONE || ni->owner >= m->count)
 				continue;
+			}
 			bool in_use = m->recs[ni->owner].flags & REC_IN_USE;
 			if (in_use == (pass == 0))
 				continue;
 			uint32_t dir = name_index_listed_dir(m, ni);
 			if (dir != PATHS_ORPHAN)
-				insert(ix, (uint32_t)i, dir, hash[i]);
+				insert(ix, (uint32_t)i, dir, hash[i]); /* reads hash[i], then writes next[i] */
+			else
+				ix->next[i] = MODEL_NONE;
 		}
-	free(hash); /* a lookup compares names, not hashes: 4 bytes per name the index no longer holds */
 	return NTFS_OK;
 }
 

@@ -30,7 +30,7 @@ typedef struct {
 
 /*
  * Indexes every name of every decoded record (allocated and deleted) under its validated parent. Takes the
- * model's name_hashes and frees them once the names are placed (the only field it writes: paths_build may read
+ * model's name_hashes and writes its chains over them (the only field it writes: paths_build may read
  * the model meanwhile); when the model has none for every name (the index built again), hashes the names from
  * their UTF-8.
  */
