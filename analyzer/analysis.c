@@ -766,6 +766,7 @@ static ntfs_status analysis_finish(analysis *a, ntfs_error *err)
 		if (access_settle_wanted(&va->access, &va->m, &va->links, wanted, account_name_of, &a->accounts) != NTFS_OK)
 			anomaly_add(&va->m.anomalies, "security_unread", ANOMALY_NO_RECORD,
 				    "out of memory while reading security descriptors: the report has none");
+		model_own_sd_free(&va->m); /* its readers (the owners, the descriptors) are done */
 		profile_mark("finish: security");
 		if (volume_accounts(va, &a->accounts) != NTFS_OK)
 			return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");

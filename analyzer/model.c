@@ -268,6 +268,11 @@ const uint8_t *model_sd_attrs(const model *m, uint32_t r, size_t *len)
 	return (const uint8_t *)m->sd_attrs.data + e->off;
 }
 
+void model_own_sd_free(model *m)
+{
+	vec_free(&m->own_sd);
+}
+
 void model_sd_attrs_free(model *m)
 {
 	vec_free(&m->sd_attrs_of);

@@ -344,6 +344,10 @@ const uint8_t *model_own_sd(const model *m, uint32_t r, size_t *len);
  * len bytes; NULL when it kept none. */
 const uint8_t *model_sd_attrs(const model *m, uint32_t r, size_t *len);
 
+/* Frees own_sd's entries (their readers, links_settle_owners and access_settle, are done: model_own_sd gives NULL
+ * after; the bytes stay in strings and late). */
+void model_own_sd_free(model *m);
+
 /* Frees sd_attrs_of and sd_attrs (their reader, access_preload_kept, is done). */
 void model_sd_attrs_free(model *m);
 
