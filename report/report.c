@@ -468,7 +468,7 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 #define MAX_WRITERS 16
 #define ROUND_MAX 16384           /* records per thread per round of the parallel writer */
 #define ROUND_MIN 64
-#define SHARE_BYTES (2u << 20)    /* estimated output per thread per round: long paths make rounds shorter */
+#define SHARE_BYTES (512u << 10)    /* estimated output per thread per round: long paths make rounds shorter */
 
 /* One writer thread's share of the hard-link sets, written to memory in record order. */
 typedef struct {
