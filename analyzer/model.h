@@ -200,7 +200,7 @@ typedef struct {
 	vec own_sd;               /* rec_sd in record order: the one resident, unnamed $SECURITY_DESCRIPTOR of base
 				   * records without an attribute list or a bad fixup that count more than one link,
 				   * are directories or hold a reparse point (access.c evaluates them without
-				   * reading the records again) */
+				   * reading the records again); freed once they are settled (model_own_sd_free) */
 	vec sd_attrs_of;          /* rec_sd in record order (off into sd_attrs): the same candidates whose descriptor
 				   * own_sd could not keep (non-resident, or behind an attribute list it cannot
 				   * prove harmless) but access_preload may read: their $SECURITY_DESCRIPTOR and
