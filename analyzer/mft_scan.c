@@ -735,20 +735,135 @@ static bool stop_after(model *m, uint64_t done, mft_scan_progress progress, void
 	return true;
 }
 
+/* The workers of the pipelined scan: a chunk's shares in flight at once, twice over (the next chunk is parsed while
+ * the last one is merged). */
+#define SCAN_DEPTH 2
+
+/*
+ * The scan of images read in parallel, as one pipeline: item k is share k % nt of chunk k / nt, items are taken in
+ * turn by nt threads that stay up for the whole scan (one par_run: no threads started per chunk, no barrier after
+ * each), each parsed into worker k % (SCAN_DEPTH * nt) once the item SCAN_DEPTH chunks before it is merged, and
+ * merged into the model strictly in item order by whichever thread finishes the next one to merge. So the model
+ * receives the same shares in the same order as chunk after chunk would give it, for any number of threads.
+ */
+typedef struct {
+	model *m;
+	worker *ws;
+	int nt;
+	size_t nw;                /* workers: SCAN_DEPTH * nt */
+	size_t per_chunk;
+	uint64_t nitems;
+	pthread_mutex_t mu;
+	pthread_cond_t freed;     /* merged moved on: a worker may be free */
+	uint64_t merged;          /* items merged into the model so far (under mu) */
+	uint64_t *done;           /* per worker: the item it holds parsed, UINT64_MAX none (under mu) */
+	bool merging;             /* a thread is merging (under mu) */
+	bool stop;                /* no more items parsed or merged: an error, or progress said stop (under mu) */
+	uint64_t stopped_at;      /* records merged when progress said stop; UINT64_MAX: it did not */
+	ntfs_status st;
+	ntfs_error *err;
+	mft_scan_progress progress;
+	void *ctx;
+} scan_pipe;
+
+/* Merges, in item order, every parsed item that is next; called with p->mu held, returns with it held. */
+static void pipe_merge_ready(scan_pipe *p)
+{
+	if (p->merging)
+		return; /* the merging thread finds this item when it looks again */
+	p->merging = true;
+	while (!p->stop && p->merged < p->nitems && p->done[p->merged % p->nw] == p->merged) {
+		uint64_t k = p->merged;
+		worker *w = &p->ws[k % p->nw];
+		pthread_mutex_unlock(&p->mu); /* only the merging thread touches the model and this worker now */
+		ntfs_status st = worker_merge(p->m, w, p->err);
+		bool stop = false;
+		uint64_t recs = 0;
+		if (st == NTFS_OK && (k + 1) % (uint64_t)p->nt == 0) { /* the chunk's last share: the whole chunk is in */
+			uint64_t end = (k / (uint64_t)p->nt + 1) * p->per_chunk;
+			recs = end < p->m->count ? end : p->m->count;
+			stop = stop_after(p->m, recs, p->progress, p->ctx);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->done[k % p->nw] = UINT64_MAX;
+		p->merged = k + 1;
+		if (st != NTFS_OK) {
+			p->st = st;
+			p->stop = true;
+		} else if (stop) {
+			p->stopped_at = recs;
+			p->stop = true;
+		}
+		pthread_cond_broadcast(&p->freed);
+	}
+	p->merging = false;
+}
+
+/* par_run body: parses item k once its worker is free, then merges what is ready. */
+static void pipe_item(void *ctx, size_t k, int thread)
+{
+	(void)thread;
+	scan_pipe *p = ctx;
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && p->merged + p->nw <= k)
+		pthread_cond_wait(&p->freed, &p->mu);
+	bool skip = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	if (skip)
+		return;
+	worker *w = &p->ws[k % p->nw];
+	uint64_t first = (k / (uint64_t)p->nt) * p->per_chunk;
+	size_t n = p->m->count - first < p->per_chunk ? (size_t)(p->m->count - first) : p->per_chunk;
+	size_t per_block = BLOCK_BYTES / p->m->vol->record_size;
+	int t = (int)(k % (uint64_t)p->nt);
+	w->chunk = NULL;
+	w->first = first;
+	w->from = share_start(first, n, t, p->nt, per_block);
+	w->to = t + 1 < p->nt ? share_start(first, n, t + 1, p->nt, per_block) : n;
+	worker_run(w);
+	pthread_mutex_lock(&p->mu);
+	p->done[k % p->nw] = k;
+	pipe_merge_ready(p);
+	pthread_mutex_unlock(&p->mu);
+}
+
 /* Images read in parallel (pread, one libewf handle per reader): each worker reads its own share in
- * cache-sized blocks, and E01 chunks are inflated on every core. */
+ * cache-sized blocks, and E01 chunks are inflated on every core. ws holds SCAN_DEPTH * nt workers. */
 static ntfs_status scan_blocks(model *m, worker *ws, int nt, size_t per_chunk, mft_scan_progress progress, void *ctx,
 			       ntfs_error *err)
 {
-	for (uint64_t first = 0; first < m->count; first += per_chunk) {
-		size_t n = m->count - first < per_chunk ? (size_t)(m->count - first) : per_chunk;
-		ntfs_status st = parse_chunk(m, ws, nt, first, n, NULL, err);
-		if (st != NTFS_OK)
-			return st;
-		if (stop_after(m, first + n, progress, ctx))
-			break;
+	uint64_t chunks = (m->count + per_chunk - 1) / per_chunk;
+	scan_pipe p = {.m = m, .ws = ws, .nt = nt, .nw = SCAN_DEPTH * (size_t)nt, .per_chunk = per_chunk,
+		       .nitems = chunks * (uint64_t)nt, .stopped_at = UINT64_MAX, .st = NTFS_OK, .err = err,
+		       .progress = progress, .ctx = ctx};
+	if (!(p.done = malloc(p.nw * sizeof(*p.done))))
+		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < p.nw; i++)
+		p.done[i] = UINT64_MAX;
+	if (pthread_mutex_init(&p.mu, NULL) != 0) {
+		free(p.done);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "cannot create a mutex");
 	}
-	return NTFS_OK;
+	if (pthread_cond_init(&p.freed, NULL) != 0) {
+		pthread_mutex_destroy(&p.mu);
+		free(p.done);
+		return ntfs_error_set(err, NTFS_E_NOMEM, "cannot create a condition variable");
+	}
+	par_run(nt, (size_t)p.nitems, pipe_item, &p);
+	pthread_cond_destroy(&p.freed);
+	pthread_mutex_destroy(&p.mu);
+	free(p.done);
+	if (p.st == NTFS_OK && p.stopped_at < m->count) {
+		/* the records not scanned stay zero: the items parsed past the stop are not merged, and their
+		 * records are cleared as if never read */
+		uint64_t from = p.stopped_at, n = m->count - from;
+		memset(&m->recs[from], 0, (size_t)n * sizeof(rec_info));
+		if (m->sizes)
+			memset(&m->sizes[from], 0, (size_t)n * sizeof(rec_sizes));
+		if (m->si_times)
+			memset(&m->si_times[4 * from], 0, (size_t)n * 4 * sizeof(uint64_t));
+	}
+	return p.st;
 }
 
 /* One chunk of $MFT read ahead by the reader thread. */
@@ -980,13 +1095,14 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	int nt = par_threads(threads, PAR_MAX_THREADS);
 	vec scan_lost;
 	vec_init(&scan_lost, sizeof(lost_range));
-	worker *ws = calloc((size_t)nt, sizeof(worker));
+	int nw = SCAN_DEPTH * nt; /* scan_blocks' pipeline; scan_sequential uses the first nt */
+	worker *ws = calloc((size_t)nw, sizeof(worker));
 	ntfs_status st = NTFS_OK;
 	if (!m->recs || (m->want_sizes && !m->sizes) || !ws) {
 		st = ntfs_error_set(err, NTFS_E_NOMEM, "out of memory for %llu records", (unsigned long long)count);
 		goto out;
 	}
-	for (int t = 0; t < nt; t++) {
+	for (int t = 0; t < nw; t++) {
 		ws[t].m = m;
 		ws[t].scan_lost = &scan_lost;
 		vec_init(&ws[t].lost_ranges, sizeof(lost_range));
@@ -1032,7 +1148,7 @@ ntfs_status mft_scan(model *m, int threads, mft_scan_progress progress, void *ct
 	profile_mark("model merge");
 out:
 	if (ws)
-		for (int t = 0; t < nt; t++) {
+		for (int t = 0; t < nw; t++) {
 			vec_free(&ws[t].names);
 			vec_free(&ws[t].hashes);
 			vec_free(&ws[t].reparse);
