@@ -457,8 +457,9 @@ struct image_ewf_slot {
 };
 
 /*
- * The E01 data reader. One libewf handle, used under io_mu only to copy a chunk as stored
- * (libewf_handle_read_chunk); the reading threads inflate and check it themselves (libdeflate verifies
+ * The E01 data reader. The reading threads read each chunk as stored themselves, with pread, where the segments'
+ * table sections say it is (struct ewf_direct, when they are intact), else through one libewf handle used under
+ * io_mu only to copy it (libewf_handle_read_chunk); they inflate and check it themselves (libdeflate verifies
  * the zlib stream's Adler-32, an uncompressed chunk's stored Adler-32 is checked here), so E01 is
  * decompressed on every core. A chunk that does not inflate to its size or fails its checksum is read
  * again through libewf_handle_read_random, which reads it as zeros and remembers it as a checksum error,
@@ -479,7 +480,222 @@ struct image_ewf_data {
 	uint64_t media_size;
 	uint32_t chunk_size;      /* 0: chunks are not read directly (libewf_handle_read_random only) */
 	size_t packed_cap;
+	struct ewf_direct *direct; /* where the chunks are stored, read from the tables (NULL: ask libewf for each) */
 };
+
+/*
+ * Where each chunk is stored, read from the segments' own table sections, so that the threads that inflate the
+ * chunks also read them, with pread and no lock: libewf_handle_read_chunk costs ~20 us of CPU a chunk (as much as
+ * inflating it) under io_mu, which made the E01 reads one core's work. Only for the layout ewfacquire and EnCase 6
+ * write and only when everything about it is intact: every segment EWF1; every section descriptor's Adler-32
+ * right; each "table" right after its "sectors" section, entries relative to it (base offset = that section),
+ * header and entries Adler-32 right, offsets increasing inside the sectors section, and a "table2" after it
+ * (when there is one) byte-identical; as many entries as the media has chunks; and the first chunk of every table
+ * read the same by libewf. Anything else: no index, every chunk through libewf as before. A chunk whose size the
+ * index does not know (a table's last: it ends where its sectors section ends, by libewf's reckoning) is read
+ * through libewf too. What a chunk read either way inflates to is checked the same way (ewf_chunk_decode), and a
+ * doubtful one is libewf's decision, so the bytes read are libewf's.
+ */
+#define EWF_AT_OFFSET ((UINT64_C(1) << 48) - 1) /* file offset of the chunk's stored bytes */
+#define EWF_AT_SEGMENT_SHIFT 48                 /* segment number, 14 bits */
+#define EWF_AT_SEGMENTS 0x3fffu
+#define EWF_AT_COMPRESSED (UINT64_C(1) << 62)
+#define EWF_AT_LAST (UINT64_C(1) << 63)         /* its table's last entry: stored size unknown here */
+
+struct ewf_direct {
+	int *fds;                 /* per segment, read-only */
+	size_t nfds;
+	uint64_t *at;             /* per chunk: EWF_AT_* */
+	uint64_t count, cap;
+	uint64_t *firsts;         /* the first chunk of every table, for the check against libewf */
+	size_t nfirsts, firsts_cap;
+};
+
+/* True when the 4 little-endian bytes at sum are the Adler-32 of n bytes at p. */
+static bool ewf_adler_ok(const uint8_t *p, size_t n, const uint8_t *sum)
+{
+	return libdeflate_adler32(1, p, n) == le32(sum);
+}
+
+/* Frees an index and closes its files. */
+static void ewf_direct_free(struct ewf_direct *dir)
+{
+	if (!dir)
+		return;
+	for (size_t i = 0; i < dir->nfds; i++)
+		if (dir->fds[i] >= 0)
+			close(dir->fds[i]);
+	free(dir->fds);
+	free(dir->at);
+	free(dir->firsts);
+	free(dir);
+}
+
+/* Appends the entries of the table section at off (body of len bytes, after the "sectors" section at sectors) of
+ * segment seg to dir; *bytes (malloc'd, *blen) gets the body's first 24 + 4 n + 4 bytes for the table2 check. */
+static bool ewf_direct_table(struct ewf_direct *dir, int fd, size_t seg, uint64_t off, uint64_t len, uint64_t sectors,
+			     uint64_t sectors_end, uint64_t max_chunks, uint8_t **bytes, size_t *blen)
+{
+	uint8_t h[24];
+	if (len < sizeof(h) + 4 || !ewf_pread_exact(fd, h, sizeof(h), off) || !ewf_adler_ok(h, 20, h + 20))
+		return false;
+	uint64_t n = le32(h), base = le64(h + 8);
+	if (n == 0 || base != sectors || n > (len - sizeof(h) - 4) / 4 || n > max_chunks - dir->count)
+		return false;
+	size_t total = sizeof(h) + 4 * (size_t)n + 4;
+	uint8_t *b = malloc(total);
+	if (!b)
+		return false;
+	memcpy(b, h, sizeof(h));
+	if (!ewf_pread_exact(fd, b + sizeof(h), total - sizeof(h), off + sizeof(h)) ||
+	    !ewf_adler_ok(b + sizeof(h), 4 * (size_t)n, b + sizeof(h) + 4 * n)) {
+		free(b);
+		return false;
+	}
+	if (dir->count + n > dir->cap) {
+		uint64_t cap = dir->cap ? dir->cap : 1024;
+		while (cap < dir->count + n)
+			cap *= 2;
+		uint64_t *at = realloc(dir->at, (size_t)cap * sizeof(*at));
+		if (!at) {
+			free(b);
+			return false;
+		}
+		dir->at = at;
+		dir->cap = cap;
+	}
+	if (dir->nfirsts == dir->firsts_cap) {
+		size_t cap = dir->firsts_cap ? 2 * dir->firsts_cap : 16;
+		uint64_t *f = realloc(dir->firsts, cap * sizeof(*f));
+		if (!f) {
+			free(b);
+			return false;
+		}
+		dir->firsts = f;
+		dir->firsts_cap = cap;
+	}
+	dir->firsts[dir->nfirsts++] = dir->count;
+	uint64_t prev = sectors + EWF_SECTION_DESC_LEN;
+	for (uint64_t j = 0; j < n; j++) {
+		uint32_t e = le32(b + sizeof(h) + 4 * j);
+		uint64_t at = base + (e & 0x7fffffffu);
+		if (at < prev || (j > 0 && at == prev) || at >= sectors_end || at > EWF_AT_OFFSET) {
+			free(b);
+			return false;
+		}
+		prev = at;
+		dir->at[dir->count++] = at | ((uint64_t)seg << EWF_AT_SEGMENT_SHIFT) | (e >> 31 ? EWF_AT_COMPRESSED : 0) |
+					(j + 1 == n ? EWF_AT_LAST : 0);
+	}
+	*bytes = b;
+	*blen = total;
+	return true;
+}
+
+/* Appends segment seg's chunks (its table sections, in order) to dir; false at anything but the layout above. */
+static bool ewf_direct_segment(struct ewf_direct *dir, int fd, size_t seg, uint64_t max_chunks)
+{
+	struct stat st;
+	uint8_t d[EWF_SECTION_DESC_LEN];
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !ewf_pread_exact(fd, d, EWF_FILE_HEADER_LEN, 0) ||
+	    memcmp(d, ewf1_sig, 8) != 0)
+		return false;
+	uint64_t size = (uint64_t)st.st_size, off = EWF_FILE_HEADER_LEN, sectors = 0, sectors_end = 0;
+	uint8_t *table = NULL; /* the last table's bytes, until its table2 (or the next section) */
+	size_t tlen = 0;
+	bool ok = false, after_table = false;
+	for (long i = 0; i < EWF_MAX_SECTIONS; i++) {
+		if (off > size || size - off < sizeof(d) || !ewf_pread_exact(fd, d, sizeof(d), off) ||
+		    !ewf_adler_ok(d, 72, d + 72))
+			break;
+		uint64_t next = le64(d + 16), len = le64(d + 24);
+		if (memcmp(d, "done", 5) == 0 || memcmp(d, "next", 5) == 0) {
+			ok = true;
+			break;
+		}
+		if (next <= off || len < sizeof(d) || len > size - off)
+			break;
+		bool was_table = after_table;
+		after_table = false;
+		if (memcmp(d, "sectors", 8) == 0) {
+			sectors = off;
+			sectors_end = off + len;
+		} else if (memcmp(d, "table", 6) == 0) {
+			free(table);
+			table = NULL;
+			if (!sectors || off != sectors_end ||
+			    !ewf_direct_table(dir, fd, seg, off + sizeof(d), len - sizeof(d), sectors, sectors_end, max_chunks,
+					      &table, &tlen))
+				break;
+			sectors = 0; /* a table belongs to the sectors section right before it */
+			after_table = true;
+		} else if (memcmp(d, "table2", 7) == 0) {
+			uint8_t *t2 = was_table && len - sizeof(d) >= tlen ? malloc(tlen) : NULL;
+			bool same = t2 && ewf_pread_exact(fd, t2, tlen, off + sizeof(d)) && memcmp(t2, table, tlen) == 0;
+			free(t2);
+			if (!same)
+				break;
+		}
+		off = next;
+	}
+	free(table);
+	return ok;
+}
+
+/* True when libewf reads chunk c as stored exactly as the index does (size, compression, bytes). */
+static bool ewf_direct_agrees(struct image_ewf_data *d, struct ewf_direct *dir, uint64_t c, uint8_t *a, uint8_t *b)
+{
+	uint64_t at = dir->at[c];
+	if (at & EWF_AT_LAST)
+		return true; /* read through libewf anyway */
+	size_t n = (size_t)((dir->at[c + 1] & EWF_AT_OFFSET) - (at & EWF_AT_OFFSET));
+	if (n > d->packed_cap || !ewf_pread_exact(dir->fds[at >> EWF_AT_SEGMENT_SHIFT & EWF_AT_SEGMENTS], a, n,
+						    at & EWF_AT_OFFSET))
+		return false;
+	int8_t compressed = 0, have_sum = 0;
+	uint32_t sum = 0;
+	uint8_t sum_bytes[4];
+	libewf_error_t *e = NULL;
+	ssize_t r = -1;
+	if (libewf_handle_seek_offset(d->h, (off64_t)(c * d->chunk_size), SEEK_SET, &e) == (off64_t)(c * d->chunk_size))
+		r = libewf_handle_read_chunk(d->h, b, d->packed_cap, &compressed, sum_bytes, &sum, &have_sum, &e);
+	libewf_error_free(&e);
+	if (r < 0 || !compressed != !(at & EWF_AT_COMPRESSED))
+		return false;
+	if (compressed)
+		return (size_t)r == n && memcmp(a, b, n) == 0;
+	/* uncompressed: libewf gives the data and its checksum apart or together; the index has both in a */
+	return n >= 4 && (size_t)r >= n - 4 && memcmp(a, b, n - 4) == 0 &&
+	       ((have_sum && sum == le32(a + n - 4)) || ((size_t)r == n && memcmp(a + n - 4, b + n - 4, 4) == 0));
+}
+
+/* Builds d->direct for img when its layout allows (see above); leaves it NULL otherwise. */
+static void ewf_direct_open(image *img, struct image_ewf_data *d)
+{
+	uint64_t chunks = (d->media_size + d->chunk_size - 1) / d->chunk_size;
+	struct ewf_direct *dir = calloc(1, sizeof(*dir));
+	if (!dir || img->segment_count > EWF_AT_SEGMENTS || !(dir->fds = malloc(img->segment_count * sizeof(int)))) {
+		ewf_direct_free(dir);
+		return;
+	}
+	bool ok = chunks > 0;
+	for (size_t i = 0; i < img->segment_count; i++) {
+		dir->fds[dir->nfds++] = open(img->segments[i], O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		ok = ok && dir->fds[i] >= 0 && ewf_direct_segment(dir, dir->fds[i], i, chunks);
+	}
+	ok = ok && dir->count == chunks;
+	uint8_t *a = ok ? malloc(d->packed_cap) : NULL, *b = a ? malloc(d->packed_cap) : NULL;
+	ok = ok && b;
+	for (size_t i = 0; ok && i < dir->nfirsts; i++)
+		ok = ewf_direct_agrees(d, dir, dir->firsts[i], a, b);
+	free(a);
+	free(b);
+	if (!ok) {
+		ewf_direct_free(dir);
+		return;
+	}
+	d->direct = dir;
+}
 
 /* Opens a libewf handle on the image's segments for reading data. */
 static ntfs_status ewf_handle_open(image *img, libewf_handle_t **out, ntfs_error *err)
@@ -527,6 +743,7 @@ ntfs_status image_ewf_data_open(image *img, ntfs_error *err)
 		d->media_size = media;
 		d->chunk_size = cs;
 		d->packed_cap = 2 * (size_t)cs + 64; /* a chunk stored larger than it is still fits */
+		ewf_direct_open(img, d);
 	}
 	return NTFS_OK;
 }
@@ -626,12 +843,28 @@ static bool ewf_chunk_decode(struct image_ewf_data *d, struct image_ewf_slot *sl
 	uint32_t sum = 0;
 	uint8_t sum_bytes[4];
 	libewf_error_t *e = NULL;
-	pthread_mutex_lock(&d->io_mu);
 	ssize_t r = -1;
-	if (libewf_handle_seek_offset(d->h, (off64_t)(c * d->chunk_size), SEEK_SET, &e) == (off64_t)(c * d->chunk_size))
-		r = libewf_handle_read_chunk(d->h, slot->packed, d->packed_cap, &compressed, sum_bytes, &sum, &have_sum, &e);
-	pthread_mutex_unlock(&d->io_mu);
-	libewf_error_free(&e);
+	const struct ewf_direct *dir = d->direct;
+	if (dir && c < dir->count && !(dir->at[c] & EWF_AT_LAST)) { /* read as stored, by this thread: no lock */
+		uint64_t at = dir->at[c];
+		size_t n = (size_t)((dir->at[c + 1] & EWF_AT_OFFSET) - (at & EWF_AT_OFFSET));
+		if (n <= d->packed_cap &&
+		    ewf_pread_exact(dir->fds[at >> EWF_AT_SEGMENT_SHIFT & EWF_AT_SEGMENTS], slot->packed, n, at & EWF_AT_OFFSET)) {
+			r = (ssize_t)n;
+			compressed = (at & EWF_AT_COMPRESSED) != 0;
+			if (!compressed && n >= 4) { /* the data, then its Adler-32 */
+				have_sum = 1;
+				sum = le32(slot->packed + n - 4);
+			}
+		}
+	}
+	if (r < 0) {
+		pthread_mutex_lock(&d->io_mu);
+		if (libewf_handle_seek_offset(d->h, (off64_t)(c * d->chunk_size), SEEK_SET, &e) == (off64_t)(c * d->chunk_size))
+			r = libewf_handle_read_chunk(d->h, slot->packed, d->packed_cap, &compressed, sum_bytes, &sum, &have_sum, &e);
+		pthread_mutex_unlock(&d->io_mu);
+		libewf_error_free(&e);
+	}
 	if (r <= 0)
 		return false;
 	size_t used = 0; /* a stream that ends before the stored bytes do is doubtful too (a table entry that lies) */
@@ -737,6 +970,7 @@ void image_ewf_data_close(image *img)
 		libewf_handle_close(d->judge, NULL);
 		libewf_handle_free(&d->judge, NULL);
 	}
+	ewf_direct_free(d->direct);
 	pthread_mutex_destroy(&d->io_mu);
 	pthread_mutex_destroy(&d->slots_mu);
 	free(d);
