@@ -576,17 +576,14 @@ size_t paths_name_units(const paths *p, const name_info *n)
 	return u ? u : 1;
 }
 
-/* Runs a composer twice: once to measure, once into an exact allocation. */
+/* Measures a composed path from the tables (no walk, cap 0), then composes it once into an exact allocation. */
 static char *alloc_path(const paths *p, const name_info *n, uint32_t d)
 {
-	char small[512];
-	size_t need = n ? paths_name(p, n, small, sizeof(small)) : paths_dir(p, d, small, sizeof(small));
+	size_t need = n ? paths_name(p, n, NULL, 0) : paths_dir(p, d, NULL, 0);
 	char *s = malloc(need + 1);
 	if (!s)
 		return NULL;
-	if (need < sizeof(small))
-		memcpy(s, small, need + 1);
-	else if (n)
+	if (n)
 		paths_name(p, n, s, need + 1);
 	else
 		paths_dir(p, d, s, need + 1);

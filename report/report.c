@@ -325,13 +325,87 @@ static void parent_security_write(json_out *o, const analysis_volume *va, const 
 		parent_security_write_info(o, va->access, &in, json_out_str);
 }
 
-/* One name of a hard-link set, with the times of its $FILE_NAME (when the link was made is evidence). */
-static void name_write(json_out *o, const analysis_volume *va, const sec_cache *sc, uint32_t r, const name_info *n,
-		       char *path, size_t cap)
+/*
+ * The paths of one hard-link set's names (model_link_next order), composed once for everything the set's
+ * object writes (each name, oldest_name, added_later). A writer thread's scratch, reused from set to set;
+ * a set whose paths would take more than SET_PATHS_MAX bytes is not held (n = 0): its paths are composed
+ * where they are written, as before.
+ */
+typedef struct {
+	char *buf;
+	size_t cap;
+	size_t *at;               /* per name: offset in buf of its path, then the next one's (n + 1 entries) */
+	size_t at_cap;
+	size_t n;
+} set_paths;
+
+#define SET_PATHS_MAX (1u << 20)
+
+/* Composes the paths of record r's link names into sp; false (sp->n = 0) when they are not held. */
+static bool set_paths_load(set_paths *sp, const analysis_volume *va, uint32_t r)
 {
+	const model *m = va->m;
+	size_t used = 0, i = 0;
+	uint32_t k = 0;
+	sp->n = 0;
+	for (const name_info *n; (n = model_link_next(m, r, &k)); i++) {
+		size_t len = paths_name(va->p, n, NULL, 0); /* measured from the tables, no walk */
+		if (used + len + 1 > SET_PATHS_MAX)
+			return false;
+		if (i + 2 > sp->at_cap) {
+			size_t c = sp->at_cap ? 2 * sp->at_cap : 64;
+			size_t *a = realloc(sp->at, c * sizeof(*a));
+			if (!a)
+				return false;
+			sp->at = a;
+			sp->at_cap = c;
+		}
+		if (used + len + 1 > sp->cap) {
+			size_t c = sp->cap ? sp->cap : 16384;
+			while (c < used + len + 1)
+				c *= 2;
+			char *b = realloc(sp->buf, c);
+			if (!b)
+				return false;
+			sp->buf = b;
+			sp->cap = c;
+		}
+		sp->at[i] = used;
+		paths_name(va->p, n, sp->buf + used, len + 1);
+		used += len;
+		sp->at[i + 1] = used;
+	}
+	sp->n = i;
+	return true;
+}
+
+/* Releases the scratch. */
+static void set_paths_free(set_paths *sp)
+{
+	free(sp->buf);
+	free(sp->at);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* Writes the path of name n, link name i of the set, as a JSON string: from sp when it holds the set's paths,
+ * else composed into path (cap bytes). */
+static void set_path_write(json_out *o, const analysis_volume *va, const set_paths *sp, size_t i, const name_info *n,
+			   char *path, size_t cap)
+{
+	if (sp && i < sp->n) {
+		json_out_strn(o, sp->buf + sp->at[i], sp->at[i + 1] - sp->at[i]);
+		return;
+	}
 	size_t len = paths_name(va->p, n, path, cap);
-	json_out_const(o, "{\"path\":");
 	json_out_strn(o, path, len < cap ? len : cap - 1);
+}
+
+/* One name of a hard-link set (link name i), with the times of its $FILE_NAME (when the link was made is evidence). */
+static void name_write(json_out *o, const analysis_volume *va, const sec_cache *sc, uint32_t r, const name_info *n,
+		       const set_paths *sp, size_t i, char *path, size_t cap)
+{
+	json_out_const(o, "{\"path\":");
+	set_path_write(o, va, sp, i, n, path, cap);
 	if (paths_name_truncated(va->p, n))
 		json_out_const(o, ",\"path_truncated\":true");
 	json_out_const(o, ",\"parent_record\":");
@@ -379,41 +453,42 @@ static void times_write(json_out *o, const uint64_t *t)
  * The set's $STANDARD_INFORMATION times, its oldest name (earliest $FILE_NAME creation) and the names added
  * later: whose $FILE_NAME creation time is after the record's own creation time.
  */
-static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, char *path, size_t cap)
+static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, const set_paths *sp, char *path,
+			    size_t cap)
 {
 	const model *m = va->m;
 	const uint64_t *si = model_si_times(m, r);
 	const name_info *oldest = NULL;
+	size_t oldest_i = 0, i = 0;
 	uint32_t k = 0;
 	json_out_const(o, ",\"standard_information\":");
 	times_write(o, si);
 	uint64_t oldest_t = 0;
-	for (const name_info *n; (n = model_link_next(m, r, &k));) {
+	for (const name_info *n; (n = model_link_next(m, r, &k)); i++) {
 		uint64_t t = model_name_times(m, n)[0];
 		if (!oldest || t < oldest_t) {
 			oldest = n;
+			oldest_i = i;
 			oldest_t = t;
 		}
 	}
 	json_out_const(o, ",\"oldest_name\":");
-	if (oldest) {
-		size_t len = paths_name(va->p, oldest, path, cap);
-		json_out_strn(o, path, len < cap ? len : cap - 1);
-	} else {
+	if (oldest)
+		set_path_write(o, va, sp, oldest_i, oldest, path, cap);
+	else
 		json_out_lit(o, "null");
-	}
 	json_out_const(o, ",\"added_later\":");
 	json_out_lit(o, "[");
 	bool first = true;
 	k = 0;
-	for (const name_info *n; si && (n = model_link_next(m, r, &k));) {
+	i = 0;
+	for (const name_info *n; si && (n = model_link_next(m, r, &k)); i++) {
 		uint64_t created = model_name_times(m, n)[0];
 		if (created <= si[0])
 			continue;
 		json_out_lit(o, first ? "{\"path\":" : ",{\"path\":");
 		first = false;
-		size_t len = paths_name(va->p, n, path, cap);
-		json_out_strn(o, path, len < cap ? len : cap - 1);
+		set_path_write(o, va, sp, i, n, path, cap);
 		json_out_const(o, ",\"created\":");
 		json_out_filetime(o, created);
 		json_out_lit(o, "}");
@@ -421,9 +496,12 @@ static void set_times_write(json_out *o, const analysis_volume *va, uint32_t r, 
 	json_out_lit(o, "]");
 }
 
-/* One hard-link set, written directly: the record and all its names but DOS aliases. */
-static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, char *path, size_t cap)
+/* One hard-link set, written directly: the record and all its names but DOS aliases (their paths composed once
+ * into sp when it is given and they fit). */
+static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, set_paths *sp, char *path, size_t cap)
 {
+	if (sp && !set_paths_load(sp, va, r))
+		sp = NULL;
 	const model *m = va->m;
 	const rec_info *ri = &m->recs[r];
 	json_out *o = w->out;
@@ -449,16 +527,17 @@ static void hardlink_write(writer *w, const analysis_volume *va, uint32_t r, cha
 	json_out_const(o, ",\"owner_name\":");
 	json_out_str(o, accounts_name(va->image_accounts, model_owner_sid(m, r)));
 	security_write(o, va, w->sec, r);
-	set_times_write(o, va, r, path, cap);
+	set_times_write(o, va, r, sp, path, cap);
 	json_out_const(o, ",\"names\":");
 	json_out_lit(o, "[");
 	bool first = true;
 	uint32_t k = 0;
-	for (const name_info *n; (n = model_link_next(m, r, &k));) {
+	size_t i = 0;
+	for (const name_info *n; (n = model_link_next(m, r, &k)); i++) {
 		if (!first)
 			json_out_lit(o, ",");
 		first = false;
-		name_write(o, va, w->sec, r, n, path, cap);
+		name_write(o, va, w->sec, r, n, sp, i, path, cap);
 	}
 	json_out_lit(o, "]");
 	item_end(w, "hardlink_set");
@@ -482,13 +561,15 @@ static void *sets_share_run(void *arg)
 {
 	set_share *sh = arg;
 	char *path = malloc(PATH_BUF);
+	set_paths sp = {0};
 	if (!path) {
 		sh->w.failed = true;
 		return NULL;
 	}
 	for (uint64_t r = sh->from; r < sh->to; r++)
 		if (links_is_hardlink_set(sh->va->m, (uint32_t)r) && report_filter_set(&sh->w.filter, (uint32_t)r))
-			hardlink_write(&sh->w, sh->va, (uint32_t)r, path, PATH_BUF);
+			hardlink_write(&sh->w, sh->va, (uint32_t)r, &sp, path, PATH_BUF);
+	set_paths_free(&sp);
 	free(path);
 	if (json_out_flush(sh->w.out))
 		sh->w.failed = true;
