@@ -125,20 +125,36 @@ static inline bool plain_byte(unsigned c)
 	return c - 0x20u < 0x60u && c != '"' && c != '\\';
 }
 
+/*
+ * True when all 8 bytes of x are plain_byte: none from 0x80 up, none below 0x20 (a borrow reaches the high bit of
+ * such a byte), none equal to '"' or '\\' (a zero byte of x ^ that byte, found the same way). Each test is
+ * exact as a yes/no for the whole word, which is all that is asked of it.
+ */
+static inline bool plain_word(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t below = (x - 0x20 * ones) & ~x;
+	uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+	uint64_t quote = (q - ones) & ~q, bslash = (b - ones) & ~b;
+	return !((x | below | quote | bslash) & high);
+}
+
 /* The escaped characters of a string, without its quotes; control characters as \u00XX with the digits of hex. */
 static void json_out_strn_body(json_out *o, const char *str, size_t n, const char *hex)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t run = 0;
 	for (size_t i = 0; i < n;) {
+		for (uint64_t x; n - i >= 8 && (memcpy(&x, s + i, 8), plain_word(x));) { /* 8 plain bytes at a time */
+			i += 8;
+			run += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned c = s[i];
 		if (plain_byte(c)) {
 			i++;
 			run++;
-			while (i < n && plain_byte(s[i])) {
-				i++;
-				run++;
-			}
 			continue;
 		}
 		if (c >= 0x80) {

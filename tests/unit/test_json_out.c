@@ -76,6 +76,58 @@ Test(json_out, strings_escape_like_jansson)
 	free(s);
 }
 
+/* One string of known length (a struct, so strings with NUL bytes can be written). */
+typedef struct {
+	const char *s;
+	size_t n;
+} strn_arg;
+
+static void strn(json_out *o, const void *arg)
+{
+	const strn_arg *a = arg;
+	json_out_strn(o, a->s, a->n);
+}
+
+/* What json_out_strn writes for byte b alone among printable ASCII, written down from the escaping rules. */
+static void escaped_byte(unsigned b, char *out)
+{
+	static const char *const named[] = {['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r",
+					    ['\t'] = "\\t", ['\b'] = "\\b", ['\f'] = "\\f"};
+	if (b < sizeof(named) / sizeof(named[0]) && named[b])
+		strcpy(out, named[b]);
+	else if (b < 0x20)
+		sprintf(out, "\\u%04x", b);
+	else if (b >= 0x80) /* a lone byte from 0x80 up is never valid UTF-8 */
+		sprintf(out, "\\\\x%02X", b);
+	else
+		sprintf(out, "%c", (char)b);
+}
+
+/* Every byte value at every place of strings 1-40 bytes long: the 8-bytes-at-a-time scan of plain runs stops at
+ * exactly the bytes the one-byte rules escape, wherever they fall in a word, and copies the rest as it is. */
+Test(json_out, strings_escape_every_byte_at_every_offset)
+{
+	char in[64], want[128], esc[16];
+	for (size_t len = 1; len <= 40; len++)
+		for (size_t at = 0; at < len; at++)
+			for (unsigned b = 0; b < 256; b++) {
+				for (size_t i = 0; i < len; i++)
+					in[i] = (char)('A' + (i * 7 + len) % 26); /* plain letters around the byte */
+				in[at] = (char)b;
+				escaped_byte(b, esc);
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, in, esc, (int)(len - at - 1), in + at + 1);
+				strn_arg a = {in, len};
+				char *s = emitted(strn, &a);
+				cr_assert_str_eq(s, want, "byte 0x%02x at %zu of %zu", b, at, len);
+				free(s);
+			}
+	/* a valid two-byte sequence across a word boundary stays as it is */
+	strn_arg a = {"abcdefg\xc3\xa9hijklmnop", 18};
+	char *s = emitted(strn, &a);
+	cr_assert_str_eq(s, "\"abcdefg\xc3\xa9hijklmnop\"");
+	free(s);
+}
+
 /* Writes more than the buffer holds, in pieces. */
 static void big(json_out *o, const void *arg)
 {
