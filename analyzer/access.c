@@ -42,6 +42,12 @@ typedef struct {
 	uint32_t record, desc;
 } access_rec;
 
+/* Records 32k .. 32k + 31: bit i set when record 32k + i has an entry in recs, and the entries of the records
+ * before 32k (8 bytes per 32 records: 2.4 MiB at 10M records; one read finds an entry). */
+struct access_rec_index {
+	uint32_t before, bits;
+};
+
 /* The write rights writable_by counts (delete child only on directories). */
 static uint32_t write_mask(bool is_dir)
 {
@@ -63,6 +69,7 @@ void access_free(access_table *t)
 	vec_free(&t->descs);
 	vec_free(&t->writers);
 	vec_free(&t->recs);
+	free(t->rec_index);
 	vec_free(&t->seen);
 	arena_free(&t->text);
 	free(t->secure_users);
@@ -814,6 +821,27 @@ ntfs_status access_preload_kept(model *m, int threads)
 	return st;
 }
 
+/* Builds t->rec_index over records [0, count) from t->recs (ascending); left NULL when memory runs out (find_rec
+ * then searches recs in halves: the same answers). */
+static void rec_index_build(access_table *t, uint64_t count)
+{
+	size_t n = (size_t)(count + 31) / 32;
+	struct access_rec_index *ix = calloc(n ? n : 1, sizeof(*ix));
+	if (!ix)
+		return;
+	for (size_t i = 0; i < t->recs.count; i++) {
+		uint32_t r = VEC_AT(&t->recs, access_rec, i).record;
+		ix[r / 32].bits |= 1u << (r % 32);
+	}
+	uint32_t before = 0;
+	for (size_t w = 0; w < n; w++) {
+		ix[w].before = before;
+		before += (uint32_t)__builtin_popcount(ix[w].bits);
+	}
+	t->rec_index = ix;
+	t->rec_index_n = n;
+}
+
 ntfs_status access_settle(access_table *t, model *m, const vec *links, access_name_fn fn, void *ctx)
 {
 	return access_settle_wanted(t, m, links, NULL, fn, ctx);
@@ -855,6 +883,7 @@ ntfs_status access_settle_wanted(access_table *t, model *m, const vec *links, ui
 		ar->desc = d;
 	}
 	t->settled = true;
+	rec_index_build(t, m->count);
 out:
 	seen_settle(t);
 	free(want);
@@ -870,48 +899,24 @@ static const char *text_at(const access_table *t, uint32_t off)
 	return off == ACCESS_NONE ? NULL : t->text.data + off;
 }
 
-#define FIND_REC_MEMO 1024 /* records remembered per thread (a direct-mapped table: 8 KiB) */
-
-/* What the calling thread's find_rec calls found, for table find_rec_table: the furthest entry (the writers and
- * passes ask for the records of the sets in order, so the next one is mostly at or just after it) and, by record
- * number modulo FIND_REC_MEMO, the entries of the records asked for (the folders of a set's names: names of
- * nearby records mostly lie in the same few folders). Both are only where to look first. */
-static _Thread_local const access_table *find_rec_table;
-static _Thread_local size_t find_rec_hint;
-static _Thread_local uint32_t find_rec_memo[FIND_REC_MEMO];
-
-/* The entry of record r in t->recs, or NULL: the remembered entries are tried first, then the whole table is
- * searched in halves (the same answer whatever they hold). */
+/* The entry of record r in t->recs, or NULL: from the index when it is built, else searching recs in halves. */
 static const access_rec *find_rec(const access_table *t, uint32_t r)
 {
+	if (t->rec_index) {
+		if (r / 32 >= t->rec_index_n)
+			return NULL;
+		const struct access_rec_index *ix = &t->rec_index[r / 32];
+		uint32_t bit = 1u << (r % 32);
+		if (!(ix->bits & bit))
+			return NULL;
+		return &VEC_AT(&t->recs, access_rec, ix->before + (uint32_t)__builtin_popcount(ix->bits & (bit - 1)));
+	}
 	size_t lo = 0, hi = t->recs.count;
-	if (find_rec_table != t) {
-		find_rec_table = t;
-		find_rec_hint = 0;
-		memset(find_rec_memo, 0, sizeof(find_rec_memo));
-	}
-	size_t m = find_rec_memo[r % FIND_REC_MEMO];
-	if (m < hi && VEC_AT(&t->recs, access_rec, m).record == r)
-		return &VEC_AT(&t->recs, access_rec, m);
-	for (size_t i = find_rec_hint; i < hi && i < find_rec_hint + 3; i++) {
-		const access_rec *a = &VEC_AT(&t->recs, access_rec, i);
-		if (a->record == r) {
-			find_rec_hint = i;
-			find_rec_memo[r % FIND_REC_MEMO] = (uint32_t)i;
-			return a;
-		}
-		if (a->record > r)
-			break;
-	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const access_rec *a = &VEC_AT(&t->recs, access_rec, mid);
-		if (a->record == r) {
-			if (mid > find_rec_hint)
-				find_rec_hint = mid;
-			find_rec_memo[r % FIND_REC_MEMO] = (uint32_t)mid;
+		if (a->record == r)
 			return a;
-		}
 		if (a->record < r)
 			lo = mid + 1;
 		else
@@ -959,6 +964,20 @@ access_info access_record(const access_table *t, uint32_t r)
 size_t access_text_bytes(const access_table *t, uint32_t r)
 {
 	access_info in = access_record(t, r);
+	return (in.sddl ? strlen(in.sddl) : 0) + 160u * in.writer_count + 512u;
+}
+
+uint32_t access_record_desc(const access_table *t, uint32_t r)
+{
+	const access_rec *a = find_rec(t, r);
+	return a ? a->desc : ACCESS_NONE;
+}
+
+size_t access_desc_text_bytes(const access_table *t, uint32_t d)
+{
+	if (d == ACCESS_NONE)
+		return 512u; /* access_record's info for a record without an entry: no SDDL, no writers */
+	access_info in = access_desc_info(t, d);
 	return (in.sddl ? strlen(in.sddl) : 0) + 160u * in.writer_count + 512u;
 }
 

@@ -67,6 +67,9 @@ typedef struct {
 	vec descs;                /* access_desc (access.c) */
 	vec writers;              /* access_writer_raw */
 	vec recs;                 /* access_rec, by record */
+	struct access_rec_index *rec_index; /* per 32 records: which have an entry in recs, and the entries before
+				   * them (access.c); NULL until settled (then recs is searched in halves) */
+	size_t rec_index_n;
 	arena text;
 	size_t nsecure;
 	uint8_t *secure_users;    /* per $Secure entry: bit 0 writable by users as a file, bit 1 as a directory,
@@ -133,6 +136,13 @@ access_info access_desc_info(const access_table *t, uint32_t d);
 
 /* About how many bytes record r's security object takes in a report (SDDL, names, writers): for estimates. */
 size_t access_text_bytes(const access_table *t, uint32_t r);
+
+/* The settled descriptor entry of record r (access_record(t, r).desc), ACCESS_NONE when none: for callers that
+ * keep something per entry (access_text_bytes of a record is access_desc_text_bytes of its entry). */
+uint32_t access_record_desc(const access_table *t, uint32_t r);
+
+/* access_text_bytes of every record whose entry is d (ACCESS_NONE: of a record without one). */
+size_t access_desc_text_bytes(const access_table *t, uint32_t d);
 
 /* Writer k of info (k < info->writer_count). */
 access_writer access_writer_at(const access_table *t, const access_info *info, uint32_t k);
