@@ -577,11 +577,36 @@ static void *sets_share_run(void *arg)
 }
 
 /*
+ * access_desc_text_bytes of every settled descriptor entry, then of a record without one (malloc'd; NULL when
+ * memory runs out: text_bytes then asks access_text_bytes).
+ */
+static size_t *desc_text_bytes(const access_table *t)
+{
+	size_t n = access_desc_count(t);
+	size_t *b = malloc((n + 1) * sizeof(*b));
+	for (size_t d = 0; b && d < n; d++)
+		b[d] = access_desc_text_bytes(t, (uint32_t)d);
+	if (b)
+		b[n] = access_desc_text_bytes(t, ACCESS_NONE);
+	return b;
+}
+
+/* access_text_bytes(t, r), from desc_bytes (desc_text_bytes' table) when there is one. */
+static size_t text_bytes(const access_table *t, const size_t *desc_bytes, uint32_t r)
+{
+	if (!desc_bytes)
+		return access_text_bytes(t, r);
+	uint32_t d = access_record_desc(t, r);
+	return desc_bytes[d == ACCESS_NONE ? access_desc_count(t) : d];
+}
+
+/*
  * Where a share starting at record `from` ends: after `round` records, or sooner once the estimated
  * output (3 bytes per path unit: paths are cut at PATHS_MAX_UNITS) reaches SHARE_BYTES, so the memory a
  * round holds stays bounded however long the paths are. Estimates only move boundaries, never bytes.
  */
-static uint64_t share_end(const analysis_volume *va, uint64_t from, uint64_t count, uint64_t round)
+static uint64_t share_end(const analysis_volume *va, const size_t *desc_bytes, uint64_t from, uint64_t count,
+			  uint64_t round)
 {
 	const model *m = va->m;
 	uint64_t end = count - from < round ? count : from + round;
@@ -589,12 +614,12 @@ static uint64_t share_end(const analysis_volume *va, uint64_t from, uint64_t cou
 	for (uint64_t r = from; r < end; r++) {
 		if (!links_is_hardlink_set(m, (uint32_t)r))
 			continue;
-		bytes += 512 + access_text_bytes(va->access, (uint32_t)r);
+		bytes += 512 + text_bytes(va->access, desc_bytes, (uint32_t)r);
 		for (uint32_t k = 0; k < m->recs[r].name_count; k++) {
 			const name_info *n = model_record_name(m, (uint32_t)r, k);
 			uint64_t parent = ntfs_ref_record(n->parent_ref);
 			bytes += 512 + 3 * paths_name_units(va->p, n) +
-				 (parent < UINT32_MAX ? access_text_bytes(va->access, (uint32_t)parent) : 0);
+				 (parent < UINT32_MAX ? text_bytes(va->access, desc_bytes, (uint32_t)parent) : 0);
 		}
 		if (bytes >= SHARE_BYTES)
 			return r + 1;
@@ -656,15 +681,17 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 		}
 		json_out_init_mem(sh[ready].w.out);
 	}
+	size_t *desc_bytes = desc_text_bytes(va->access);
 	for (uint64_t at = 0; ready > 0 && at < count;) {
 		int used = 0;
 		for (; used < ready && at < count; used++) {
 			sh[used].from = at;
-			at = share_end(va, at, count, round);
+			at = share_end(va, desc_bytes, at, count, round);
 			sh[used].to = at;
 		}
 		sets_round(w, sh, used);
 	}
+	free(desc_bytes);
 	for (int t = 0; t < ready; t++) {
 		json_out_mem_free(sh[t].w.out);
 		free(sh[t].w.out);
