@@ -69,6 +69,26 @@ parent_status paths_check_parent(const model *m, const name_info *n, uint32_t *p
 	return PARENT_REUSED;
 }
 
+/*
+ * paths_check_parent(m, n, parent) == PARENT_OK, from the directory tables: a parent that checks out is a
+ * directory with an entry (a decoded base record with the directory flag), and its sequence is the one the
+ * name gives, or one more when its record is free. Sets *parent as paths_check_parent does when true.
+ */
+static inline bool parent_ok(const paths *p, const name_info *n, uint32_t *parent)
+{
+	uint64_t pr = ntfs_ref_record(n->parent_ref);
+	uint16_t ps = ntfs_ref_sequence(n->parent_ref);
+	uint32_t s = pr < p->m->count ? slot(p, (uint32_t)pr) : NO_SLOT;
+	if (s == NO_SLOT)
+		return false;
+	uint16_t seq = p->dir_seq[s];
+	bool free_rec = p->dir_free[s >> 6] >> (s & 63) & 1;
+	if (ps != seq && !(free_rec && (uint16_t)(ps + 1) == seq))
+		return false;
+	*parent = (uint32_t)pr;
+	return true;
+}
+
 /* Says why a name has no valid parent, as an anomaly of its record (allocated records only). */
 static void orphan_anomaly(paths *p, const name_info *n, parent_status st, uint32_t parent)
 {
@@ -186,8 +206,8 @@ static void report_orphans(paths *p)
 		uint32_t parent;
 		if (n->owner == MODEL_NONE || n->owner == NTFS_ROOT_RECORD)
 			continue;
-		parent_status st = paths_check_parent(m, n, &parent);
-		if (st != PARENT_OK) {
+		if (!parent_ok(p, n, &parent)) { /* the model says why */
+			parent_status st = paths_check_parent(m, n, &parent);
 			orphan_anomaly(p, n, st, parent);
 			continue;
 		}
@@ -218,6 +238,18 @@ static bool index_dirs(paths *p)
 		dirs += (size_t)__builtin_popcountll(p->dir_bits[w]);
 	}
 	p->dirs = dirs;
+	p->dir_seq = malloc((dirs ? dirs : 1) * sizeof(uint16_t));
+	p->dir_free = calloc(dirs / 64 + 1, sizeof(uint64_t));
+	if (!p->dir_seq || !p->dir_free)
+		return false;
+	uint32_t s = 0;
+	for (size_t w = 0; w + 1 < words; w++)
+		for (uint64_t bits = p->dir_bits[w]; bits; bits &= bits - 1, s++) {
+			const rec_info *ri = &m->recs[w * 64 + (unsigned)__builtin_ctzll(bits)];
+			p->dir_seq[s] = ri->sequence;
+			if (!(ri->flags & REC_IN_USE))
+				p->dir_free[s >> 6] |= (uint64_t)1 << (s & 63);
+		}
 	return true;
 }
 
@@ -342,7 +374,8 @@ size_t paths_table_bytes(const paths *p)
 	for (size_t s = 0; p->walk && s < p->dirs; s++)
 		names += p->walk[s].len;
 	return words * (sizeof(uint64_t) + sizeof(uint32_t)) +
-	       p->dirs * (2 * sizeof(uint32_t) + 2 * sizeof(uint16_t) + 1 + sizeof(struct paths_walk)) + names;
+	       p->dirs * (2 * sizeof(uint32_t) + 3 * sizeof(uint16_t) + 1 + sizeof(struct paths_walk)) +
+	       (p->dirs / 64 + 1) * sizeof(uint64_t) + names;
 }
 
 void paths_free(paths *p)
@@ -354,6 +387,8 @@ void paths_free(paths *p)
 	free(p->units);
 	free(p->keep);
 	free(p->state);
+	free(p->dir_seq);
+	free(p->dir_free);
 	free(p->walk);
 	free(p->walk_names);
 	free(p->stack);
@@ -364,9 +399,7 @@ void paths_free(paths *p)
 uint32_t paths_name_dir(const paths *p, const name_info *n)
 {
 	uint32_t parent;
-	if (paths_check_parent(p->m, n, &parent) != PARENT_OK)
-		return PATHS_ORPHAN;
-	return parent;
+	return parent_ok(p, n, &parent) ? parent : PATHS_ORPHAN;
 }
 
 /* The next directory up from d in a composed path. */

@@ -49,6 +49,9 @@ typedef struct {
 	uint32_t *keep;           /* the deepest directory on its chain (itself included) whose path fits
 				   * PATHS_MAX_UNITS: where a cut path ends */
 	uint8_t *state;
+	uint16_t *dir_seq;        /* the directory's sequence number, and in dir_free (one bit per entry) whether its
+				   * record is not in use: a name's parent checks out from these alone (paths_name_dir) */
+	uint64_t *dir_free;
 	struct paths_walk *walk;  /* per directory, what composing a path reads (see paths.c): the parent's entry,
 				   * the name, the path's length; a few MiB, so a walk up the chain stays in the cache */
 	char *walk_names;         /* the directories' names, in record order */
