@@ -462,8 +462,39 @@ static bool view_room(finding_view *v, size_t used, size_t n)
 	return true;
 }
 
-/* Renders one encoded string from *at into v's buffer at *used (its offset pushed to v->offs, SIZE_MAX for NULL). */
-static bool view_string(const findings_list *l, finding_view *v, const uint8_t **at, size_t *used)
+#define VIEW_MEMO 16              /* names whose whole paths one view remembers */
+
+/* Where the whole path of a name already lies in the view's buffer (strings are rendered one after another
+ * and never moved, so a path once written stays where it is until the next view). */
+typedef struct {
+	uint32_t name[VIEW_MEMO];
+	size_t off[VIEW_MEMO], len[VIEW_MEMO];
+	unsigned n, next;
+} view_memo;
+
+/* The slot of name x in memo, or -1. */
+static int memo_find(const view_memo *memo, uint32_t x)
+{
+	for (unsigned k = 0; k < memo->n; k++)
+		if (memo->name[k] == x)
+			return (int)k;
+	return -1;
+}
+
+/* Remembers that name x's whole path lies at off (len bytes), the oldest entry giving way when full. */
+static void memo_put(view_memo *memo, uint32_t x, size_t off, size_t len)
+{
+	unsigned k = memo->n < VIEW_MEMO ? memo->n++ : memo->next++ % VIEW_MEMO;
+	memo->name[k] = x;
+	memo->off[k] = off;
+	memo->len[k] = len;
+}
+
+/*
+ * Renders one encoded string from *at into v's buffer at *used (its offset pushed to v->offs, SIZE_MAX for NULL).
+ * A name's path is composed once a view: again it is copied from where memo says it was written (the same bytes).
+ */
+static bool view_string(const findings_list *l, finding_view *v, const uint8_t **at, size_t *used, view_memo *memo)
 {
 	size_t *off = vec_push(&v->offs);
 	if (!off)
@@ -484,11 +515,23 @@ static bool view_string(const findings_list *l, finding_view *v, const uint8_t *
 			*used += x;
 			continue;
 		}
-		const name_info *n = model_name(l->m, (uint32_t)x);
-		size_t len = paths_name(l->p, n, NULL, 0);
-		if (!view_room(v, *used, len + 1))
-			return false;
-		paths_name(l->p, n, v->buf + *used, len + 1);
+		int k = memo_find(memo, (uint32_t)x);
+		size_t len;
+		if (k >= 0) {
+			len = memo->len[k];
+			if (!view_room(v, *used, len + 1))
+				return false;
+			memcpy(v->buf + *used, v->buf + memo->off[k], len);
+			v->buf[*used + len] = '\0';
+		} else {
+			const name_info *n = model_name(l->m, (uint32_t)x);
+			len = paths_name(l->p, n, NULL, 0);
+			if (!view_room(v, *used, len + 1))
+				return false;
+			paths_name(l->p, n, v->buf + *used, len + 1);
+			if (op == ENC_PATH)
+				memo_put(memo, (uint32_t)x, *used, len);
+		}
 		if (op == ENC_FOLDER) {
 			size_t fl = folder_len(v->buf + *used);
 			if (!fl) { /* dir_of's "\" (never encoded: shorter than a reference) */
@@ -526,8 +569,9 @@ const finding *findings_view(const findings_list *l, size_t i, finding_view *v)
 	const uint8_t *at = it->text;
 	size_t used = 0, nstr = 1 + (it->has_target ? 1 : 0) + it->npaths + 2 * (size_t)it->nfields;
 	v->offs.count = 0;
+	view_memo memo = {.n = 0};
 	for (size_t k = 0; k < nstr; k++)
-		if (!view_string(l, v, &at, &used))
+		if (!view_string(l, v, &at, &used, &memo))
 			return NULL;
 	if (vec_reserve(&v->f.paths, it->npaths) || vec_reserve(&v->f.evidence, it->nfields))
 		return NULL;
