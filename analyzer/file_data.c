@@ -161,6 +161,11 @@ ntfs_status file_data_read(volume *vol, uint64_t rec, const char *stream, size_t
 		st = ntfs_error_set(err, NTFS_E_RANGE, "the stream declares %llu bytes, more than the %zu read at most",
 				    (unsigned long long)size, max);
 	size_t n = size > max ? max : (size_t)size;
+	if (st == NTFS_OK && !a.resident && vol->is_mft_file) {
+		out->outside_mft = true;
+		st = ntfs_error_set(err, NTFS_E_UNSUPPORTED, "the data is non-resident: an extracted $MFT holds none of "
+				    "its clusters");
+	}
 	if (st == NTFS_OK && !a.resident) /* before any allocation: a size the runs cannot hold is refused */
 		st = check_sizes(vol, &a, n, err);
 	uint8_t *buf = st == NTFS_OK ? malloc(n ? n : 1) : NULL;

@@ -33,6 +33,8 @@ typedef struct {
 	bool sparse;              /* the attribute is flagged sparse */
 	bool compressed;          /* LZNT1-compressed */
 	bool truncated;           /* FILE_DATA_PREFIX cut it at max */
+	bool outside_mft;         /* set on error (NTFS_E_UNSUPPORTED) only: the stream is non-resident and the
+				   * volume an extracted $MFT, which holds none of its clusters */
 } file_data;
 
 /*
@@ -40,7 +42,8 @@ typedef struct {
  * bytes. Errors: NTFS_E_RANGE when the stream is larger than max (without FILE_DATA_PREFIX);
  * NTFS_E_INVALID when its sizes lie (data size past the allocated size, compressed clusters after a
  * hole) or it has no such stream; NTFS_E_UNSUPPORTED for WOF, EFS and unusual compression; NTFS_E_TRUNCATED
- * when its clusters lie past the end of the image; LZNT1 errors from parsers/lznt1.h. out is zeroed on error.
+ * when its clusters lie past the end of the image; LZNT1 errors from parsers/lznt1.h. out is zeroed on error,
+ * except outside_mft (a non-resident stream of an extracted $MFT: NTFS_E_UNSUPPORTED, nothing allocated).
  */
 ntfs_status file_data_read(volume *vol, uint64_t rec, const char *stream, size_t max, unsigned flags, file_data *out,
 			   ntfs_error *err);

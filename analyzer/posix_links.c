@@ -49,8 +49,6 @@ ntfs_status posix_links_collect(model *m, vec *links, vec *kinds, ntfs_error *er
 {
 	vec_init(links, sizeof(link_entry));
 	vec_init(kinds, 1);
-	if (m->vol->is_mft_file)
-		return NTFS_OK; /* no data clusters; a resident link would be readable, but file_data reads none */
 	char *text = malloc(4 * NTFS_POSIX_LINK_MAX_DATA);
 	if (!text)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");

@@ -107,7 +107,9 @@ static ntfs_status read_one(model *m, uint32_t r, const name_info *n, shortcut_l
 	if (file_data_read(m->vol, r, NULL, SHORTCUT_MAX_READ, FILE_DATA_PREFIX, &fd, &e) != NTFS_OK) {
 		if (e.status == NTFS_E_NOMEM)
 			return NTFS_E_NOMEM;
-		if (allocated)
+		if (allocated && fd.outside_mft) /* an extracted $MFT: counted, not an anomaly of each such .lnk */
+			out->stats.not_in_mft++;
+		else if (allocated)
 			anomaly_add(&m->anomalies, "shortcut_unreadable", r, "%s", e.reason);
 		return NTFS_OK;
 	}
@@ -156,8 +158,6 @@ static ntfs_status read_one(model *m, uint32_t r, const name_info *n, shortcut_l
 ntfs_status shortcuts_collect(model *m, shortcut_list *out, ntfs_error *err)
 {
 	shortcut_list_init(out);
-	if (m->vol->is_mft_file)
-		return NTFS_OK; /* no data clusters: file_data reads none */
 	ntfs_shell_link *l = malloc(sizeof(*l));
 	if (!l)
 		return ntfs_error_set(err, NTFS_E_NOMEM, "out of memory");
@@ -258,6 +258,16 @@ static void plan_one(shortcut_volume *vols, size_t n, int own, shortcut *s, bool
 			       s->local_path);
 			return;
 		}
+		if (vols[own].is_mft_file) {
+			decide(s, LINK_STATUS_UNKNOWN, TARGET_FORM_DRIVE, s->local_path,
+			       "%s is on the %s volume with serial %04X-%04X%s%s%s; an extracted $MFT has no boot sector, so "
+			       "this volume's serial, and whether it is that volume, are unknown", s->local_path,
+			       ntfs_shell_link_drive_type_name(s->drive_type), s->drive_serial >> 16, s->drive_serial & 0xFFFF,
+			       s->volume_label && *s->volume_label ? " (label " : "",
+			       s->volume_label && *s->volume_label ? s->volume_label : "",
+			       s->volume_label && *s->volume_label ? ")" : "");
+			return;
+		}
 		int count = 0, v = volume_of_serial(vols, n, s->drive_serial, letter, own, &count);
 		if (v < 0) {
 			int lv = volume_of_letter(vols, n, letter);
@@ -352,9 +362,10 @@ void shortcuts_settle(shortcut_volume *vols, size_t n)
 		shortcut_list *l = vols[v].list;
 		if (!vols[v].scanned || !l)
 			continue;
-		uint64_t not_links = l->stats.not_shell_links;
+		uint64_t not_links = l->stats.not_shell_links, not_in_mft = l->stats.not_in_mft;
 		memset(&l->stats, 0, sizeof(l->stats));
 		l->stats.not_shell_links = not_links;
+		l->stats.not_in_mft = not_in_mft;
 		for (size_t i = 0; i < l->items.count; i++) {
 			shortcut *s = &VEC_AT(&l->items, shortcut, i);
 			if (s->note && s->target.reason) {

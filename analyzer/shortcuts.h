@@ -55,6 +55,7 @@ typedef struct {
 typedef struct {
 	uint64_t total, deleted, ok, stale, external, remote, unknown, malformed, other;
 	uint64_t not_shell_links; /* allocated .lnk names whose data is no shell link (anomalies) */
+	uint64_t not_in_mft;      /* allocated .lnk names of an extracted $MFT whose data is non-resident (not read) */
 } shortcut_stats;
 
 typedef struct {
@@ -63,7 +64,8 @@ typedef struct {
 } shortcut_list;
 
 /*
- * Collects the shortcuts of the scanned model m into out (empty for an extracted $MFT: no data clusters).
+ * Collects the shortcuts of the scanned model m into out (of an extracted $MFT, those whose data is resident;
+ * the allocated others are counted in stats.not_in_mft).
  * An allocated .lnk that is no shell link, or that does not decode, or that is larger than
  * SHORTCUT_MAX_READ, is an anomaly of m; a deleted record whose data is no longer a shell link is skipped.
  * Returns NTFS_E_NOMEM only.

@@ -1011,11 +1011,12 @@ static json_t *volume_json(const analysis_volume *va)
 	if (va->shortcuts) {
 		const shortcut_stats *ss = &va->shortcuts->stats;
 		json_object_set_new(json_object_get(o, "stats"), "shortcuts",
-				    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)ss->total, "deleted",
+				    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "total", (json_int_t)ss->total, "deleted",
 					      (json_int_t)ss->deleted, "ok", (json_int_t)ss->ok, "stale", (json_int_t)ss->stale,
 					      "external", (json_int_t)ss->external, "remote", (json_int_t)ss->remote,
 					      "unknown", (json_int_t)ss->unknown, "malformed", (json_int_t)ss->malformed,
-					      "not_shell_links", (json_int_t)ss->not_shell_links));
+					      "not_shell_links", (json_int_t)ss->not_shell_links, "not_in_mft",
+					      (json_int_t)ss->not_in_mft));
 	}
 	return o;
 }

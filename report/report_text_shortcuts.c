@@ -64,14 +64,18 @@ void text_shortcuts(text_out *t)
 	const shortcut_stats *st = &l->stats;
 	fputc('\n', t->f);
 	char other[48] = "";
+	char outside[96] = "";
 	if (st->other)
 		snprintf(other, sizeof(other), ", %llu other", (unsigned long long)st->other);
+	if (st->not_in_mft)
+		snprintf(outside, sizeof(outside), "; %llu more whose data is not in the $MFT (not read)",
+			 (unsigned long long)st->not_in_mft);
 	text_paraf(t, 2, 4,
 		   "Shortcuts (%llu): %llu ok, %llu stale, %llu external, %llu remote, %llu unknown, %llu malformed%s; "
-		   "%llu deleted",
+		   "%llu deleted%s",
 		   (unsigned long long)st->total, (unsigned long long)st->ok, (unsigned long long)st->stale,
 		   (unsigned long long)st->external, (unsigned long long)st->remote, (unsigned long long)st->unknown,
-		   (unsigned long long)st->malformed, other, (unsigned long long)st->deleted);
+		   (unsigned long long)st->malformed, other, (unsigned long long)st->deleted, outside);
 	text_shortcut_group(t, true, TOP_ATTENTION, "shortcuts needing attention", "stale");
 	text_shortcut_group(t, false, TOP_OTHERS, "other shortcuts", "links");
 }
