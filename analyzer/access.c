@@ -447,6 +447,20 @@ static bool own_grow(own_cache *c)
 	return true;
 }
 
+/* Keeps len bytes at p (flag: is_dir, or the source) in cache c as entry d, at *slot (own_slot's, for hash h);
+ * when memory runs out the cache stops keeping (nomem) and d stands as it is. */
+static void own_keep(own_cache *c, const void *p, size_t len, bool flag, uint32_t h, uint64_t *slot, uint32_t d)
+{
+	size_t off = arena_add(&c->bytes, p, len);
+	own_entry *oe = off == SIZE_MAX || c->entries.count >= UINT32_MAX - 1 ? NULL : vec_push(&c->entries);
+	if (!oe) {
+		c->nomem = true;
+		return;
+	}
+	*oe = (own_entry){.off = off, .len = len, .desc = d, .is_dir = flag};
+	*slot = (uint64_t)h << 32 | (uint64_t)c->entries.count;
+}
+
 /* The entry of descriptor sd (bytes of a record's own $SECURITY_DESCRIPTOR): an earlier one with the same
  * bytes, else a new one (add_desc). ACCESS_NONE when memory runs out. */
 static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_t len, bool is_dir, access_name_fn fn,
@@ -468,16 +482,8 @@ static uint32_t own_desc(access_table *t, own_cache *c, const uint8_t *sd, size_
 	}
 	seen_descriptor(t, sd, len); /* new bytes: their SIDs join the volume's list (the same bytes add none) */
 	uint32_t d = add_desc(t, sd, len, is_dir, SRC_RECORD, fn, ctx, e);
-	if (d == ACCESS_NONE)
-		return d;
-	size_t off = arena_add(&c->bytes, sd, len);
-	own_entry *oe = off == SIZE_MAX || c->entries.count >= UINT32_MAX - 1 ? NULL : vec_push(&c->entries);
-	if (!oe) {
-		c->nomem = true;
-		return d;
-	}
-	*oe = (own_entry){.off = off, .len = len, .desc = d, .is_dir = is_dir};
-	*slot = (uint64_t)h << 32 | (uint64_t)c->entries.count;
+	if (d != ACCESS_NONE)
+		own_keep(c, sd, len, is_dir, h, slot, d);
 	return d;
 }
 
@@ -499,16 +505,8 @@ static uint32_t missing_desc(access_table *t, own_cache *c, uint8_t source, cons
 	if (*slot)
 		return VEC_AT(&c->entries, own_entry, (uint32_t)*slot - 1).desc;
 	uint32_t d = add_missing(t, source, why);
-	if (d == ACCESS_NONE)
-		return d;
-	size_t off = arena_add(&c->bytes, why, len);
-	own_entry *oe = off == SIZE_MAX || c->entries.count >= UINT32_MAX - 1 ? NULL : vec_push(&c->entries);
-	if (!oe) {
-		c->nomem = true;
-		return d;
-	}
-	*oe = (own_entry){.off = off, .len = len, .desc = d, .is_dir = rec};
-	*slot = (uint64_t)h << 32 | (uint64_t)c->entries.count;
+	if (d != ACCESS_NONE)
+		own_keep(c, why, len, rec, h, slot, d);
 	return d;
 }
 
