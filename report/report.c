@@ -332,10 +332,8 @@ static void parent_security_write(json_out *o, const analysis_volume *va, const 
  * where they are written, as before.
  */
 typedef struct {
-	char *buf;
-	size_t cap;
-	size_t *at;               /* per name: offset in buf of its path, then the next one's (n + 1 entries) */
-	size_t at_cap;
+	arena buf;                /* the paths, one after another */
+	vec at;                   /* size_t per name: offset in buf of its path, then the next one's (n + 1 entries) */
 	size_t n;
 } set_paths;
 
@@ -345,35 +343,24 @@ typedef struct {
 static bool set_paths_load(set_paths *sp, const analysis_volume *va, uint32_t r)
 {
 	const model *m = va->m;
-	size_t used = 0, i = 0;
+	size_t i = 0;
 	uint32_t k = 0;
 	sp->n = 0;
+	sp->buf.len = 0;
+	sp->at.count = 0;
+	size_t *end = vec_push(&sp->at);
+	if (!end)
+		return false;
+	*end = 0;
 	for (const name_info *n; (n = model_link_next(m, r, &k)); i++) {
 		size_t len = paths_name(va->p, n, NULL, 0); /* measured from the tables, no walk */
-		if (used + len + 1 > SET_PATHS_MAX)
+		if (sp->buf.len + len + 1 > SET_PATHS_MAX)
 			return false;
-		if (i + 2 > sp->at_cap) {
-			size_t c = sp->at_cap ? 2 * sp->at_cap : 64;
-			size_t *a = realloc(sp->at, c * sizeof(*a));
-			if (!a)
-				return false;
-			sp->at = a;
-			sp->at_cap = c;
-		}
-		if (used + len + 1 > sp->cap) {
-			size_t c = sp->cap ? sp->cap : 16384;
-			while (c < used + len + 1)
-				c *= 2;
-			char *b = realloc(sp->buf, c);
-			if (!b)
-				return false;
-			sp->buf = b;
-			sp->cap = c;
-		}
-		sp->at[i] = used;
-		paths_name(va->p, n, sp->buf + used, len + 1);
-		used += len;
-		sp->at[i + 1] = used;
+		char *p = arena_reserve(&sp->buf, len); /* room for the NUL paths_name writes after it */
+		if (!p || !(end = vec_push(&sp->at)))
+			return false;
+		paths_name(va->p, n, p, len + 1);
+		*end = sp->buf.len;
 	}
 	sp->n = i;
 	return true;
@@ -382,9 +369,9 @@ static bool set_paths_load(set_paths *sp, const analysis_volume *va, uint32_t r)
 /* Releases the scratch. */
 static void set_paths_free(set_paths *sp)
 {
-	free(sp->buf);
-	free(sp->at);
-	memset(sp, 0, sizeof(*sp));
+	arena_free(&sp->buf);
+	vec_free(&sp->at);
+	sp->n = 0;
 }
 
 /* Writes the path of name n, link name i of the set, as a JSON string: from sp when it holds the set's paths,
@@ -393,7 +380,8 @@ static void set_path_write(json_out *o, const analysis_volume *va, const set_pat
 			   char *path, size_t cap)
 {
 	if (sp && i < sp->n) {
-		json_out_strn(o, sp->buf + sp->at[i], sp->at[i + 1] - sp->at[i]);
+		size_t from = VEC_AT(&sp->at, size_t, i);
+		json_out_strn(o, sp->buf.data + from, VEC_AT(&sp->at, size_t, i + 1) - from);
 		return;
 	}
 	size_t len = paths_name(va->p, n, path, cap);
@@ -562,6 +550,7 @@ static void *sets_share_run(void *arg)
 	set_share *sh = arg;
 	char *path = malloc(PATH_BUF);
 	set_paths sp = {0};
+	vec_init(&sp.at, sizeof(size_t));
 	if (!path) {
 		sh->w.failed = true;
 		return NULL;
