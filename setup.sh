@@ -57,7 +57,7 @@ run_tests() {
 	done
 	if [ $status -ne 0 ]; then
 		for f in tests/unit/*.log tests/e2e/*.log; do
-			[ -f "$f" ] && grep -q '^FAIL\|^ERROR' "${f%.log}.trs" 2>/dev/null && { echo "==== $f"; tail -n 60 "$f"; }
+			[ -f "$f" ] && grep -q '^:test-result: \(FAIL\|ERROR\)' "${f%.log}.trs" 2>/dev/null && { echo "==== $f"; grep -h '^FAIL' "$f" | head -n 20; tail -n 40 "$f"; }
 		done
 		die "tests failed"
 	fi
