@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,16 @@ enum {
 	EXIT_PARTIAL = 3,    /* a report was written, but some records or volumes were not read (or Ctrl-C) */
 };
 
-static volatile sig_atomic_t interrupted;
+/* Set by the SIGINT handler (on whichever thread the signal lands), read by the scan's progress callback on
+ * whichever thread merges: a volatile sig_atomic_t is safe only within one thread, a lock-free atomic in both
+ * (C11 7.14.1.1). */
+static atomic_int interrupted;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the SIGINT flag must be lock-free to be set in a signal handler");
 
 /* First Ctrl-C: stop the scan at the next chunk and write what was found (exit 3); a second one kills. */
 static void on_sigint(int sig)
 {
-	interrupted = 1;
+	atomic_store(&interrupted, 1);
 	signal(sig, SIG_DFL);
 }
 
@@ -65,7 +70,7 @@ static void progress_erase(progress_state *ps)
 static int on_progress(void *ctx, const model *m, uint64_t done, uint64_t total)
 {
 	progress_state *ps = ctx;
-	if (interrupted)
+	if (atomic_load(&interrupted))
 		return 1;
 	if (!ps->show)
 		return 0;
@@ -438,7 +443,7 @@ static int run(options *o, const findings_baseline *site, int argc, char **argv)
 	/* one line, even under --quiet: batch users read the exit status, people read this. A Ctrl-C that came
 	   after the last record was read stopped nothing: the report is complete. */
 	bool partial = a.partial;
-	if (st == NTFS_OK && partial && interrupted)
+	if (st == NTFS_OK && partial && atomic_load(&interrupted))
 		fprintf(stderr, "ntfslinks: warning: partial scan: interrupted, the report covers the records scanned so far "
 				"(see anomalies)\n");
 	else if (st == NTFS_OK && partial)
