@@ -223,8 +223,11 @@ static void take_security(worker *w, uint32_t rec, rec_info *ri, const ntfs_attr
 		set_owner(w, rec, w->last_sid);
 		return;
 	}
-	if (ntfs_sd_decode(a->value, a->value_length, &sd, NULL) != NTFS_OK || !sd.has_owner)
+	if (ntfs_sd_decode(a->value, a->value_length, &sd, NULL) != NTFS_OK || !sd.has_owner) {
+		if (a->name_length == 0 && !(ri->flags & REC_EXTENSION))
+			ri->flags |= REC_SD_NO_OWNER; /* still this record's descriptor: not "none" */
 		return;
+	}
 	size_t n = strlen(sd.owner_sid), off = w->last_sid;
 	if (off == SIZE_MAX || strcmp(w->strings.data + off, sd.owner_sid)) {
 		off = arena_add(&w->strings, sd.owner_sid, n);
@@ -418,7 +421,7 @@ static bool keep_own_sd(worker *w, uint32_t rec, const rec_info *ri)
 /*
  * For base record rec (its fixed-up bytes buf, header h, whose attribute walk ended cleanly), which own_sd did
  * not keep but access_preload may read (a candidate as keep_own_sd's, without a bad fixup, whose descriptor the
- * passes read from the volume: a resident one with an owner, or a non-resident one; not an extracted $MFT,
+ * passes read from the volume: a resident one, with an owner or not, or a non-resident one; not an extracted $MFT,
  * whose descriptors the preload never reads): copies its $SECURITY_DESCRIPTOR and $ATTRIBUTE_LIST attribute
  * records whole, in their order, for volume_load_attr_kept (which looks at no other attribute of the record).
  */
@@ -427,7 +430,7 @@ static void keep_sd_attrs(worker *w, uint32_t rec, const rec_info *ri, const uin
 {
 	if (!w->cur_sd_count || (ri->flags & (REC_EXTENSION | REC_BAD_FIXUP)) || w->m->vol->is_mft_file ||
 	    !(ri->link_count > 1 || (ri->flags & (REC_DIR | REC_HAS_REPARSE))) ||
-	    !(has_owner(w, rec) || (ri->flags & REC_SD_ELSEWHERE)))
+	    !(has_owner(w, rec) || (ri->flags & (REC_SD_ELSEWHERE | REC_SD_NO_OWNER))))
 		return;
 	uint8_t *dst = arena_reserve(&w->sd_attrs, rs); /* the attributes lie in the record: at most rs bytes */
 	rec_sd *e = dst ? vec_push(&w->sd_attrs_of) : NULL;

@@ -42,14 +42,16 @@ enum {                            /* rec_info.flags */
 	REC_NAMES_APART = 0x400,  /* after model_merge: the record's names do not follow one another in model.names
 				   * (an extension's joined them): name_first is a slot in model.name_order */
 	REC_EXTENSION = 0x800,    /* an extension record: its header names a base record (model_rec_base) */
-	REC_SD_IN_EXT = 0x1000    /* after model_merge, on a base record: an accepted extension record holds an unnamed
+	REC_SD_IN_EXT = 0x1000,   /* after model_merge, on a base record: an accepted extension record holds an unnamed
 				   * $SECURITY_DESCRIPTOR (the descriptors pass reads it through the attribute list, as
 				   * for REC_SD_ELSEWHERE); until then, on the extension record that holds it */
+	REC_SD_NO_OWNER = 0x2000  /* a record's own resident, unnamed $SECURITY_DESCRIPTOR in which the scan found no
+				   * owner (it has none, or does not decode): the descriptors pass still evaluates it */
 };
 
 /* The flags that make the descriptors pass read a record's own $SECURITY_DESCRIPTOR from the volume even when the
  * scan found no owner in it (model_own_owner). */
-#define REC_SD_TO_READ (REC_SD_ELSEWHERE | REC_SD_IN_EXT)
+#define REC_SD_TO_READ (REC_SD_ELSEWHERE | REC_SD_IN_EXT | REC_SD_NO_OWNER)
 
 /* The sizes of a record's data (model_sizes): out of rec_info, kept only for the records that print them. */
 typedef struct {

@@ -668,6 +668,31 @@ vol_case("owner_cache_empty_sd", h, [0],
          args=["--threads", "1"],
          what="record %d's descriptor padded past 256 bytes, record %d's emptied" % (first.number, second.number))
 
+# ---- issue 15 session 9: a hard-link set's own resident descriptor with no owner is still its descriptor ----
+# (it was reported as "no $SECURITY_DESCRIPTOR and no security id": the descriptors pass looked only at the
+# owner the scan had found). The owner offset of the self-relative descriptor (value byte 4) set to 0 in the
+# first hard-link set without an attribute list (the scan keeps its bytes) and in the 300-name file, whose base
+# record holds its descriptor beside an $ATTRIBUTE_LIST (read again by the descriptors pass).
+h = E.Volume(load("hardlinks.raw"))
+sets = [r for r in h.records() if r.in_use and r.attr(AT_SECURITY_DESCRIPTOR) is not None
+        and not r.attr(AT_SECURITY_DESCRIPTOR).non_resident and len(r.names()) >= 2]
+x = [r for r in sets if r.attr(E.AT_ATTRIBUTE_LIST) is None][0]
+y = [r for r in sets if r.attr(E.AT_ATTRIBUTE_LIST) is not None][0]
+for r in (x, y):
+    a = r.attr(AT_SECURITY_DESCRIPTOR)
+    voff = a.off + struct.unpack_from("<H", r.buf, a.off + 20)[0]
+    assert struct.unpack_from("<I", r.buf, voff + 4)[0] != 0
+    struct.pack_into("<I", r.buf, voff + 4, 0)
+    r.write()
+vol_case("sd_without_owner", h, [0],
+         [COMPLETE] + ['any(.volumes[0].hardlink_sets[]; .record == %d and .owner_sid == null and '
+                       '.security.source == "record" and .security.sddl == "G:BAD:(A;OICI;FA;;;WD)" and '
+                       '.security.owner_sid == null and (.security | has("error") | not) and '
+                       '([.security.writable_by[].sid] | index("S-1-1-0")) != null)' % r.number for r in (x, y)] +
+         ['all(.volumes[0].anomalies[]; .record != %d and .record != %d)' % (x.number, y.number)],
+         what="records %d's and %d's own $SECURITY_DESCRIPTOR (the second beside an $ATTRIBUTE_LIST) with their "
+              "owner offset 0: no owner, group and DACL kept" % (x.number, y.number))
+
 # ---- issue 10 item 6: paths capped at Windows' limit of 32,767 UTF-16 units ----
 # Synthetic extracted $MFTs: directories nested `levels` deep, each name 255 units. A component is
 # 256 units with its backslash, so the path of the directory at depth 127 (32,512 units) is the last
