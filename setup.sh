@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential autoconf automake pkg-config libtsk-dev libewf-dev libdeflate-dev libregf-dev libbfio-dev libvshadow-dev libvshadow-utils libjansson-dev
 	libcriterion-dev sleuthkit libfsntfs-utils ewf-tools python3 python3-jsonschema jq gzip graphviz libhivex-bin
 	libvhdi-dev libvmdk-dev libqcow-dev qemu-utils libssl-dev
-	chromium liblnk-utils)
+	chromium liblnk-utils fdisk strace)
 
 die() { echo "setup.sh: $*" >&2; exit 1; }
 

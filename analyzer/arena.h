@@ -7,6 +7,7 @@
 #ifndef NTFSLINKS_ARENA_H
 #define NTFSLINKS_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
@@ -54,6 +55,19 @@ static inline void *vec_push(vec *v)
 	memset(p, 0, v->elem);
 	v->count++;
 	return p;
+}
+
+/* Appends one zeroed element to each of a and b, or to neither (false: memory ran out); *pa and *pb point at
+ * them (valid until the next push). For the tables kept in pairs, an entry and its key. */
+static inline bool vec_push_pair(vec *a, vec *b, void **pa, void **pb)
+{
+	*pa = vec_push(a);
+	*pb = *pa ? vec_push(b) : NULL;
+	if (*pb)
+		return true;
+	if (*pa)
+		a->count--;
+	return false;
 }
 
 /* Makes room for at least n elements in total; returns 0 or -1. */

@@ -106,14 +106,13 @@ static void take_file_name(worker *w, uint32_t rec, const ntfs_attr *a)
 	n->ns = fn.name_space;
 	n->units = fn.name_length;
 	*h = name_hash(w->m->vol->upcase, fn.name, fn.name_length);
-	uint64_t *t = vec_push(&w->fn); /* kept or dropped with its record's others (keep_fn_times) */
-	uint32_t *tn = t ? vec_push(&w->fn_names) : NULL;
-	if (!tn) {
-		if (t)
-			w->fn.count--;
+	void *pt, *ptn; /* kept or dropped with its record's others (keep_fn_times) */
+	if (!vec_push_pair(&w->fn, &w->fn_names, &pt, &ptn)) {
 		w->nomem = true;
 		return;
 	}
+	uint64_t *t = pt;
+	uint32_t *tn = ptn;
 	t[0] = fn.created;
 	t[1] = fn.modified;
 	t[2] = fn.mft_modified;
@@ -339,14 +338,13 @@ static void keep_link_si(worker *w, uint32_t rec, const rec_info *ri, bool maybe
 {
 	if (!(ri->flags & REC_HAS_SI) || (ri->flags & REC_EXTENSION) || !maybe)
 		return;
-	uint64_t *e = vec_push(&w->si);
-	uint32_t *er = e ? vec_push(&w->si_recs) : NULL;
-	if (!er) {
-		if (e)
-			w->si.count--;
+	void *pe, *per;
+	if (!vec_push_pair(&w->si, &w->si_recs, &pe, &per)) {
 		w->nomem = true;
 		return;
 	}
+	uint64_t *e = pe;
+	uint32_t *er = per;
 	memcpy(e, w->cur_si, sizeof(w->cur_si));
 	*er = rec;
 }
