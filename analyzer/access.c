@@ -12,6 +12,7 @@
 #include "attribute.h"
 #include "links.h"
 #include "par.h"
+#include "runlist.h"
 #include "sddl.h"
 #include "security.h"
 
@@ -705,8 +706,45 @@ static void preload_run(void *arg, size_t item, int thread)
 	}
 }
 
+/* True when the parts' entries, one part after another, are in ascending record order. */
+static bool preload_ascending(const preload_part *parts, size_t n)
+{
+	uint64_t last = 0;
+	bool any = false;
+	for (size_t t = 0; t < n; t++)
+		for (size_t i = 0; i < parts[t].sd.count; i++) {
+			uint32_t r = VEC_AT(&parts[t].sd, rec_sd, i).record;
+			if (any && r <= last)
+				return false;
+			last = r;
+			any = true;
+		}
+	return true;
+}
+
+/* Orders rec_sd entries by record. */
+static int rec_sd_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const rec_sd *)a)->record, y = ((const rec_sd *)b)->record;
+	return x < y ? -1 : x > y;
+}
+
+/* The parts' add entries in one part (out->sd), sorted by record. */
+static ntfs_status preload_gather(const preload_part *parts, size_t n, size_t add, preload_part *out)
+{
+	vec_init(&out->sd, sizeof(rec_sd));
+	if (vec_reserve(&out->sd, add) != 0)
+		return NTFS_E_NOMEM;
+	for (size_t t = 0; t < n; t++) {
+		memcpy((rec_sd *)out->sd.data + out->sd.count, parts[t].sd.data, parts[t].sd.count * sizeof(rec_sd));
+		out->sd.count += parts[t].sd.count;
+	}
+	qsort(out->sd.data, out->sd.count, sizeof(rec_sd), rec_sd_cmp);
+	return NTFS_OK;
+}
+
 /* Adds the parts' descriptors to m->own_sd (their bytes to m->late), keeping it in record order: merged in place
- * from the end (no second table held beside it). */
+ * from the end (no second table held beside it, but for parts read out of record order: one sorted copy). */
 static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 {
 	size_t add = 0;
@@ -726,8 +764,15 @@ static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 		for (size_t i = 0; i < parts[t].sd.count; i++)
 			VEC_AT(&parts[t].sd, rec_sd, i).off += base;
 	}
-	/* the parts hold ascending records after one another, none of them in own_sd (the preload reads only
-	 * records it has not): one merge with the scan's, from the last slot down */
+	/* the parts hold ascending records after one another (else they are sorted into one first), none of them
+	 * in own_sd (the preload reads only records it has not): one merge with the scan's, from the last slot down */
+	preload_part all = {0};
+	if (!preload_ascending(parts, n)) {
+		if (preload_gather(parts, n, add, &all) != NTFS_OK)
+			return NTFS_E_NOMEM;
+		parts = &all;
+		n = 1;
+	}
 	rec_sd *a = m->own_sd.data;
 	size_t out = na + add, ia = na;
 	for (size_t t = n; t-- > 0;) {
@@ -739,11 +784,12 @@ static ntfs_status preload_merge(model *m, preload_part *parts, size_t n)
 		}
 	}
 	m->own_sd.count = na + add;
+	vec_free(&all.sd);
 	return NTFS_OK;
 }
 
-/* Reads the descriptors of records recs (ascending) on `threads` threads, in items of PRELOAD_ITEM records
- * taken in turn, into m->own_sd (their bytes to m->late). */
+/* Reads the descriptors of records recs (in any order; each once) on `threads` threads, in items of PRELOAD_ITEM
+ * records taken in turn, into m->own_sd (their bytes to m->late, in record order whatever the order read). */
 static ntfs_status preload_read(model *m, const vec *recs, int threads)
 {
 	ntfs_status st = NTFS_OK;
@@ -803,14 +849,74 @@ ntfs_status access_preload(model *m, const vec *links, int threads, uint8_t **wa
 	return st;
 }
 
+/* The first cluster a record's kept attributes (attrs, len bytes) lead a read to: the first run of the first
+ * non-resident one (the list comes before the descriptor); UINT64_MAX when none is, or its runs do not decode.
+ * Only an order: what is read and how is volume_load_attr_kept's. */
+static uint64_t kept_first_cluster(const uint8_t *attrs, size_t len)
+{
+	ntfs_attr_iter it;
+	ntfs_attr a;
+	ntfs_error e;
+	ntfs_attr_iter_init(&it, attrs, len, 0);
+	while (ntfs_attr_iter_next(&it, &a, &e) == 1) {
+		if (!a.non_resident)
+			continue;
+		ntfs_runlist rl = {0};
+		uint64_t c = UINT64_MAX;
+		if (ntfs_runlist_decode(a.runlist, a.runlist_length, a.lowest_vcn, 0, &rl, &e) == NTFS_OK && rl.count &&
+		    rl.runs[0].lcn != NTFS_LCN_SPARSE)
+			c = (uint64_t)rl.runs[0].lcn;
+		ntfs_runlist_free(&rl);
+		return c;
+	}
+	return UINT64_MAX;
+}
+
+/* A record of the kept preload and the first cluster it reads. */
+typedef struct {
+	uint64_t cluster;
+	uint32_t record;
+} kept_order;
+
+/* Orders kept_order by cluster, then record. */
+static int kept_order_cmp(const void *a, const void *b)
+{
+	const kept_order *x = a, *y = b;
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	return x->record < y->record ? -1 : x->record > y->record;
+}
+
+/* The records whose descriptor attributes the scan kept, into recs in the order of the first cluster each reads
+ * (records in record order read lists and descriptors scattered over the volume: neighbouring items would
+ * inflate the same E01 chunks more than once). */
+static ntfs_status kept_records(const model *m, vec *recs)
+{
+	size_t n = m->sd_attrs_of.count;
+	kept_order *o = malloc((n ? n : 1) * sizeof(*o));
+	if (!o || vec_reserve(recs, n) != 0) {
+		free(o);
+		return NTFS_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const rec_sd *e = &VEC_AT(&m->sd_attrs_of, rec_sd, i);
+		o[i] = (kept_order){kept_first_cluster((const uint8_t *)m->sd_attrs.data + e->off, e->len), e->record};
+	}
+	qsort(o, n, sizeof(*o), kept_order_cmp);
+	for (size_t i = 0; i < n; i++)
+		((uint32_t *)recs->data)[i] = o[i].record;
+	recs->count = n;
+	free(o);
+	return NTFS_OK;
+}
+
 ntfs_status access_preload_kept(model *m, int threads)
 {
 	vec recs;
 	vec_init(&recs, sizeof(uint32_t));
 	ntfs_status st = NTFS_OK;
 	if (m->vol && !m->vol->is_mft_file) {
-		for (size_t i = 0; st == NTFS_OK && i < m->sd_attrs_of.count; i++) /* in record order */
-			st = push_record(&recs, VEC_AT(&m->sd_attrs_of, rec_sd, i).record);
+		st = kept_records(m, &recs);
 		if (st == NTFS_OK)
 			st = preload_read(m, &recs, threads);
 	}

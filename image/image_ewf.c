@@ -447,7 +447,8 @@ typedef struct {
 
 #define EWF_CACHE_CHUNKS 8
 
-/* What one reading thread inflates with: a free context is taken for each image_read. */
+/* What one reading thread inflates with: a free context is taken for each image_read (the thread's last one
+ * first). */
 struct image_ewf_slot {
 	pthread_mutex_t mu;
 	struct libdeflate_decompressor *dec;
@@ -804,14 +805,33 @@ static bool ewf_slot_init(struct image_ewf_data *d, struct image_ewf_slot *slot)
 	return ok;
 }
 
-/* A context whose lock this thread now holds: a free one, else a new one, else (all taken, or out of
- * memory) the first one's turn. NULL only when not even the first could be made. */
+/* The context this thread last took (of image data d): taken first by its next read, so that the chunks it
+ * inflated into that context's cache stay its own (another thread's reads do not evict them; it finds them). */
+static _Thread_local struct {
+	const struct image_ewf_data *d;
+	size_t slot;
+} ewf_mine;
+
+/* Remembers slot i of d as this thread's own; returns it. */
+static struct image_ewf_slot *ewf_slot_mine(struct image_ewf_data *d, size_t i)
+{
+	ewf_mine.d = d;
+	ewf_mine.slot = i;
+	return &d->slots[i];
+}
+
+/* A context whose lock this thread now holds: the one it took last when that is free, else a free one, else a
+ * new one, else (all taken, or out of memory) the first one's turn. NULL only when not even the first could be
+ * made. */
 static struct image_ewf_slot *ewf_slot_take(struct image_ewf_data *d)
 {
 	size_t n = atomic_load(&d->nslots);
+	size_t mine = ewf_mine.d == d ? ewf_mine.slot : SIZE_MAX;
+	if (mine < n && pthread_mutex_trylock(&d->slots[mine].mu) == 0)
+		return &d->slots[mine];
 	for (size_t i = 0; i < n; i++)
-		if (pthread_mutex_trylock(&d->slots[i].mu) == 0)
-			return &d->slots[i];
+		if (i != mine && pthread_mutex_trylock(&d->slots[i].mu) == 0)
+			return ewf_slot_mine(d, i);
 	struct image_ewf_slot *slot = NULL;
 	pthread_mutex_lock(&d->slots_mu);
 	n = atomic_load(&d->nslots);
@@ -819,6 +839,7 @@ static struct image_ewf_slot *ewf_slot_take(struct image_ewf_data *d)
 		slot = &d->slots[n];
 		pthread_mutex_lock(&slot->mu);
 		atomic_store(&d->nslots, n + 1);
+		ewf_slot_mine(d, n);
 	}
 	pthread_mutex_unlock(&d->slots_mu);
 	if (!slot && n > 0) {

@@ -11,6 +11,7 @@
 
 #include "file_name.h"
 #include "json_out.h"
+#include "par.h"
 #include "report_findings.h"
 #include "le.h"
 #include "report_history.h"
@@ -616,36 +617,116 @@ static uint64_t share_end(const analysis_volume *va, const size_t *desc_bytes, u
 	return end;
 }
 
-/* Runs one round: shares [0, nt) in parallel, then appends their texts in order. */
-static void sets_round(writer *w, set_share *sh, int nt)
+/* The share boundaries of the whole volume into bound (uint64_t), in order: share i is records [bound[i],
+ * bound[i + 1]), bound->count - 1 shares; false when memory runs out. */
+static bool share_bounds(const analysis_volume *va, const size_t *desc_bytes, uint64_t count, uint64_t round,
+			 vec *bound)
 {
-	pthread_t tid[MAX_WRITERS];
-	bool started[MAX_WRITERS] = {false};
-	for (int t = 1; t < nt; t++)
-		started[t] = pthread_create(&tid[t], NULL, sets_share_run, &sh[t]) == 0;
-	sets_share_run(&sh[0]);
-	for (int t = 1; t < nt; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			sets_share_run(&sh[t]);
-	}
-	for (int t = 0; t < nt; t++) {
-		json_out *so = sh[t].w.out;
-		if (so->failed || sh[t].w.failed)
-			w->failed = true;
-		size_t skip = (!w->ndjson && w->first_item && so->mem_len > 0) ? 1 : 0; /* the first item's comma */
-		if (so->mem_len > skip) {
-			json_out_raw(w->out, so->mem + skip, so->mem_len - skip);
-			w->first_item = false;
-		}
-		json_out_mem_reset(so); /* the memory is reused, so it stays one round's worth */
+	for (uint64_t at = 0;; at = share_end(va, desc_bytes, at, count, round)) {
+		uint64_t *b = vec_push(bound);
+		if (!b)
+			return false;
+		*b = at;
+		if (at >= count)
+			return true;
 	}
 }
 
+/* The shares a writer thread has in flight: one written while the one before waits to be joined. */
+#define SETS_DEPTH 2
+
 /*
- * Writes every hard-link set of the volume: rounds of up to ROUND_MAX records per thread are written
- * to memory in parallel and joined in order, the same bytes as one writer, memory bounded by a round.
+ * The hard-link sets written as one pipeline: share k (records [bound[k], bound[k + 1])) is written to memory by
+ * whichever of nt threads takes it (one par_run for the volume: no threads started per round, no barrier after
+ * one), into buffer k % nw once share k - nw is joined, and joined to the report strictly in share order by
+ * whichever thread finishes the next one to join: the same bytes as one writer, memory bounded by nw shares.
+ */
+typedef struct {
+	writer *w;
+	set_share *sh;
+	size_t nw;                /* share buffers */
+	const uint64_t *bound;
+	pthread_mutex_t mu;
+	pthread_cond_t freed;     /* joined moved on: a buffer may be free */
+	size_t joined;            /* shares joined to the report so far (under mu) */
+	size_t *done;             /* per buffer: the share it holds written, SIZE_MAX none (under mu) */
+	bool joining;             /* a thread is joining (under mu) */
+} sets_pipe;
+
+/* Appends one written share's text to the report and empties its buffer (the joining thread only). */
+static void sets_join_one(writer *w, set_share *sh)
+{
+	json_out *so = sh->w.out;
+	if (so->failed || sh->w.failed)
+		w->failed = true;
+	size_t skip = (!w->ndjson && w->first_item && so->mem_len > 0) ? 1 : 0; /* the first item's comma */
+	if (so->mem_len > skip) {
+		json_out_raw(w->out, so->mem + skip, so->mem_len - skip);
+		w->first_item = false;
+	}
+	json_out_mem_reset(so); /* the memory is reused, so it stays a few shares' worth */
+}
+
+/* Joins, in share order, every written share that is next; called with p->mu held, returns with it held. */
+static void sets_join_ready(sets_pipe *p)
+{
+	if (p->joining)
+		return; /* the joining thread finds this share when it looks again */
+	p->joining = true;
+	while (p->done[p->joined % p->nw] == p->joined) {
+		size_t k = p->joined;
+		pthread_mutex_unlock(&p->mu); /* only the joining thread touches the report and this buffer now */
+		sets_join_one(p->w, &p->sh[k % p->nw]);
+		pthread_mutex_lock(&p->mu);
+		p->done[k % p->nw] = SIZE_MAX;
+		p->joined = k + 1;
+		pthread_cond_broadcast(&p->freed);
+	}
+	p->joining = false;
+}
+
+/* par_run body: writes share k once its buffer is free, then joins what is ready. */
+static void sets_item(void *ctx, size_t k, int thread)
+{
+	(void)thread;
+	sets_pipe *p = ctx;
+	pthread_mutex_lock(&p->mu);
+	while (p->joined + p->nw <= k)
+		pthread_cond_wait(&p->freed, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	set_share *sh = &p->sh[k % p->nw];
+	sh->from = p->bound[k];
+	sh->to = p->bound[k + 1];
+	sets_share_run(sh);
+	pthread_mutex_lock(&p->mu);
+	p->done[k % p->nw] = k;
+	sets_join_ready(p);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Writes shares [0, n) of bound through the nw buffers sh on nt threads (sets_pipe); false when it cannot start. */
+static bool sets_pipeline(writer *w, set_share *sh, size_t nw, int nt, const uint64_t *bound, size_t n)
+{
+	sets_pipe p = {.w = w, .sh = sh, .nw = nw, .bound = bound};
+	size_t done[SETS_DEPTH * MAX_WRITERS];
+	for (size_t i = 0; i < nw; i++)
+		done[i] = SIZE_MAX;
+	p.done = done;
+	if (pthread_mutex_init(&p.mu, NULL) != 0)
+		return false;
+	if (pthread_cond_init(&p.freed, NULL) != 0) {
+		pthread_mutex_destroy(&p.mu);
+		return false;
+	}
+	par_run(nt, n, sets_item, &p);
+	pthread_cond_destroy(&p.freed);
+	pthread_mutex_destroy(&p.mu);
+	return true;
+}
+
+/*
+ * Writes every hard-link set of the volume: shares of up to ROUND_MAX records are written to memory in parallel
+ * and joined in order (sets_pipe), the same bytes as one writer, memory bounded by SETS_DEPTH shares per thread.
  */
 static void hardlinks_write(writer *w, const analysis_volume *va)
 {
@@ -653,13 +734,13 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 	int nt = w->threads < MAX_WRITERS ? w->threads : MAX_WRITERS;
 	if (nt < 1)
 		nt = 1;
-	/* several rounds even on small volumes, so every volume takes the same path through the joins */
+	/* several shares even on small volumes, so every volume takes the same path through the joins */
 	uint64_t round = count / (4 * (uint64_t)nt);
 	round = round < ROUND_MIN ? ROUND_MIN : round > ROUND_MAX ? ROUND_MAX : round;
-	set_share sh[MAX_WRITERS];
+	set_share sh[SETS_DEPTH * MAX_WRITERS];
 	memset(sh, 0, sizeof(sh));
-	int ready = 0;
-	for (; ready < nt; ready++) {
+	size_t ready = 0;
+	for (; ready < SETS_DEPTH * (size_t)nt; ready++) {
 		sh[ready].va = va;
 		sh[ready].w = *w;
 		sh[ready].w.first_item = false; /* every item starts with its separator; the join drops the first */
@@ -671,17 +752,14 @@ static void hardlinks_write(writer *w, const analysis_volume *va)
 		json_out_init_mem(sh[ready].w.out);
 	}
 	size_t *desc_bytes = desc_text_bytes(va->access);
-	for (uint64_t at = 0; ready > 0 && at < count;) {
-		int used = 0;
-		for (; used < ready && at < count; used++) {
-			sh[used].from = at;
-			at = share_end(va, desc_bytes, at, count, round);
-			sh[used].to = at;
-		}
-		sets_round(w, sh, used);
-	}
+	vec bound;
+	vec_init(&bound, sizeof(uint64_t));
+	if (ready && (!share_bounds(va, desc_bytes, count, round, &bound) ||
+		      !sets_pipeline(w, sh, ready, nt, bound.data, bound.count - 1)))
+		w->failed = true;
+	vec_free(&bound);
 	free(desc_bytes);
-	for (int t = 0; t < ready; t++) {
+	for (size_t t = 0; t < ready; t++) {
 		json_out_mem_free(sh[t].w.out);
 		free(sh[t].w.out);
 	}
