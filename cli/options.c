@@ -83,7 +83,7 @@ void options_usage(FILE *f)
 	      "a bare NTFS volume, or an extracted $MFT file.\n"
 	      "\n"
 	      "Output:\n"
-	      "  -o, --output FILE    write the report to FILE (default: standard output). Checked before the\n"
+	      "  -o, --output FILE    write the report to FILE (- or none: standard output). Checked before the\n"
 	      "                       scan: never an image segment, a block device, a file system on the\n"
 	      "                       evidence device, or a character device but /dev/null and terminals\n"
 	      "      --format FMT     json     one JSON document (the default when output is not a terminal)\n"
@@ -200,7 +200,7 @@ int options_parse(int argc, char **argv, options *opts, char *msg, size_t cap)
 		case 'o':
 			if (!*optarg)
 				return usage_error(msg, cap, "-o needs a file name (got an empty one)");
-			opts->output = optarg;
+			opts->output = strcmp(optarg, "-") ? optarg : NULL; /* -o -: standard output, as without -o */
 			break;
 		case OPT_FORMAT:
 			if (report_format_parse(optarg, &opts->format))

@@ -154,6 +154,11 @@ fi
 "$NTFSLINKS" -q -o /dev/null "$disk"; check "-o /dev/null" 0 $?
 n=$("$NTFSLINKS" -q -o /dev/stdout "$disk" | jq '.volumes | length'); [ "$n" = 2 ] && echo "ok: -o /dev/stdout (a pipe)" ||
 	{ echo "FAIL: -o /dev/stdout gave '$n'"; fail=1; }
+# -o - is standard output, as without -o (no file named "-" is made where ntfslinks runs)
+mkdir -p "$tmp/dash"
+n=$(cd "$tmp/dash" && "$NTFSLINKS" -q -o - "$disk" | jq '.volumes | length')
+[ "$n" = 2 ] && [ ! -e "$tmp/dash/-" ] && echo "ok: -o - is standard output" ||
+	{ echo "FAIL: -o - gave '$n'$([ -e "$tmp/dash/-" ] && echo ', and made a file named -')"; fail=1; }
 # the evidence as a read-only loop device (so even a failure of the guard could not write it): an alias
 # made with mknod, the disk and its partition as two loop devices, and the file behind the loop device
 if [ "$(id -u)" = 0 ] && cp "$disk" "$tmp/loop.raw" && loop=$(losetup -f --show -r "$tmp/loop.raw" 2>/dev/null); then
