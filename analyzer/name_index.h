@@ -16,8 +16,8 @@
 #include "paths.h"
 
 /*
- * Buckets chosen by (directory, name hash), one per name; the names of a bucket are chained (8 bytes per
- * name in all). A lookup walks its bucket's chain and compares only the names listed under its directory
+ * Buckets chosen by (directory, name hash), one per 8 names; the names of a bucket are chained (4.5 bytes
+ * per name in all). A lookup walks its bucket's chain and compares only the names listed under its directory
  * with as many UTF-16 units. The fields are the index's own: use the functions below.
  */
 typedef struct {
